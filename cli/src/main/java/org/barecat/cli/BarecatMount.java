@@ -1,0 +1,106 @@
+package org.barecat.cli;
+
+import org.barecat.core.Archive;
+import org.barecat.fuse.EntryDefaults;
+import org.barecat.fuse.FuseMount;
+import org.barecat.fuse.MountOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code barecat-mount ARCHIVE MOUNTPOINT}: serve an archive as a read-only directory tree. */
+@Command(name = "barecat-mount", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Mount a Barecat archive as a read-only directory tree (FUSE).",
+                "Without -f, returns once the mount is ready; unmount with: fusermount -u MOUNTPOINT"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:mounted (or, with -f, unmounted cleanly)",
+                "1:the archive or mountpoint cannot be used, or the mount failed",
+                "2:bad command-line arguments"})
+public final class BarecatMount implements Callable<Integer> {
+    /** Line the foreground daemon prints on stdout when the mount is live, for the detaching parent. */
+    static final String READY = "barecat-mount: ready";
+
+    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive (data.barecat or data.barecat-sqlite-index)")
+    Path archivePath;
+
+    @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "an empty directory")
+    Path mountPoint;
+
+    @Option(names = "-f", description = "stay in the foreground (Ctrl-C or SIGTERM unmounts)")
+    boolean foreground;
+
+    @Option(names = "-d", description = "FUSE debug output (implies -f)")
+    boolean debug;
+
+    @Option(names = "-o", paramLabel = "OPTS", description = {
+            "comma-separated mount options: FUSE's (allow_other, default_permissions, uid=, gid=, umask=,",
+            "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours"})
+    List<String> options = new ArrayList<>();
+
+    @Option(names = "--log", paramLabel = "FILE", description = "where the detached daemon writes its log (default: nowhere)")
+    Path logFile;
+
+    @Option(names = "--notify-ready", hidden = true)
+    boolean notifyReady;
+
+    public static void main(String[] args) {
+        System.setProperty("barecat.program", "barecat-mount");
+        System.exit(new CommandLine(new BarecatMount()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        MountOptions mountOptions;
+        try {
+            mountOptions = MountOptions.parse(options);
+        } catch (IllegalArgumentException e) {
+            return Errors.fail(e.getMessage(), 2);
+        }
+        if (!foreground && !debug) {
+            return Detach.runDetached(BarecatMount.class, childArguments(), logFile);
+        }
+        try (Archive archive = Archive.open(archivePath)) {
+            EntryDefaults defaults = new EntryDefaults(currentId("uid"), currentId("gid"), archive.indexMtimeNs());
+            FuseMount mount = FuseMount.mount(archive, mountPoint, mountOptions, defaults, debug);
+            Signal.handle(new Signal("TERM"), s -> mount.unmount());
+            Signal.handle(new Signal("INT"), s -> mount.unmount());
+            if (notifyReady) {
+                System.out.println(READY);
+                System.out.flush();
+            }
+            mount.awaitUnmount();
+            return 0;
+        } catch (IOException e) {
+            return Errors.fail(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private List<String> childArguments() {
+        List<String> args = new ArrayList<>();
+        args.add(archivePath.toAbsolutePath().toString());
+        args.add(mountPoint.toAbsolutePath().toString());
+        for (String o : options) {
+            args.add("-o");
+            args.add(o);
+        }
+        args.add("-f");
+        args.add("--notify-ready");
+        return args;
+    }
+
+    private static int currentId(String which) throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:" + which);
+    }
+}

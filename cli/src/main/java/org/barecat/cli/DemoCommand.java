@@ -1,0 +1,57 @@
+package org.barecat.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code barecat demo}: generate a small image data set, archive it and mount it. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Generate JPEG images in class folders, pack them into an archive and mount it.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--dir", paramLabel = "DIR", description = "where to put the data, archive and mountpoint (default: ${DEFAULT-VALUE})")
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "barecat-demo");
+
+    @Option(names = "--per-class", paramLabel = "N", description = "images per class (default: ${DEFAULT-VALUE})")
+    int perClass = 50;
+
+    @Override
+    public Integer call() {
+        try {
+            Path source = dir.resolve("images");
+            Path archive = dir.resolve("demo.barecat");
+            Path mountPoint = dir.resolve("mnt");
+            if (Files.isDirectory(mountPoint) && Files.list(mountPoint).findAny().isPresent()) {
+                return Errors.fail(mountPoint + ": is in use or not empty (unmount it with: fusermount -u "
+                        + mountPoint + ")", 1);
+            }
+            if (!Files.isDirectory(source)) {
+                int n = DemoImages.generate(source, perClass, 96);
+                System.out.println("Generated " + n + " JPEG images in " + DemoImages.CLASSES.size()
+                        + " class folders under " + source);
+            }
+            Files.createDirectories(mountPoint);
+            int code = new picocli.CommandLine(new CreateCommand()).execute("-f", "-C", source.toString(),
+                    archive.toString(), ".");
+            if (code != 0) {
+                return code;
+            }
+            System.out.println("Created " + archive);
+            code = Detach.runDetached(BarecatMount.class, List.of(archive.toString(), mountPoint.toString(), "-f",
+                    "--notify-ready"), dir.resolve("mount.log"));
+            if (code != 0) {
+                return code;
+            }
+            System.out.println("Mounted it read-only at " + mountPoint + "   (daemon log: " + dir.resolve("mount.log") + ")");
+            System.out.println("Try:        ls " + mountPoint + "; find " + mountPoint + " | head; du -sh " + mountPoint);
+            System.out.println("Unmount:    fusermount -u " + mountPoint);
+            return 0;
+        } catch (IOException e) {
+            return Errors.fail(e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.barecat.cli;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+/** One-line error reporting for the launchers: the file and the problem, on stderr. */
+final class Errors {
+    private Errors() {
+    }
+
+    static int fail(String message, int exitCode) {
+        System.err.println(program() + ": " + message);
+        return exitCode;
+    }
+
+    static int fail(Exception e) {
+        return fail(describe(e), 1);
+    }
+
+    /** A message naming the file and the problem, without Java class names. */
+    static String describe(Exception e) {
+        if (e instanceof FileSystemException fse && fse.getFile() != null) {
+            String reason = fse.getReason();
+            if (reason == null) {
+                reason = e instanceof NoSuchFileException ? "no such file or directory"
+                        : e instanceof FileAlreadyExistsException ? "already exists"
+                        : e instanceof AccessDeniedException ? "permission denied" : "cannot access";
+            }
+            return fse.getFile() + ": " + reason;
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    private static String program() {
+        return System.getProperty("barecat.program", "barecat");
+    }
+}

@@ -1,0 +1,201 @@
+package org.barecat.core;
+
+import org.barecat.core.ArchiveIndex.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Optional;
+
+/**
+ * An open Barecat archive, read-only. Safe for concurrent use by many threads: lookups take a
+ * pooled index connection, reads are positional.
+ *
+ * <pre>{@code
+ * try (Archive archive = Archive.open(Path.of("data.barecat"))) {
+ *     FileEntry f = (FileEntry) archive.lookup("train/cat/001.jpg").orElseThrow();
+ *     archive.read(f, 0, buffer);
+ * }
+ * }</pre>
+ */
+public final class Archive implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Archive.class);
+
+    private final ArchiveFiles files;
+    private final ArchiveIndex index;
+    private final ShardReader shards;
+    private final long indexMtimeNs;
+    private volatile ArchiveStats stats;
+
+    private Archive(ArchiveFiles files, ArchiveIndex index, ShardReader shards, long indexMtimeNs) {
+        this.files = files;
+        this.index = index;
+        this.shards = shards;
+        this.indexMtimeNs = indexMtimeNs;
+    }
+
+    /**
+     * Opens the archive the user named ({@code data.barecat}, or the legacy
+     * {@code data.barecat-sqlite-index}) and checks that it is readable: a Barecat index of a known
+     * schema version and every shard the index refers to.
+     *
+     * @throws java.nio.file.NoSuchFileException when no such archive exists
+     * @throws ArchiveFormatException            when it is not a readable Barecat archive
+     */
+    public static Archive open(Path named) throws IOException {
+        ArchiveFiles files = ArchiveFiles.locate(named);
+        ArchiveIndex index = ArchiveIndex.open(files.index());
+        try {
+            long mtimeNs = Files.getLastModifiedTime(files.index()).toInstant().getEpochSecond() * 1_000_000_000L
+                    + Files.getLastModifiedTime(files.index()).toInstant().getNano();
+            int lastShard = index.query(c -> {
+                try (ResultSet rs = c.prepare("SELECT max(shard) FROM files").executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : -1;
+                }
+            });
+            ShardReader shards = new ShardReader(files, lastShard);
+            Archive archive = new Archive(files, index, shards, mtimeNs);
+            archive.warnAboutShortShards();
+            return archive;
+        } catch (IOException | RuntimeException e) {
+            index.close();
+            throw e;
+        }
+    }
+
+    /** Logs shards whose last file runs past the shard's end: reads of those files will fail. */
+    private void warnAboutShortShards() throws IOException {
+        for (int shard = 0; shard < shards.count(); shard++) {
+            int s = shard;
+            long end = index.query(c -> {
+                PreparedStatement q = c.prepare(
+                        "SELECT offset + size FROM files WHERE shard = ? ORDER BY offset DESC LIMIT 1");
+                q.setInt(1, s);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            });
+            if (end > shards.size(shard)) {
+                log.warn("{}: shard is {} bytes but the index has a file up to byte {}; such files will fail to read",
+                        files.shard(shard), shards.size(shard), end);
+            }
+        }
+    }
+
+    public ArchiveFiles files() {
+        return files;
+    }
+
+    /** Modification time of the index file, in ns: the default mtime of entries that have none. */
+    public long indexMtimeNs() {
+        return indexMtimeNs;
+    }
+
+    /**
+     * The file or directory at {@code path} (an archive path, see {@link ArchivePaths#normalize}).
+     * A directory without a {@code dirs} row is found when some entry lies below it.
+     */
+    public Optional<Entry> lookup(String path) throws IOException {
+        return Optional.ofNullable(index.query(c -> {
+            PreparedStatement f = c.prepare("SELECT " + ArchiveIndex.FILE_COLUMNS + " FROM files WHERE path = ?");
+            f.setString(1, path);
+            try (ResultSet rs = f.executeQuery()) {
+                if (rs.next()) {
+                    return ArchiveIndex.readFile(rs, 1);
+                }
+            }
+            PreparedStatement d = c.prepare("SELECT " + ArchiveIndex.DIR_COLUMNS + " FROM dirs WHERE path = ?");
+            d.setString(1, path);
+            try (ResultSet rs = d.executeQuery()) {
+                if (rs.next()) {
+                    return ArchiveIndex.readDir(rs, 1);
+                }
+            }
+            if (path.isEmpty() || hasDescendant(c, Table.FILES, path) || hasDescendant(c, Table.DIRS, path)) {
+                return DirEntry.implicit(path);
+            }
+            return null;
+        }));
+    }
+
+    private static boolean hasDescendant(IndexConnection c, Table table, String dir) throws java.sql.SQLException {
+        PreparedStatement s = c.prepare("SELECT 1 FROM " + table.name + " WHERE path > ? AND path < ? LIMIT 1");
+        s.setString(1, ArchivePaths.descendantPrefix(dir));
+        s.setString(2, ArchivePaths.descendantUpperBound(dir));
+        try (ResultSet rs = s.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    /** Streams the children of directory {@code dir} (not including {@code .} and {@code ..}). */
+    public DirectoryListing list(String dir) {
+        return new DirectoryListing(index, dir);
+    }
+
+    /**
+     * Reads up to {@code dst.remaining()} bytes of {@code file} starting at {@code position}, never
+     * past the file's end.
+     *
+     * @return the number of bytes read, 0 at or past the end of the file
+     * @throws IOException when the file's bytes cannot be had: its shard is missing or too short,
+     *                     or its row is invalid (negative offset or size)
+     */
+    public int read(FileEntry file, long position, ByteBuffer dst) throws IOException {
+        long size = file.size();
+        long offset = file.location().offset();
+        if (size < 0 || offset < 0 || offset > Long.MAX_VALUE - size) {
+            throw new IOException(file.path() + ": invalid location in the index (offset " + offset + ", size "
+                    + size + ")");
+        }
+        if (position >= size || !dst.hasRemaining()) {
+            return 0;
+        }
+        int n = (int) Math.min(dst.remaining(), size - position);
+        ByteBuffer window = dst.slice(dst.position(), n);
+        shards.readFully(file.location().shard(), offset + position, window);
+        dst.position(dst.position() + n);
+        return n;
+    }
+
+    /** Totals for the whole archive, from the root's statistics when the index has them. */
+    public ArchiveStats stats() throws IOException {
+        ArchiveStats s = stats;
+        if (s == null) {
+            s = index.query(c -> {
+                long fileCount;
+                long bytes;
+                try (ResultSet rs = c.prepare("SELECT num_files_tree, size_tree FROM dirs WHERE path = ''")
+                        .executeQuery()) {
+                    if (rs.next() && rs.getLong(1) > 0) {
+                        fileCount = rs.getLong(1);
+                        bytes = rs.getLong(2);
+                    } else {
+                        try (ResultSet all = c.prepare("SELECT count(*), total(size) FROM files").executeQuery()) {
+                            all.next();
+                            fileCount = all.getLong(1);
+                            bytes = all.getLong(2);
+                        }
+                    }
+                }
+                long dirCount;
+                try (ResultSet rs = c.prepare("SELECT count(*) FROM dirs").executeQuery()) {
+                    dirCount = rs.next() ? rs.getLong(1) : 0;
+                }
+                return new ArchiveStats(fileCount, dirCount, bytes, shards.totalSize(), shards.count());
+            });
+            stats = s;
+        }
+        return s;
+    }
+
+    @Override
+    public void close() throws IOException {
+        index.close();
+        shards.close();
+    }
+}

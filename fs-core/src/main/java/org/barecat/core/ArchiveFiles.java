@@ -1,0 +1,48 @@
+package org.barecat.core;
+
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * The files an archive consists of on disk: the SQLite index and the shards
+ * {@code BASE-shard-00000}, {@code BASE-shard-00001}, ...
+ *
+ * @param index the SQLite index file
+ * @param base  the archive's name without suffix; shard names are derived from it
+ */
+public record ArchiveFiles(Path index, Path base) {
+    static final String LEGACY_INDEX_SUFFIX = "-sqlite-index";
+
+    /**
+     * Finds the archive the user named: {@code X} itself when it exists, else the legacy
+     * {@code X-sqlite-index}. Naming {@code X-sqlite-index} directly also works.
+     */
+    public static ArchiveFiles locate(Path named) throws NoSuchFileException {
+        Path abs = named.toAbsolutePath().normalize();
+        String name = abs.getFileName() == null ? "" : abs.getFileName().toString();
+        if (Files.isRegularFile(abs)) {
+            if (name.endsWith(LEGACY_INDEX_SUFFIX)) {
+                String baseName = name.substring(0, name.length() - LEGACY_INDEX_SUFFIX.length());
+                return new ArchiveFiles(abs, abs.resolveSibling(baseName));
+            }
+            return new ArchiveFiles(abs, abs);
+        }
+        Path legacy = abs.resolveSibling(name + LEGACY_INDEX_SUFFIX);
+        if (Files.isRegularFile(legacy)) {
+            return new ArchiveFiles(legacy, abs);
+        }
+        throw new NoSuchFileException(named.toString(), null, "no such archive (neither the file nor "
+                + name + LEGACY_INDEX_SUFFIX + " exists)");
+    }
+
+    /** The layout a new archive gets: index at {@code archive}, shards beside it. */
+    public static ArchiveFiles forNewArchive(Path archive) {
+        Path abs = archive.toAbsolutePath().normalize();
+        return new ArchiveFiles(abs, abs);
+    }
+
+    public Path shard(int number) {
+        return base.resolveSibling(base.getFileName() + String.format("-shard-%05d", number));
+    }
+}

@@ -1,0 +1,269 @@
+package org.barecat.core;
+
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Read-only access to an archive's SQLite index. Connections are opened with {@code immutable=1}
+ * (no locks, no journal, nothing created beside the file), pooled so that each concurrent caller
+ * has its own, and keep their prepared statements. Every query here is an index search.
+ */
+final class ArchiveIndex implements AutoCloseable {
+    static final String FILE_COLUMNS = "path, shard, offset, size, crc32c, mode, uid, gid, mtime_ns";
+    static final String DIR_COLUMNS = "path, num_subdirs, num_files, num_files_tree, size_tree, mode, uid, gid, mtime_ns";
+
+    /** The two tables, with the column listings page through: rowid where the table has one, else path. */
+    enum Table {
+        FILES("files", FILE_COLUMNS), DIRS("dirs", DIR_COLUMNS);
+
+        final String name;
+        final String columns;
+
+        Table(String name, String columns) {
+            this.name = name;
+            this.columns = columns;
+        }
+    }
+
+    private final Path file;
+    private final String url;
+    private final Queue<IndexConnection> idle = new ConcurrentLinkedQueue<>();
+    private final List<IndexConnection> all = new ArrayList<>();
+    private String filesKey;
+    private String dirsKey;
+    private volatile boolean closed;
+
+    private ArchiveIndex(Path file) {
+        this.file = file;
+        this.url = "jdbc:sqlite:file:" + percentEncode(file.toAbsolutePath().toString()) + "?immutable=1";
+    }
+
+    /** Opens and checks the index: it must be SQLite with Barecat's tables and a schema we know. */
+    static ArchiveIndex open(Path file) throws IOException {
+        ArchiveIndex index = new ArchiveIndex(file);
+        try {
+            index.query(c -> {
+                checkSchema(file, c.connection());
+                index.filesKey = hasRowid(c.connection(), "files") ? "rowid" : "path";
+                index.dirsKey = hasRowid(c.connection(), "dirs") ? "rowid" : "path";
+                return null;
+            });
+            return index;
+        } catch (IOException | RuntimeException e) {
+            index.close();
+            throw e;
+        }
+    }
+
+    /** Carries a format problem found inside a query out through {@link #query}. */
+    private static final class SchemaProblem extends SQLException {
+        SchemaProblem(ArchiveFormatException problem) {
+            super(problem.getMessage(), problem);
+        }
+    }
+
+    private static IOException describe(Path file, SQLException e) {
+        if (e instanceof SchemaProblem) {
+            return (ArchiveFormatException) e.getCause();
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("not a database") || message.contains("SQLITE_NOTADB")) {
+            return new ArchiveFormatException(file, "not an SQLite database", e);
+        }
+        if (message.contains("malformed") || message.contains("SQLITE_CORRUPT")) {
+            return new ArchiveFormatException(file, "the SQLite index is corrupt", e);
+        }
+        return new IOException(file + ": cannot read the index: " + message, e);
+    }
+
+    private static void checkSchema(Path file, Connection c) throws SQLException {
+        List<String> missing = new ArrayList<>();
+        requireColumns(c, "files", FILE_COLUMNS, missing);
+        requireColumns(c, "dirs", DIR_COLUMNS, missing);
+        if (!missing.isEmpty()) {
+            throw new SchemaProblem(new ArchiveFormatException(file,
+                    "not a Barecat index (missing " + String.join(", ", missing) + ")"));
+        }
+        if (hasTable(c, "config")) {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT value_int FROM config WHERE key = 'schema_version_major'")) {
+                if (rs.next() && rs.getLong(1) > Schema.VERSION_MAJOR) {
+                    throw new SchemaProblem(new ArchiveFormatException(file, "unsupported Barecat schema version "
+                            + rs.getLong(1) + ".x (this reader knows " + Schema.VERSION_MAJOR + ".x)"));
+                }
+            }
+        }
+    }
+
+    private static boolean hasTable(Connection c, String table) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            s.setString(1, table);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void requireColumns(Connection c, String table, String columns, List<String> missing)
+            throws SQLException {
+        List<String> present = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT name FROM pragma_table_xinfo(?)")) {
+            s.setString(1, table);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    present.add(rs.getString(1));
+                }
+            }
+        }
+        if (present.isEmpty()) {
+            missing.add("table '" + table + "'");
+            return;
+        }
+        for (String column : (columns + ", parent").split(", ")) {
+            if (!present.contains(column)) {
+                missing.add("column " + table + "." + column);
+            }
+        }
+    }
+
+    private static boolean hasRowid(Connection c, String table) {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT rowid FROM " + table + " LIMIT 0")) {
+            return true;
+        } catch (SQLException withoutRowid) {
+            return false;
+        }
+    }
+
+    private IndexConnection connect() throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setOpenMode(SQLiteOpenMode.OPEN_URI);
+        config.setOpenMode(SQLiteOpenMode.NOMUTEX);
+        config.setSharedCache(false);
+        Connection connection = DriverManager.getConnection(url, config.toProperties());
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA cache_size = -8192");
+            s.execute("PRAGMA temp_store = MEMORY");
+        }
+        return new IndexConnection(connection);
+    }
+
+    /** Something to run with a pooled connection. */
+    @FunctionalInterface
+    interface Query<T> {
+        T run(IndexConnection c) throws SQLException;
+    }
+
+    /** Runs {@code query} on a connection no other thread is using. */
+    <T> T query(Query<T> query) throws IOException {
+        if (closed) {
+            throw new IOException(file + ": archive is closed");
+        }
+        IndexConnection c = idle.poll();
+        try {
+            if (c == null) {
+                c = connect();
+                synchronized (all) {
+                    all.add(c);
+                }
+            }
+            return query.run(c);
+        } catch (SQLException e) {
+            throw describe(file, e);
+        } finally {
+            if (c != null) {
+                idle.offer(c);
+            }
+        }
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** Column the listings of {@code table} page by: {@code rowid} or {@code path}. */
+    String pageKey(Table table) {
+        return table == Table.FILES ? filesKey : dirsKey;
+    }
+
+    static FileEntry readFile(ResultSet rs, int first) throws SQLException {
+        String path = rs.getString(first);
+        int shard = rs.getInt(first + 1);
+        long offset = rs.getLong(first + 2);
+        long size = rs.getLong(first + 3);
+        Long crc = nullableLong(rs, first + 4);
+        return new FileEntry(path, new ShardLocation(shard, offset), size, crc, readAttributes(rs, first + 5));
+    }
+
+    static DirEntry readDir(ResultSet rs, int first) throws SQLException {
+        String path = rs.getString(first);
+        DirStats stats = new DirStats(rs.getLong(first + 1), rs.getLong(first + 2), rs.getLong(first + 3),
+                rs.getLong(first + 4));
+        return new DirEntry(path, stats, readAttributes(rs, first + 5));
+    }
+
+    private static Attributes readAttributes(ResultSet rs, int first) throws SQLException {
+        Long mode = nullableLong(rs, first);
+        Long uid = nullableLong(rs, first + 1);
+        Long gid = nullableLong(rs, first + 2);
+        Long mtime = nullableLong(rs, first + 3);
+        if (mode == null && uid == null && gid == null && mtime == null) {
+            return Attributes.NONE;
+        }
+        return new Attributes(mode == null ? null : mode.intValue(), uid == null ? null : uid.intValue(),
+                gid == null ? null : gid.intValue(), mtime);
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    /** Percent-encodes everything but unreserved characters and {@code /}, for an SQLite URI filename. */
+    static String percentEncode(String path) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (all) {
+            for (IndexConnection c : all) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // closing a read-only connection loses nothing
+                }
+            }
+            all.clear();
+        }
+        idle.clear();
+    }
+}

@@ -1,0 +1,72 @@
+package org.barecat.core;
+
+import java.nio.charset.StandardCharsets;
+
+/** Path rules of the format: {@code /}-separated, no leading {@code /}, the root is {@code ""}. */
+public final class ArchivePaths {
+    /** Longest file name component Linux accepts, in bytes. */
+    public static final int NAME_MAX = 255;
+
+    private ArchivePaths() {
+    }
+
+    /**
+     * Turns a path as a user or the kernel writes it ({@code /a/b}, {@code a/b/}, {@code /})
+     * into an archive path. Returns {@code null} for a path no archive entry can have
+     * ({@code .}, {@code ..} or empty components after the first slash run).
+     */
+    public static String normalize(String path) {
+        int start = 0;
+        int end = path.length();
+        while (start < end && path.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        String p = path.substring(start, end);
+        if (p.isEmpty()) {
+            return "";
+        }
+        for (String component : p.split("/", -1)) {
+            if (!isValidName(component)) {
+                return null;
+            }
+        }
+        return p;
+    }
+
+    /** Parent of an archive path ({@code ""} for a top-level entry); the root has none. */
+    public static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
+    public static String child(String dir, String name) {
+        return dir.isEmpty() ? name : dir + "/" + name;
+    }
+
+    /** Prefix every descendant path of {@code dir} starts with. */
+    static String descendantPrefix(String dir) {
+        return dir.isEmpty() ? "" : dir + "/";
+    }
+
+    /**
+     * The smallest string greater than every path under {@code dir} ({@code '0'} follows
+     * {@code '/'}), or {@code null} for the root whose descendants have no upper bound.
+     */
+    static String descendantUpperBound(String dir) {
+        return dir.isEmpty() ? null : dir + "0";
+    }
+
+    /** A directory entry name a POSIX file system can show: not empty, no slash or NUL, not . or .., at most 255 bytes. */
+    public static boolean isValidName(String name) {
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            return false;
+        }
+        if (name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+            return false;
+        }
+        return name.length() <= NAME_MAX / 4 || name.getBytes(StandardCharsets.UTF_8).length <= NAME_MAX;
+    }
+}

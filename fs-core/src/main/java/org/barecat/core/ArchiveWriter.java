@@ -1,0 +1,319 @@
+package org.barecat.core;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes a new archive: file bytes go to shards (a new shard starts when the next file would
+ * pass the size limit), rows go to an index built under a temporary name and renamed into place by
+ * {@link #close()}, so an interrupted write never leaves an index that looks complete.
+ * Directory statistics are computed here and written in one pass at the end; the index's
+ * triggers are then switched on so later edits by other programs keep them right.
+ * Not thread-safe.
+ */
+public final class ArchiveWriter implements AutoCloseable {
+    private static final int BATCH = 10_000;
+
+    private final ArchiveFiles files;
+    private final Path temporaryIndex;
+    private final long shardSizeLimit;
+    private final Connection db;
+    private final PreparedStatement insertFile;
+    private final Map<String, DirRow> dirs = new HashMap<>();
+    private final List<Path> createdShards = new ArrayList<>();
+    private final byte[] copyBuffer = new byte[1 << 16];
+    private int shard = -1;
+    private long shardPosition;
+    private OutputStream shardOut;
+    private int pendingRows;
+    private boolean finished;
+
+    /** Statistics and metadata of one directory, gathered while files are added. */
+    private static final class DirRow {
+        Attributes attributes = Attributes.NONE;
+        long numSubdirs;
+        long numFiles;
+        long numFilesTree;
+        long sizeTree;
+    }
+
+    private ArchiveWriter(ArchiveFiles files, long shardSizeLimit) throws IOException {
+        this.files = files;
+        this.shardSizeLimit = shardSizeLimit;
+        this.temporaryIndex = files.index().resolveSibling(files.index().getFileName() + ".incomplete");
+        Files.deleteIfExists(temporaryIndex);
+        try {
+            db = DriverManager.getConnection("jdbc:sqlite:" + temporaryIndex);
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode = OFF");
+                s.execute("PRAGMA synchronous = OFF");
+                for (String ddl : Schema.tables()) {
+                    s.execute(ddl);
+                }
+                for (String ddl : Schema.triggers()) {
+                    s.execute(ddl);
+                }
+                s.execute(Schema.config(shardSizeLimit, false));
+            }
+            db.setAutoCommit(false);
+            insertFile = db.prepareStatement("INSERT INTO files (path, shard, offset, size, crc32c, mode, uid, gid,"
+                    + " mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        } catch (SQLException e) {
+            Files.deleteIfExists(temporaryIndex);
+            throw new IOException(temporaryIndex + ": cannot create the index: " + e.getMessage(), e);
+        }
+        dirs.put("", new DirRow());
+    }
+
+    /**
+     * Starts a new archive at {@code archive} (index there, shards beside it).
+     *
+     * @param shardSizeLimit largest shard in bytes ({@link Long#MAX_VALUE} for no limit); a single
+     *                       file larger than the limit gets a shard of its own
+     * @param overwrite      replace an existing archive of that name; otherwise its existence is an error
+     */
+    public static ArchiveWriter create(Path archive, long shardSizeLimit, boolean overwrite) throws IOException {
+        if (shardSizeLimit <= 0) {
+            throw new IllegalArgumentException("shard size limit must be positive: " + shardSizeLimit);
+        }
+        ArchiveFiles files = ArchiveFiles.forNewArchive(archive);
+        boolean exists = Files.exists(files.index(), LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(files.shard(0), LinkOption.NOFOLLOW_LINKS);
+        if (exists && !overwrite) {
+            throw new FileAlreadyExistsException(archive.toString(), null, "archive exists (overwrite not asked for)");
+        }
+        if (exists) {
+            for (int i = 0; Files.deleteIfExists(files.shard(i)); i++) {
+                // remove the old archive's shards
+            }
+        }
+        return new ArchiveWriter(files, shardSizeLimit);
+    }
+
+    public static ArchiveWriter create(Path archive) throws IOException {
+        return create(archive, Schema.UNLIMITED_SHARD_SIZE, false);
+    }
+
+    /** Adds a directory with its metadata (ancestors are created as needed). */
+    public void addDirectory(String path, Attributes attributes) throws IOException {
+        dir(checkedPath(path)).attributes = attributes;
+    }
+
+    /** Adds a file whose bytes are {@code data}. */
+    public FileEntry add(String path, byte[] data, Attributes attributes) throws IOException {
+        return add(path, new java.io.ByteArrayInputStream(data), data.length, attributes);
+    }
+
+    /** Adds the regular file {@code source} with its mode, owner and mtime. */
+    public FileEntry addFile(String path, Path source) throws IOException {
+        Attributes attributes = attributesOf(source);
+        try (InputStream in = Files.newInputStream(source)) {
+            return add(path, in, Files.size(source), attributes);
+        }
+    }
+
+    /** Reads mode, uid, gid and nanosecond mtime of a file or directory on disk (not following links). */
+    public static Attributes attributesOf(Path source) throws IOException {
+        Map<String, Object> a = Files.readAttributes(source, "unix:mode,uid,gid,lastModifiedTime",
+                LinkOption.NOFOLLOW_LINKS);
+        long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
+        return new Attributes((Integer) a.get("mode"), (Integer) a.get("uid"), (Integer) a.get("gid"), mtime);
+    }
+
+    /** Adds a file of exactly {@code size} bytes read from {@code data}. */
+    public FileEntry add(String path, InputStream data, long size, Attributes attributes) throws IOException {
+        String p = checkedPath(path);
+        if (p.isEmpty()) {
+            throw new IOException("'" + path + "': a file needs a name");
+        }
+        if (dirs.containsKey(p)) {
+            throw new FileAlreadyExistsException(p, null, "already in the archive as a directory");
+        }
+        if (shardOut == null || (shardPosition > 0 && size > shardSizeLimit - shardPosition)) {
+            startShard();
+        }
+        long offset = shardPosition;
+        CRC32C crc = new CRC32C();
+        long remaining = size;
+        while (remaining > 0) {
+            int n = data.read(copyBuffer, 0, (int) Math.min(copyBuffer.length, remaining));
+            if (n < 0) {
+                throw new IOException(p + ": source ended after " + (size - remaining) + " of " + size + " bytes");
+            }
+            crc.update(copyBuffer, 0, n);
+            shardOut.write(copyBuffer, 0, n);
+            remaining -= n;
+        }
+        shardPosition += size;
+        FileEntry entry = new FileEntry(p, new ShardLocation(shard, offset), size, crc.getValue(), attributes);
+        insert(entry);
+        String parent = ArchivePaths.parent(p);
+        dir(parent).numFiles++;
+        for (String d = parent; ; d = ArchivePaths.parent(d)) {
+            DirRow row = dirs.get(d);
+            row.numFilesTree++;
+            row.sizeTree += size;
+            if (d.isEmpty()) {
+                break;
+            }
+        }
+        return entry;
+    }
+
+    private void insert(FileEntry e) throws IOException {
+        try {
+            insertFile.setString(1, e.path());
+            insertFile.setInt(2, e.location().shard());
+            insertFile.setLong(3, e.location().offset());
+            insertFile.setLong(4, e.size());
+            insertFile.setObject(5, e.crc32c());
+            Attributes a = e.attributes();
+            insertFile.setObject(6, a.mode());
+            insertFile.setObject(7, a.uid());
+            insertFile.setObject(8, a.gid());
+            insertFile.setObject(9, a.mtimeNs());
+            insertFile.executeUpdate();
+            if (++pendingRows >= BATCH) {
+                db.commit();
+                pendingRows = 0;
+            }
+        } catch (SQLException ex) {
+            if (String.valueOf(ex.getMessage()).contains("UNIQUE")) {
+                throw new FileAlreadyExistsException(e.path(), null, "already in the archive");
+            }
+            throw new IOException(temporaryIndex + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private boolean isFile(String path) throws IOException {
+        try (PreparedStatement s = db.prepareStatement("SELECT 1 FROM files WHERE path = ?")) {
+            s.setString(1, path);
+            return s.executeQuery().next();
+        } catch (SQLException e) {
+            throw new IOException(temporaryIndex + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The row of directory {@code path}, creating it and its ancestors on first use. */
+    private DirRow dir(String path) throws IOException {
+        DirRow row = dirs.get(path);
+        if (row == null) {
+            if (isFile(path)) {
+                throw new FileAlreadyExistsException(path, null, "already in the archive as a file");
+            }
+            DirRow parent = dir(ArchivePaths.parent(path));
+            parent.numSubdirs++;
+            row = new DirRow();
+            dirs.put(path, row);
+        }
+        return row;
+    }
+
+    private static String checkedPath(String path) throws IOException {
+        String p = ArchivePaths.normalize(path);
+        if (p == null) {
+            throw new IOException("'" + path + "': not a valid archive path (empty, '.' or '..' component,"
+                    + " or a name over 255 bytes)");
+        }
+        return p;
+    }
+
+    private void startShard() throws IOException {
+        if (shardOut != null) {
+            shardOut.close();
+        }
+        shard++;
+        Path next = files.shard(shard);
+        shardOut = new BufferedOutputStream(Files.newOutputStream(next), 1 << 20);
+        createdShards.add(next);
+        shardPosition = 0;
+    }
+
+    /** Writes the directory rows, switches triggers on and moves the index into place. */
+    @Override
+    public void close() throws IOException {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        try {
+            if (shardOut == null) {
+                startShard(); // an empty archive still has shard 0, as the Python implementation makes it
+            }
+            shardOut.close();
+            try (PreparedStatement s = db.prepareStatement("INSERT INTO dirs (path, num_subdirs, num_files,"
+                    + " num_files_tree, size_tree, mode, uid, gid, mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Map.Entry<String, DirRow> e : dirs.entrySet()) {
+                    DirRow d = e.getValue();
+                    s.setString(1, e.getKey());
+                    s.setLong(2, d.numSubdirs);
+                    s.setLong(3, d.numFiles);
+                    s.setLong(4, d.numFilesTree);
+                    s.setLong(5, d.sizeTree);
+                    s.setObject(6, d.attributes.mode());
+                    s.setObject(7, d.attributes.uid());
+                    s.setObject(8, d.attributes.gid());
+                    s.setObject(9, d.attributes.mtimeNs());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            try (Statement s = db.createStatement()) {
+                s.execute("UPDATE config SET value_int = 1 WHERE key = 'use_triggers'");
+            }
+            db.commit();
+            insertFile.close();
+            db.close();
+            Files.move(temporaryIndex, files.index(), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (SQLException e) {
+            abort();
+            throw new IOException(temporaryIndex + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            abort();
+            throw e;
+        }
+    }
+
+    /** Gives up: removes the temporary index and the shards this writer created. */
+    public void abort() {
+        finished = true;
+        try {
+            if (shardOut != null) {
+                shardOut.close();
+            }
+            if (!db.isClosed()) {
+                db.close();
+            }
+        } catch (IOException | SQLException ignored) {
+            // being thrown away
+        }
+        try {
+            Files.deleteIfExists(temporaryIndex);
+            for (Path p : createdShards) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

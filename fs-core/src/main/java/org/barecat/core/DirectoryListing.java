@@ -1,0 +1,225 @@
+package org.barecat.core;
+
+import org.barecat.core.ArchiveIndex.Table;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * The children of one directory, streamed in pages of bounded size so that a directory with
+ * millions of entries lists in constant memory. Children come in three runs:
+ * <ol>
+ *   <li>subdirectories that have a {@code dirs} row,</li>
+ *   <li>files ({@code files} rows whose parent is this directory),</li>
+ *   <li>subdirectories that have no {@code dirs} row and exist only as ancestors of other rows.</li>
+ * </ol>
+ * Each page is one index search that resumes after the last key seen, so no cursor stays open
+ * between pages. Entries whose name cannot be shown by a POSIX file system ({@code ..}, empty,
+ * over 255 bytes) are skipped. Not thread-safe: one listing, one reader.
+ */
+public final class DirectoryListing implements Iterator<Entry> {
+    static final int PAGE_SIZE = 512;
+
+    private enum Run { DIRS, FILES, IMPLICIT_DIRS, DONE }
+
+    private final ArchiveIndex index;
+    private final String dir;
+    private final String prefix;
+    private final String upperBound;
+    private final ArrayDeque<Entry> page = new ArrayDeque<>();
+    private Run run = Run.DIRS;
+    /** Last key seen in the current run: a rowid (Long) or path (String); null before the first page. */
+    private Object lastKey;
+    /** For the implicit run: where the next search for a parent value starts, and whether inclusive. */
+    private String scanFrom;
+    private boolean scanInclusive;
+
+    DirectoryListing(ArchiveIndex index, String dir) {
+        this.index = index;
+        this.dir = dir;
+        this.prefix = ArchivePaths.descendantPrefix(dir);
+        this.upperBound = ArchivePaths.descendantUpperBound(dir);
+        this.scanFrom = prefix;
+    }
+
+    /** The directory being listed. */
+    public String directory() {
+        return dir;
+    }
+
+    @Override
+    public boolean hasNext() {
+        try {
+            return fill();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Entry next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        return page.poll();
+    }
+
+    /** Next entry without consuming it, or {@code null} at the end. */
+    public Entry peek() throws IOException {
+        return fill() ? page.peek() : null;
+    }
+
+    /** Like {@link #next()} but with the checked exception of the index. */
+    public Entry take() throws IOException {
+        return fill() ? page.poll() : null;
+    }
+
+    private boolean fill() throws IOException {
+        while (page.isEmpty() && run != Run.DONE) {
+            switch (run) {
+                case DIRS -> nextRowPage(Table.DIRS, Run.FILES);
+                case FILES -> nextRowPage(Table.FILES, Run.IMPLICIT_DIRS);
+                case IMPLICIT_DIRS -> nextImplicitPage();
+                default -> throw new IllegalStateException();
+            }
+        }
+        return !page.isEmpty();
+    }
+
+    private void nextRowPage(Table table, Run following) throws IOException {
+        String key = index.pageKey(table);
+        String sql = "SELECT " + key + ", " + table.columns + " FROM " + table.name + " WHERE parent = ?"
+                + (lastKey == null ? "" : " AND " + key + " > ?") + " ORDER BY " + key + " LIMIT " + PAGE_SIZE;
+        int rows = index.query(c -> {
+            PreparedStatement s = c.prepare(sql);
+            s.setString(1, dir);
+            if (lastKey != null) {
+                s.setObject(2, lastKey);
+            }
+            int n = 0;
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    n++;
+                    lastKey = rs.getObject(1);
+                    Entry e = table == Table.FILES ? ArchiveIndex.readFile(rs, 2) : ArchiveIndex.readDir(rs, 2);
+                    if (isShowable(e.path())) {
+                        page.add(e);
+                    }
+                }
+            }
+            return n;
+        });
+        if (rows < PAGE_SIZE) {
+            run = following;
+            lastKey = null;
+        }
+    }
+
+    private boolean isShowable(String path) {
+        return path.length() > prefix.length() && path.startsWith(prefix)
+                && ArchivePaths.isValidName(path.substring(prefix.length()));
+    }
+
+    /**
+     * Finds subdirectories without a {@code dirs} row by skipping through the {@code parent}
+     * indexes: every parent value below this directory is either {@code prefix + name} or starts
+     * with {@code prefix + name + "/"}, and each such name is looked at once, whatever the number
+     * of entries below it.
+     */
+    private void nextImplicitPage() throws IOException {
+        index.query(c -> {
+            for (int found = 0; found < PAGE_SIZE; ) {
+                String parent = minParent(c, scanFrom, scanInclusive);
+                if (parent == null) {
+                    run = Run.DONE;
+                    return null;
+                }
+                String rest = parent.substring(prefix.length());
+                int slash = rest.indexOf('/');
+                String name = slash < 0 ? rest : rest.substring(0, slash);
+                String path = prefix + name;
+                if (slash < 0) {
+                    scanFrom = parent;
+                    scanInclusive = false;
+                } else {
+                    scanFrom = path + "0";
+                    scanInclusive = true;
+                }
+                boolean firstSighting = slash < 0 || !isParentValue(c, path);
+                if (firstSighting && ArchivePaths.isValidName(name) && !hasRow(c, Table.DIRS, path)
+                        && !hasRow(c, Table.FILES, path)) {
+                    page.add(DirEntry.implicit(path));
+                    found++;
+                }
+            }
+            return null;
+        });
+    }
+
+    private String minParent(IndexConnection c, String from, boolean inclusive) throws SQLException {
+        String min = null;
+        for (Table table : Table.values()) {
+            String sql = "SELECT parent FROM " + table.name + " WHERE parent " + (inclusive ? ">=" : ">") + " ?"
+                    + (upperBound == null ? "" : " AND parent < ?") + " ORDER BY parent LIMIT 1";
+            PreparedStatement s = c.prepare(sql);
+            s.setString(1, from);
+            if (upperBound != null) {
+                s.setString(2, upperBound);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    String p = rs.getString(1);
+                    if (p != null && (min == null || compareUtf8(p, min) < 0)) {
+                        min = p;
+                    }
+                }
+            }
+        }
+        return min;
+    }
+
+    private static boolean isParentValue(IndexConnection c, String path) throws SQLException {
+        for (Table table : Table.values()) {
+            PreparedStatement s = c.prepare("SELECT 1 FROM " + table.name + " WHERE parent = ? LIMIT 1");
+            s.setString(1, path);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static boolean hasRow(IndexConnection c, Table table, String path) throws SQLException {
+        PreparedStatement s = c.prepare("SELECT 1 FROM " + table.name + " WHERE path = ?");
+        s.setString(1, path);
+        try (ResultSet rs = s.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    /** Orders strings as SQLite's BINARY collation does: by their UTF-8 bytes. */
+    static int compareUtf8(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                boolean xs = Character.isSurrogate(x);
+                boolean ys = Character.isSurrogate(y);
+                if (xs != ys) {
+                    return xs ? 1 : -1; // surrogates encode code points above every BMP char
+                }
+                return Character.compare(x, y);
+            }
+        }
+        return Integer.compare(a.length(), b.length());
+    }
+}

@@ -1,0 +1,478 @@
+package org.barecat.fuse;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.Struct;
+import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
+import com.kenai.jffi.MemoryIO;
+import org.barecat.core.Archive;
+import org.barecat.core.ArchivePaths;
+import org.barecat.core.ArchiveStats;
+import org.barecat.core.Attributes;
+import org.barecat.core.DirEntry;
+import org.barecat.core.DirectoryListing;
+import org.barecat.core.Entry;
+import org.barecat.core.FileEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.serce.jnrfuse.ErrorCodes;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * FUSE callbacks over an {@link Archive}. Thin on purpose: each callback turns a kernel request
+ * into one fs-core call and the answer into an errno. No callback throws into native code.
+ * <ul>
+ *   <li>{@code open} resolves the path once and keeps the {@link FileEntry} in a handle table;
+ *       {@code read} uses only the handle and reads straight into the kernel's buffer.</li>
+ *   <li>{@code readdir} streams from a {@link DirectoryListing} kept per open directory and
+ *       resumes at the offset the kernel passes back; the rows it lists are kept briefly so the
+ *       {@code getattr} of each child that follows needs no query.</li>
+ *   <li>Every kind of write answers {@code EROFS}.</li>
+ * </ul>
+ */
+public final class BarecatFs extends FuseStubFS {
+    private static final Logger log = LoggerFactory.getLogger(BarecatFs.class);
+    private static final int O_ACCMODE = 03;
+    private static final int O_RDONLY = 0;
+    private static final int ST_RDONLY = 1;
+    private static final int BLOCK_SIZE = 4096;
+    /** Preferred I/O size shown in st_blksize, so readers ask for large reads. */
+    private static final int IO_BLOCK_SIZE = 128 * 1024;
+    private static final int RECENT_ENTRIES_LIMIT = 100_000;
+    private static final int REPORTED_FAILURES_LIMIT = 10_000;
+
+    static final String XATTR_CRC32C = "user.barecat.crc32c";
+    static final String XATTR_SHARD = "user.barecat.shard";
+    static final String XATTR_OFFSET = "user.barecat.offset";
+    static final String XATTR_NUM_FILES_TREE = "user.barecat.num_files_tree";
+    static final String XATTR_SIZE_TREE = "user.barecat.size_tree";
+
+    private final Archive archive;
+    private final EntryDefaults defaults;
+    private final AtomicLong nextHandle = new AtomicLong(1);
+    private final Map<Long, FileEntry> openFiles = new ConcurrentHashMap<>();
+    private final Map<Long, OpenDirectory> openDirectories = new ConcurrentHashMap<>();
+    /** Rows a listing just returned, by path, each served once to the getattr that follows it. */
+    private final Map<String, Entry> recentlyListed = new ConcurrentHashMap<>();
+    private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
+
+    /** An open directory: its listing, and the offset the next entry of the listing will have. */
+    private static final class OpenDirectory {
+        final String path;
+        DirectoryListing listing;
+        long nextOffset;
+
+        OpenDirectory(String path) {
+            this.path = path;
+        }
+    }
+
+    public BarecatFs(Archive archive, EntryDefaults defaults) {
+        this.archive = archive;
+        this.defaults = defaults;
+    }
+
+    @Override
+    protected String getFSName() {
+        return "barecat";
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    private Optional<Entry> resolve(String fusePath) throws IOException {
+        String path = ArchivePaths.normalize(fusePath);
+        if (path == null) {
+            return Optional.empty();
+        }
+        Entry listed = recentlyListed.remove(path);
+        return listed != null ? Optional.of(listed) : archive.lookup(path);
+    }
+
+    @Override
+    public int getattr(String path, FileStat stat) {
+        try {
+            Optional<Entry> entry = resolve(path);
+            if (entry.isEmpty()) {
+                return -ErrorCodes.ENOENT();
+            }
+            fillStat(entry.get(), stat);
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return failure("getattr", path, e);
+        }
+    }
+
+    private void fillStat(Entry entry, FileStat stat) {
+        Attributes a = entry.attributes();
+        stat.st_ino.set(Inodes.of(entry.path()));
+        stat.st_uid.set(a.uid() != null ? a.uid() : defaults.uid());
+        stat.st_gid.set(a.gid() != null ? a.gid() : defaults.gid());
+        long mtime = a.mtimeNs() != null ? a.mtimeNs() : defaults.mtimeNs();
+        setTime(stat.st_mtim, mtime);
+        setTime(stat.st_atim, mtime);
+        setTime(stat.st_ctim, mtime);
+        stat.st_blksize.set(IO_BLOCK_SIZE);
+        if (entry instanceof FileEntry f) {
+            stat.st_mode.set(FileStat.S_IFREG | a.permissionsOr(EntryDefaults.FILE_PERMISSIONS));
+            stat.st_nlink.set(1);
+            stat.st_size.set(f.size());
+            stat.st_blocks.set((f.size() + 511) / 512);
+        } else {
+            DirEntry d = (DirEntry) entry;
+            stat.st_mode.set(FileStat.S_IFDIR | a.permissionsOr(EntryDefaults.DIR_PERMISSIONS));
+            stat.st_nlink.set(2 + (d.stats() == null ? 0 : Math.max(0, d.stats().numSubdirs())));
+            stat.st_size.set(BLOCK_SIZE);
+            stat.st_blocks.set(BLOCK_SIZE / 512);
+        }
+    }
+
+    private static void setTime(Timespec t, long ns) {
+        t.tv_sec.set(Math.floorDiv(ns, 1_000_000_000L));
+        t.tv_nsec.set(Math.floorMod(ns, 1_000_000_000L));
+    }
+
+    // ---------------------------------------------------------------- files
+
+    @Override
+    public int open(String path, FuseFileInfo fi) {
+        try {
+            if ((fi.flags.get() & O_ACCMODE) != O_RDONLY) {
+                return -ErrorCodes.EROFS();
+            }
+            Optional<Entry> entry = resolve(path);
+            if (entry.isEmpty()) {
+                return -ErrorCodes.ENOENT();
+            }
+            if (!(entry.get() instanceof FileEntry file)) {
+                return -ErrorCodes.EISDIR();
+            }
+            long handle = nextHandle.getAndIncrement();
+            openFiles.put(handle, file);
+            fi.fh.set(handle);
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return failure("open", path, e);
+        }
+    }
+
+    @Override
+    public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        FileEntry file = openFiles.get(fi.fh.get());
+        if (file == null) {
+            return -ErrorCodes.EBADF();
+        }
+        try {
+            if (offset >= file.size()) {
+                return 0;
+            }
+            int n = (int) Math.min(size, file.size() - offset);
+            ByteBuffer target = MemoryIO.getInstance().newDirectByteBuffer(buf.address(), n);
+            return archive.read(file, offset, target);
+        } catch (IOException | RuntimeException e) {
+            return failure("read", file.path(), e);
+        }
+    }
+
+    @Override
+    public int release(String path, FuseFileInfo fi) {
+        openFiles.remove(fi.fh.get());
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- directories
+
+    @Override
+    public int opendir(String path, FuseFileInfo fi) {
+        try {
+            Optional<Entry> entry = resolve(path);
+            if (entry.isEmpty()) {
+                return -ErrorCodes.ENOENT();
+            }
+            if (!(entry.get() instanceof DirEntry dir)) {
+                return -ErrorCodes.ENOTDIR();
+            }
+            long handle = nextHandle.getAndIncrement();
+            openDirectories.put(handle, new OpenDirectory(dir.path()));
+            fi.fh.set(handle);
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return failure("opendir", path, e);
+        }
+    }
+
+    /**
+     * Offsets: 1 is ".", 2 is "..", and child number {@code k} (from 0) is {@code k + 3}; the
+     * offset given with an entry is the one of the entry after it. A request for the offset the
+     * listing is at continues it; any other offset restarts the listing and skips forward.
+     */
+    @Override
+    public int readdir(String path, Pointer buf, FuseFillDir filler, @off_t long offset, FuseFileInfo fi) {
+        OpenDirectory dir = openDirectories.get(fi.fh.get());
+        if (dir == null) {
+            return -ErrorCodes.EBADF();
+        }
+        synchronized (dir) {
+            try {
+                FileStat stat = newStat();
+                long next = offset;
+                if (next < 1) {
+                    stat.st_mode.set(FileStat.S_IFDIR);
+                    stat.st_ino.set(Inodes.of(dir.path));
+                    if (fill(filler, buf, ".", stat, 1)) {
+                        return 0;
+                    }
+                    next = 1;
+                }
+                if (next < 2) {
+                    stat.st_ino.set(Inodes.of(ArchivePaths.parent(dir.path)));
+                    if (fill(filler, buf, "..", stat, 2)) {
+                        return 0;
+                    }
+                    next = 2;
+                }
+                if (dir.listing == null || dir.nextOffset != Math.max(next, 3)) {
+                    dir.listing = archive.list(dir.path);
+                    dir.nextOffset = 3;
+                    while (dir.nextOffset < next && dir.listing.take() != null) {
+                        dir.nextOffset++;
+                    }
+                }
+                for (Entry e = dir.listing.peek(); e != null; e = dir.listing.peek()) {
+                    stat.st_mode.set(e instanceof FileEntry ? FileStat.S_IFREG : FileStat.S_IFDIR);
+                    stat.st_ino.set(Inodes.of(e.path()));
+                    if (fill(filler, buf, e.name(), stat, dir.nextOffset + 1)) {
+                        return 0;
+                    }
+                    dir.listing.take();
+                    dir.nextOffset++;
+                    remember(e);
+                }
+                return 0;
+            } catch (IOException | RuntimeException e) {
+                return failure("readdir", dir.path, e);
+            }
+        }
+    }
+
+    /** Adds one entry; true when the kernel's buffer is full and the entry was not taken. */
+    private static boolean fill(FuseFillDir filler, Pointer buf, String name, FileStat stat, long nextOffset) {
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer cName = ByteBuffer.allocate(utf8.length + 1).put(utf8).put((byte) 0).flip();
+        return filler.apply(buf, cName, Struct.getMemory(stat), nextOffset) != 0;
+    }
+
+    private static FileStat newStat() {
+        Runtime runtime = Runtime.getSystemRuntime();
+        FileStat stat = new FileStat(runtime);
+        return FileStat.of(jnr.ffi.Memory.allocateDirect(runtime, Struct.size(stat), true));
+    }
+
+    private void remember(Entry e) {
+        if (recentlyListed.size() >= RECENT_ENTRIES_LIMIT) {
+            recentlyListed.clear();
+        }
+        recentlyListed.put(e.path(), e);
+    }
+
+    @Override
+    public int releasedir(String path, FuseFileInfo fi) {
+        openDirectories.remove(fi.fh.get());
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- file system
+
+    @Override
+    public int statfs(String path, Statvfs stbuf) {
+        try {
+            ArchiveStats s = archive.stats();
+            stbuf.f_bsize.set(IO_BLOCK_SIZE);
+            stbuf.f_frsize.set(BLOCK_SIZE);
+            stbuf.f_blocks.set((s.shardBytes() + BLOCK_SIZE - 1) / BLOCK_SIZE);
+            stbuf.f_bfree.set(0);
+            stbuf.f_bavail.set(0);
+            stbuf.f_files.set(s.fileCount() + s.dirCount());
+            stbuf.f_ffree.set(0);
+            stbuf.f_favail.set(0);
+            stbuf.f_flag.set(ST_RDONLY);
+            stbuf.f_namemax.set(ArchivePaths.NAME_MAX);
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return failure("statfs", path, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- extended attributes
+
+    @Override
+    public int getxattr(String path, String name, Pointer value, @size_t long size) {
+        try {
+            Optional<Entry> entry = resolve(path);
+            if (entry.isEmpty()) {
+                return -ErrorCodes.ENOENT();
+            }
+            String text = xattr(entry.get(), name);
+            if (text == null) {
+                return -ErrorCodes.ENODATA();
+            }
+            return copyOut(text.getBytes(StandardCharsets.UTF_8), value, size);
+        } catch (IOException | RuntimeException e) {
+            return failure("getxattr", path, e);
+        }
+    }
+
+    @Override
+    public int listxattr(String path, Pointer list, @size_t long size) {
+        try {
+            Optional<Entry> entry = resolve(path);
+            if (entry.isEmpty()) {
+                return -ErrorCodes.ENOENT();
+            }
+            StringBuilder names = new StringBuilder();
+            for (String name : new String[] {XATTR_CRC32C, XATTR_SHARD, XATTR_OFFSET, XATTR_NUM_FILES_TREE,
+                    XATTR_SIZE_TREE}) {
+                if (xattr(entry.get(), name) != null) {
+                    names.append(name).append('\0');
+                }
+            }
+            return copyOut(names.toString().getBytes(StandardCharsets.UTF_8), list, size);
+        } catch (IOException | RuntimeException e) {
+            return failure("listxattr", path, e);
+        }
+    }
+
+    /** The value of extended attribute {@code name} of {@code entry}, or null when it has none. */
+    private static String xattr(Entry entry, String name) {
+        if (entry instanceof FileEntry f) {
+            return switch (name) {
+                case XATTR_CRC32C -> f.crc32c() == null ? null : String.format("%08x", f.crc32c());
+                case XATTR_SHARD -> Integer.toString(f.location().shard());
+                case XATTR_OFFSET -> Long.toString(f.location().offset());
+                default -> null;
+            };
+        }
+        DirEntry d = (DirEntry) entry;
+        if (d.stats() == null) {
+            return null;
+        }
+        return switch (name) {
+            case XATTR_NUM_FILES_TREE -> Long.toString(d.stats().numFilesTree());
+            case XATTR_SIZE_TREE -> Long.toString(d.stats().sizeTree());
+            default -> null;
+        };
+    }
+
+    /** getxattr/listxattr size protocol: 0 asks for the length, too small a buffer is ERANGE. */
+    private static int copyOut(byte[] bytes, Pointer target, long size) {
+        if (size == 0) {
+            return bytes.length;
+        }
+        if (size < bytes.length) {
+            return -ErrorCodes.ERANGE();
+        }
+        target.put(0, bytes, 0, bytes.length);
+        return bytes.length;
+    }
+
+    // ---------------------------------------------------------------- writes: all refused
+
+    @Override
+    public int create(String path, long mode, FuseFileInfo fi) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int mkdir(String path, long mode) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int mknod(String path, long mode, long rdev) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int unlink(String path) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int rmdir(String path) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int rename(String oldpath, String newpath) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int symlink(String oldpath, String newpath) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int link(String oldpath, String newpath) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int truncate(String path, long size) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int chmod(String path, long mode) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int chown(String path, long uid, long gid) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int utimens(String path, Timespec[] timespec) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int setxattr(String path, String name, Pointer value, long size, int flags) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int removexattr(String path, String name) {
+        return -ErrorCodes.EROFS();
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /** Maps a failure to EIO, logging it once per path so a retrying reader cannot flood the log. */
+    private int failure(String operation, String path, Exception e) {
+        if (reportedFailures.size() < REPORTED_FAILURES_LIMIT && reportedFailures.add(path)) {
+            log.error("{} {}: {}", operation, path, e.toString());
+        }
+        return -ErrorCodes.EIO();
+    }
+}

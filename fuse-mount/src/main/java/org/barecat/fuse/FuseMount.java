@@ -1,0 +1,149 @@
+package org.barecat.fuse;
+
+import org.barecat.core.Archive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A live FUSE mount of an archive. {@link #mount} returns only once the kernel shows the
+ * filesystem at the mountpoint, or throws with a one-line reason; {@link #awaitUnmount()} blocks
+ * until someone unmounts it ({@code fusermount -u}, or {@link #unmount()}).
+ */
+public final class FuseMount {
+    private static final Logger log = LoggerFactory.getLogger(FuseMount.class);
+    private static final long READY_TIMEOUT_MS = 15_000;
+
+    private final Path mountPoint;
+    private final Thread loop;
+    private volatile Throwable loopFailure;
+
+    private FuseMount(Path mountPoint, Thread loop) {
+        this.mountPoint = mountPoint;
+        this.loop = loop;
+    }
+
+    /**
+     * Mounts {@code archive} at {@code mountPoint}.
+     *
+     * @throws IOException with a one-line message when the mountpoint is unusable, FUSE is
+     *                     missing, or the kernel did not show the mount in time
+     */
+    public static FuseMount mount(Archive archive, Path mountPoint, MountOptions options, EntryDefaults defaults,
+                                  boolean debug) throws IOException {
+        Path target = checkMountPoint(mountPoint, options);
+        if (!Files.exists(Path.of("/dev/fuse"))) {
+            throw new IOException("/dev/fuse: no such device (is the fuse kernel module loaded?)");
+        }
+        BarecatFs fs = new BarecatFs(archive, defaults);
+        String[] args = options.fuseArguments(archive.files().index().toString()).toArray(String[]::new);
+        FuseMount[] self = new FuseMount[1];
+        Thread loop = new Thread(() -> {
+            try {
+                fs.mount(target, true, debug, args);
+            } catch (Throwable t) {
+                self[0].loopFailure = t;
+            }
+        }, "barecat-fuse-loop");
+        self[0] = new FuseMount(target, loop);
+        loop.start();
+        self[0].awaitReady();
+        return self[0];
+    }
+
+    private static Path checkMountPoint(Path mountPoint, MountOptions options) throws IOException {
+        if (!Files.exists(mountPoint)) {
+            throw new NoSuchFileException(mountPoint.toString(), null, "mountpoint does not exist");
+        }
+        if (!Files.isDirectory(mountPoint)) {
+            throw new NotDirectoryException(mountPoint + ": mountpoint is not a directory");
+        }
+        Path real = mountPoint.toRealPath();
+        if (!options.nonempty()) {
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(real)) {
+                if (children.iterator().hasNext()) {
+                    throw new IOException(mountPoint + ": mountpoint is not empty (use -o nonempty to mount over it)");
+                }
+            }
+        }
+        if (MountTable.isMounted(real)) {
+            throw new IOException(mountPoint + ": something is already mounted there");
+        }
+        return real;
+    }
+
+    private void awaitReady() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
+        while (System.nanoTime() < deadline) {
+            if (MountTable.isMounted(mountPoint)) {
+                return;
+            }
+            if (!loop.isAlive()) {
+                throw new IOException(mountPoint + ": mount failed"
+                        + (loopFailure == null ? " (see libfuse's message above)" : ": " + rootMessage(loopFailure)));
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(mountPoint + ": interrupted while mounting");
+            }
+        }
+        unmount();
+        throw new IOException(mountPoint + ": the mount did not appear within " + READY_TIMEOUT_MS + " ms");
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    public Path mountPoint() {
+        return mountPoint;
+    }
+
+    /** Blocks until the filesystem is unmounted and the FUSE loop has ended. */
+    public void awaitUnmount() throws InterruptedException {
+        loop.join();
+    }
+
+    /**
+     * Unmounts with {@code fusermount -u}; when the mount is busy, detaches it lazily
+     * ({@code -uz}) so the kernel finishes it once the last user lets go.
+     */
+    public void unmount() {
+        if (!MountTable.isMounted(mountPoint)) {
+            return;
+        }
+        if (run("fusermount", "-u", mountPoint.toString()) != 0 && MountTable.isMounted(mountPoint)) {
+            log.info("{}: busy, detaching lazily", mountPoint);
+            run("fusermount", "-u", "-z", mountPoint.toString());
+        }
+    }
+
+    private static int run(String... command) {
+        List<String> cmd = new ArrayList<>(List.of(command));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } catch (IOException e) {
+            log.warn("{}: {}", cmd, e.getMessage());
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.barecat.fuse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads the kernel's mount table ({@code /proc/self/mountinfo}). */
+final class MountTable {
+    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+
+    private MountTable() {
+    }
+
+    /** Whether some filesystem is mounted exactly at {@code mountPoint} (an absolute real path). */
+    static boolean isMounted(Path mountPoint) {
+        String wanted = mountPoint.toString();
+        try {
+            for (String line : Files.readAllLines(MOUNTINFO)) {
+                String[] fields = line.split(" ", 6);
+                if (fields.length > 4 && unescape(fields[4]).equals(wanted)) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** mountinfo writes space, tab, newline and backslash as a backslash and three octal digits. */
+    static String unescape(String field) {
+        if (field.indexOf('\\') < 0) {
+            return field;
+        }
+        byte[] raw = field.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == '\\' && isOctal(raw, i + 1)) {
+                out.write((raw[i + 1] - '0') * 64 + (raw[i + 2] - '0') * 8 + (raw[i + 3] - '0'));
+                i += 3;
+            } else {
+                out.write(raw[i]);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isOctal(byte[] raw, int from) {
+        if (from + 3 > raw.length) {
+            return false;
+        }
+        for (int i = from; i < from + 3; i++) {
+            if (raw[i] < '0' || raw[i] > '7') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

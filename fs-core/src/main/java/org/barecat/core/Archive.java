@@ -87,6 +87,10 @@ public final class Archive implements AutoCloseable {
         }
     }
 
+    ArchiveIndex index() {
+        return index;
+    }
+
     public ArchiveFiles files() {
         return files;
     }

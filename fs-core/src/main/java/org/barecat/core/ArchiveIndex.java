@@ -193,6 +193,17 @@ final class ArchiveIndex implements AutoCloseable {
         }
     }
 
+    /** SQL of every statement any pooled connection has prepared. */
+    java.util.Set<String> preparedSql() {
+        java.util.Set<String> sql = new java.util.TreeSet<>();
+        synchronized (all) {
+            for (IndexConnection c : all) {
+                sql.addAll(c.preparedSql());
+            }
+        }
+        return sql;
+    }
+
     Path file() {
         return file;
     }

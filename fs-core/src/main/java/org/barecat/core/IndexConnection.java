@@ -25,6 +25,11 @@ final class IndexConnection implements AutoCloseable {
         return statement;
     }
 
+    /** SQL of every statement prepared so far (for query-plan checks). */
+    java.util.Set<String> preparedSql() {
+        return java.util.Set.copyOf(statements.keySet());
+    }
+
     Connection connection() {
         return connection;
     }

@@ -1,0 +1,383 @@
+package org.barecat.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.barecat.core.TestArchives.bytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ArchiveTest {
+    @TempDir
+    Path tmp;
+
+    private Path writeSample() throws IOException {
+        Path archive = tmp.resolve("sample.barecat");
+        try (ArchiveWriter w = ArchiveWriter.create(archive)) {
+            w.add("top.txt", bytes("123456789"), new Attributes(0100640, 1000, 1001, 1_700_000_000_123_456_789L));
+            w.add("a/b/c.bin", bytes("hello"), Attributes.NONE);
+            w.add("a/empty", new byte[0], Attributes.NONE);
+            w.addDirectory("a/emptydir", new Attributes(0700, null, null, null));
+        }
+        return archive;
+    }
+
+    private static byte[] readAll(Archive archive, FileEntry f) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate((int) f.size() + 10);
+        int n = archive.read(f, 0, buf);
+        assertEquals(f.size(), n);
+        byte[] out = new byte[n];
+        buf.flip().get(out);
+        return out;
+    }
+
+    @Test
+    void roundTripsBytesMetadataAndChecksums() throws IOException {
+        try (Archive archive = Archive.open(writeSample())) {
+            FileEntry top = (FileEntry) archive.lookup("top.txt").orElseThrow();
+            assertArrayEquals(bytes("123456789"), readAll(archive, top));
+            assertEquals(0xE3069283L, top.crc32c());
+            assertEquals(new Attributes(0100640, 1000, 1001, 1_700_000_000_123_456_789L), top.attributes());
+            FileEntry c = (FileEntry) archive.lookup("a/b/c.bin").orElseThrow();
+            assertArrayEquals(bytes("hello"), readAll(archive, c));
+            assertEquals(Attributes.NONE, c.attributes());
+            assertEquals(0, ((FileEntry) archive.lookup("a/empty").orElseThrow()).size());
+            DirEntry empty = (DirEntry) archive.lookup("a/emptydir").orElseThrow();
+            assertEquals(0700, empty.attributes().mode());
+            assertEquals(new DirStats(0, 0, 0, 0), empty.stats());
+            assertTrue(archive.lookup("nope").isEmpty());
+            assertTrue(archive.lookup("a/b/c.bin/x").isEmpty());
+        }
+    }
+
+    @Test
+    void keepsDirectoryStatisticsRight() throws IOException {
+        try (Archive archive = Archive.open(writeSample())) {
+            assertEquals(new DirStats(1, 1, 3, 14), ((DirEntry) archive.lookup("").orElseThrow()).stats());
+            assertEquals(new DirStats(2, 1, 2, 5), ((DirEntry) archive.lookup("a").orElseThrow()).stats());
+            assertEquals(new DirStats(0, 1, 1, 5), ((DirEntry) archive.lookup("a/b").orElseThrow()).stats());
+            assertEquals(new ArchiveStats(3, 4, 14, 14, 1), archive.stats());
+        }
+    }
+
+    @Test
+    void triggersKeepStatisticsWhenAnotherProgramAddsFiles() throws Exception {
+        Path archive = writeSample();
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + archive);
+             Statement s = c.createStatement()) {
+            s.execute("PRAGMA recursive_triggers = ON"); // as the Python barecat opens every index
+            s.execute("PRAGMA foreign_keys = ON");
+            s.execute("INSERT INTO files (path, shard, offset, size) VALUES ('a/b/new.bin', 0, 0, 100)");
+            s.execute("DELETE FROM files WHERE path = 'top.txt'");
+        }
+        try (Archive reopened = Archive.open(archive)) {
+            assertEquals(new DirStats(1, 0, 3, 105), ((DirEntry) reopened.lookup("").orElseThrow()).stats());
+            assertEquals(new DirStats(0, 2, 2, 105), ((DirEntry) reopened.lookup("a/b").orElseThrow()).stats());
+        }
+    }
+
+    @Test
+    void readsRangesAndNeverPastTheFileEnd() throws IOException {
+        Path archive = tmp.resolve("r.barecat");
+        try (ArchiveWriter w = ArchiveWriter.create(archive)) {
+            w.add("one", bytes("0123456789"), Attributes.NONE);
+            w.add("two", bytes("abcdef"), Attributes.NONE);
+        }
+        try (Archive a = Archive.open(archive)) {
+            FileEntry one = (FileEntry) a.lookup("one").orElseThrow();
+            ByteBuffer buf = ByteBuffer.allocate(100);
+            assertEquals(4, a.read(one, 6, buf));
+            assertEquals("6789", new String(buf.array(), 0, 4));
+            assertEquals(0, a.read(one, 10, ByteBuffer.allocate(5)));
+            assertEquals(0, a.read(one, 1 << 40, ByteBuffer.allocate(5)));
+            ByteBuffer three = ByteBuffer.allocate(3);
+            assertEquals(3, a.read(one, 2, three));
+            assertEquals("234", new String(three.array()));
+        }
+    }
+
+    @Test
+    void rotatesShardsAtTheSizeLimit() throws IOException {
+        Path archive = tmp.resolve("s.barecat");
+        try (ArchiveWriter w = ArchiveWriter.create(archive, 10, false)) {
+            w.add("f1", bytes("aaaaaa"), Attributes.NONE);
+            w.add("f2", bytes("bbbb"), Attributes.NONE);
+            w.add("f3", bytes("cc"), Attributes.NONE);
+            w.add("big", bytes("dddddddddddddddd"), Attributes.NONE);
+        }
+        assertEquals(10, Files.size(tmp.resolve("s.barecat-shard-00000")));
+        assertEquals(2, Files.size(tmp.resolve("s.barecat-shard-00001")));
+        assertEquals(16, Files.size(tmp.resolve("s.barecat-shard-00002")));
+        try (Archive a = Archive.open(archive)) {
+            FileEntry f3 = (FileEntry) a.lookup("f3").orElseThrow();
+            assertEquals(new ShardLocation(1, 0), f3.location());
+            assertArrayEquals(bytes("dddddddddddddddd"), readAll(a, (FileEntry) a.lookup("big").orElseThrow()));
+        }
+    }
+
+    @Test
+    void refusesToOverwriteWithoutBeingAsked() throws IOException {
+        Path archive = writeSample();
+        byte[] before = Files.readAllBytes(archive);
+        assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> ArchiveWriter.create(archive));
+        assertArrayEquals(before, Files.readAllBytes(archive));
+    }
+
+    @Test
+    void refusesDuplicateAndConflictingPaths() throws IOException {
+        try (ArchiveWriter w = ArchiveWriter.create(tmp.resolve("d.barecat"))) {
+            w.add("x/y", bytes("1"), Attributes.NONE);
+            assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> w.add("x/y", bytes("2"), Attributes.NONE));
+            assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> w.add("x", bytes("2"), Attributes.NONE));
+            assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> w.add("x/y/z", bytes("2"), Attributes.NONE));
+            assertThrows(IOException.class, () -> w.add("../evil", bytes("2"), Attributes.NONE));
+        }
+    }
+
+    @Test
+    void listsLargeDirectoriesCompletelyAcrossPages() throws IOException {
+        Path archive = tmp.resolve("big.barecat");
+        int n = DirectoryListing.PAGE_SIZE * 3 + 7;
+        try (ArchiveWriter w = ArchiveWriter.create(archive)) {
+            for (int i = 0; i < n; i++) {
+                w.add("d/f" + i, new byte[0], Attributes.NONE);
+            }
+            for (int i = 0; i < 600; i++) {
+                w.addDirectory("d/sub" + i, Attributes.NONE);
+            }
+        }
+        try (Archive a = Archive.open(archive)) {
+            List<String> names = new ArrayList<>();
+            a.list("d").forEachRemaining(e -> names.add(e.name()));
+            assertEquals(n + 600, names.size());
+            assertEquals(n + 600, new HashSet<>(names).size());
+        }
+    }
+
+    @Test
+    void opensLegacyIndexNameAndShowsDirectoriesThatHaveNoRow() throws Exception {
+        Path index = tmp.resolve("old.barecat-sqlite-index");
+        Files.write(tmp.resolve("old.barecat-shard-00000"), bytes("xxHELLOyyWORLD"));
+        try (Connection c = TestArchives.legacyIndex(index)) {
+            TestArchives.insertFile(c, "x/deep/er/a.txt", 0, 2, 5);   // no dirs rows at all for x, x/deep, ...
+            TestArchives.insertFile(c, "x/b.txt", 0, 9, 5);
+            TestArchives.insertFile(c, "x/deep.txt", 0, 9, 5);       // sorts between "x/deep" and "x/deep/"
+            TestArchives.insertFile(c, "x/deep 2/c.txt", 0, 9, 5);
+            TestArchives.insertDir(c, "y/only/dir/row");            // dirs row whose ancestors have none
+            TestArchives.insertFile(c, "x/..", 0, 0, 1);            // hostile names never show
+            TestArchives.insertFile(c, "x//z", 0, 0, 1);
+        }
+        try (Archive a = Archive.open(tmp.resolve("old.barecat"))) {
+            assertEquals(Set.of("x", "y"), names(a, ""));
+            assertEquals(Set.of("deep", "deep 2", "b.txt", "deep.txt"), names(a, "x"));
+            assertEquals(Set.of("er"), names(a, "x/deep"));
+            assertEquals(Set.of("only"), names(a, "y"));
+            assertInstanceOf(DirEntry.class, a.lookup("x/deep/er").orElseThrow());
+            assertInstanceOf(DirEntry.class, a.lookup("y/only/dir").orElseThrow());
+            assertTrue(a.lookup("x/de").isEmpty());
+            FileEntry f = (FileEntry) a.lookup("x/deep/er/a.txt").orElseThrow();
+            ByteBuffer buf = ByteBuffer.allocate(5);
+            a.read(f, 0, buf);
+            assertEquals("HELLO", new String(buf.array()));
+            assertNull(f.crc32c());
+        }
+        try (Archive viaIndexName = Archive.open(index)) {
+            assertTrue(viaIndexName.lookup("x/b.txt").isPresent());
+        }
+    }
+
+    private static Set<String> names(Archive a, String dir) {
+        Set<String> out = new TreeSet<>();
+        List<String> all = new ArrayList<>();
+        a.list(dir).forEachRemaining(e -> all.add(e.name()));
+        out.addAll(all);
+        assertEquals(all.size(), out.size(), "no name listed twice: " + all);
+        return out;
+    }
+
+    @Test
+    void writesNothingBesideTheArchive() throws Exception {
+        Path archive = writeSample();
+        Set<Path> before;
+        try (Stream<Path> s = Files.list(tmp)) {
+            before = s.collect(Collectors.toSet());
+        }
+        try (Archive a = Archive.open(archive)) {
+            a.lookup("a/b/c.bin");
+            a.list("a").forEachRemaining(e -> { });
+            a.stats();
+            try (Stream<Path> s = Files.list(tmp)) {
+                assertEquals(before, s.collect(Collectors.toSet()), "no -wal, -shm or -journal while open");
+            }
+        }
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(before, s.collect(Collectors.toSet()));
+        }
+    }
+
+    @Test
+    void everyQueryOnTheLookupListAndReadPathsIsAnIndexSearch() throws Exception {
+        for (Path archive : List.of(writeSample(), legacySample())) {
+            try (Archive a = Archive.open(archive)) {
+                a.lookup("a/b/c.bin");
+                a.lookup("a/b");
+                a.lookup("a/nothing");
+                for (String dir : List.of("", "a", "a/b")) {
+                    a.list(dir).forEachRemaining(e -> { });
+                }
+                Set<String> sql = a.index().preparedSql();
+                assertTrue(sql.size() >= 8, sql.toString());
+                try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + a.files().index())) {
+                    for (String q : sql) {
+                        String plan = plan(c, q);
+                        assertFalse(plan.matches("(?s).*\\bSCAN\\b.*") || plan.contains("TEMP B-TREE"),
+                                archive.getFileName() + ": " + q + " -> " + plan);
+                    }
+                }
+            }
+        }
+    }
+
+    private Path legacySample() throws Exception {
+        Path index = tmp.resolve("legacy.barecat");
+        Files.write(tmp.resolve("legacy.barecat-shard-00000"), bytes("hello"));
+        try (Connection c = TestArchives.legacyIndex(index)) {
+            TestArchives.insertFile(c, "a/b/c.bin", 0, 0, 5);
+            TestArchives.insertDir(c, "a");
+        }
+        return index;
+    }
+
+    private static String plan(Connection c, String sql) throws Exception {
+        try (PreparedStatement s = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+            for (int i = 1; i <= s.getParameterMetaData().getParameterCount(); i++) {
+                s.setString(i, "a");
+            }
+            StringBuilder out = new StringBuilder();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.append(rs.getString(4)).append("; ");
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    @Test
+    void rejectsWhatIsNotAReadableArchive() throws Exception {
+        assertThrows(NoSuchFileException.class, () -> Archive.open(tmp.resolve("missing.barecat")));
+
+        Path text = Files.writeString(tmp.resolve("text.barecat"), "this is not a database, just some text bytes");
+        IOException e1 = assertThrows(ArchiveFormatException.class, () -> Archive.open(text));
+        assertEquals(text + ": not an SQLite database", e1.getMessage());
+
+        Path other = tmp.resolve("other.barecat");
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + other);
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (x)");
+        }
+        IOException e2 = assertThrows(ArchiveFormatException.class, () -> Archive.open(other));
+        assertTrue(e2.getMessage().startsWith(other + ": not a Barecat index"), e2.getMessage());
+
+        Path newer = writeSample();
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + newer);
+             Statement s = c.createStatement()) {
+            s.execute("UPDATE config SET value_int = 1 WHERE key = 'schema_version_major'");
+        }
+        IOException e3 = assertThrows(ArchiveFormatException.class, () -> Archive.open(newer));
+        assertTrue(e3.getMessage().contains("unsupported Barecat schema version 1"), e3.getMessage());
+
+        Path noShard = tmp.resolve("noshard.barecat");
+        try (ArchiveWriter w = ArchiveWriter.create(noShard)) {
+            w.add("f", bytes("x"), Attributes.NONE);
+        }
+        Files.delete(tmp.resolve("noshard.barecat-shard-00000"));
+        IOException e4 = assertThrows(ArchiveFormatException.class, () -> Archive.open(noShard));
+        assertEquals(tmp.resolve("noshard.barecat-shard-00000") + ": missing shard (the index has files in it)",
+                e4.getMessage());
+    }
+
+    @Test
+    void truncatedShardFailsOnlyTheFilesPastItsEnd() throws IOException {
+        Path archive = tmp.resolve("t.barecat");
+        try (ArchiveWriter w = ArchiveWriter.create(archive)) {
+            w.add("good", bytes("12345"), Attributes.NONE);
+            w.add("cut", bytes("67890"), Attributes.NONE);
+        }
+        try (var ch = java.nio.channels.FileChannel.open(tmp.resolve("t.barecat-shard-00000"),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(7);
+        }
+        try (Archive a = Archive.open(archive)) {
+            assertArrayEquals(bytes("12345"), readAll(a, (FileEntry) a.lookup("good").orElseThrow()));
+            FileEntry cut = (FileEntry) a.lookup("cut").orElseThrow();
+            assertThrows(java.io.EOFException.class, () -> a.read(cut, 0, ByteBuffer.allocate(5)));
+        }
+    }
+
+    @Test
+    void servesConcurrentReadersTheRightBytes() throws Exception {
+        Path archive = tmp.resolve("c.barecat");
+        int files = 200;
+        try (ArchiveWriter w = ArchiveWriter.create(archive, 4096, false)) {
+            for (int i = 0; i < files; i++) {
+                w.add("f/" + i, content(i), Attributes.NONE);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (Archive a = Archive.open(archive)) {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int seed = t;
+                results.add(pool.submit(() -> {
+                    int checked = 0;
+                    for (int k = 0; k < 500; k++) {
+                        int i = (k * 31 + seed * 7) % files;
+                        FileEntry f = (FileEntry) a.lookup("f/" + i).orElseThrow();
+                        assertArrayEquals(content(i), readAll(a, f));
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (Future<Integer> r : results) {
+                assertEquals(500, r.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static byte[] content(int i) {
+        byte[] b = new byte[(i * 37) % 1000];
+        for (int k = 0; k < b.length; k++) {
+            b[k] = (byte) (i * 13 + k);
+        }
+        return b;
+    }
+}

@@ -1,0 +1,64 @@
+package org.barecat.core;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Archives for tests, including ones written without this library's writer. */
+final class TestArchives {
+    private TestArchives() {
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An index in the older 0.2 layout (WITHOUT ROWID tables keyed by path), written with plain
+     * SQL, triggers absent and with only the rows given: {@code dirs} rows can be left out.
+     */
+    static Connection legacyIndex(Path indexFile) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + indexFile);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE files (path TEXT PRIMARY KEY NOT NULL, parent TEXT GENERATED ALWAYS AS"
+                    + " (rtrim(rtrim(path, replace(path, '/', '')), '/')) VIRTUAL NOT NULL, shard INTEGER NOT NULL,"
+                    + " offset INTEGER NOT NULL, size INTEGER DEFAULT 0, crc32c INTEGER DEFAULT NULL,"
+                    + " mode INTEGER DEFAULT NULL, uid INTEGER DEFAULT NULL, gid INTEGER DEFAULT NULL,"
+                    + " mtime_ns INTEGER DEFAULT NULL) WITHOUT ROWID");
+            s.execute("CREATE TABLE dirs (path TEXT PRIMARY KEY, parent TEXT GENERATED ALWAYS AS (CASE WHEN"
+                    + " path = '' THEN NULL ELSE rtrim(rtrim(path, replace(path, '/', '')), '/') END) VIRTUAL,"
+                    + " num_subdirs INTEGER DEFAULT 0, num_files INTEGER DEFAULT 0, num_files_tree INTEGER DEFAULT 0,"
+                    + " size_tree INTEGER DEFAULT 0, mode INTEGER DEFAULT NULL, uid INTEGER DEFAULT NULL,"
+                    + " gid INTEGER DEFAULT NULL, mtime_ns INTEGER DEFAULT NULL) WITHOUT ROWID");
+            s.execute("CREATE TABLE config (key TEXT PRIMARY KEY, value_text TEXT, value_int INTEGER) WITHOUT ROWID");
+            s.execute("INSERT INTO config (key, value_int) VALUES ('use_triggers', 0),"
+                    + " ('schema_version_major', 0), ('schema_version_minor', 2)");
+            s.execute("CREATE INDEX idx_files_parent ON files (parent)");
+            s.execute("CREATE INDEX idx_dirs_parent ON dirs (parent)");
+            s.execute("CREATE INDEX idx_files_shard_offset ON files (shard, offset)");
+        }
+        return c;
+    }
+
+    static void insertFile(Connection c, String path, int shard, long offset, long size) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO files (path, shard, offset, size) VALUES (?, ?, ?, ?)")) {
+            s.setString(1, path);
+            s.setInt(2, shard);
+            s.setLong(3, offset);
+            s.setLong(4, size);
+            s.executeUpdate();
+        }
+    }
+
+    static void insertDir(Connection c, String path) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO dirs (path) VALUES (?)")) {
+            s.setString(1, path);
+            s.executeUpdate();
+        }
+    }
+}

@@ -158,7 +158,7 @@ final class ArchiveIndex implements AutoCloseable {
         config.setSharedCache(false);
         Connection connection = DriverManager.getConnection(url, config.toProperties());
         try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA cache_size = -8192");
+            s.execute("PRAGMA cache_size = -2048");
             s.execute("PRAGMA temp_store = MEMORY");
         }
         return new IndexConnection(connection);

@@ -1,0 +1,219 @@
+package org.barecat.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** barecat-mount as a user meets it: errors, options, signals, unmounting, read-only storage. */
+class LauncherTest {
+    @TempDir
+    static Path tmp;
+    static Path source;
+    static Path archive;
+
+    @BeforeAll
+    static void buildArchive() throws IOException {
+        source = Files.createDirectory(tmp.resolve("source"));
+        Files.createDirectories(source.resolve("d/e"));
+        Files.writeString(source.resolve("d/e/hello.txt"), "hello, world\n");
+        Files.write(source.resolve("d/data.bin"), Trees.randomBytes(new java.util.Random(1), 100_000));
+        archive = tmp.resolve("a.barecat");
+        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+    }
+
+    @AfterAll
+    static void noMountsLeft() throws IOException {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/mounts"))) {
+            assertEquals(List.of(), lines.filter(l -> l.contains(tmp.toString())).collect(Collectors.toList()));
+        }
+    }
+
+    /** Runs barecat-mount expecting failure; returns its single stderr line. */
+    private static String mountFailure(Path archivePath, Path mountPoint) {
+        Programs.Result r = Launchers.mountCommand(Map.of(), archivePath.toString(), mountPoint.toString());
+        assertEquals(1, r.exit(), r.stderr());
+        List<String> lines = r.stderr().lines().collect(Collectors.toList());
+        assertEquals(1, lines.size(), "exactly one line: " + r.stderr());
+        assertFalse(Mount.isMounted(mountPoint));
+        return lines.get(0);
+    }
+
+    @Test
+    void refusesUnusableArchivesAndMountpointsWithOneLine() throws Exception {
+        Path mnt = Files.createDirectory(tmp.resolve("mnt-errors"));
+        Path missing = tmp.resolve("missing.barecat");
+        assertEquals("barecat-mount: " + missing + ": no such archive (neither the file nor missing.barecat-sqlite-index"
+                + " exists)", mountFailure(missing, mnt));
+
+        Path text = Files.writeString(tmp.resolve("text.barecat"), "not a database at all, only text\n".repeat(10));
+        assertEquals("barecat-mount: " + text + ": not an SQLite database", mountFailure(text, mnt));
+
+        Path other = tmp.resolve("other.barecat");
+        Programs.run("python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)');"
+                + " c.commit()", other.toString()).ok();
+        assertTrue(mountFailure(other, mnt).startsWith("barecat-mount: " + other + ": not a Barecat index (missing"));
+
+        Path noShardDir = Files.createDirectory(tmp.resolve("noshard"));
+        Files.copy(archive, noShardDir.resolve("a.barecat"));
+        assertEquals("barecat-mount: " + noShardDir.resolve("a.barecat-shard-00000")
+                + ": missing shard (the index has files in it)", mountFailure(noShardDir.resolve("a.barecat"), mnt));
+
+        Path nowhere = tmp.resolve("no-such-dir");
+        assertEquals("barecat-mount: " + nowhere + ": mountpoint does not exist", mountFailure(archive, nowhere));
+
+        Path full = Files.createDirectory(tmp.resolve("mnt-full"));
+        Files.writeString(full.resolve("somefile"), "x");
+        assertEquals("barecat-mount: " + full + ": mountpoint is not empty (use -o nonempty to mount over it)",
+                mountFailure(archive, full));
+
+        Programs.Result rw = Launchers.mountCommand(Map.of(), archive.toString(), mnt.toString(), "-o", "rw");
+        assertEquals(2, rw.exit());
+        assertEquals("barecat-mount: option 'rw': a Barecat mount is read-only\n", rw.stderr());
+    }
+
+    @Test
+    void refusesEveryKindOfWrite() throws IOException {
+        try (Mount mount = Mount.of(archive)) {
+            for (String script : List.of("touch new", "echo x > d/e/hello.txt", "echo x >> d/e/hello.txt",
+                    "mkdir newdir", "rm d/data.bin", "mv d/data.bin d/moved", "chmod 777 d/data.bin",
+                    "ln -s d/data.bin link", "ln d/data.bin hard", "truncate -s 0 d/data.bin", "touch d/data.bin",
+                    "setfattr -n user.x -v 1 d/data.bin", "rmdir d/e")) {
+                Programs.Result r = Programs.sh(mount.point, script);
+                assertNotEquals(0, r.exit(), script);
+                assertTrue(r.stderr().contains("Read-only file system"), script + ": " + r.stderr());
+            }
+            assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+        }
+    }
+
+    @Test
+    void exposesChecksumsLocationAndTreeStatisticsAsXattrs() throws IOException {
+        byte[] data = Files.readAllBytes(source.resolve("d/data.bin"));
+        CRC32C crc = new CRC32C();
+        crc.update(data);
+        try (Mount mount = Mount.of(archive)) {
+            String file = Programs.run("getfattr", "-d", "-m", "user.barecat", "--absolute-names",
+                    mount.path("d/data.bin").toString()).ok().out();
+            assertTrue(file.contains("user.barecat.crc32c=\"" + String.format("%08x", crc.getValue()) + "\""), file);
+            assertTrue(file.contains("user.barecat.shard=\"0\""), file);
+            assertTrue(file.contains("user.barecat.offset=\""), file);
+            String dir = Programs.run("getfattr", "-d", "-m", "user.barecat", "--absolute-names",
+                    mount.path("d").toString()).ok().out();
+            assertTrue(dir.contains("user.barecat.num_files_tree=\"2\""), dir);
+            assertTrue(dir.contains("user.barecat.size_tree=\"" + (data.length + 13) + "\""), dir);
+            assertNotEquals(0, Programs.run("getfattr", "-n", "user.other", mount.path("d/data.bin").toString()).exit());
+        }
+    }
+
+    @Test
+    void statfsReportsArchiveSizeFileCountAndReadOnly() throws IOException {
+        try (Mount mount = Mount.of(archive)) {
+            String[] f = Programs.run("stat", "-f", "-c", "%b %S %c %a", mount.point.toString()).ok().out().trim().split(" ");
+            long shardBytes = Files.size(tmp.resolve("a.barecat-shard-00000"));
+            assertEquals((shardBytes + 4095) / 4096, Long.parseLong(f[0]));
+            assertEquals(4096, Long.parseLong(f[1]));
+            assertEquals(2 + 3, Long.parseLong(f[2]), "2 files and 3 directories");
+            assertEquals(0, Long.parseLong(f[3]), "no free blocks");
+            String mountsLine = Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                    .filter(l -> l.contains(" " + mount.point + " ")).findFirst().orElseThrow();
+            assertTrue(mountsLine.startsWith(archive + " " + mount.point + " fuse.barecat ro,"), mountsLine);
+        }
+    }
+
+    @Test
+    void inodeNumbersAreStableAcrossMountsAndDistinct() throws IOException {
+        String first;
+        try (Mount mount = Mount.of(archive)) {
+            first = Programs.sh(mount.point, "stat -c '%i %n' . d d/e d/e/hello.txt d/data.bin").ok().out();
+        }
+        try (Mount mount = Mount.of(archive)) {
+            assertEquals(first, Programs.sh(mount.point, "stat -c '%i %n' . d d/e d/e/hello.txt d/data.bin").ok().out());
+        }
+        Set<String> inodes = first.lines().map(l -> l.split(" ")[0]).collect(Collectors.toSet());
+        assertEquals(5, inodes.size(), first);
+    }
+
+    @Test
+    void passesFuseOptionsThrough() throws IOException {
+        try (Mount mount = Mount.of(archive, "-o", "uid=1234,gid=5678", "-o", "attr_timeout=1")) {
+            assertEquals("1234:5678\n", Programs.run("stat", "-c", "%u:%g", mount.path("d/data.bin").toString()).ok().out());
+        }
+    }
+
+    @Test
+    void unmountingWithFusermountStopsTheDaemon() throws Exception {
+        Mount mount = Mount.of(archive);
+        try {
+            ProcessHandle daemon = mount.daemon().orElseThrow();
+            Programs.run("fusermount", "-u", mount.point.toString()).ok();
+            daemon.onExit().get(20, TimeUnit.SECONDS);
+            assertFalse(daemon.isAlive());
+        } finally {
+            mount.close();
+        }
+    }
+
+    @Test
+    void sigtermAndSigintUnmountAForegroundDaemonCleanly() throws Exception {
+        for (String signal : List.of("TERM", "INT")) {
+            Path mnt = Files.createTempDirectory(tmp, "mnt-fg-");
+            Process daemon = new ProcessBuilder(Launchers.bin("barecat-mount").toString(), "-f", archive.toString(),
+                    mnt.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                for (int i = 0; i < 400 && !Mount.isMounted(mnt); i++) {
+                    Thread.sleep(25);
+                }
+                assertTrue(Mount.isMounted(mnt), "mounted in the foreground");
+                assertEquals("hello, world\n", Files.readString(mnt.resolve("d/e/hello.txt")));
+                Programs.run("kill", "-" + signal, Long.toString(daemon.pid())).ok();
+                assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "daemon exits on SIG" + signal);
+                assertEquals(0, daemon.exitValue(), "exit code after SIG" + signal);
+                assertFalse(Mount.isMounted(mnt));
+            } finally {
+                if (Mount.isMounted(mnt)) {
+                    Programs.run("fusermount", "-u", "-z", mnt.toString());
+                }
+                daemon.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void mountsFromReadOnlyStorageAndWritesNothingBesideTheArchive() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for a read-only bind mount");
+        Path storage = tmp.resolve("ro-storage");
+        Files.createDirectory(storage);
+        Programs.run("mount", "--bind", tmp.toString(), storage.toString()).ok();
+        try {
+            Programs.run("mount", "-o", "remount,bind,ro", storage.toString()).ok();
+            Set<String> before = Programs.run("ls", "-a", tmp.toString()).ok().out().lines().collect(Collectors.toSet());
+            try (Mount mount = Mount.of(storage.resolve("a.barecat"))) {
+                Programs.run("diff", "-r", source.toString(), mount.point.toString()).ok();
+            }
+            Set<String> after = Programs.run("ls", "-a", tmp.toString()).ok().out().lines().collect(Collectors.toSet());
+            after.removeIf(n -> n.startsWith("mnt-")); // other tests' mountpoints in the same directory
+            before.removeIf(n -> n.startsWith("mnt-"));
+            assertEquals(before, after, "no -wal, -shm or -journal file appeared");
+        } finally {
+            Programs.run("umount", storage.toString());
+        }
+    }
+}

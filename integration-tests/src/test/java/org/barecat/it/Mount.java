@@ -1,0 +1,86 @@
+package org.barecat.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An archive mounted through bin/barecat-mount on a fresh temporary mountpoint. {@link #close()}
+ * unmounts ({@code fusermount -u}, then {@code -uz} if busy), waits for the daemon to exit and
+ * removes the mountpoint, so no test leaves a mount or a daemon behind.
+ */
+final class Mount implements AutoCloseable {
+    final Path point;
+
+    private Mount(Path point) {
+        this.point = point;
+    }
+
+    static Mount of(Path archive, String... options) throws IOException {
+        return of(archive, Map.of(), options);
+    }
+
+    static Mount of(Path archive, Map<String, String> env, String... options) throws IOException {
+        Path point = Files.createTempDirectory("barecat-mnt-");
+        List<String> args = new ArrayList<>(List.of(archive.toString(), point.toString()));
+        args.addAll(List.of(options));
+        Mount mount = new Mount(point);
+        Programs.Result r = Launchers.mountCommand(env, args.toArray(String[]::new));
+        if (r.exit() != 0) {
+            mount.close();
+            throw new AssertionError("barecat-mount failed (" + r.exit() + "): " + r.stderr());
+        }
+        if (!isMounted(point)) {
+            mount.close();
+            throw new AssertionError("barecat-mount returned 0 but nothing is mounted at " + point);
+        }
+        return mount;
+    }
+
+    Path path(String relative) {
+        return point.resolve(relative);
+    }
+
+    static boolean isMounted(Path point) {
+        try {
+            String wanted = " " + point.toRealPath() + " ";
+            return Files.readAllLines(Path.of("/proc/self/mounts")).stream().anyMatch(l -> l.contains(wanted));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The daemon serving this mount, found by its command line. */
+    Optional<ProcessHandle> daemon() {
+        String needle = point.toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("BarecatMount") && c.contains(needle))
+                        .orElse(false))
+                .findFirst();
+    }
+
+    @Override
+    public void close() {
+        Optional<ProcessHandle> daemon = daemon();
+        if (isMounted(point) && Programs.run("fusermount", "-u", point.toString()).exit() != 0 && isMounted(point)) {
+            Programs.run("fusermount", "-u", "-z", point.toString());
+        }
+        daemon.ifPresent(p -> {
+            try {
+                p.onExit().get(20, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        });
+        try {
+            Files.deleteIfExists(point);
+        } catch (IOException ignored) {
+            // a lazily detached mount may still hold it for a moment; it is in the temp dir
+        }
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the system packages the mount and its tests need, from Debian, if any is missing:
+# fuse + libfuse2 (jnr-fuse binds libfuse 2), attr (getfattr), rsync, python3 (test writers).
+set -euo pipefail
+packages=(fuse libfuse2 attr rsync python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ ! -e /dev/fuse ]; then
+  echo "install-deps: /dev/fuse is missing: load the fuse module (modprobe fuse) or run with --device /dev/fuse" >&2
+  exit 1
+fi

@@ -20,13 +20,17 @@ import java.util.concurrent.Callable;
 /** {@code barecat-mount ARCHIVE MOUNTPOINT}: serve an archive as a read-only directory tree. */
 @Command(name = "barecat-mount", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Mount a Barecat archive as a read-only directory tree (FUSE).",
-                "Without -f, returns once the mount is ready; unmount with: fusermount -u MOUNTPOINT"},
+                "Without -f, returns once the mount is ready (the daemon keeps running in the background);",
+                "unmount with: fusermount -u MOUNTPOINT"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:mounted (or, with -f, unmounted cleanly)",
                 "1:the archive or mountpoint cannot be used, or the mount failed",
                 "2:bad command-line arguments"})
 public final class BarecatMount implements Callable<Integer> {
-    /** Line the foreground daemon prints on stdout when the mount is live, for the detaching parent. */
+    /**
+     * Line the daemon prints on stdout when the mount is live: bin/barecat-mount starts the daemon
+     * in a session of its own with {@code -f --notify-ready} and returns when it reads this line.
+     */
     static final String READY = "barecat-mount: ready";
 
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive (data.barecat or data.barecat-sqlite-index)")
@@ -46,10 +50,12 @@ public final class BarecatMount implements Callable<Integer> {
             "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours"})
     List<String> options = new ArrayList<>();
 
-    @Option(names = "--log", paramLabel = "FILE", description = "where the detached daemon writes its log (default: nowhere)")
+    @Option(names = "--log", paramLabel = "FILE",
+            description = "where the background daemon logs once the mount is ready (default: nowhere)")
     Path logFile;
 
-    @Option(names = "--notify-ready", hidden = true)
+    @Option(names = "--notify-ready", hidden = true,
+            description = "print the ready line on stdout, then send stdout and stderr to --log or /dev/null")
     boolean notifyReady;
 
     public static void main(String[] args) {
@@ -66,7 +72,8 @@ public final class BarecatMount implements Callable<Integer> {
             return Errors.fail(e.getMessage(), 2);
         }
         if (!foreground && !debug) {
-            return Detach.runDetached(BarecatMount.class, childArguments(), logFile);
+            return Errors.fail("run through bin/barecat-mount, which starts the daemon in the background;"
+                    + " or give -f to stay in the foreground", 2);
         }
         try (Archive archive = Archive.open(archivePath)) {
             EntryDefaults defaults = new EntryDefaults(currentId("uid"), currentId("gid"), archive.indexMtimeNs());
@@ -75,7 +82,7 @@ public final class BarecatMount implements Callable<Integer> {
             Signal.handle(new Signal("INT"), s -> mount.unmount());
             if (notifyReady) {
                 System.out.println(READY);
-                System.out.flush();
+                DaemonStreams.detach(logFile);
             }
             mount.awaitUnmount();
             return 0;
@@ -85,19 +92,6 @@ public final class BarecatMount implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 1;
         }
-    }
-
-    private List<String> childArguments() {
-        List<String> args = new ArrayList<>();
-        args.add(archivePath.toAbsolutePath().toString());
-        args.add(mountPoint.toAbsolutePath().toString());
-        for (String o : options) {
-            args.add("-o");
-            args.add(o);
-        }
-        args.add("-f");
-        args.add("--notify-ready");
-        return args;
     }
 
     private static int currentId(String which) throws IOException {

@@ -6,7 +6,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code barecat demo}: generate a small image data set, archive it and mount it. */
@@ -41,8 +40,7 @@ final class DemoCommand implements Callable<Integer> {
                 return code;
             }
             System.out.println("Created " + archive);
-            code = Detach.runDetached(BarecatMount.class, List.of(archive.toString(), mountPoint.toString(), "-f",
-                    "--notify-ready"), dir.resolve("mount.log"));
+            code = mount(archive, mountPoint, dir.resolve("mount.log"));
             if (code != 0) {
                 return code;
             }
@@ -52,6 +50,19 @@ final class DemoCommand implements Callable<Integer> {
             return 0;
         } catch (IOException e) {
             return Errors.fail(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         }
+    }
+
+    /** Mounts with bin/barecat-mount, as a user would, so the daemon outlives this command. */
+    private static int mount(Path archive, Path mountPoint, Path log) throws IOException, InterruptedException {
+        String bin = System.getProperty("barecat.bin");
+        if (bin == null) {
+            return Errors.fail("demo: run it through bin/barecat (the mount needs bin/barecat-mount)", 1);
+        }
+        return new ProcessBuilder(Path.of(bin, "barecat-mount").toString(), archive.toString(), mountPoint.toString(),
+                "--log", log.toString()).inheritIO().start().waitFor();
     }
 }

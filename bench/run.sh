@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: a plain directory, squashfuse on an uncompressed squashfs image, and
+# barecat-mount, on the same generated data, page cache cold and warm. Prints one table with each
+# system's figure and its ratio to the plain directory, and writes it as Markdown to bench/results/.
+#
+# usage: bench/run.sh [--smoke]       (--smoke: tiny data, seconds; what CI runs)
+# env:   BENCH_DIR (work dir, default /var/tmp/barecat-bench-SCALE), BENCH_RESULTS (output .md path)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+scale=full
+[ "${1:-}" = "--smoke" ] && scale=smoke
+if [ "$scale" = full ]; then
+  images=20000; classes=200; small=200000; big_mb=4096
+else
+  images=300; classes=6; small=2000; big_mb=64
+fi
+work=${BENCH_DIR:-/var/tmp/barecat-bench-$scale}
+results_md=${BENCH_RESULTS:-$repo/bench/results/$(date -u +%Y-%m-%d)-$scale.md}
+[ "$scale" = smoke ] && results_md=${BENCH_RESULTS:-$work/results.md}
+
+# ---------------------------------------------------------------- dependencies and build
+scripts/install-deps.sh
+need=()
+for p in squashfuse squashfs-tools; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+[ -f cli/target/barecat.jar ] || ./mvnw -q -B -DskipTests package
+tool() { java -Xmx2g -cp "$repo/bench" "$repo/bench/BenchTool.java" "$@"; }
+has_torch=no
+/usr/bin/python3 -c "import torchvision" 2>/dev/null && has_torch=yes
+
+# ---------------------------------------------------------------- data
+mkdir -p "$work"
+data=$work/data
+if [ ! -f "$data/.complete" ]; then
+  rm -rf "$data" && mkdir -p "$data/big"
+  echo "generating $images images in $classes classes, $small small files, a $big_mb MiB file in $data" >&2
+  tool gen-images "$data/images" "$images" "$classes"
+  tool gen-small "$data/small" "$small"
+  head -c "$((big_mb * 1024 * 1024))" /dev/urandom > "$data/big/big.bin"
+  touch "$data/.complete"
+fi
+for d in images small; do
+  (cd "$data/$d" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) > "$work/$d.list"
+done
+for d in images small big; do
+  if [ ! -f "$work/$d.sqfs" ]; then
+    mksquashfs "$data/$d" "$work/$d.sqfs" -noI -noD -noF -noX -no-progress -quiet >/dev/null
+  fi
+  if [ ! -f "$work/$d.barecat" ]; then
+    bin/barecat create -f "$work/$d.barecat" -C "$data/$d" . >/dev/null
+  fi
+done
+
+# ---------------------------------------------------------------- mounts
+mounts=()
+cleanup() {
+  for m in "${mounts[@]}"; do
+    fusermount -u "$m" 2>/dev/null || fusermount -uz "$m" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+results=$work/results.tsv
+: > "$results"
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; }  # metric system value better(higher|lower)
+drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+
+declare -A root
+for d in images small big; do
+  root[plain-$d]=$data/$d
+  for sys in squashfuse barecat; do
+    m=$work/mnt/$sys-$d
+    mkdir -p "$m"
+    fusermount -uz "$m" 2>/dev/null || true
+    drop_caches
+    t0=$(now)
+    if [ $sys = squashfuse ]; then squashfuse "$work/$d.sqfs" "$m"; else bin/barecat-mount "$work/$d.barecat" "$m"; fi
+    record "mount time, $d (s)" $sys "$(elapsed "$t0")" lower
+    mounts+=("$m")
+    root[$sys-$d]=$m
+  done
+done
+
+# ---------------------------------------------------------------- measurements
+for cache in cold warm; do
+  for sys in plain squashfuse barecat; do
+    for d in images small; do
+      [ $cache = cold ] && drop_caches
+      t0=$(now); n=$(find "${root[$sys-$d]}" | wc -l); s=$(elapsed "$t0")
+      [ "$n" -gt "$(wc -l < "$work/$d.list")" ] || { echo "find on $sys-$d saw only $n entries" >&2; exit 1; }
+      record "find | wc -l, $d, $cache (s)" $sys "$s" lower
+      [ $cache = cold ] && drop_caches
+      record "lstat every file, $d, $cache (files/s)" $sys "$(tool stat "$work/$d.list" "${root[$sys-$d]}" | field files_per_s)" higher
+    done
+    for threads in 1 8; do
+      [ $cache = cold ] && drop_caches
+      out=$(tool read "$work/images.list" "${root[$sys-images]}" $threads)
+      record "shuffled whole-file reads, images, $threads thread(s), $cache (files/s)" $sys "$(echo "$out" | field files_per_s)" higher
+      record "shuffled whole-file reads, images, $threads thread(s), $cache (MB/s)" $sys "$(echo "$out" | field mb_per_s)" higher
+      [ $cache = cold ] && drop_caches
+      out=$(tool read "$work/small.list" "${root[$sys-small]}" $threads)
+      record "shuffled whole-file reads, small, $threads thread(s), $cache (files/s)" $sys "$(echo "$out" | field files_per_s)" higher
+    done
+    [ $cache = cold ] && drop_caches
+    record "sequential read of one $big_mb MiB file, $cache (MB/s)" $sys "$(tool seq "${root[$sys-big]}/big.bin" | field mb_per_s)" higher
+    if [ $has_torch = yes ]; then
+      [ $cache = cold ] && drop_caches
+      out=$(/usr/bin/python3 "$repo/bench/imagefolder_epoch.py" "${root[$sys-images]}")
+      record "ImageFolder + DataLoader epoch, 2 workers, $cache (images/s)" $sys "$(echo "$out" | field images_per_s)" higher
+    fi
+  done
+done
+for d in images small big; do
+  for sys in squashfuse barecat; do
+    if [ $sys = squashfuse ]; then pid=$(pgrep -f "squashfuse $work/$d.sqfs" | head -1)
+    else pid=$(pgrep -f "BarecatMount.*$work/mnt/barecat-$d" | head -1); fi
+    record "daemon peak RSS, $d (MB)" $sys "$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")" lower
+  done
+done
+
+# ---------------------------------------------------------------- report
+mkdir -p "$(dirname "$results_md")"
+python3 - "$results" "$results_md" "$scale" "$images" "$classes" "$small" "$big_mb" "$has_torch" <<'PY'
+import sys, collections, platform, datetime, subprocess
+path, out, scale, images, classes, small, big_mb, torch = sys.argv[1:]
+rows = collections.OrderedDict()
+for line in open(path):
+    metric, system, value, better = line.rstrip("\n").split("\t")
+    rows.setdefault(metric, {"better": better})[system] = float(value) if value else None
+def ratio(row, system):
+    a, p = row.get(system), row.get("plain")
+    if a is None or p is None or a == 0 or p == 0:
+        return ""
+    return f"{(p / a if row['better'] == 'lower' else a / p):.2f}"
+def vs_squash(row):
+    a, s = row.get("barecat"), row.get("squashfuse")
+    if not a or not s:
+        return ""
+    return f"{(s / a if row['better'] == 'lower' else a / s):.2f}"
+fmt = lambda v: "" if v is None else (f"{v:.3f}" if v < 10 else f"{v:.0f}")
+lines = [f"# barecat-mount benchmark ({scale})", "",
+         f"{datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, {platform.node()}, {subprocess.getoutput('nproc')} cores, "
+         f"kernel {platform.release()}. Data: {images} JPEG-like files of ~110 KB in {classes} class folders "
+         f"(images), {small} files of 0.5-4 KB (small), one {big_mb} MiB file (big).", "",
+         "Ratios are speed relative to the plain directory in the same run (1.00 = as fast as plain files, higher is "
+         "faster); the last column is barecat's speed relative to squashfuse (above 1.00: barecat is faster).", "",
+         "| measurement | plain | squashfuse | barecat | squashfuse / plain | barecat / plain | barecat / squashfuse |",
+         "|---|---:|---:|---:|---:|---:|---:|"]
+for metric, row in rows.items():
+    lines.append(f"| {metric} | {fmt(row.get('plain'))} | {fmt(row.get('squashfuse'))} | {fmt(row.get('barecat'))} | "
+                 f"{ratio(row, 'squashfuse')} | {ratio(row, 'barecat')} | {vs_squash(row)} |")
+if torch != "yes":
+    lines += ["", "ImageFolder rows skipped: /usr/bin/python3 cannot import torchvision (apt-get install python3-torchvision)."]
+text = "\n".join(lines) + "\n"
+open(out, "w").write(text)
+print(text)
+PY
+echo "written: $results_md" >&2

@@ -37,11 +37,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * FUSE callbacks over an {@link Archive}. Thin on purpose: each callback turns a kernel request
  * into one fs-core call and the answer into an errno. No callback throws into native code.
  * <ul>
- *   <li>{@code open} resolves the path once and keeps the {@link FileEntry} in a handle table;
- *       {@code read} uses only the handle and reads straight into the kernel's buffer.</li>
+ *   <li>Files are opened without a message: {@code open} answers {@code ENOSYS} once, which
+ *       kernels since 3.15 take as "opens always succeed, keep the page cache", so from then on
+ *       opening and closing a file costs no round trip to this process, and a file whose pages
+ *       are cached is read without one. {@code read} finds the file's row in the entry cache
+ *       that the {@code getattr} before it filled (no SQL), and reads straight into the
+ *       kernel's buffer. On older kernels {@code open} keeps a handle table instead.</li>
  *   <li>{@code readdir} streams from a {@link DirectoryListing} kept per open directory and
- *       resumes at the offset the kernel passes back; the rows it lists are kept briefly so the
- *       {@code getattr} of each child that follows needs no query.</li>
+ *       resumes at the offset the kernel passes back; the rows it lists go to the entry cache,
+ *       so the {@code getattr} of each child that follows needs no query.</li>
  *   <li>Every kind of write answers {@code EROFS}.</li>
  * </ul>
  */
@@ -53,7 +57,8 @@ public final class BarecatFs extends FuseStubFS {
     private static final int BLOCK_SIZE = 4096;
     /** Preferred I/O size shown in st_blksize, so readers ask for large reads. */
     private static final int IO_BLOCK_SIZE = 128 * 1024;
-    private static final int RECENT_ENTRIES_LIMIT = 100_000;
+    /** Entries kept by path for the getattr, open and read that follow a lookup or a listing. */
+    private static final int ENTRY_CACHE_LIMIT = 100_000;
     private static final int REPORTED_FAILURES_LIMIT = 10_000;
 
     static final String XATTR_CRC32C = "user.barecat.crc32c";
@@ -65,10 +70,11 @@ public final class BarecatFs extends FuseStubFS {
     private final Archive archive;
     private final EntryDefaults defaults;
     private final AtomicLong nextHandle = new AtomicLong(1);
+    private final boolean zeroMessageOpen;
     private final Map<Long, FileEntry> openFiles = new ConcurrentHashMap<>();
     private final Map<Long, OpenDirectory> openDirectories = new ConcurrentHashMap<>();
-    /** Rows a listing just returned, by path, each served once to the getattr that follows it. */
-    private final Map<String, Entry> recentlyListed = new ConcurrentHashMap<>();
+    /** Rows recently looked up or listed, by archive path; emptied when it reaches its limit. */
+    private final Map<String, Entry> entryCache = new ConcurrentHashMap<>();
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
 
     /** An open directory: its listing, and the offset the next entry of the listing will have. */
@@ -83,8 +89,14 @@ public final class BarecatFs extends FuseStubFS {
     }
 
     public BarecatFs(Archive archive, EntryDefaults defaults) {
+        this(archive, defaults, KernelVersion.atLeast(3, 15));
+    }
+
+    /** @param zeroMessageOpen answer open with ENOSYS (kernels since 3.15 then never send it again) */
+    BarecatFs(Archive archive, EntryDefaults defaults, boolean zeroMessageOpen) {
         this.archive = archive;
         this.defaults = defaults;
+        this.zeroMessageOpen = zeroMessageOpen;
     }
 
     @Override
@@ -94,13 +106,19 @@ public final class BarecatFs extends FuseStubFS {
 
     // ---------------------------------------------------------------- lookups
 
+    /** The entry at a path the kernel gives ({@code /a/b}), from the entry cache or the index. */
     private Optional<Entry> resolve(String fusePath) throws IOException {
         String path = ArchivePaths.normalize(fusePath);
         if (path == null) {
             return Optional.empty();
         }
-        Entry listed = recentlyListed.remove(path);
-        return listed != null ? Optional.of(listed) : archive.lookup(path);
+        Entry cached = entryCache.get(path);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<Entry> found = archive.lookup(path);
+        found.ifPresent(this::remember);
+        return found;
     }
 
     @Override
@@ -150,6 +168,9 @@ public final class BarecatFs extends FuseStubFS {
 
     @Override
     public int open(String path, FuseFileInfo fi) {
+        if (zeroMessageOpen) {
+            return -ErrorCodes.ENOSYS(); // the kernel stops sending open and release (see class comment)
+        }
         try {
             if ((fi.flags.get() & O_ACCMODE) != O_RDONLY) {
                 return -ErrorCodes.EROFS();
@@ -172,7 +193,12 @@ public final class BarecatFs extends FuseStubFS {
 
     @Override
     public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        FileEntry file = openFiles.get(fi.fh.get());
+        FileEntry file;
+        try {
+            file = fileAt(path, fi.fh.get());
+        } catch (IOException | RuntimeException e) {
+            return failure("read", path, e);
+        }
         if (file == null) {
             return -ErrorCodes.EBADF();
         }
@@ -186,6 +212,14 @@ public final class BarecatFs extends FuseStubFS {
         } catch (IOException | RuntimeException e) {
             return failure("read", file.path(), e);
         }
+    }
+
+    /** The file a read is for: by handle when it has one, else by path (zero-message opens). */
+    private FileEntry fileAt(String path, long handle) throws IOException {
+        if (handle != 0) {
+            return openFiles.get(handle);
+        }
+        return resolve(path).orElse(null) instanceof FileEntry f ? f : null;
     }
 
     @Override
@@ -283,10 +317,10 @@ public final class BarecatFs extends FuseStubFS {
     }
 
     private void remember(Entry e) {
-        if (recentlyListed.size() >= RECENT_ENTRIES_LIMIT) {
-            recentlyListed.clear();
+        if (entryCache.size() >= ENTRY_CACHE_LIMIT) {
+            entryCache.clear();
         }
-        recentlyListed.put(e.path(), e);
+        entryCache.put(e.path(), e);
     }
 
     @Override

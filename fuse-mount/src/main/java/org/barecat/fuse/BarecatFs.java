@@ -58,7 +58,7 @@ public final class BarecatFs extends FuseStubFS {
     /** Preferred I/O size shown in st_blksize, so readers ask for large reads. */
     private static final int IO_BLOCK_SIZE = 128 * 1024;
     /** Entries kept by path for the getattr, open and read that follow a lookup or a listing. */
-    private static final int ENTRY_CACHE_LIMIT = 100_000;
+    private static final int ENTRY_CACHE_LIMIT = 16_384;
     private static final int REPORTED_FAILURES_LIMIT = 10_000;
 
     static final String XATTR_CRC32C = "user.barecat.crc32c";
@@ -263,18 +263,19 @@ public final class BarecatFs extends FuseStubFS {
         synchronized (dir) {
             try {
                 FileStat stat = newStat();
+                ByteBuffer name = ByteBuffer.allocateDirect(4 * ArchivePaths.NAME_MAX + 1);
                 long next = offset;
                 if (next < 1) {
                     stat.st_mode.set(FileStat.S_IFDIR);
                     stat.st_ino.set(Inodes.of(dir.path));
-                    if (fill(filler, buf, ".", stat, 1)) {
+                    if (fill(filler, buf, name, ".", stat, 1)) {
                         return 0;
                     }
                     next = 1;
                 }
                 if (next < 2) {
                     stat.st_ino.set(Inodes.of(ArchivePaths.parent(dir.path)));
-                    if (fill(filler, buf, "..", stat, 2)) {
+                    if (fill(filler, buf, name, "..", stat, 2)) {
                         return 0;
                     }
                     next = 2;
@@ -289,7 +290,7 @@ public final class BarecatFs extends FuseStubFS {
                 for (Entry e = dir.listing.peek(); e != null; e = dir.listing.peek()) {
                     stat.st_mode.set(e instanceof FileEntry ? FileStat.S_IFREG : FileStat.S_IFDIR);
                     stat.st_ino.set(Inodes.of(e.path()));
-                    if (fill(filler, buf, e.name(), stat, dir.nextOffset + 1)) {
+                    if (fill(filler, buf, name, e.name(), stat, dir.nextOffset + 1)) {
                         return 0;
                     }
                     dir.listing.take();
@@ -303,11 +304,16 @@ public final class BarecatFs extends FuseStubFS {
         }
     }
 
-    /** Adds one entry; true when the kernel's buffer is full and the entry was not taken. */
-    private static boolean fill(FuseFillDir filler, Pointer buf, String name, FileStat stat, long nextOffset) {
-        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer cName = ByteBuffer.allocate(utf8.length + 1).put(utf8).put((byte) 0).flip();
-        return filler.apply(buf, cName, Struct.getMemory(stat), nextOffset) != 0;
+    /**
+     * Adds one entry, its name written NUL-terminated into {@code nameBuffer} (direct, so it is
+     * passed to libfuse by address); true when the kernel's buffer is full and the entry was not taken.
+     */
+    private static boolean fill(FuseFillDir filler, Pointer buf, ByteBuffer nameBuffer, String name, FileStat stat,
+                                long nextOffset) {
+        nameBuffer.clear();
+        StandardCharsets.UTF_8.newEncoder().encode(java.nio.CharBuffer.wrap(name), nameBuffer, true);
+        nameBuffer.put((byte) 0).flip();
+        return filler.apply(buf, nameBuffer, Struct.getMemory(stat), nextOffset) != 0;
     }
 
     private static FileStat newStat() {

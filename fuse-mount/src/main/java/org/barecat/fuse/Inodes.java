@@ -1,13 +1,14 @@
 package org.barecat.fuse;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Inode numbers derived from the archive path alone, so a file has the same {@code st_ino} on
- * every mount of the same archive, on every machine. The root is 1.
+ * every mount of the same archive, on every machine: FNV-1a over the path's UTF-8 bytes with a
+ * 64-bit finaliser. The root is 1. Computed without allocating (readdir calls it per entry).
  */
 final class Inodes {
     static final long ROOT = 1;
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
 
     private Inodes() {
     }
@@ -16,10 +17,32 @@ final class Inodes {
         if (path.isEmpty()) {
             return ROOT;
         }
-        long h = 0xcbf29ce484222325L; // FNV-1a over the UTF-8 bytes, then a 64-bit finaliser
-        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
+        long h = FNV_OFFSET;
+        int n = path.length();
+        for (int i = 0; i < n; i++) {
+            int c = path.charAt(i);
+            if (c < 0x80) {
+                h = (h ^ c) * FNV_PRIME;
+            } else if (c < 0x800) {
+                h = (h ^ (0xc0 | c >> 6)) * FNV_PRIME;
+                h = (h ^ (0x80 | c & 0x3f)) * FNV_PRIME;
+            } else if (Character.isHighSurrogate((char) c) && i + 1 < n
+                    && Character.isLowSurrogate(path.charAt(i + 1))) {
+                int cp = Character.toCodePoint((char) c, path.charAt(++i));
+                h = (h ^ (0xf0 | cp >> 18)) * FNV_PRIME;
+                h = (h ^ (0x80 | cp >> 12 & 0x3f)) * FNV_PRIME;
+                h = (h ^ (0x80 | cp >> 6 & 0x3f)) * FNV_PRIME;
+                h = (h ^ (0x80 | cp & 0x3f)) * FNV_PRIME;
+            } else {
+                int cp = Character.isSurrogate((char) c) ? '?' : c; // a lone surrogate encodes as '?'
+                if (cp < 0x80) {
+                    h = (h ^ cp) * FNV_PRIME;
+                } else {
+                    h = (h ^ (0xe0 | cp >> 12)) * FNV_PRIME;
+                    h = (h ^ (0x80 | cp >> 6 & 0x3f)) * FNV_PRIME;
+                    h = (h ^ (0x80 | cp & 0x3f)) * FNV_PRIME;
+                }
+            }
         }
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;

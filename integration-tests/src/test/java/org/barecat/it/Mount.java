@@ -26,20 +26,27 @@ final class Mount implements AutoCloseable {
     }
 
     static Mount of(Path archive, Map<String, String> env, String... options) throws IOException {
-        Path point = Files.createTempDirectory("barecat-mnt-");
-        List<String> args = new ArrayList<>(List.of(archive.toString(), point.toString()));
+        Mount mount = prepare();
+        List<String> args = new ArrayList<>(List.of(archive.toString(), mount.point.toString()));
         args.addAll(List.of(options));
-        Mount mount = new Mount(point);
         Programs.Result r = Launchers.mountCommand(env, args.toArray(String[]::new));
         if (r.exit() != 0) {
             mount.close();
             throw new AssertionError("barecat-mount failed (" + r.exit() + "): " + r.stderr());
         }
-        if (!isMounted(point)) {
+        if (!isMounted(mount.point)) {
             mount.close();
-            throw new AssertionError("barecat-mount returned 0 but nothing is mounted at " + point);
+            throw new AssertionError("barecat-mount returned 0 but nothing is mounted at " + mount.point);
         }
         return mount;
+    }
+
+    /**
+     * A fresh empty mountpoint, nothing mounted yet, for a mount made by other means (mount(8), an
+     * fstab line); {@link #close()} cleans up after it as after {@link #of}.
+     */
+    static Mount prepare() throws IOException {
+        return new Mount(Files.createTempDirectory("barecat-mnt-"));
     }
 
     Path path(String relative) {

@@ -70,6 +70,18 @@ final class Programs {
         return run(null, Map.of(), List.of(command));
     }
 
+    /**
+     * Runs a Python script from the test resources with Debian's python (the one with the packages
+     * install-deps.sh installs: torch, torchvision, PIL), whatever python3 comes first on PATH. Math
+     * libraries get one thread each, as DataLoader workers should (see the README).
+     */
+    static Result python(String script, String... args) {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3",
+                Launchers.HOME.resolve("integration-tests/src/test/resources").resolve(script).toString()));
+        command.addAll(List.of(args));
+        return run(null, Map.of("OMP_NUM_THREADS", "1", "MKL_NUM_THREADS", "1", "PYTHONDONTWRITEBYTECODE", "1"), command);
+    }
+
     /** Runs a bash script in {@code cwd}; {@code args} become $1, $2, ... */
     static Result sh(Path cwd, String script, String... args) {
         List<String> command = new ArrayList<>(List.of("bash", "-euo", "pipefail", "-c", script, "sh"));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Options for a mount: the {@code -o} list a user gives, split into the ones this filesystem
@@ -13,6 +14,22 @@ import java.util.Map;
 public final class MountOptions {
     /** Seconds the kernel may keep entries, attributes and negative lookups: the archive never changes. */
     static final String CACHE_SECONDS = "86400";
+
+    /**
+     * Options libfuse 2.9 and the kernel accept (fuse_mount, the high-level library and mount
+     * flags). Checked here so that a typo gets one clear line instead of libfuse's usage noise.
+     */
+    private static final Set<String> FUSE_FLAGS = Set.of("allow_other", "allow_root", "auto_unmount", "nonempty",
+            "default_permissions", "large_read", "direct_io", "kernel_cache", "auto_cache", "noauto_cache",
+            "readdir_ino", "hard_remove", "noforget", "nopath", "intr", "async_read", "sync_read",
+            "atomic_o_trunc", "big_writes", "no_remote_lock", "no_remote_flock", "no_remote_posix_lock",
+            "splice_write", "no_splice_write", "splice_move", "no_splice_move", "splice_read", "no_splice_read",
+            "suid", "nosuid", "dev", "nodev", "exec", "noexec", "async", "sync", "atime", "noatime", "dirsync",
+            "blkdev");
+    private static final Set<String> FUSE_VALUED = Set.of("fsname", "uid", "gid", "umask", "entry_timeout",
+            "attr_timeout", "negative_timeout", "ac_attr_timeout", "remember", "max_read", "max_write",
+            "max_readahead", "max_background", "congestion_threshold", "blksize", "intr_signal", "modules",
+            "context", "fscontext", "defcontext", "rootcontext");
 
     private final Map<String, String> fuse = new LinkedHashMap<>();
     private boolean nonempty;
@@ -57,7 +74,13 @@ public final class MountOptions {
                 nonempty = true;
                 fuse.put(key, value);
             }
-            default -> fuse.put(key, value);
+            default -> {
+                if (value == null ? !FUSE_FLAGS.contains(key) : !FUSE_VALUED.contains(key)) {
+                    throw new IllegalArgumentException("option '" + key + (value == null ? "" : "=" + value)
+                            + "': not a FUSE or barecat-mount option (see barecat-mount --help)");
+                }
+                fuse.put(key, value);
+            }
         }
     }
 

@@ -1,0 +1,44 @@
+package org.barecat.fuse;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MountOptionsTest {
+    private static String joined(String... lists) {
+        return MountOptions.parse(List.of(lists)).fuseArguments("/data/a.barecat").get(1);
+    }
+
+    @Test
+    void alwaysReadOnlyWithStableInodesAndLongCacheLifetimes() {
+        assertEquals("fsname=/data/a.barecat,ro,use_ino,subtype=barecat,kernel_cache,entry_timeout=86400,"
+                + "attr_timeout=86400,negative_timeout=86400", joined());
+    }
+
+    @Test
+    void userOptionsOverrideDefaultsAndPassThrough() {
+        String o = joined("allow_other,uid=1000", "attr_timeout=5", "default_permissions");
+        assertTrue(o.contains(",attr_timeout=5,"), o);
+        assertTrue(o.endsWith(",allow_other,uid=1000,default_permissions"), o);
+    }
+
+    @Test
+    void escapesCommasInTheArchiveName() {
+        assertEquals("-o", MountOptions.parse(List.of()).fuseArguments("a,b").get(0));
+        assertTrue(MountOptions.parse(List.of()).fuseArguments("/x/a,b\\c").get(1).startsWith("fsname=/x/a\\,b\\\\c,"));
+    }
+
+    @Test
+    void refusesWritableAndUnknownOptionsWithOneLine() {
+        assertEquals("option 'rw': a Barecat mount is read-only",
+                assertThrows(IllegalArgumentException.class, () -> joined("rw")).getMessage());
+        assertEquals("option 'alow_other': not a FUSE or barecat-mount option (see barecat-mount --help)",
+                assertThrows(IllegalArgumentException.class, () -> joined("alow_other")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> joined("uid"));
+        assertThrows(IllegalArgumentException.class, () -> joined("allow_other=1"));
+    }
+}

@@ -90,30 +90,35 @@ for d in images small big; do
 done
 
 # ---------------------------------------------------------------- measurements
+# prepare CACHE: cold drops the page, dentry and inode caches; warm runs the measurement once
+# unrecorded first, so the one recorded finds everything it needs cached (a "warm" figure never
+# depends on what an earlier measurement left behind).
+run_measured() {  # CACHE COMMAND... : prints the output of the recorded run
+  if [ "$1" = cold ]; then drop_caches; else "${@:2}" > /dev/null; fi
+  "${@:2}"
+}
+count_entries() { find "$1" | wc -l; }
+timed_find() { local t0; t0=$(now); n=$(count_entries "$1"); echo "seconds=$(elapsed "$t0") entries=$n"; }
 for cache in cold warm; do
   for sys in plain squashfuse barecat; do
     for d in images small; do
-      [ $cache = cold ] && drop_caches
-      t0=$(now); n=$(find "${root[$sys-$d]}" | wc -l); s=$(elapsed "$t0")
-      [ "$n" -gt "$(wc -l < "$work/$d.list")" ] || { echo "find on $sys-$d saw only $n entries" >&2; exit 1; }
-      record "find | wc -l, $d, $cache (s)" $sys "$s" lower
-      [ $cache = cold ] && drop_caches
-      record "lstat every file, $d, $cache (files/s)" $sys "$(tool stat "$work/$d.list" "${root[$sys-$d]}" | field files_per_s)" higher
+      out=$(run_measured $cache timed_find "${root[$sys-$d]}")
+      [ "$(echo "$out" | field entries)" -gt "$(wc -l < "$work/$d.list")" ] || { echo "find on $sys-$d: $out" >&2; exit 1; }
+      record "find | wc -l, $d, $cache (s)" $sys "$(echo "$out" | field seconds)" lower
+      record "lstat every file, $d, $cache (files/s)" $sys \
+        "$(run_measured $cache tool stat "$work/$d.list" "${root[$sys-$d]}" | field files_per_s)" higher
     done
     for threads in 1 8; do
-      [ $cache = cold ] && drop_caches
-      out=$(tool read "$work/images.list" "${root[$sys-images]}" $threads)
+      out=$(run_measured $cache tool read "$work/images.list" "${root[$sys-images]}" $threads)
       record "shuffled whole-file reads, images, $threads thread(s), $cache (files/s)" $sys "$(echo "$out" | field files_per_s)" higher
       record "shuffled whole-file reads, images, $threads thread(s), $cache (MB/s)" $sys "$(echo "$out" | field mb_per_s)" higher
-      [ $cache = cold ] && drop_caches
-      out=$(tool read "$work/small.list" "${root[$sys-small]}" $threads)
+      out=$(run_measured $cache tool read "$work/small.list" "${root[$sys-small]}" $threads)
       record "shuffled whole-file reads, small, $threads thread(s), $cache (files/s)" $sys "$(echo "$out" | field files_per_s)" higher
     done
-    [ $cache = cold ] && drop_caches
-    record "sequential read of one $big_mb MiB file, $cache (MB/s)" $sys "$(tool seq "${root[$sys-big]}/big.bin" | field mb_per_s)" higher
+    record "sequential read of one $big_mb MiB file, $cache (MB/s)" $sys \
+      "$(run_measured $cache tool seq "${root[$sys-big]}/big.bin" | field mb_per_s)" higher
     if [ $has_torch = yes ]; then
-      [ $cache = cold ] && drop_caches
-      out=$(/usr/bin/python3 "$repo/bench/imagefolder_epoch.py" "${root[$sys-images]}")
+      out=$(run_measured $cache /usr/bin/python3 "$repo/bench/imagefolder_epoch.py" "${root[$sys-images]}")
       record "ImageFolder + DataLoader epoch, 2 workers, $cache (images/s)" $sys "$(echo "$out" | field images_per_s)" higher
     fi
   done

@@ -66,7 +66,7 @@ public record ArchiveInfo(Path index, boolean legacyIndexName, String schemaVers
         String from = ArchivePaths.descendantPrefix(dir.path());
         String to = ArchivePaths.descendantUpperBound(dir.path());
         return archive.index().query(c -> {
-            PreparedStatement s = c.prepare("SELECT count(*), total(size) FROM files WHERE path > ?"
+            PreparedStatement s = c.prepare("SELECT count(*), coalesce(sum(size), 0) FROM files WHERE path > ?"
                     + (to == null ? "" : " AND path < ?"));
             s.setString(1, from);
             if (to != null) {
@@ -74,7 +74,7 @@ public record ArchiveInfo(Path index, boolean legacyIndexName, String schemaVers
             }
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return new DirStats(0, 0, rs.getLong(1), (long) rs.getDouble(2));
+                return new DirStats(0, 0, rs.getLong(1), rs.getLong(2));
             }
         });
     }

@@ -110,9 +110,9 @@ public final class ArchiveVerifier {
     }
 
     private static long[] totals(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*), total(size) FROM files")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*), coalesce(sum(size), 0) FROM files")) {
             rs.next();
-            return new long[] {rs.getLong(1), (long) rs.getDouble(2)};
+            return new long[] {rs.getLong(1), rs.getLong(2)};
         }
     }
 

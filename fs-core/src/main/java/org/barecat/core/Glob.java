@@ -17,7 +17,12 @@ public final class Glob {
     }
 
     public static Glob compile(String pattern) {
-        return new Glob(pattern, Pattern.compile(toRegex(pattern), Pattern.DOTALL));
+        return new Glob(pattern, Pattern.compile(toRegex(pattern, false), Pattern.DOTALL));
+    }
+
+    /** A pattern in which {@code *} and {@code ?} also match {@code /}, as in find's {@code -path}. */
+    public static Glob compileCrossingSlashes(String pattern) {
+        return new Glob(pattern, Pattern.compile(toRegex(pattern, true), Pattern.DOTALL));
     }
 
     public boolean matches(CharSequence text) {
@@ -34,7 +39,7 @@ public final class Glob {
         return pattern;
     }
 
-    private static String toRegex(String glob) {
+    private static String toRegex(String glob, boolean crossSlashes) {
         StringBuilder re = new StringBuilder();
         int n = glob.length();
         for (int i = 0; i < n; i++) {
@@ -50,10 +55,10 @@ public final class Glob {
                             re.append(".*");
                         }
                     } else {
-                        re.append("[^/]*");
+                        re.append(crossSlashes ? ".*" : "[^/]*");
                     }
                 }
-                case '?' -> re.append("[^/]");
+                case '?' -> re.append(crossSlashes ? "." : "[^/]");
                 case '[' -> i = charClass(glob, i, re);
                 default -> re.append(Pattern.quote(String.valueOf(c)));
             }

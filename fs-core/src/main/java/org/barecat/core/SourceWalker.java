@@ -34,15 +34,48 @@ public final class SourceWalker {
     private final Path baseDir;
     private final PathFilter filter;
     private final ProgressListener listener;
+    private final Path archiveDir;
+    private final String archiveName;
 
     /**
      * @param baseDir  relative paths are resolved against it (tar's {@code -C})
      * @param listener hears of skipped entries and errors
      */
     public SourceWalker(Path baseDir, PathFilter filter, ProgressListener listener) {
+        this(baseDir, filter, listener, null, null);
+    }
+
+    private SourceWalker(Path baseDir, PathFilter filter, ProgressListener listener, Path archiveDir,
+                         String archiveName) {
         this.baseDir = baseDir;
         this.filter = filter;
         this.listener = listener;
+        this.archiveDir = archiveDir;
+        this.archiveName = archiveName;
+    }
+
+    /**
+     * A walker that leaves out the files of the archive being written ({@code archive}, its shards,
+     * its temporary and legacy index names), as tar leaves out the archive it writes.
+     */
+    public SourceWalker ignoring(Path archive) {
+        Path abs = archive.toAbsolutePath().normalize();
+        return new SourceWalker(baseDir, filter, listener, abs.getParent(), String.valueOf(abs.getFileName()));
+    }
+
+    private boolean isArchiveFile(Path source) {
+        if (archiveName == null) {
+            return false;
+        }
+        String name = String.valueOf(source.getFileName());
+        if (!name.startsWith(archiveName)) {
+            return false;
+        }
+        String rest = name.substring(archiveName.length());
+        boolean ours = rest.isEmpty() || rest.startsWith("-shard-") || rest.equals(".incomplete")
+                || rest.startsWith(ArchiveFiles.LEGACY_INDEX_SUFFIX) || rest.equals("-journal") || rest.equals("-wal")
+                || rest.equals("-shm");
+        return ours && archiveDir.equals(source.toAbsolutePath().normalize().getParent());
     }
 
     /**
@@ -133,14 +166,19 @@ public final class SourceWalker {
             if (!archivePath.isEmpty() && filter.excludes(archivePath)) {
                 return;
             }
+            if (isArchiveFile(source)) {
+                listener.note(shown, "the archive being written; not stored");
+                return;
+            }
+            String shown = source.normalize().toString();
             Map<String, Object> a;
             try {
                 a = Files.readAttributes(source, "unix:mode,uid,gid,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
-                listener.problem(source.toString(), "no such file or directory");
+                listener.problem(shown, "no such file or directory");
                 return;
             } catch (IOException | UnsupportedOperationException e) {
-                listener.problem(source.toString(), "cannot stat: " + e.getMessage());
+                listener.problem(shown, "cannot stat: " + e.getMessage());
                 return;
             }
             int mode = (Integer) a.get("mode");
@@ -169,8 +207,8 @@ public final class SourceWalker {
                         stack.push(new Frame(source, archivePath, names.iterator(), null));
                     }
                 }
-                case S_IFLNK -> listener.skipped(source.toString(), "symbolic link not stored");
-                default -> listener.skipped(source.toString(), "not a regular file or directory");
+                case S_IFLNK -> listener.skipped(shown, "symbolic link not stored");
+                default -> listener.skipped(shown, "not a regular file or directory");
             }
         }
 

@@ -99,7 +99,7 @@ final class ConvertCommand implements Callable<Integer> {
             }
             progress.close();
             progress.reportSkipped("links, devices and repeated names cannot be stored");
-            return result.problems() > 0 ? 1 : 0;
+            return result.problems() > 0 || progress.problems() > 0 ? 1 : 0;
         }
     }
 

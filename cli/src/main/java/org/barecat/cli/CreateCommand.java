@@ -95,7 +95,7 @@ final class CreateCommand implements Callable<Integer> {
             }
             progress.close();
             progress.reportSkipped("not regular files or directories, or already in the archive");
-            return result.problems() > 0 ? 1 : 0;
+            return result.problems() > 0 || progress.problems() > 0 ? 1 : 0;
         }
     }
 }

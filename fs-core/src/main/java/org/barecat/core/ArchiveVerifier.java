@@ -270,7 +270,7 @@ public final class ArchiveVerifier {
     private void compare(String dir, String what, long stored, long actual) {
         if (stored != actual) {
             problem(dir.isEmpty() ? "(root)" : dir, "directory statistics wrong: " + what + " is " + stored
-                    + ", the files give " + actual);
+                    + ", should be " + actual);
         }
     }
 

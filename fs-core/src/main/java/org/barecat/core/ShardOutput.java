@@ -59,6 +59,7 @@ final class ShardOutput implements AutoCloseable {
         Path path = files.shard(lastShard);
         boolean existed = Files.exists(path);
         FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+        channel.position(channel.size()); // writes go after what is there
         ShardOutput out = new ShardOutput(files, sizeLimit, lastShard, channel.size(), channel);
         if (!existed) {
             out.created.add(path);

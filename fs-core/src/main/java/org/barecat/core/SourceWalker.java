@@ -166,11 +166,11 @@ public final class SourceWalker {
             if (!archivePath.isEmpty() && filter.excludes(archivePath)) {
                 return;
             }
+            String shown = source.normalize().toString();
             if (isArchiveFile(source)) {
                 listener.note(shown, "the archive being written; not stored");
                 return;
             }
-            String shown = source.normalize().toString();
             Map<String, Object> a;
             try {
                 a = Files.readAttributes(source, "unix:mode,uid,gid,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);

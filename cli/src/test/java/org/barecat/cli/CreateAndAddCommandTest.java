@@ -127,7 +127,8 @@ class CreateAndAddCommandTest {
         assertTrue(Files.exists(tmp.resolve("s.barecat-shard-00001")), "a new shard at the limit");
         Cli.Run verify = Cli.run("verify", "-q", archive.toString());
         assertEquals(0, verify.code(), verify.out());
-        assertEquals("220\t.\n", Cli.run("du", "-s", archive.toString()).out());
+        assertEquals("196\t.\n", Cli.run("du", "-s", archive.toString()).out());
+        assertEquals("200018\t.\n", Cli.run("du", "-s", "-b", archive.toString()).out());
         assertEquals("z".repeat(100_000), Cli.run("cat", archive.toString(), "new/big2.bin").out());
     }
 

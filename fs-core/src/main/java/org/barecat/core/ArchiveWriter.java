@@ -14,7 +14,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
@@ -256,7 +258,9 @@ public final class ArchiveWriter implements ArchiveSink {
             shards.close();
             try (PreparedStatement s = db.prepareStatement("INSERT INTO dirs (path, num_subdirs, num_files,"
                     + " num_files_tree, size_tree, mode, uid, gid, mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (Map.Entry<String, DirRow> e : dirs.entrySet()) {
+                List<Map.Entry<String, DirRow>> sorted = new ArrayList<>(dirs.entrySet());
+                sorted.sort((x, y) -> DirectoryListing.compareUtf8(x.getKey(), y.getKey())); // rows in path order
+                for (Map.Entry<String, DirRow> e : sorted) {
                     DirRow d = e.getValue();
                     s.setString(1, e.getKey());
                     s.setLong(2, d.numSubdirs);

@@ -89,6 +89,10 @@ final class ConvertCommand implements Callable<Integer> {
                         result = ArchiveImport.fromTar(in, writer, progress);
                     }
                 }
+                if (guard.stopping()) {
+                    writer.abort();
+                    return 1;
+                }
                 writer.close();
             } catch (IOException | RuntimeException e) {
                 writer.abort();

@@ -81,6 +81,10 @@ final class CreateCommand implements Callable<Integer> {
             try {
                 Iterator<SourceEntry> entries = sources.entries(archive, progress, inputs);
                 result = new Packer(sink, sources.workers, existingIsFatal, progress).pack(entries);
+                if (guard.stopping()) {
+                    sink.abort();
+                    return 1;
+                }
                 sink.close();
             } catch (IOException | RuntimeException e) {
                 sink.abort();

@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.zip.CRC32C;
 
 /**
@@ -24,7 +26,7 @@ import java.util.zip.CRC32C;
  * listener with the path it concerns. Memory does not grow with the archive.
  */
 public final class ArchiveVerifier {
-    private static final int READ_SIZE = 4 << 20;
+    private static final int READ_SIZE = 1 << 20;
 
     /**
      * What was checked.
@@ -274,13 +276,14 @@ public final class ArchiveVerifier {
         }
     }
 
-    /** The shards, opened on first use, read through one big buffer. */
+    /**
+     * The shards, opened on first use. The shard being checked is read front to back by a background
+     * thread a few chunks ahead, so that reading and checksumming overlap.
+     */
     private final class Shards implements AutoCloseable {
         private final List<FileChannel> open = new ArrayList<>();
-        private final ByteBuffer buffer = ByteBuffer.allocateDirect(READ_SIZE);
-        private int bufferShard = -1;
-        private long bufferStart;
         private final CRC32C crc = new CRC32C();
+        private ReadAhead stream;
 
         /** The shard's channel, or null when it does not exist. */
         FileChannel open(int shard) throws IOException {
@@ -304,46 +307,113 @@ public final class ArchiveVerifier {
 
         long crc32c(int shard, long offset, long size) throws IOException {
             crc.reset();
-            long pos = offset;
-            long end = offset + size;
-            while (pos < end) {
-                if (bufferShard != shard || pos < bufferStart || pos >= bufferStart + buffer.limit()) {
-                    fill(shard, pos);
+            if (stream == null || stream.shard != shard || !stream.canReach(offset)) {
+                if (stream != null) {
+                    stream.close();
                 }
-                int from = (int) (pos - bufferStart);
-                int n = (int) Math.min(buffer.limit() - from, end - pos);
-                crc.update(buffer.slice(from, n));
-                pos += n;
+                stream = new ReadAhead(shard, open.get(shard), offset);
             }
+            stream.feed(offset, size, crc);
             return crc.getValue();
-        }
-
-        private void fill(int shard, long position) throws IOException {
-            FileChannel c = open.get(shard);
-            buffer.clear();
-            long pos = position;
-            while (buffer.hasRemaining()) {
-                int n = c.read(buffer, pos);
-                if (n < 0) {
-                    break;
-                }
-                pos += n;
-            }
-            buffer.flip();
-            if (buffer.limit() == 0) {
-                throw new IOException(files.shard(shard) + ": shard ended at byte " + position);
-            }
-            bufferShard = shard;
-            bufferStart = position;
         }
 
         @Override
         public void close() throws IOException {
+            if (stream != null) {
+                stream.close();
+            }
             for (FileChannel c : open) {
                 if (c != null) {
                     c.close();
                 }
             }
+        }
+    }
+
+    /** One shard read sequentially from a start position by a background thread, in chunks. */
+    private final class ReadAhead implements AutoCloseable {
+        private static final int CHUNKS = 8;
+
+        /** Bytes of the shard from {@code start}; an empty buffer marks the end, a failure its cause. */
+        private record Chunk(long start, ByteBuffer bytes, IOException failure) {
+        }
+
+        final int shard;
+        private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS);
+        private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(CHUNKS);
+        private final Thread reader;
+        private Chunk current;
+
+        ReadAhead(int shard, FileChannel channel, long from) {
+            this.shard = shard;
+            for (int i = 0; i < CHUNKS - 1; i++) {
+                free.add(ByteBuffer.allocateDirect(READ_SIZE));
+            }
+            reader = new Thread(() -> {
+                long pos = from;
+                try {
+                    while (true) {
+                        ByteBuffer b = free.take();
+                        b.clear();
+                        int n = channel.read(b, pos);
+                        b.flip();
+                        full.put(new Chunk(pos, b, null));
+                        if (n <= 0) {
+                            return;
+                        }
+                        pos += n;
+                    }
+                } catch (IOException e) {
+                    full.offer(new Chunk(pos, ByteBuffer.allocate(0), e));
+                } catch (InterruptedException e) {
+                    // closed
+                }
+            }, "barecat-verify-read");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Whether {@code offset} is at or after what this stream has not yet passed. */
+        boolean canReach(long offset) {
+            return current == null || offset >= current.start();
+        }
+
+        void feed(long offset, long size, CRC32C crc) throws IOException {
+            long pos = offset;
+            long end = offset + size;
+            while (pos < end) {
+                if (current == null || pos >= current.start() + current.bytes().limit()) {
+                    next();
+                    continue;
+                }
+                int from = (int) (pos - current.start());
+                int n = (int) Math.min(current.bytes().limit() - from, end - pos);
+                crc.update(current.bytes().slice(from, n));
+                pos += n;
+            }
+        }
+
+        private void next() throws IOException {
+            if (current != null) {
+                free.add(current.bytes());
+            }
+            try {
+                current = full.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+            if (current.failure() != null) {
+                throw current.failure();
+            }
+            if (current.bytes().limit() == 0) {
+                throw new IOException(files.shard(shard) + ": shard ended at byte " + current.start());
+            }
+        }
+
+        @Override
+        public void close() {
+            reader.interrupt();
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.barecat.cli;
 
+import org.barecat.core.Totals;
 import org.barecat.core.Archive;
 import org.barecat.core.ArchiveFormat;
 import org.barecat.core.ArchiveImport;
@@ -78,7 +79,7 @@ final class ConvertCommand implements Callable<Integer> {
             return Errors.fail(e);
         }
         try (AbortOnExit guard = new AbortOnExit(writer::abort); Progress progress = new Progress("Converting", quiet)) {
-            ArchiveImport.Result result;
+            Totals result;
             try {
                 if (from == ArchiveFormat.ZIP) {
                     result = ArchiveImport.fromZip(Path.of(source), writer, progress);
@@ -116,7 +117,7 @@ final class ConvertCommand implements Callable<Integer> {
         try (Archive archive = Archive.open(Path.of(source));
              AbortOnExit guard = new AbortOnExit(() -> deleteQuietly(temporary));
              Progress progress = new Progress("Converting", quiet)) {
-            TarExport.Result result;
+            Totals result;
             try (OutputStream raw = toStdout ? nonClosing(System.out) : Files.newOutputStream(temporary);
                  OutputStream compressed = to.compress(new BufferedOutputStream(raw, 1 << 20))) {
                 result = TarExport.write(archive, compressed, progress);

@@ -1,5 +1,6 @@
 package org.barecat.cli;
 
+import org.barecat.core.Totals;
 import org.barecat.core.ArchiveSink;
 import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Packer;
@@ -77,7 +78,7 @@ final class CreateCommand implements Callable<Integer> {
                     boolean existingIsFatal) {
         List<AutoCloseable> inputs = new ArrayList<>();
         try (AbortOnExit guard = new AbortOnExit(sink::abort); Progress progress = new Progress(task, quiet)) {
-            Packer.Result result;
+            Totals result;
             try {
                 Iterator<SourceEntry> entries = sources.entries(archive, progress, inputs);
                 result = new Packer(sink, sources.workers, existingIsFatal, progress).pack(entries);

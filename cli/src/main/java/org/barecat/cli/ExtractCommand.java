@@ -1,5 +1,6 @@
 package org.barecat.cli;
 
+import org.barecat.core.Totals;
 import org.barecat.core.Archive;
 import org.barecat.core.ArchiveStats;
 import org.barecat.core.Extractor;
@@ -60,7 +61,7 @@ final class ExtractCommand implements Callable<Integer> {
                 ArchiveStats stats = archive.stats();
                 progress.total(stats.fileCount(), stats.totalFileBytes());
             }
-            Extractor.Result r = new Extractor(archive, directory, existing, sameOwner, progress).extract(paths);
+            Totals r = new Extractor(archive, directory, existing, sameOwner, progress).extract(paths);
             progress.close();
             return r.problems() > 0 ? 1 : 0;
         } catch (IOException e) {

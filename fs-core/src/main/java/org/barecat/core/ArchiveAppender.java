@@ -173,7 +173,7 @@ public final class ArchiveAppender implements ArchiveSink {
 
     @Override
     public void addDirectory(String path, Attributes attributes) throws IOException {
-        String p = checkedPath(path);
+        String p = ArchiveWriter.checkedPath(path);
         try {
             if (fileRow(p) != null) {
                 throw new FileAlreadyExistsException(p, null, "already in the archive as a file");
@@ -186,7 +186,7 @@ public final class ArchiveAppender implements ArchiveSink {
                 return;
             }
             upsertDir.setString(1, p);
-            setAttributes(upsertDir, 2, attributes);
+            ArchiveIndex.bindAttributes(upsertDir, 2, attributes);
             upsertDir.executeUpdate();
             knownDirs.add(p);
             if (triggersOn) {
@@ -235,7 +235,7 @@ public final class ArchiveAppender implements ArchiveSink {
         if (finished) {
             throw new IOException(files.index() + ": the appender is closed");
         }
-        String p = checkedPath(path);
+        String p = ArchiveWriter.checkedPath(path);
         if (p.isEmpty()) {
             throw new InvalidArchivePathException("'" + path + "': a file needs a name");
         }
@@ -273,7 +273,7 @@ public final class ArchiveAppender implements ArchiveSink {
             s.setLong(i++, e.location().offset());
             s.setLong(i++, e.size());
             s.setObject(i++, e.crc32c());
-            i = setAttributes(s, i, e.attributes());
+            i = ArchiveIndex.bindAttributes(s, i, e.attributes());
             if (replacing) {
                 s.setString(i, e.path());
             }
@@ -282,14 +282,6 @@ public final class ArchiveAppender implements ArchiveSink {
         } catch (SQLException ex) {
             throw failure(ex);
         }
-    }
-
-    private static int setAttributes(PreparedStatement s, int first, Attributes a) throws SQLException {
-        s.setObject(first, a.mode());
-        s.setObject(first + 1, a.uid());
-        s.setObject(first + 2, a.gid());
-        s.setObject(first + 3, a.mtimeNs());
-        return first + 4;
     }
 
     /** Makes sure directory {@code dir} has a row (and so do its ancestors); fails when it is a file. */
@@ -332,15 +324,6 @@ public final class ArchiveAppender implements ArchiveSink {
         }
     }
 
-    private static String checkedPath(String path) throws InvalidArchivePathException {
-        String p = ArchivePaths.normalize(path);
-        if (p == null) {
-            throw new InvalidArchivePathException("'" + path + "': not a valid archive path (empty, '.' or '..'"
-                    + " component, or a name over 255 bytes)");
-        }
-        return p;
-    }
-
     private IOException failure(SQLException e) {
         return new IOException(files.index() + ": " + e.getMessage(), e);
     }
@@ -357,7 +340,7 @@ public final class ArchiveAppender implements ArchiveSink {
                 try (PreparedStatement s = db.prepareStatement(
                         "UPDATE dirs SET mode = ?, uid = ?, gid = ?, mtime_ns = ? WHERE path = ?")) {
                     for (AddedDir d : addedDirs) {
-                        int i = setAttributes(s, 1, d.attributes());
+                        int i = ArchiveIndex.bindAttributes(s, 1, d.attributes());
                         s.setString(i, d.path());
                         s.executeUpdate();
                     }

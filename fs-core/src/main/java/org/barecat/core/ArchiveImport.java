@@ -26,17 +26,10 @@ public final class ArchiveImport {
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
 
-    /** What was copied. */
-    public record Result(long files, long directories, long bytes, long skipped, long problems) {
-    }
 
     private final ArchiveSink sink;
     private final ProgressListener listener;
-    private long files;
-    private long directories;
-    private long bytes;
-    private long skipped;
-    private long problems;
+    private final Tally tally = new Tally();
 
     private ArchiveImport(ArchiveSink sink, ProgressListener listener) {
         this.sink = sink;
@@ -48,7 +41,7 @@ public final class ArchiveImport {
      *
      * @throws IOException when the tar cannot be read or the archive cannot be written
      */
-    public static Result fromTar(InputStream in, ArchiveSink sink, ProgressListener listener) throws IOException {
+    public static Totals fromTar(InputStream in, ArchiveSink sink, ProgressListener listener) throws IOException {
         ArchiveImport im = new ArchiveImport(sink, listener);
         try (TarArchiveInputStream tar = new TarArchiveInputStream(ArchiveFormat.decompressedTar(in), 1 << 16,
                 512, "UTF-8", true)) {
@@ -60,7 +53,7 @@ public final class ArchiveImport {
     }
 
     /** Copies every entry of the zip file {@code zip} into {@code sink}. */
-    public static Result fromZip(Path zip, ArchiveSink sink, ProgressListener listener) throws IOException {
+    public static Totals fromZip(Path zip, ArchiveSink sink, ProgressListener listener) throws IOException {
         ArchiveImport im = new ArchiveImport(sink, listener);
         try (ZipFile z = ZipFile.builder().setPath(zip).get()) {
             Iterator<ZipArchiveEntry> entries = z.getEntriesInPhysicalOrder().asIterator();
@@ -72,8 +65,8 @@ public final class ArchiveImport {
         return im.result();
     }
 
-    private Result result() {
-        return new Result(files, directories, bytes, skipped, problems);
+    private Totals result() {
+        return tally.totals();
     }
 
     private void tarEntry(TarArchiveInputStream tar, TarArchiveEntry e) throws IOException {
@@ -140,16 +133,16 @@ public final class ArchiveImport {
         try {
             if (directory) {
                 sink.addDirectory(path, a);
-                directories++;
+                tally.directories++;
                 listener.done(name, 0);
             } else {
                 sink.add(path, data, size, a);
-                files++;
-                bytes += size;
+                tally.files++;
+                tally.bytes += size;
                 listener.done(name, size);
             }
         } catch (InvalidArchivePathException e) {
-            problems++;
+            tally.problems++;
             listener.problem(name, "refused: not a valid archive path (empty, '.' or '..' component)");
         } catch (FileAlreadyExistsException e) {
             skip(name, e.getReason() != null && e.getReason().contains("as a") ? e.getReason()
@@ -160,7 +153,7 @@ public final class ArchiveImport {
     }
 
     private void skip(String name, String reason) {
-        skipped++;
+        tally.skipped++;
         listener.skipped(name, reason);
     }
 }

@@ -195,11 +195,7 @@ public final class ArchiveWriter implements ArchiveSink {
             insertFile.setLong(3, e.location().offset());
             insertFile.setLong(4, e.size());
             insertFile.setObject(5, e.crc32c());
-            Attributes a = e.attributes();
-            insertFile.setObject(6, a.mode());
-            insertFile.setObject(7, a.uid());
-            insertFile.setObject(8, a.gid());
-            insertFile.setObject(9, a.mtimeNs());
+            ArchiveIndex.bindAttributes(insertFile, 6, e.attributes());
             insertFile.executeUpdate();
             if (++pendingRows >= BATCH) {
                 db.commit();
@@ -237,7 +233,8 @@ public final class ArchiveWriter implements ArchiveSink {
         return row;
     }
 
-    private static String checkedPath(String path) throws IOException {
+    /** The archive path for {@code path} as given; fails for a path no entry may have. */
+    static String checkedPath(String path) throws InvalidArchivePathException {
         String p = ArchivePaths.normalize(path);
         if (p == null) {
             throw new InvalidArchivePathException("'" + path + "': not a valid archive path (empty, '.' or '..' component,"
@@ -267,10 +264,7 @@ public final class ArchiveWriter implements ArchiveSink {
                     s.setLong(3, d.numFiles);
                     s.setLong(4, d.numFilesTree);
                     s.setLong(5, d.sizeTree);
-                    s.setObject(6, d.attributes.mode());
-                    s.setObject(7, d.attributes.uid());
-                    s.setObject(8, d.attributes.gid());
-                    s.setObject(9, d.attributes.mtimeNs());
+                    ArchiveIndex.bindAttributes(s, 6, d.attributes);
                     s.addBatch();
                 }
                 s.executeBatch();

@@ -41,9 +41,6 @@ public final class Extractor {
         SKIP
     }
 
-    /** What was written. */
-    public record Result(long files, long directories, long bytes, long skipped, long problems) {
-    }
 
     /** A directory whose metadata is set once the scan has left its subtree. */
     private record OpenDir(String path, Path target, Attributes attributes) {
@@ -57,11 +54,7 @@ public final class Extractor {
     private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
     private final Set<Path> checkedDirs = new HashSet<>();
     private final Deque<OpenDir> openDirs = new ArrayDeque<>();
-    private long files;
-    private long directories;
-    private long bytes;
-    private long skipped;
-    private long problems;
+    private final Tally tally = new Tally();
 
     /**
      * @param root      the target directory (created when missing)
@@ -81,7 +74,7 @@ public final class Extractor {
      *
      * @throws IOException when the target directory cannot be made or the index cannot be read
      */
-    public Result extract(List<String> paths) throws IOException {
+    public Totals extract(List<String> paths) throws IOException {
         Files.createDirectories(root);
         if (paths.isEmpty()) {
             extractBelow(""); // the root's own metadata is not put on the target directory
@@ -103,7 +96,7 @@ public final class Extractor {
             }
         }
         closeDirsNotAbove(null);
-        return new Result(files, directories, bytes, skipped, problems);
+        return tally.totals();
     }
 
     private void extractBelow(String dir) throws IOException {
@@ -198,7 +191,7 @@ public final class Extractor {
             }
             checkedDirs.add(target);
             openDirs.push(new OpenDir(d.path(), target, d.attributes()));
-            directories++;
+            tally.directories++;
             listener.done(d.path(), 0);
         } catch (IOException e) {
             problem(d.path(), "cannot create directory " + target + ": " + reason(e));
@@ -226,7 +219,7 @@ public final class Extractor {
                     return;
                 }
                 case SKIP -> {
-                    skipped++;
+                    tally.skipped++;
                     listener.skipped(f.path(), target + " exists");
                     return;
                 }
@@ -265,8 +258,8 @@ public final class Extractor {
             return;
         }
         setMetadata(f.path(), target, f.attributes(), false);
-        files++;
-        bytes += f.size();
+        tally.files++;
+        tally.bytes += f.size();
         listener.done(f.path(), f.size());
     }
 
@@ -308,7 +301,7 @@ public final class Extractor {
     }
 
     private void problem(String path, String message) {
-        problems++;
+        tally.problems++;
         listener.problem(path, message);
     }
 }

@@ -33,23 +33,12 @@ public final class Packer {
     /** Bytes read ahead and not yet written, at most. */
     static final int READ_AHEAD_BUDGET = 64 << 20;
 
-    /**
-     * What was stored.
-     *
-     * @param problems entries that could not be stored (each reported to the listener)
-     */
-    public record Result(long files, long directories, long bytes, long skipped, long problems) {
-    }
 
     private final ArchiveSink sink;
     private final int workers;
     private final boolean existingIsFatal;
     private final ProgressListener listener;
-    private long files;
-    private long directories;
-    private long bytes;
-    private long skipped;
-    private long problems;
+    private final Tally tally = new Tally();
 
     /**
      * @param workers         threads reading files (1: the calling thread reads)
@@ -76,7 +65,7 @@ public final class Packer {
      *
      * @throws IOException when the archive cannot be written (the sink should then be aborted)
      */
-    public Result pack(Iterator<SourceEntry> entries) throws IOException {
+    public Totals pack(Iterator<SourceEntry> entries) throws IOException {
         if (workers == 1) {
             while (entries.hasNext()) {
                 SourceEntry e = entries.next();
@@ -85,7 +74,7 @@ public final class Packer {
         } else {
             packInParallel(entries);
         }
-        return new Result(files, directories, bytes, skipped, problems);
+        return tally.totals();
     }
 
     private static boolean isReadAhead(SourceEntry e) {
@@ -189,12 +178,12 @@ public final class Packer {
         try {
             if (e.directory()) {
                 sink.addDirectory(path, e.attributes());
-                directories++;
+                tally.directories++;
                 listener.done(path, 0);
                 return;
             }
             if (sink.skips(path)) {
-                skipped++;
+                tally.skipped++;
                 listener.skipped(path, "already in the archive");
                 return;
             }
@@ -212,8 +201,8 @@ public final class Packer {
                     return;
                 }
             }
-            files++;
-            bytes += e.size();
+            tally.files++;
+            tally.bytes += e.size();
             listener.done(path, e.size());
         } catch (EOFException ex) {
             problem(e.source().toString(), "file shrank while being read; not stored");
@@ -228,7 +217,7 @@ public final class Packer {
     }
 
     private void problem(String what, String message) {
-        problems++;
+        tally.problems++;
         listener.problem(what, message);
     }
 }

@@ -23,10 +23,6 @@ public final class TarExport {
     private static final int DEFAULT_FILE_MODE = 0644;
     private static final int DEFAULT_DIR_MODE = 0755;
 
-    /** What was written. */
-    public record Result(long files, long directories, long bytes, long problems) {
-    }
-
     private TarExport() {
     }
 
@@ -34,7 +30,7 @@ public final class TarExport {
      * Writes the whole archive to {@code out} as tar (not closing {@code out}'s underlying stream
      * beyond finishing the tar).
      */
-    public static Result write(Archive archive, OutputStream out, ProgressListener listener) throws IOException {
+    public static Totals write(Archive archive, OutputStream out, ProgressListener listener) throws IOException {
         ArchiveStats stats = archive.stats();
         listener.total(stats.fileCount(), stats.totalFileBytes());
         long files = 0;
@@ -103,7 +99,7 @@ public final class TarExport {
         }
         tar.finish();
         tar.flush();
-        return new Result(files, dirs, bytes, problems);
+        return new Totals(files, dirs, bytes, 0, problems);
     }
 
     /** The name for the ustar header: the name itself when it is short ASCII, else an ASCII stand-in. */

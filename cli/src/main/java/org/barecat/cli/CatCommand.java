@@ -48,6 +48,9 @@ final class CatCommand implements Callable<Integer> {
                         buffer.clear();
                         int n = archive.read(f, pos, buffer);
                         out.write(buffer.array(), 0, n);
+                        if (out.checkError()) {
+                            return 1; // stdout was closed (e.g. piped into head): stop like cat does
+                        }
                         pos += n;
                     }
                 } catch (IOException ex) {

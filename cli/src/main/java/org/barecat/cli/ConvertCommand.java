@@ -125,6 +125,10 @@ final class ConvertCommand implements Callable<Integer> {
                 deleteQuietly(temporary);
                 throw e;
             }
+            if (guard.stopping()) {
+                deleteQuietly(temporary);
+                return 1;
+            }
             if (!toStdout) {
                 Files.move(temporary, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }

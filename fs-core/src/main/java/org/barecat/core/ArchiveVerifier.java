@@ -1,6 +1,7 @@
 package org.barecat.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.BlockingQueue;
 import java.util.zip.CRC32C;
 
@@ -65,14 +68,48 @@ public final class ArchiveVerifier {
         ArchiveVerifier v = new ArchiveVerifier(files, checksums, listener);
         try (ArchiveIndex index = ArchiveIndex.open(files.index())) {
             v.checkLeftovers();
-            index.query(c -> {
+            // the index checks run on their own connection and thread while the shards are read; their
+            // problems are reported after the files' problems, so the report's order does not vary
+            List<String[]> indexProblems = new ArrayList<>();
+            CompletableFuture<Void> indexChecks = CompletableFuture.runAsync(() -> {
                 try {
-                    v.run(c.connection());
+                    index.query(c -> {
+                        v.integrityCheck(c.connection(), indexProblems);
+                        try {
+                            v.checkDirectories(c.connection(), indexProblems);
+                        } catch (IOException e) {
+                            throw new SQLException(e.getMessage(), e);
+                        }
+                        return null;
+                    });
                 } catch (IOException e) {
-                    throw new SQLException(e.getMessage(), e);
+                    throw new UncheckedIOException(e);
                 }
-                return null;
             });
+            try {
+                index.query(c -> {
+                    long[] totals = totals(c.connection());
+                    listener.total(totals[0], checksums ? totals[1] : -1);
+                    try {
+                        v.checkFiles(c.connection());
+                    } catch (IOException e) {
+                        throw new SQLException(e.getMessage(), e);
+                    }
+                    return null;
+                });
+            } finally {
+                try {
+                    indexChecks.join();
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof UncheckedIOException u) {
+                        throw u.getCause();
+                    }
+                    throw e;
+                }
+            }
+            for (String[] p : indexProblems) {
+                v.problem(p[0], p[1]);
+            }
         }
         return new Report(v.checkedFiles, v.checkedBytes, v.unchecked, v.problems);
     }
@@ -92,20 +129,12 @@ public final class ArchiveVerifier {
         }
     }
 
-    private void run(Connection c) throws SQLException, IOException {
-        integrityCheck(c);
-        long[] totals = totals(c);
-        listener.total(totals[0], checksums ? totals[1] : -1);
-        checkFiles(c);
-        checkDirectories(c);
-    }
-
-    private void integrityCheck(Connection c) throws SQLException {
+    private void integrityCheck(Connection c, List<String[]> problems) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
             while (rs.next()) {
                 String line = rs.getString(1);
                 if (!"ok".equals(line)) {
-                    problem(files.index().toString(), "SQLite integrity check: " + line);
+                    problems.add(new String[] {files.index().toString(), "SQLite integrity check: " + line});
                 }
             }
         }
@@ -151,7 +180,7 @@ public final class ArchiveVerifier {
             problem(path, "in shard " + shard + ", which does not exist (" + files.shard(Math.max(0, shard)) + ")");
             return;
         }
-        long shardSize = channel.size();
+        long shardSize = shards.size(shard);
         if (offset > shardSize - size) {
             problem(path, "runs past the end of shard " + shard + " (bytes " + offset + " to " + (offset + size)
                     + ", shard size " + shardSize + ")");
@@ -184,7 +213,7 @@ public final class ArchiveVerifier {
      * Each {@code dirs} row against what the files say (a directory's files, the files and bytes in
      * its subtree, its subdirectory rows), and paths that are both a file and a directory.
      */
-    private void checkDirectories(Connection c) throws SQLException, IOException {
+    private void checkDirectories(Connection c, List<String[]> problems) throws SQLException, IOException {
         try (PreparedStatement row = c.prepareStatement("SELECT num_files, num_files_tree, size_tree FROM dirs"
                 + " WHERE path = ?")) {
             long[] missing = {0};
@@ -195,9 +224,9 @@ public final class ArchiveVerifier {
                         missing[0]++;
                         return;
                     }
-                    compare(d.path(), "num_files", rs.getLong(1), d.numFiles());
-                    compare(d.path(), "num_files_tree", rs.getLong(2), d.numFilesTree());
-                    compare(d.path(), "size_tree", rs.getLong(3), d.sizeTree());
+                    compare(problems, d.path(), "num_files", rs.getLong(1), d.numFiles());
+                    compare(problems, d.path(), "num_files_tree", rs.getLong(2), d.numFilesTree());
+                    compare(problems, d.path(), "size_tree", rs.getLong(3), d.sizeTree());
                 }
             });
             if (missing[0] > 0) {
@@ -212,11 +241,11 @@ public final class ArchiveVerifier {
              PreparedStatement subdirs = c.prepareStatement("SELECT count(*) FROM dirs WHERE parent = ?");
              PreparedStatement below = c.prepareStatement("SELECT 1 FROM files WHERE path > ? AND path < ? LIMIT 1");
              PreparedStatement asFile = c.prepareStatement("SELECT 1 FROM files WHERE path = ?")) {
-            checkDirRows(root, subdirs, below, asFile);
+            checkDirRows(root, subdirs, below, asFile, problems);
             String last = "";
             while (true) {
                 page.setString(1, last);
-                int n = checkDirRows(page, subdirs, below, asFile);
+                int n = checkDirRows(page, subdirs, below, asFile, problems);
                 if (n < 1024) {
                     break;
                 }
@@ -228,7 +257,7 @@ public final class ArchiveVerifier {
     private String lastDirPath;
 
     private int checkDirRows(PreparedStatement page, PreparedStatement subdirs, PreparedStatement below,
-                             PreparedStatement asFile) throws SQLException {
+                             PreparedStatement asFile, List<String[]> problems) throws SQLException {
         record DirRow(String path, long numSubdirs, long numFiles, long numFilesTree, long sizeTree) {
         }
         List<DirRow> rows = new ArrayList<>();
@@ -240,17 +269,18 @@ public final class ArchiveVerifier {
         for (DirRow d : rows) {
             lastDirPath = d.path();
             if (!d.path().isEmpty() && !isCanonical(d.path())) {
-                problem(d.path(), "not a valid directory path (empty, '.' or '..' component, or leading '/')");
+                problems.add(new String[] {d.path(), "not a valid directory path (empty, '.' or '..' component, or"
+                        + " leading '/')"});
             }
             subdirs.setString(1, d.path());
             try (ResultSet rs = subdirs.executeQuery()) {
                 rs.next();
-                compare(d.path(), "num_subdirs", d.numSubdirs(), rs.getLong(1));
+                compare(problems, d.path(), "num_subdirs", d.numSubdirs(), rs.getLong(1));
             }
             asFile.setString(1, d.path());
             try (ResultSet rs = asFile.executeQuery()) {
                 if (rs.next()) {
-                    problem(d.path(), "is both a file and a directory");
+                    problems.add(new String[] {d.path(), "is both a file and a directory"});
                 }
             }
             // the root is always compared by the file scan
@@ -259,9 +289,9 @@ public final class ArchiveVerifier {
                 below.setString(2, ArchivePaths.descendantUpperBound(d.path()));
                 try (ResultSet rs = below.executeQuery()) {
                     if (!rs.next()) { // else the file scan compared it already
-                        compare(d.path(), "num_files", d.numFiles(), 0);
-                        compare(d.path(), "num_files_tree", d.numFilesTree(), 0);
-                        compare(d.path(), "size_tree", d.sizeTree(), 0);
+                        compare(problems, d.path(), "num_files", d.numFiles(), 0);
+                        compare(problems, d.path(), "num_files_tree", d.numFilesTree(), 0);
+                        compare(problems, d.path(), "size_tree", d.sizeTree(), 0);
                     }
                 }
             }
@@ -269,10 +299,10 @@ public final class ArchiveVerifier {
         return rows.size();
     }
 
-    private void compare(String dir, String what, long stored, long actual) {
+    private static void compare(List<String[]> problems, String dir, String what, long stored, long actual) {
         if (stored != actual) {
-            problem(dir.isEmpty() ? "(root)" : dir, "directory statistics wrong: " + what + " is " + stored
-                    + ", should be " + actual);
+            problems.add(new String[] {dir.isEmpty() ? "(root)" : dir, "directory statistics wrong: " + what + " is "
+                    + stored + ", should be " + actual});
         }
     }
 
@@ -282,6 +312,7 @@ public final class ArchiveVerifier {
      */
     private final class Shards implements AutoCloseable {
         private final List<FileChannel> open = new ArrayList<>();
+        private final List<Long> sizes = new ArrayList<>();
         private final CRC32C crc = new CRC32C();
         private ReadAhead stream;
 
@@ -292,6 +323,7 @@ public final class ArchiveVerifier {
             }
             while (open.size() <= shard) {
                 open.add(null);
+                sizes.add(-1L);
             }
             FileChannel c = open.get(shard);
             if (c == null) {
@@ -301,8 +333,14 @@ public final class ArchiveVerifier {
                     return null;
                 }
                 open.set(shard, c);
+                sizes.set(shard, c.size());
             }
             return c;
+        }
+
+        /** Size of a shard opened with {@link #open}, as it was then. */
+        long size(int shard) {
+            return sizes.get(shard);
         }
 
         long crc32c(int shard, long offset, long size) throws IOException {

@@ -15,10 +15,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.BlockingQueue;
 import java.util.zip.CRC32C;
 
 /**
@@ -29,7 +27,7 @@ import java.util.zip.CRC32C;
  * listener with the path it concerns. Memory does not grow with the archive.
  */
 public final class ArchiveVerifier {
-    private static final int READ_SIZE = 1 << 20;
+    private static final int READ_SIZE = 128 << 10;
 
     /**
      * What was checked.
@@ -368,90 +366,59 @@ public final class ArchiveVerifier {
         }
     }
 
-    /** One shard read sequentially from a start position by a background thread, in chunks. */
+    /**
+     * One shard read front to back from a start position in small chunks that stay in the CPU cache
+     * while they are checksummed; the kernel's read-ahead overlaps the disk with the checksumming.
+     */
     private final class ReadAhead implements AutoCloseable {
-        private static final int CHUNKS = 8;
-
-        /** Bytes of the shard from {@code start}; an empty buffer marks the end, a failure its cause. */
-        private record Chunk(long start, ByteBuffer bytes, IOException failure) {
-        }
-
         final int shard;
-        private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS);
-        private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(CHUNKS);
-        private final Thread reader;
-        private Chunk current;
+        private final FileChannel channel;
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(READ_SIZE);
+        private long start;
+        private long next;
 
         ReadAhead(int shard, FileChannel channel, long from) {
             this.shard = shard;
-            for (int i = 0; i < CHUNKS - 1; i++) {
-                free.add(ByteBuffer.allocateDirect(READ_SIZE));
-            }
-            reader = new Thread(() -> {
-                long pos = from;
-                try {
-                    while (true) {
-                        ByteBuffer b = free.take();
-                        b.clear();
-                        int n = channel.read(b, pos);
-                        b.flip();
-                        full.put(new Chunk(pos, b, null));
-                        if (n <= 0) {
-                            return;
-                        }
-                        pos += n;
-                    }
-                } catch (IOException e) {
-                    full.offer(new Chunk(pos, ByteBuffer.allocate(0), e));
-                } catch (InterruptedException e) {
-                    // closed
-                }
-            }, "barecat-verify-read");
-            reader.setDaemon(true);
-            reader.start();
+            this.channel = channel;
+            this.start = from;
+            this.next = from;
+            buffer.limit(0);
         }
 
-        /** Whether {@code offset} is at or after what this stream has not yet passed. */
+        /** Whether {@code offset} is at or after the start of the bytes in hand. */
         boolean canReach(long offset) {
-            return current == null || offset >= current.start();
+            return offset >= start;
         }
 
         void feed(long offset, long size, CRC32C crc) throws IOException {
             long pos = offset;
             long end = offset + size;
             while (pos < end) {
-                if (current == null || pos >= current.start() + current.bytes().limit()) {
-                    next();
+                if (pos >= start + buffer.limit()) {
+                    fill(Math.max(pos, next));
                     continue;
                 }
-                int from = (int) (pos - current.start());
-                int n = (int) Math.min(current.bytes().limit() - from, end - pos);
-                crc.update(current.bytes().slice(from, n));
+                int from = (int) (pos - start);
+                int n = (int) Math.min(buffer.limit() - from, end - pos);
+                crc.update(buffer.slice(from, n));
                 pos += n;
             }
         }
 
-        private void next() throws IOException {
-            if (current != null) {
-                free.add(current.bytes());
+        private void fill(long position) throws IOException {
+            buffer.clear();
+            int n = channel.read(buffer, position);
+            if (n <= 0) {
+                throw new IOException(files.shard(shard) + ": shard ended at byte " + position);
             }
-            try {
-                current = full.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted");
-            }
-            if (current.failure() != null) {
-                throw current.failure();
-            }
-            if (current.bytes().limit() == 0) {
-                throw new IOException(files.shard(shard) + ": shard ended at byte " + current.start());
-            }
+            buffer.flip();
+            start = position;
+            next = position + n;
         }
 
         @Override
         public void close() {
-            reader.interrupt();
+            // the channel belongs to Shards
         }
     }
 }

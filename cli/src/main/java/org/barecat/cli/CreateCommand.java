@@ -1,93 +1,106 @@
 package org.barecat.cli;
 
-import org.barecat.core.ArchivePaths;
+import org.barecat.core.Totals;
+import org.barecat.core.ArchiveSink;
 import org.barecat.core.ArchiveWriter;
+import org.barecat.core.Packer;
+import org.barecat.core.SourceEntry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code barecat create ARCHIVE [PATHS...]}: stores files and directories like {@code tar c} does. */
-@Command(name = "create", aliases = "c", mixinStandardHelpOptions = true,
+@Command(name = "create", aliases = "c", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Create a new archive from files and directories (directories recursively).",
-                "Entries are stored under the paths as given, like tar; use -C DIR . to store a directory's contents."})
+                "Entries are stored under the paths as given, like tar; use -C DIR . to store a directory's contents.",
+                "Stores each file's and directory's mode, owner, group and nanosecond mtime. Symbolic links,",
+                "devices, sockets and pipes are skipped with a warning. The index is written under a temporary",
+                "name and moved into place at the end: an interrupted create leaves no archive behind."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the archive was created", "1:it was not, or some files could not be stored (stderr says which)",
+                "2:bad command-line arguments"})
 final class CreateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive to create (its shards go beside it)")
     Path archive;
 
-    @Parameters(index = "1..*", paramLabel = "PATHS", description = "files and directories to add")
+    @Parameters(index = "1..*", paramLabel = "PATHS", description = {
+            "files and directories to store (directories with everything below them), under the names given",
+            "(leading '/' and '../' removed; '.' is the archive root: -C DIR . stores DIR's contents)"})
     List<String> paths = new ArrayList<>();
 
-    @Option(names = {"-C", "--directory"}, paramLabel = "DIR", description = "change to DIR before adding")
-    Path directory = Path.of("");
+    @Mixin
+    SourceOptions sources = new SourceOptions();
 
     @Option(names = {"-s", "--shard-size-limit"}, paramLabel = "SIZE", converter = SizeConverter.class,
             description = "start a new shard before one would pass SIZE (e.g. 10G); default unlimited")
     long shardSizeLimit = Long.MAX_VALUE;
 
-    @Option(names = {"-f", "--force"}, description = "overwrite an existing archive")
+    @Option(names = {"-f", "--force"}, description = "replace an existing archive (without -f it is never touched)")
     boolean force;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
+    boolean quiet;
 
     @Override
     public Integer call() {
-        if (paths.isEmpty()) {
-            return Errors.fail("create: no paths given (nothing to store)", 2);
+        sources.paths = paths;
+        if (!sources.hasInput()) {
+            return Errors.fail("create: nothing to store (give PATHS or -T FILE)", 2);
+        }
+        if (sources.workers < 1) {
+            return Errors.fail("create: --workers must be at least 1", 2);
         }
         ArchiveWriter writer;
         try {
             writer = ArchiveWriter.create(archive, shardSizeLimit, force);
+        } catch (FileAlreadyExistsException e) {
+            return Errors.fail(archive + ": archive exists (use -f to replace it)", 1);
         } catch (IOException e) {
             return Errors.fail(e);
         }
-        try {
-            for (String p : paths) {
-                add(writer, p);
-            }
-            writer.close();
-            return 0;
-        } catch (IOException e) {
-            writer.abort();
-            return Errors.fail(e);
-        }
+        return pack(writer, archive, sources, quiet, "Creating", false);
     }
 
-    private void add(ArchiveWriter writer, String given) throws IOException {
-        Path source = directory.resolve(given);
-        String base = ArchivePaths.normalize(Path.of(given).normalize().toString().replaceFirst("^(\\.\\.?/)+", ""));
-        if (base == null || !Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
-            throw new java.nio.file.NoSuchFileException(source.toString());
-        }
-        Files.walkFileTree(source, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                writer.addDirectory(archivePath(base, source, dir), ArchiveWriter.attributesOf(dir));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile()) {
-                    writer.addFile(archivePath(base, source, file), file);
-                } else {
-                    System.err.println("barecat: " + file + ": skipped (not a regular file or directory)");
+    /**
+     * Stores the sources into {@code sink} and commits it, or aborts it on failure or when the JVM is
+     * stopped first. Shared by {@code create} and {@code add}.
+     */
+    static int pack(ArchiveSink sink, Path archive, SourceOptions sources, boolean quiet, String task,
+                    boolean existingIsFatal) {
+        List<AutoCloseable> inputs = new ArrayList<>();
+        try (AbortOnExit guard = new AbortOnExit(sink::abort); Progress progress = new Progress(task, quiet)) {
+            Totals result;
+            try {
+                Iterator<SourceEntry> entries = sources.entries(archive, progress, inputs);
+                result = new Packer(sink, sources.workers, existingIsFatal, progress).pack(entries);
+                if (guard.stopping()) {
+                    sink.abort();
+                    return 1;
                 }
-                return FileVisitResult.CONTINUE;
+                sink.close();
+            } catch (IOException | RuntimeException e) {
+                sink.abort();
+                progress.close();
+                if (e instanceof FileAlreadyExistsException exists && existingIsFatal) {
+                    return Errors.fail(exists.getFile() + ": already in the archive (use --overwrite or"
+                            + " --skip-existing); nothing was added", 1);
+                }
+                return Errors.fail(e instanceof IOException io ? io : new IOException(String.valueOf(e.getMessage()), e));
+            } finally {
+                SourceOptions.closeAll(inputs);
             }
-        });
-    }
-
-    private static String archivePath(String base, Path root, Path p) {
-        String rel = root.relativize(p).toString();
-        return rel.isEmpty() ? base : ArchivePaths.child(base, rel);
+            progress.close();
+            progress.reportSkipped("not regular files or directories, or already in the archive");
+            return result.problems() > 0 || progress.problems() > 0 ? 1 : 0;
+        }
     }
 }

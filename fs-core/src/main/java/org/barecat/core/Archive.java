@@ -141,6 +141,11 @@ public final class Archive implements AutoCloseable {
         return new DirectoryListing(index, dir);
     }
 
+    /** Streams the subdirectories of directory {@code dir} (never reading its files' rows). */
+    public DirectoryListing listDirectories(String dir) {
+        return new DirectoryListing(index, dir, true);
+    }
+
     /**
      * Reads up to {@code dst.remaining()} bytes of {@code file} starting at {@code position}, never
      * past the file's end.

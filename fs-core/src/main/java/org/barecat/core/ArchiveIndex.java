@@ -241,6 +241,15 @@ final class ArchiveIndex implements AutoCloseable {
                 gid == null ? null : gid.intValue(), mtime);
     }
 
+    /** Binds mode, uid, gid and mtime_ns to four parameters from {@code first}; returns the next parameter's index. */
+    static int bindAttributes(PreparedStatement s, int first, Attributes a) throws SQLException {
+        s.setObject(first, a.mode());
+        s.setObject(first + 1, a.uid());
+        s.setObject(first + 2, a.gid());
+        s.setObject(first + 3, a.mtimeNs());
+        return first + 4;
+    }
+
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;

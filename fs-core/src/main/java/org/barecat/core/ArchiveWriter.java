@@ -1,9 +1,8 @@
 package org.barecat.core;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,24 +27,20 @@ import java.util.zip.CRC32C;
  * {@link #close()}, so an interrupted write never leaves an index that looks complete.
  * Directory statistics are computed here and written in one pass at the end; the index's
  * triggers are then switched on so later edits by other programs keep them right.
- * Not thread-safe.
+ * Not thread-safe, except that {@link #abort()} may come from another thread (a signal handler).
  */
-public final class ArchiveWriter implements AutoCloseable {
+public final class ArchiveWriter implements ArchiveSink {
     private static final int BATCH = 10_000;
 
     private final ArchiveFiles files;
     private final Path temporaryIndex;
-    private final long shardSizeLimit;
     private final Connection db;
     private final PreparedStatement insertFile;
     private final Map<String, DirRow> dirs = new HashMap<>();
-    private final List<Path> createdShards = new ArrayList<>();
-    private final byte[] copyBuffer = new byte[1 << 16];
-    private int shard = -1;
-    private long shardPosition;
-    private OutputStream shardOut;
+    private final ShardOutput shards;
     private int pendingRows;
     private boolean finished;
+    private boolean committed;
 
     /** Statistics and metadata of one directory, gathered while files are added. */
     private static final class DirRow {
@@ -58,8 +53,8 @@ public final class ArchiveWriter implements AutoCloseable {
 
     private ArchiveWriter(ArchiveFiles files, long shardSizeLimit) throws IOException {
         this.files = files;
-        this.shardSizeLimit = shardSizeLimit;
         this.temporaryIndex = files.index().resolveSibling(files.index().getFileName() + ".incomplete");
+        this.shards = ShardOutput.forNewArchive(files, shardSizeLimit);
         Files.deleteIfExists(temporaryIndex);
         try {
             db = DriverManager.getConnection("jdbc:sqlite:" + temporaryIndex);
@@ -102,6 +97,10 @@ public final class ArchiveWriter implements AutoCloseable {
             throw new FileAlreadyExistsException(archive.toString(), null, "archive exists (overwrite not asked for)");
         }
         if (exists) {
+            // the index goes first: an interrupted overwrite leaves no index that looks complete
+            Files.deleteIfExists(files.index());
+            Files.deleteIfExists(files.index().resolveSibling(files.index().getFileName()
+                    + ArchiveFiles.LEGACY_INDEX_SUFFIX));
             for (int i = 0; Files.deleteIfExists(files.shard(i)); i++) {
                 // remove the old archive's shards
             }
@@ -114,6 +113,7 @@ public final class ArchiveWriter implements AutoCloseable {
     }
 
     /** Adds a directory with its metadata (ancestors are created as needed). */
+    @Override
     public void addDirectory(String path, Attributes attributes) throws IOException {
         dir(checkedPath(path)).attributes = attributes;
     }
@@ -140,31 +140,40 @@ public final class ArchiveWriter implements AutoCloseable {
     }
 
     /** Adds a file of exactly {@code size} bytes read from {@code data}. */
+    @Override
     public FileEntry add(String path, InputStream data, long size, Attributes attributes) throws IOException {
+        String p = checkedFilePath(path);
+        CRC32C crc = new CRC32C();
+        ShardLocation at = shards.write(p, data, size, crc);
+        return record(new FileEntry(p, at, size, crc.getValue(), attributes));
+    }
+
+    @Override
+    public FileEntry add(String path, ByteBuffer data, long crc32c, Attributes attributes) throws IOException {
+        String p = checkedFilePath(path);
+        long size = data.remaining();
+        ShardLocation at = shards.write(data);
+        return record(new FileEntry(p, at, size, crc32c, attributes));
+    }
+
+    private String checkedFilePath(String path) throws IOException {
+        if (finished) {
+            throw new IOException(files.index() + ": the writer is closed");
+        }
         String p = checkedPath(path);
         if (p.isEmpty()) {
-            throw new IOException("'" + path + "': a file needs a name");
+            throw new InvalidArchivePathException("'" + path + "': a file needs a name");
         }
         if (dirs.containsKey(p)) {
             throw new FileAlreadyExistsException(p, null, "already in the archive as a directory");
         }
-        if (shardOut == null || (shardPosition > 0 && size > shardSizeLimit - shardPosition)) {
-            startShard();
-        }
-        long offset = shardPosition;
-        CRC32C crc = new CRC32C();
-        long remaining = size;
-        while (remaining > 0) {
-            int n = data.read(copyBuffer, 0, (int) Math.min(copyBuffer.length, remaining));
-            if (n < 0) {
-                throw new IOException(p + ": source ended after " + (size - remaining) + " of " + size + " bytes");
-            }
-            crc.update(copyBuffer, 0, n);
-            shardOut.write(copyBuffer, 0, n);
-            remaining -= n;
-        }
-        shardPosition += size;
-        FileEntry entry = new FileEntry(p, new ShardLocation(shard, offset), size, crc.getValue(), attributes);
+        dir(ArchivePaths.parent(p)); // before any byte is written: fails when an ancestor is a file
+        return p;
+    }
+
+    private FileEntry record(FileEntry entry) throws IOException {
+        long size = entry.size();
+        String p = entry.path();
         insert(entry);
         String parent = ArchivePaths.parent(p);
         dir(parent).numFiles++;
@@ -186,11 +195,7 @@ public final class ArchiveWriter implements AutoCloseable {
             insertFile.setLong(3, e.location().offset());
             insertFile.setLong(4, e.size());
             insertFile.setObject(5, e.crc32c());
-            Attributes a = e.attributes();
-            insertFile.setObject(6, a.mode());
-            insertFile.setObject(7, a.uid());
-            insertFile.setObject(8, a.gid());
-            insertFile.setObject(9, a.mtimeNs());
+            ArchiveIndex.bindAttributes(insertFile, 6, e.attributes());
             insertFile.executeUpdate();
             if (++pendingRows >= BATCH) {
                 db.commit();
@@ -228,51 +233,38 @@ public final class ArchiveWriter implements AutoCloseable {
         return row;
     }
 
-    private static String checkedPath(String path) throws IOException {
+    /** The archive path for {@code path} as given; fails for a path no entry may have. */
+    static String checkedPath(String path) throws InvalidArchivePathException {
         String p = ArchivePaths.normalize(path);
         if (p == null) {
-            throw new IOException("'" + path + "': not a valid archive path (empty, '.' or '..' component,"
+            throw new InvalidArchivePathException("'" + path + "': not a valid archive path (empty, '.' or '..' component,"
                     + " or a name over 255 bytes)");
         }
         return p;
     }
 
-    private void startShard() throws IOException {
-        if (shardOut != null) {
-            shardOut.close();
-        }
-        shard++;
-        Path next = files.shard(shard);
-        shardOut = new BufferedOutputStream(Files.newOutputStream(next), 1 << 20);
-        createdShards.add(next);
-        shardPosition = 0;
-    }
-
     /** Writes the directory rows, switches triggers on and moves the index into place. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (finished) {
             return;
         }
         finished = true;
         try {
-            if (shardOut == null) {
-                startShard(); // an empty archive still has shard 0, as the Python implementation makes it
-            }
-            shardOut.close();
+            shards.ensureShard(); // an empty archive still has shard 0, as the Python implementation makes it
+            shards.close();
             try (PreparedStatement s = db.prepareStatement("INSERT INTO dirs (path, num_subdirs, num_files,"
                     + " num_files_tree, size_tree, mode, uid, gid, mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (Map.Entry<String, DirRow> e : dirs.entrySet()) {
+                List<Map.Entry<String, DirRow>> sorted = new ArrayList<>(dirs.entrySet());
+                sorted.sort((x, y) -> DirectoryListing.compareUtf8(x.getKey(), y.getKey())); // rows in path order
+                for (Map.Entry<String, DirRow> e : sorted) {
                     DirRow d = e.getValue();
                     s.setString(1, e.getKey());
                     s.setLong(2, d.numSubdirs);
                     s.setLong(3, d.numFiles);
                     s.setLong(4, d.numFilesTree);
                     s.setLong(5, d.sizeTree);
-                    s.setObject(6, d.attributes.mode());
-                    s.setObject(7, d.attributes.uid());
-                    s.setObject(8, d.attributes.gid());
-                    s.setObject(9, d.attributes.mtimeNs());
+                    ArchiveIndex.bindAttributes(s, 6, d.attributes);
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -285,6 +277,7 @@ public final class ArchiveWriter implements AutoCloseable {
             db.close();
             Files.move(temporaryIndex, files.index(), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
+            committed = true;
         } catch (SQLException e) {
             abort();
             throw new IOException(temporaryIndex + ": " + e.getMessage(), e);
@@ -294,24 +287,26 @@ public final class ArchiveWriter implements AutoCloseable {
         }
     }
 
-    /** Gives up: removes the temporary index and the shards this writer created. */
-    public void abort() {
+    /**
+     * Gives up: removes the temporary index and the shards this writer created. Does nothing once
+     * {@link #close()} has moved the index into place, so a signal handler may call it at any time.
+     */
+    @Override
+    public synchronized void abort() {
+        if (committed) {
+            return;
+        }
         finished = true;
         try {
-            if (shardOut != null) {
-                shardOut.close();
-            }
             if (!db.isClosed()) {
                 db.close();
             }
-        } catch (IOException | SQLException ignored) {
+        } catch (SQLException ignored) {
             // being thrown away
         }
+        shards.rollBack();
         try {
             Files.deleteIfExists(temporaryIndex);
-            for (Path p : createdShards) {
-                Files.deleteIfExists(p);
-            }
         } catch (IOException ignored) {
             // best effort
         }

@@ -32,6 +32,7 @@ public final class DirectoryListing implements Iterator<Entry> {
     private final String dir;
     private final String prefix;
     private final String upperBound;
+    private final boolean directoriesOnly;
     private final ArrayDeque<Entry> page = new ArrayDeque<>();
     private Run run = Run.DIRS;
     /** Last key seen in the current run: a rowid (Long) or path (String); null before the first page. */
@@ -41,7 +42,13 @@ public final class DirectoryListing implements Iterator<Entry> {
     private boolean scanInclusive;
 
     DirectoryListing(ArchiveIndex index, String dir) {
+        this(index, dir, false);
+    }
+
+    /** A listing of {@code dir}'s subdirectories only, when {@code directoriesOnly}: its files are never read. */
+    DirectoryListing(ArchiveIndex index, String dir, boolean directoriesOnly) {
         this.index = index;
+        this.directoriesOnly = directoriesOnly;
         this.dir = dir;
         this.prefix = ArchivePaths.descendantPrefix(dir);
         this.upperBound = ArchivePaths.descendantUpperBound(dir);
@@ -83,7 +90,7 @@ public final class DirectoryListing implements Iterator<Entry> {
     private boolean fill() throws IOException {
         while (page.isEmpty() && run != Run.DONE) {
             switch (run) {
-                case DIRS -> nextRowPage(Table.DIRS, Run.FILES);
+                case DIRS -> nextRowPage(Table.DIRS, directoriesOnly ? Run.IMPLICIT_DIRS : Run.FILES);
                 case FILES -> nextRowPage(Table.FILES, Run.IMPLICIT_DIRS);
                 case IMPLICIT_DIRS -> nextImplicitPage();
                 default -> throw new IllegalStateException();

@@ -1,0 +1,88 @@
+package org.barecat.cli;
+
+import org.barecat.core.ArchiveAppender;
+import org.barecat.core.ArchiveSink;
+import org.barecat.core.ArchiveWriter;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code barecat add ARCHIVE PATHS...}: appends to an existing archive, in place. */
+@Command(name = "add", aliases = "a", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Add files and directories to an existing archive (same path rules as create).",
+                "New bytes go after the end of the last shard (a new shard starts at the archive's size limit);",
+                "the index is changed in one transaction, committed at the end: an interrupted add leaves the",
+                "archive as it was. A file path already in the archive is an error (and nothing is added)",
+                "unless --overwrite or --skip-existing is given. Do not add to an archive that is mounted."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:everything was added", "1:nothing or not everything was added (stderr says why)",
+                "2:bad command-line arguments"})
+final class AddCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive to add to")
+    Path archive;
+
+    @Parameters(index = "1..*", paramLabel = "PATHS", description = {
+            "files and directories to add (directories with everything below them), under the names given",
+            "(leading '/' and '../' removed; '.' is the archive root: -C DIR . stores DIR's contents)"})
+    List<String> paths = new ArrayList<>();
+
+    @Mixin
+    SourceOptions sources = new SourceOptions();
+
+    @ArgGroup(exclusive = true)
+    WhenExisting whenExisting;
+
+    static final class WhenExisting {
+        @Option(names = "--overwrite", required = true,
+                description = "replace files already in the archive (their old bytes become unused space)")
+        boolean overwrite;
+
+        @Option(names = "--skip-existing", required = true, description = "keep files already in the archive, silently")
+        boolean skipExisting;
+    }
+
+    @Option(names = {"-c", "--create"}, description = "create the archive when it does not exist")
+    boolean create;
+
+    @Option(names = {"-s", "--shard-size-limit"}, paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "with -c, for a new archive: largest shard (e.g. 10G); an existing archive keeps its own")
+    long shardSizeLimit = Long.MAX_VALUE;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        sources.paths = paths;
+        if (!sources.hasInput()) {
+            return Errors.fail("add: nothing to add (give PATHS or -T FILE)", 2);
+        }
+        ArchiveAppender.Existing policy = whenExisting == null ? ArchiveAppender.Existing.FAIL
+                : whenExisting.overwrite ? ArchiveAppender.Existing.OVERWRITE : ArchiveAppender.Existing.SKIP;
+        ArchiveSink sink;
+        try {
+            sink = ArchiveAppender.open(archive, policy);
+        } catch (NoSuchFileException e) {
+            if (!create) {
+                return Errors.fail(archive + ": no such archive (use -c to create it)", 1);
+            }
+            try {
+                sink = ArchiveWriter.create(archive, shardSizeLimit, false);
+            } catch (IOException ex) {
+                return Errors.fail(ex);
+            }
+        } catch (IOException e) {
+            return Errors.fail(e);
+        }
+        return CreateCommand.pack(sink, archive, sources, quiet, "Adding", policy == ArchiveAppender.Existing.FAIL);
+    }
+}

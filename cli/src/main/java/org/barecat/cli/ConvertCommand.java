@@ -1,0 +1,164 @@
+package org.barecat.cli;
+
+import org.barecat.core.Totals;
+import org.barecat.core.Archive;
+import org.barecat.core.ArchiveFormat;
+import org.barecat.core.ArchiveImport;
+import org.barecat.core.ArchiveWriter;
+import org.barecat.core.TarExport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+
+/** {@code barecat convert SRC DST}: tar or zip into Barecat, Barecat into tar. */
+@Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Convert a tar (.tar, .tar.gz/.tgz, .tar.bz2, .tar.xz, .tar.zst) or zip archive into a Barecat",
+                "archive, or a Barecat archive into a tar (compressed as DST's name says). SRC '-' reads a tar",
+                "(compressed or not) from stdin; DST '-' writes an uncompressed tar to stdout. Names, modes,",
+                "owners and mtimes are kept; tar input is streamed, so memory does not grow with its size.",
+                "Symbolic links, hard links and devices cannot be stored: each is skipped with a warning, and",
+                "their number is given at the end. Output is written under a temporary name and moved into",
+                "place when complete."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:converted (entries may have been skipped, with warnings)",
+                "1:not converted, or some entries could not be (stderr says which)", "2:bad command-line arguments"})
+final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SRC", description = "tar, zip or Barecat archive; '-' for a tar on stdin")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "Barecat archive, or tar file; '-' for a tar on stdout")
+    String target;
+
+    @Option(names = {"-s", "--shard-size-limit"}, paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "for a Barecat DST: largest shard (e.g. 10G); default unlimited")
+    long shardSizeLimit = Long.MAX_VALUE;
+
+    @Option(names = {"-f", "--force"}, description = "replace DST if it exists")
+    boolean force;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        boolean fromStdin = source.equals("-");
+        boolean toStdout = target.equals("-");
+        ArchiveFormat from = fromStdin ? ArchiveFormat.TAR : ArchiveFormat.byName(source);
+        ArchiveFormat to = toStdout ? ArchiveFormat.TAR : ArchiveFormat.byName(target);
+        if (from != ArchiveFormat.BARECAT && to == ArchiveFormat.BARECAT) {
+            return toBarecat(from, fromStdin);
+        }
+        if (from == ArchiveFormat.BARECAT && to.isTar()) {
+            return toTar(to, toStdout);
+        }
+        return Errors.fail("convert: cannot convert " + source + " to " + target + ": one side must be a Barecat"
+                + " archive, the other a tar (.tar, .tar.gz, .tar.bz2, .tar.xz, .tar.zst) or, as SRC, a zip", 2);
+    }
+
+    private int toBarecat(ArchiveFormat from, boolean fromStdin) {
+        if (!fromStdin && !Files.isRegularFile(Path.of(source))) {
+            return Errors.fail(source + ": no such file", 1);
+        }
+        ArchiveWriter writer;
+        try {
+            writer = ArchiveWriter.create(Path.of(target), shardSizeLimit, force);
+        } catch (FileAlreadyExistsException e) {
+            return Errors.fail(target + ": exists (use -f to replace it)", 1);
+        } catch (IOException e) {
+            return Errors.fail(e);
+        }
+        try (AbortOnExit guard = new AbortOnExit(writer::abort); Progress progress = new Progress("Converting", quiet)) {
+            Totals result;
+            try {
+                if (from == ArchiveFormat.ZIP) {
+                    result = ArchiveImport.fromZip(Path.of(source), writer, progress);
+                } else if (fromStdin) {
+                    result = ArchiveImport.fromTar(System.in, writer, progress);
+                } else {
+                    try (InputStream in = Files.newInputStream(Path.of(source))) {
+                        result = ArchiveImport.fromTar(in, writer, progress);
+                    }
+                }
+                if (guard.stopping()) {
+                    writer.abort();
+                    return 1;
+                }
+                writer.close();
+            } catch (IOException | RuntimeException e) {
+                writer.abort();
+                progress.close();
+                String what = fromStdin ? "stdin" : source;
+                return Errors.fail(e instanceof java.nio.file.FileSystemException ? Errors.describe(e)
+                        : what + ": " + e.getMessage(), 1);
+            }
+            progress.close();
+            progress.reportSkipped("links, devices and repeated names cannot be stored");
+            return result.problems() > 0 || progress.problems() > 0 ? 1 : 0;
+        }
+    }
+
+    private int toTar(ArchiveFormat to, boolean toStdout) {
+        Path out = Path.of(target);
+        if (!toStdout && Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !force) {
+            return Errors.fail(target + ": exists (use -f to replace it)", 1);
+        }
+        Path temporary = toStdout ? null : out.resolveSibling(out.getFileName() + ".incomplete");
+        try (Archive archive = Archive.open(Path.of(source));
+             AbortOnExit guard = new AbortOnExit(() -> deleteQuietly(temporary));
+             Progress progress = new Progress("Converting", quiet)) {
+            Totals result;
+            try (OutputStream raw = toStdout ? nonClosing(System.out) : Files.newOutputStream(temporary);
+                 OutputStream compressed = to.compress(new BufferedOutputStream(raw, 1 << 20))) {
+                result = TarExport.write(archive, compressed, progress);
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(temporary);
+                throw e;
+            }
+            if (guard.stopping()) {
+                deleteQuietly(temporary);
+                return 1;
+            }
+            if (!toStdout) {
+                Files.move(temporary, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return result.problems() > 0 ? 1 : 0;
+        } catch (IOException e) {
+            return Errors.fail(e);
+        }
+    }
+
+    private static OutputStream nonClosing(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.barecat.cli;
+
+import org.barecat.core.Totals;
+import org.barecat.core.Archive;
+import org.barecat.core.ArchiveStats;
+import org.barecat.core.Extractor;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code barecat extract ARCHIVE [PATHS...] -C DIR}: writes entries to disk, safely. */
+@Command(name = "extract", aliases = "x", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Extract files and directories (all, or the PATHS given, directories with their contents)",
+                "into DIR, restoring bytes, modes and mtimes. Safe with any archive: an entry with a '..', '.' or",
+                "empty path component or a leading '/' is refused; no symbolic link in DIR is ever followed;",
+                "existing files are not replaced unless --overwrite is given. A refused entry is reported on",
+                "stderr, the rest is extracted, and the exit code is 1. Bytes are checked against their CRC-32C."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:everything was extracted", "1:some entries were refused or failed (stderr says which)",
+                "2:bad command-line arguments"})
+final class ExtractCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archivePath;
+
+    @Parameters(index = "1..*", paramLabel = "PATHS", description = "archive paths to extract (default: everything)")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = {"-C", "--directory"}, paramLabel = "DIR", description = "extract into DIR (default: the current directory)")
+    Path directory = Path.of(".");
+
+    @ArgGroup(exclusive = true)
+    WhenExisting whenExisting;
+
+    static final class WhenExisting {
+        @Option(names = "--overwrite", required = true, description = "replace existing files (a symbolic link is replaced, not followed)")
+        boolean overwrite;
+
+        @Option(names = {"-k", "--skip-existing"}, required = true, description = "keep existing files, silently")
+        boolean skipExisting;
+    }
+
+    @Option(names = "--same-owner", description = "also restore owner and group (and set-user/group-ID bits); needs root")
+    boolean sameOwner;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        Extractor.Existing existing = whenExisting == null ? Extractor.Existing.FAIL
+                : whenExisting.overwrite ? Extractor.Existing.OVERWRITE : Extractor.Existing.SKIP;
+        try (Archive archive = Archive.open(archivePath); Progress progress = new Progress("Extracting", quiet)) {
+            if (paths.isEmpty()) {
+                ArchiveStats stats = archive.stats();
+                progress.total(stats.fileCount(), stats.totalFileBytes());
+            }
+            Totals r = new Extractor(archive, directory, existing, sameOwner, progress).extract(paths);
+            progress.close();
+            return r.problems() > 0 ? 1 : 0;
+        } catch (IOException e) {
+            return Errors.fail(e);
+        }
+    }
+}

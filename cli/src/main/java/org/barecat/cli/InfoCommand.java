@@ -1,0 +1,51 @@
+package org.barecat.cli;
+
+import org.barecat.core.Archive;
+import org.barecat.core.ArchiveInfo;
+import org.barecat.core.ArchiveStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code barecat info ARCHIVE}: counts, sizes, shards, schema. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print facts about an archive: its files, counts, sizes, shards and schema version.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:the archive cannot be read", "2:bad command-line arguments"})
+final class InfoCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archivePath;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = Output.stdout();
+        try (Archive archive = Archive.open(archivePath)) {
+            ArchiveInfo info = ArchiveInfo.of(archive);
+            ArchiveStats s = info.stats();
+            row(out, "index", info.index() + (info.legacyIndexName() ? " (legacy name)" : ""));
+            row(out, "schema version", info.schemaVersion());
+            row(out, "files", Long.toString(s.fileCount()));
+            row(out, "directories", Long.toString(s.dirCount()) + " (with a row in the index)");
+            row(out, "total size", s.totalFileBytes() + " bytes (" + Formats.human(s.totalFileBytes()) + ")");
+            long onDisk = info.shardSizes().stream().mapToLong(Long::longValue).sum();
+            row(out, "shards", info.shardSizes().size() + ", " + onDisk + " bytes (" + Formats.human(onDisk) + ")"
+                    + (onDisk > s.totalFileBytes() ? ", " + (onDisk - s.totalFileBytes()) + " bytes unused" : ""));
+            row(out, "shard size limit", info.shardSizeLimit() == Long.MAX_VALUE ? "unlimited"
+                    : info.shardSizeLimit() + " bytes (" + Formats.human(info.shardSizeLimit()) + ")");
+            row(out, "statistics triggers", info.useTriggers() ? "on" : "off");
+            return 0;
+        } catch (IOException e) {
+            return Errors.fail(e);
+        } finally {
+            out.flush();
+        }
+    }
+
+    private static void row(PrintWriter out, String key, String value) {
+        out.printf("%-20s %s%n", key + ":", value);
+    }
+}

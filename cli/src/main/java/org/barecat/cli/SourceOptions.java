@@ -1,0 +1,92 @@
+package org.barecat.cli;
+
+import org.barecat.core.PathFilter;
+import org.barecat.core.SourceEntry;
+import org.barecat.core.SourceWalker;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/** What to store, as {@code create} and {@code add} take it: paths, -C, -T, -0, filters, workers. */
+final class SourceOptions {
+    /** The PATHS arguments (declared by each command: a mixin cannot hold positional parameters after index 0). */
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = {"-C", "--directory"}, paramLabel = "DIR", description = "resolve PATHS relative to DIR (like tar -C)")
+    Path directory = Path.of("");
+
+    @Option(names = {"-T", "--files-from"}, paramLabel = "FILE", description = {
+            "also store the paths listed in FILE ('-': stdin), one per line; a listed directory is stored",
+            "without its contents (list those too, as find does)"})
+    String filesFrom;
+
+    @Option(names = {"-0", "--null"}, description = "-T lists are separated by NUL bytes (find -print0)")
+    boolean nulSeparated;
+
+    @Option(names = "--exclude", paramLabel = "PATTERN", description = {
+            "leave out entries matching PATTERN (repeatable); a pattern without '/' matches names at any",
+            "depth, one with '/' whole archive paths; * and ? stay within a name, ** crosses '/'.",
+            "An excluded directory is left out with everything in it"})
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = {"-i", "--include"}, paramLabel = "PATTERN", description = {
+            "store only files matching PATTERN, or inside a directory matching it (repeatable; same",
+            "pattern rules as --exclude); directories are stored only when something in them is"})
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = {"-j", "--workers"}, paramLabel = "N", description = {
+            "threads reading and checksumming files (default: ${DEFAULT-VALUE}); the archive is the same",
+            "for every N"})
+    int workers = Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors()));
+
+    boolean hasInput() {
+        return !paths.isEmpty() || filesFrom != null;
+    }
+
+    /**
+     * The entries to store: PATHS recursively, then the -T list as it is. The archive's own files are
+     * never among them.
+     */
+    Iterator<SourceEntry> entries(Path archive, Progress progress, List<AutoCloseable> toClose) throws IOException {
+        SourceWalker walker = new SourceWalker(directory, PathFilter.of(excludes, includes), progress)
+                .ignoring(archive);
+        Iterator<SourceEntry> named = walker.walk(paths.iterator(), true);
+        if (filesFrom == null) {
+            return named;
+        }
+        PathList listed = PathList.open(filesFrom, nulSeparated);
+        toClose.add(listed);
+        Iterator<SourceEntry> fromList = walker.walk(listed, false);
+        return concat(named, fromList);
+    }
+
+    private static <T> Iterator<T> concat(Iterator<T> a, Iterator<T> b) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return a.hasNext() || b.hasNext();
+            }
+
+            @Override
+            public T next() {
+                return a.hasNext() ? a.next() : b.next();
+            }
+        };
+    }
+
+    static void closeAll(List<AutoCloseable> resources) {
+        Collections.reverse(resources);
+        for (AutoCloseable c : resources) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // input lists only
+            }
+        }
+    }
+}

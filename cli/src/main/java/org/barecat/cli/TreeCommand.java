@@ -1,0 +1,85 @@
+package org.barecat.cli;
+
+import org.barecat.core.Archive;
+import org.barecat.core.DirEntry;
+import org.barecat.core.DirectoryListing;
+import org.barecat.core.Entry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code barecat tree [-L N] [-d] ARCHIVE [PATH]}: like tree. */
+@Command(name = "tree", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print the archive's directory tree from PATH (default: the root, shown as '.') as the tree",
+                "program does, with a count of directories and files at the end. Entries stream in index order,",
+                "directories first (like tree --dirsfirst -U)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:PATH is not in the archive, or the archive cannot be read",
+                "2:bad command-line arguments"})
+final class TreeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archivePath;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PATH")
+    String start = ".";
+
+    @Option(names = {"-L", "--level"}, paramLabel = "N", description = "descend at most N levels")
+    Integer level;
+
+    @Option(names = {"-d", "--dirs-only"}, description = "list directories only")
+    boolean dirsOnly;
+
+    private PrintWriter out;
+    private Archive archive;
+    private long dirs;
+    private long files;
+
+    @Override
+    public Integer call() {
+        if (level != null && level < 1) {
+            return Errors.fail("tree: Invalid level, must be greater than 0.", 2);
+        }
+        out = Output.stdout();
+        try (Archive a = Archive.open(archivePath)) {
+            archive = a;
+            Optional<Entry> root = ArchivePathArgument.resolve(a, "tree", start);
+            if (root.isEmpty()) {
+                return 1;
+            }
+            out.println(start);
+            if (root.get() instanceof DirEntry d) {
+                print(d, "", 1);
+            }
+            out.println();
+            out.println(dirs + (dirs == 1 ? " directory" : " directories")
+                    + (dirsOnly ? "" : ", " + files + (files == 1 ? " file" : " files")));
+            return 0;
+        } catch (IOException e) {
+            return Errors.fail(e);
+        } finally {
+            out.flush();
+        }
+    }
+
+    private void print(DirEntry dir, String prefix, int depth) throws IOException {
+        DirectoryListing children = dirsOnly ? archive.listDirectories(dir.path()) : archive.list(dir.path());
+        for (Entry e = children.take(); e != null; e = children.take()) {
+            boolean last = children.peek() == null;
+            out.println(prefix + (last ? "└── " : "├── ") + e.name());
+            if (e instanceof DirEntry d) {
+                dirs++;
+                if (level == null || depth < level) {
+                    print(d, prefix + (last ? "    " : "│   "), depth + 1);
+                }
+            } else {
+                files++;
+            }
+        }
+    }
+}

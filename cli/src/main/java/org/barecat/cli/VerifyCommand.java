@@ -1,0 +1,72 @@
+package org.barecat.cli;
+
+import org.barecat.core.ArchiveVerifier;
+import org.barecat.core.ProgressListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code barecat verify ARCHIVE}: checksums, shard bounds, index integrity, directory statistics. */
+@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Check an archive: the CRC-32C of every file (reading the shards front to back), that every",
+                "file lies within its shard, SQLite's integrity check, that no path could escape a directory, and",
+                "every directory's statistics against its files. Each problem is printed on stdout as",
+                "'PATH: problem'; a summary line follows."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:no problem found", "1:problems found, or the archive could not be read",
+                "2:bad command-line arguments"})
+final class VerifyCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archive;
+
+    @Option(names = "--quick", description = "skip the checksums (everything else is still checked)")
+    boolean quick;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = Output.stdout();
+        try (Progress progress = new Progress("Verifying", quiet)) {
+            ProgressListener report = new ProgressListener() {
+                @Override
+                public void total(long files, long bytes) {
+                    progress.total(files, bytes);
+                }
+
+                @Override
+                public void done(String path, long bytes) {
+                    progress.done(path, bytes);
+                }
+
+                @Override
+                public void note(String path, String message) {
+                    progress.note(path, message);
+                }
+
+                @Override
+                public synchronized void problem(String path, String message) {
+                    out.println(path + ": " + message);
+                }
+            };
+            ArchiveVerifier.Report r = ArchiveVerifier.verify(archive, !quick, report);
+            progress.close();
+            String checked = r.files() + " files" + (quick ? " (checksums not read)"
+                    : ", " + r.bytes() + " bytes checksummed" + (r.unchecked() > 0 ? ", " + r.unchecked()
+                    + " without a checksum" : ""));
+            out.println(r.ok() ? archive + ": OK: " + checked
+                    : archive + ": " + r.problems() + (r.problems() == 1 ? " problem" : " problems") + " found; " + checked);
+            out.flush();
+            return r.ok() ? 0 : 1;
+        } catch (IOException e) {
+            out.flush();
+            return Errors.fail(e);
+        }
+    }
+}

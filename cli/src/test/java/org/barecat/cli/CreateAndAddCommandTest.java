@@ -1,0 +1,160 @@
+package org.barecat.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CreateAndAddCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void createStoresTreeWithMetadataAndExtractRestoresItExactly() throws Exception {
+        Path src = TestTrees.sample(tmp.resolve("src"));
+        Path archive = tmp.resolve("s.barecat");
+        Cli.Run create = Cli.run("create", "-q", "-C", src.toString(), archive.toString(), ".");
+        assertEquals(0, create.code(), create.err());
+        assertTrue(create.err().contains("a/link: skipped: symbolic link not stored"), create.err());
+        assertTrue(create.err().contains("1 entry skipped"), create.err());
+
+        Cli.Run extract = Cli.run("extract", "-q", archive.toString(), "-C", tmp.resolve("out").toString());
+        assertEquals(0, extract.code(), extract.err());
+        Map<String, String> expected = TestTrees.describe(src);
+        expected.keySet().removeIf(k -> k.equals("a/link"));
+        assertEquals(expected, TestTrees.describe(tmp.resolve("out")));
+        assertEquals(1_600_000_000_123_456_789L, Files.getLastModifiedTime(tmp.resolve("out/a/b/hello.txt"))
+                .to(TimeUnit.NANOSECONDS));
+    }
+
+    @Test
+    void withoutForceAnExistingArchiveIsNeverTouched() throws Exception {
+        Path src = TestTrees.sample(tmp.resolve("src"));
+        Path archive = tmp.resolve("s.barecat");
+        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), "top.txt").code());
+        byte[] index = Files.readAllBytes(archive);
+        byte[] shard = Files.readAllBytes(tmp.resolve("s.barecat-shard-00000"));
+        Cli.Run again = Cli.run("create", "-q", "-C", src.toString(), archive.toString(), ".");
+        assertEquals(1, again.code());
+        assertEquals("barecat: " + archive + ": archive exists (use -f to replace it)\n", again.err());
+        assertArrayEquals(index, Files.readAllBytes(archive));
+        assertArrayEquals(shard, Files.readAllBytes(tmp.resolve("s.barecat-shard-00000")));
+        assertEquals(0, Cli.run("create", "-q", "-f", "-C", src.toString(), archive.toString(), ".").code());
+        assertEquals("hello\n", Cli.run("cat", archive.toString(), "a/b/hello.txt").out());
+    }
+
+    @Test
+    void parallelWorkersWriteTheSameArchiveAsOne() throws Exception {
+        Path src = tmp.resolve("src");
+        for (int i = 0; i < 300; i++) {
+            TestTrees.file(src, "d" + (i % 7) + "/f" + i, "content " + i + " ".repeat(i * 37 % 5000), 0644,
+                    1_600_000_000_000_000_000L + i);
+        }
+        TestTrees.file(src, "huge", "y".repeat(5 << 20), 0644, 1_600_000_000_000_000_000L); // streamed, not read ahead
+        Path one = tmp.resolve("one.barecat");
+        Path four = tmp.resolve("four.barecat");
+        assertEquals(0, Cli.run("create", "-q", "-j", "1", "-s", "64K", "-C", src.toString(), one.toString(), ".").code());
+        assertEquals(0, Cli.run("create", "-q", "-j", "4", "-s", "64K", "-C", src.toString(), four.toString(), ".").code());
+        for (int shard = 0; Files.exists(tmp.resolve(String.format("one.barecat-shard-%05d", shard))); shard++) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve(String.format("one.barecat-shard-%05d", shard))),
+                    Files.readAllBytes(tmp.resolve(String.format("four.barecat-shard-%05d", shard))), "shard " + shard);
+        }
+        assertFalse(Files.exists(tmp.resolve("four.barecat-shard-" + String.format("%05d", countShards("one")))));
+        assertArrayEquals(Files.readAllBytes(one), Files.readAllBytes(four), "the index files are identical");
+        assertEquals(0, Cli.run("verify", "-q", four.toString()).code());
+    }
+
+    private int countShards(String name) {
+        int n = 0;
+        while (Files.exists(tmp.resolve(String.format("%s.barecat-shard-%05d", name, n)))) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void pathsFromNulSeparatedStdinAreStoredWithoutRecursion() throws Exception {
+        Path src = TestTrees.sample(tmp.resolve("src"));
+        Path archive = tmp.resolve("t.barecat");
+        byte[] list = "a\0a/b/hello.txt\0top.txt\0".getBytes(StandardCharsets.UTF_8);
+        Cli.Run r = Cli.runWithInput(list, "create", "-q", "-T", "-", "-0", "-C", src.toString(), archive.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("a/b/hello.txt", "top.txt"),
+                TestTrees.lines(Cli.run("find", archive.toString(), "-type", "f").out()));
+        assertEquals(List.of(".", "a", "a/b"), TestTrees.lines(Cli.run("find", archive.toString(), "-type", "d").out()));
+    }
+
+    @Test
+    void excludeAndIncludeFilterLikeTar() throws Exception {
+        Path src = TestTrees.sample(tmp.resolve("src"));
+        Path excluded = tmp.resolve("x.barecat");
+        assertEquals(0, Cli.run("create", "-q", "--exclude", "*.txt", "--exclude", "odd names", "-C", src.toString(),
+                excluded.toString(), ".").code());
+        assertEquals(List.of("a/big.bin"), TestTrees.lines(Cli.run("find", excluded.toString(), "-type", "f").out()));
+        Path included = tmp.resolve("i.barecat");
+        assertEquals(0, Cli.run("create", "-q", "--include", "*.txt", "-C", src.toString(), included.toString(), ".")
+                .code());
+        assertEquals(List.of(".", "a", "a/b", "a/b/hello.txt", "odd names", "odd names/sp ace & 'q' %#.txt", "top.txt"),
+                TestTrees.lines(Cli.run("find", included.toString()).out()).stream().sorted().toList());
+    }
+
+    @Test
+    void addAppendsAtTheEndOfTheLastShardAndKeepsStatisticsRight() throws Exception {
+        Path src = TestTrees.sample(tmp.resolve("src"));
+        Path archive = tmp.resolve("s.barecat");
+        assertEquals(0, Cli.run("create", "-q", "-s", "150K", "-C", src.toString(), archive.toString(), "a").code());
+        long shardBefore = Files.size(tmp.resolve("s.barecat-shard-00000"));
+        Cli.Run add = Cli.run("add", "-q", "-C", src.toString(), archive.toString(), "odd names", "top.txt");
+        assertEquals(0, add.code(), add.err());
+        assertEquals(shardBefore + 12, Files.size(tmp.resolve("s.barecat-shard-00000")), "appended to the same shard");
+        Cli.Run missing = Cli.run("add", "-q", "-C", src.toString(), archive.toString(), "no-such-file");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("no-such-file: no such file or directory"), missing.err());
+        TestTrees.file(tmp.resolve("more"), "new/big2.bin", "z".repeat(100_000), 0644, 1L);
+        Cli.Run more = Cli.run("add", "-q", "-C", tmp.resolve("more").toString(), archive.toString(), "new");
+        assertEquals(0, more.code(), more.err());
+        assertTrue(Files.exists(tmp.resolve("s.barecat-shard-00001")), "a new shard at the limit");
+        Cli.Run verify = Cli.run("verify", "-q", archive.toString());
+        assertEquals(0, verify.code(), verify.out());
+        assertEquals("196\t.\n", Cli.run("du", "-s", archive.toString()).out());
+        assertEquals("200018\t.\n", Cli.run("du", "-s", "-b", archive.toString()).out());
+        assertEquals("z".repeat(100_000), Cli.run("cat", archive.toString(), "new/big2.bin").out());
+    }
+
+    @Test
+    void addingAnExistingPathFailsAndAddsNothingUnlessAsked() throws Exception {
+        Path src = TestTrees.sample(tmp.resolve("src"));
+        Path archive = tmp.resolve("s.barecat");
+        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), "top.txt").code());
+        byte[] index = Files.readAllBytes(archive);
+        long shard = Files.size(tmp.resolve("s.barecat-shard-00000"));
+        TestTrees.file(src, "top.txt", "changed\n", 0644, 5L);
+        Cli.Run fail = Cli.run("add", "-q", "-C", src.toString(), archive.toString(), "a", "top.txt");
+        assertEquals(1, fail.code());
+        assertTrue(fail.err().endsWith("barecat: top.txt: already in the archive (use --overwrite or"
+                + " --skip-existing); nothing was added\n"), fail.err());
+        assertArrayEquals(index, Files.readAllBytes(archive));
+        assertEquals(shard, Files.size(tmp.resolve("s.barecat-shard-00000")), "the shard was cut back");
+
+        assertEquals(0, Cli.run("add", "-q", "--skip-existing", "-C", src.toString(), archive.toString(), "a", "top.txt")
+                .code());
+        assertEquals("top\n", Cli.run("cat", archive.toString(), "top.txt").out());
+        assertEquals("hello\n", Cli.run("cat", archive.toString(), "a/b/hello.txt").out());
+
+        assertEquals(0, Cli.run("add", "-q", "--overwrite", "-C", src.toString(), archive.toString(), "top.txt").code());
+        assertEquals("changed\n", Cli.run("cat", archive.toString(), "top.txt").out());
+        assertEquals(0, Cli.run("verify", "-q", archive.toString()).code());
+        assertEquals(2, Cli.run("add", "--overwrite", "--skip-existing", archive.toString(), "x").code());
+    }
+}

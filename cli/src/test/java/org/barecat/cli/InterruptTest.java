@@ -1,0 +1,110 @@
+package org.barecat.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A real barecat process stopped by a signal in the middle of its work leaves nothing half-written. */
+class InterruptTest {
+    @TempDir
+    Path tmp;
+
+    private Process start(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dfile.encoding=UTF-8",
+                "-cp", System.getProperty("java.class.path"), BarecatCommand.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** Waits (without a time limit of its own: the process is alive and blocked on stdin) for a file to appear. */
+    private static void awaitFile(Path p, Process process) throws InterruptedException {
+        while (!Files.exists(p)) {
+            assertTrue(process.isAlive(), "the process ended early");
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * A named pipe for {@code -T}: the process reads paths from it and, while the test holds it open,
+     * waits for more, so the only way out is the signal (closing stdin, as Process.destroy does, would
+     * not end the list).
+     */
+    private OutputStream pathPipe(Path fifo, String paths) throws Exception {
+        TestTrees.exec(tmp, "mkfifo", fifo.toString());
+        java.util.concurrent.CompletableFuture<OutputStream> writer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.newOutputStream(fifo); // blocks until the process opens the pipe
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return new java.io.FilterOutputStream(null) {
+            boolean written;
+
+            @Override
+            public void flush() throws java.io.IOException {
+                OutputStream o = writer.join();
+                if (!written) {
+                    o.write(paths.getBytes(StandardCharsets.UTF_8));
+                    written = true;
+                }
+                o.flush();
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                writer.join().close();
+            }
+        };
+    }
+
+    @Test
+    void sigtermDuringCreateLeavesNoArchive() throws Exception {
+        Path src = TestTrees.sample(tmp.resolve("src"));
+        Path archive = tmp.resolve("out/s.barecat");
+        Files.createDirectories(archive.getParent());
+        Path fifo = tmp.resolve("paths");
+        Process p = start("create", "-q", "-j", "1", "-T", fifo.toString(), "-C", src.toString(), archive.toString());
+        try (OutputStream paths = pathPipe(fifo, "top.txt\na/big.bin\n")) {
+            paths.flush(); // the pipe stays open: the process now waits for more paths, mid-create
+            awaitFile(tmp.resolve("out/s.barecat-shard-00000"), p);
+            p.destroy(); // SIGTERM
+            p.waitFor();
+        }
+        try (Stream<Path> left = Files.list(archive.getParent())) {
+            assertEquals(List.of(), left.toList(), "nothing left behind");
+        }
+    }
+
+    @Test
+    void sigtermDuringAddLeavesTheArchiveAsItWas() throws Exception {
+        Path src = TestTrees.sample(tmp.resolve("src"));
+        Path archive = tmp.resolve("s.barecat");
+        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), "a").code());
+        byte[] index = Files.readAllBytes(archive);
+        long shard = Files.size(tmp.resolve("s.barecat-shard-00000"));
+        Path fifo = tmp.resolve("paths");
+        Process p = start("add", "-q", "-j", "1", "-T", fifo.toString(), "-C", src.toString(), archive.toString());
+        try (OutputStream paths = pathPipe(fifo, "top.txt\nmissing\n")) {
+            paths.flush();
+            // "missing" is reported after top.txt was added; then the process waits for more paths
+            assertEquals("barecat: ", new String(p.getInputStream().readNBytes(9), StandardCharsets.UTF_8));
+            p.destroy();
+            p.waitFor();
+        }
+        assertEquals(shard, Files.size(tmp.resolve("s.barecat-shard-00000")), "the shard was cut back");
+        assertEquals(0, Cli.run("verify", "-q", archive.toString()).code());
+        assertEquals(List.of("a"), TestTrees.lines(Cli.run("ls", archive.toString()).out()));
+        assertTrue(java.util.Arrays.equals(index, Files.readAllBytes(archive)), "the index is as it was");
+    }
+}

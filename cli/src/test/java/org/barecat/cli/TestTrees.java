@@ -1,0 +1,97 @@
+package org.barecat.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Small directory trees on disk for tests, and ways to compare them. */
+final class TestTrees {
+    static final Path WRITER_SCRIPT = Path.of("src/test/resources/independent_writer.py");
+
+    private TestTrees() {
+    }
+
+    static Path file(Path root, String rel, String content, int mode, long mtimeNs) throws IOException {
+        Path p = root.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content, StandardCharsets.UTF_8);
+        Files.setAttribute(p, "unix:mode", mode);
+        Files.setLastModifiedTime(p, FileTime.from(mtimeNs, TimeUnit.NANOSECONDS));
+        return p;
+    }
+
+    /** A sample tree: nested directories, an empty directory, odd names, a symbolic link. */
+    static Path sample(Path root) throws IOException {
+        file(root, "a/b/hello.txt", "hello\n", 0640, 1_600_000_000_123_456_789L);
+        file(root, "a/big.bin", "x".repeat(100_000), 0600, 1_600_000_001_000_000_000L);
+        file(root, "top.txt", "top\n", 0644, 1_600_000_002_000_000_000L);
+        file(root, "odd names/sp ace & 'q' %#.txt", "odd\n", 0755, 1_600_000_003_000_000_000L);
+        file(root, "odd names/ünï/ファイル", "uni\n", 0644, 1_600_000_004_000_000_000L);
+        Files.createDirectories(root.resolve("empty"));
+        Files.setAttribute(root.resolve("empty"), "unix:mode", 0700);
+        Files.createSymbolicLink(root.resolve("a/link"), Path.of("big.bin"));
+        return root;
+    }
+
+    /** Every regular file and directory under {@code root}: relative path to a line of type, mode, mtime, sha256. */
+    static Map<String, String> describe(Path root) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (p.equals(root) || Files.isSymbolicLink(p)) {
+                    continue;
+                }
+                Map<String, Object> a = Files.readAttributes(p, "unix:mode,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+                boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+                String line = (dir ? "d " : "f ") + Integer.toOctalString((Integer) a.get("mode") & 07777) + " "
+                        + (dir ? "" : ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS) + " " + sha256(p));
+                out.put(root.relativize(p).toString(), line);
+            }
+        }
+        return out;
+    }
+
+    static String sha256(Path p) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a program; returns its stdout, failing the test when it exits non-zero. */
+    static String exec(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        if (code != 0) {
+            throw new AssertionError(String.join(" ", command) + " exited with " + code + ": " + out);
+        }
+        return out;
+    }
+
+    static String python(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("python3", WRITER_SCRIPT.toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        return exec(Path.of("."), command.toArray(String[]::new));
+    }
+
+    static List<String> lines(String s) {
+        return s.isEmpty() ? List.of() : List.of(s.split("\n"));
+    }
+}

@@ -1,0 +1,112 @@
+package org.barecat.core;
+
+import org.barecat.core.ArchiveIndex.Table;
+
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayDeque;
+
+/**
+ * Every row of both tables below a directory, in path order (by UTF-8 bytes, as the index sorts),
+ * directories and files interleaved, so a directory comes before everything in it. Unlike
+ * {@link DirectoryListing} this shows rows as they are, including paths no file system could
+ * hold ({@code ..}, empty components, a leading {@code /}): callers that write such paths
+ * somewhere must check them. Directories that have no row are not shown. Pages through both
+ * path indexes; memory is two pages.
+ */
+public final class IndexScan {
+    private static final int PAGE = 512;
+
+    private final Source files;
+    private final Source dirs;
+
+    private IndexScan(ArchiveIndex index, String dir, boolean withDirs) {
+        String from = ArchivePaths.descendantPrefix(dir);
+        String to = ArchivePaths.descendantUpperBound(dir);
+        this.files = new Source(index, Table.FILES, from, to);
+        this.dirs = withDirs ? new Source(index, Table.DIRS, from, to) : null;
+    }
+
+    /** Rows strictly below directory {@code dir} ({@code ""}: the whole archive, root row excluded). */
+    public static IndexScan below(Archive archive, String dir) {
+        return new IndexScan(archive.index(), dir, true);
+    }
+
+    /** File rows strictly below directory {@code dir}. */
+    public static IndexScan filesBelow(Archive archive, String dir) {
+        return new IndexScan(archive.index(), dir, false);
+    }
+
+    /** The next row, or {@code null} at the end. */
+    public Entry next() throws IOException {
+        Entry f = files.peek();
+        Entry d = dirs == null ? null : dirs.peek();
+        if (f == null && d == null) {
+            return null;
+        }
+        if (d == null || (f != null && DirectoryListing.compareUtf8(f.path(), d.path()) < 0)) {
+            return files.poll();
+        }
+        return dirs.poll();
+    }
+
+    /** One table's rows in the range, a page at a time. */
+    private static final class Source {
+        private final ArchiveIndex index;
+        private final Table table;
+        private final String from;
+        private final String to;
+        private final ArrayDeque<Entry> page = new ArrayDeque<>();
+        private String last;
+        private boolean done;
+
+        Source(ArchiveIndex index, Table table, String from, String to) {
+            this.index = index;
+            this.table = table;
+            this.from = from;
+            this.to = to;
+        }
+
+        Entry peek() throws IOException {
+            while (page.isEmpty() && !done) {
+                fill();
+            }
+            return page.peek();
+        }
+
+        Entry poll() throws IOException {
+            Entry e = peek();
+            page.poll();
+            return e;
+        }
+
+        private void fill() throws IOException {
+            String sql = "SELECT " + table.columns + " FROM " + table.name + " WHERE path "
+                    + (last == null ? ">=" : ">") + " ?" + (to == null ? "" : " AND path < ?")
+                    + " ORDER BY path LIMIT " + PAGE;
+            int n = index.query(c -> {
+                PreparedStatement s = c.prepare(sql);
+                s.setString(1, last == null ? from : last);
+                if (to != null) {
+                    s.setString(2, to);
+                }
+                int rows = 0;
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        rows++;
+                        Entry e = table == Table.FILES ? ArchiveIndex.readFile(rs, 1) : ArchiveIndex.readDir(rs, 1);
+                        last = e.path();
+                        if (!(e.path().isEmpty() && table == Table.DIRS)) {
+                            page.add(e);
+                        }
+                    }
+                }
+                return rows;
+            });
+            if (n < PAGE) {
+                done = true;
+            }
+        }
+    }
+}

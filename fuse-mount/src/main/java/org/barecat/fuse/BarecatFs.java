@@ -14,6 +14,7 @@ import org.barecat.core.DirEntry;
 import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
+import org.barecat.core.ReadVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.serce.jnrfuse.ErrorCodes;
@@ -43,6 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       resumes at the offset the kernel passes back; the rows it lists are kept briefly so the
  *       {@code getattr} of each child that follows needs no query.</li>
  *   <li>Every kind of write answers {@code EROFS}.</li>
+ *   <li>A file whose row cannot give its bytes (see {@link Archive#checkLocation}) answers {@code EIO}
+ *       to getattr, open and read; with {@code verify}, so does the read that reaches the end of a
+ *       file whose bytes do not have the stored CRC-32C.</li>
  * </ul>
  */
 public final class BarecatFs extends FuseStubFS {
@@ -70,6 +74,8 @@ public final class BarecatFs extends FuseStubFS {
     /** Rows a listing just returned, by path, each served once to the getattr that follows it. */
     private final Map<String, Entry> recentlyListed = new ConcurrentHashMap<>();
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
+    /** Checksum state per open file handle when mounted with {@code verify}, else null. */
+    private final Map<Long, ReadVerifier> verifiers;
 
     /** An open directory: its listing, and the offset the next entry of the listing will have. */
     private static final class OpenDirectory {
@@ -83,8 +89,14 @@ public final class BarecatFs extends FuseStubFS {
     }
 
     public BarecatFs(Archive archive, EntryDefaults defaults) {
+        this(archive, defaults, false);
+    }
+
+    /** @param verify check each file's CRC-32C as it is read (see {@link ReadVerifier}) */
+    public BarecatFs(Archive archive, EntryDefaults defaults, boolean verify) {
         this.archive = archive;
         this.defaults = defaults;
+        this.verifiers = verify ? new ConcurrentHashMap<>() : null;
     }
 
     @Override
@@ -100,7 +112,11 @@ public final class BarecatFs extends FuseStubFS {
             return Optional.empty();
         }
         Entry listed = recentlyListed.remove(path);
-        return listed != null ? Optional.of(listed) : archive.lookup(path);
+        Optional<Entry> entry = listed != null ? Optional.of(listed) : archive.lookup(path);
+        if (entry.isPresent() && entry.get() instanceof FileEntry file) {
+            archive.checkLocation(file);
+        }
+        return entry;
     }
 
     @Override
@@ -112,7 +128,7 @@ public final class BarecatFs extends FuseStubFS {
             }
             fillStat(entry.get(), stat);
             return 0;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("getattr", path, e);
         }
     }
@@ -163,9 +179,12 @@ public final class BarecatFs extends FuseStubFS {
             }
             long handle = nextHandle.getAndIncrement();
             openFiles.put(handle, file);
+            if (verifiers != null && ReadVerifier.applies(file)) {
+                verifiers.put(handle, new ReadVerifier(archive, file));
+            }
             fi.fh.set(handle);
             return 0;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("open", path, e);
         }
     }
@@ -182,15 +201,30 @@ public final class BarecatFs extends FuseStubFS {
             }
             int n = (int) Math.min(size, file.size() - offset);
             ByteBuffer target = MemoryIO.getInstance().newDirectByteBuffer(buf.address(), n);
-            return archive.read(file, offset, target);
-        } catch (IOException | RuntimeException e) {
+            int read = archive.read(file, offset, target);
+            if (verifiers != null) {
+                verify(fi.fh.get(), offset, target.flip());
+            }
+            return read;
+        } catch (IOException | RuntimeException | Error e) {
             return failure("read", file.path(), e);
+        }
+    }
+
+    /** Feeds the bytes a read just returned to the handle's verifier; throws at the end of a damaged file. */
+    private void verify(long handle, long offset, ByteBuffer bytes) throws IOException {
+        ReadVerifier verifier = verifiers.get(handle);
+        if (verifier != null) {
+            verifier.bytesRead(offset, bytes);
         }
     }
 
     @Override
     public int release(String path, FuseFileInfo fi) {
         openFiles.remove(fi.fh.get());
+        if (verifiers != null) {
+            verifiers.remove(fi.fh.get());
+        }
         return 0;
     }
 
@@ -210,7 +244,7 @@ public final class BarecatFs extends FuseStubFS {
             openDirectories.put(handle, new OpenDirectory(dir.path()));
             fi.fh.set(handle);
             return 0;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("opendir", path, e);
         }
     }
@@ -263,7 +297,7 @@ public final class BarecatFs extends FuseStubFS {
                     remember(e);
                 }
                 return 0;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 return failure("readdir", dir.path, e);
             }
         }
@@ -312,7 +346,7 @@ public final class BarecatFs extends FuseStubFS {
             stbuf.f_flag.set(ST_RDONLY);
             stbuf.f_namemax.set(ArchivePaths.NAME_MAX);
             return 0;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("statfs", path, e);
         }
     }
@@ -331,7 +365,7 @@ public final class BarecatFs extends FuseStubFS {
                 return -ErrorCodes.ENODATA();
             }
             return copyOut(text.getBytes(StandardCharsets.UTF_8), value, size);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("getxattr", path, e);
         }
     }
@@ -351,7 +385,7 @@ public final class BarecatFs extends FuseStubFS {
                 }
             }
             return copyOut(names.toString().getBytes(StandardCharsets.UTF_8), list, size);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("listxattr", path, e);
         }
     }
@@ -468,8 +502,12 @@ public final class BarecatFs extends FuseStubFS {
 
     // ---------------------------------------------------------------- errors
 
-    /** Maps a failure to EIO, logging it once per path so a retrying reader cannot flood the log. */
-    private int failure(String operation, String path, Exception e) {
+    /**
+     * Maps a failure to EIO, logging it once per path so a retrying reader cannot flood the log. Errors
+     * (out of memory, stack overflow) are caught too: what the kernel gets from a callback that throws
+     * into native code is not an errno this class chose, and 0 from read would mean end of file.
+     */
+    private int failure(String operation, String path, Throwable e) {
         if (reportedFailures.size() < REPORTED_FAILURES_LIMIT && reportedFailures.add(path)) {
             log.error("{} {}: {}", operation, path, e.toString());
         }

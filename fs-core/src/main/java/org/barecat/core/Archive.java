@@ -148,7 +148,7 @@ public final class Archive implements AutoCloseable {
             PreparedStatement f = c.prepare("SELECT " + ArchiveIndex.FILE_COLUMNS + " FROM files WHERE path = ?");
             f.setString(1, path);
             try (ResultSet rs = f.executeQuery()) {
-                if (rs.next()) {
+                if (rs.next() && !path.isEmpty()) { // a files row with an empty path must not hide the root
                     return ArchiveIndex.readFile(rs, 1);
                 }
             }

@@ -170,6 +170,7 @@ class HostileIndexTest {
                 new Row("d/" + tooLong, 0L, 0L, 1L), new Row(tooLong + "/under", 0L, 0L, 1L), new Row("d/ok", 0L, 0L, 1L));
         try (Archive a = Archive.open(index)) {
             assertEquals(Map.of("good", "file", "d", "dir"), kinds(a, ""));
+            assertInstanceOf(DirEntry.class, a.lookup("").orElseThrow(), "the root, whatever a files row says");
             // "d/x/" names a file with an empty name in directory d/x: the file never shows, its directory does
             assertEquals(Map.of("ok", "file", "x", "dir"), kinds(a, "d"));
             assertEquals(Map.of(), kinds(a, "d/x"));

@@ -30,6 +30,20 @@ public final class ReadVerifier {
         this.file = file;
     }
 
+    /**
+     * A verifier for a file being opened. An empty file is checked at once, as no read will reach
+     * its end: its stored checksum must be that of no bytes, 0.
+     *
+     * @throws ChecksumMismatchException for an empty file whose stored checksum is not 0
+     */
+    public static ReadVerifier open(Archive archive, FileEntry file) throws ChecksumMismatchException {
+        Long expected = file.crc32c();
+        if (file.size() == 0 && expected != null && expected != 0) {
+            throw new ChecksumMismatchException(file, 0);
+        }
+        return new ReadVerifier(archive, file);
+    }
+
     /** Whether there is anything to check: the file has a stored checksum. */
     public static boolean applies(FileEntry file) {
         return file.crc32c() != null;

@@ -105,6 +105,22 @@ class ReadVerifierTest {
     }
 
     @Test
+    void emptyFileIsCheckedWhenOpenedSinceNoReadWillReachItsEnd() throws Exception {
+        Path index = tmp.resolve("e.barecat");
+        java.nio.file.Files.write(tmp.resolve("e.barecat-shard-00000"), new byte[0]);
+        try (java.sql.Connection c = TestArchives.legacyIndex(index); java.sql.Statement s = c.createStatement()) {
+            s.execute("INSERT INTO files (path, shard, offset, size, crc32c) VALUES ('right', 0, 0, 0, 0),"
+                    + " ('wrong', 0, 0, 0, 1234)");
+        }
+        try (Archive a = Archive.open(index)) {
+            assertDoesNotThrow(() -> ReadVerifier.open(a, (FileEntry) a.lookup("right").orElseThrow()));
+            ChecksumMismatchException e = assertThrows(ChecksumMismatchException.class,
+                    () -> ReadVerifier.open(a, (FileEntry) a.lookup("wrong").orElseThrow()));
+            assertEquals("wrong: CRC-32C mismatch (the index says 000004d2, the bytes have 00000000)", e.getMessage());
+        }
+    }
+
+    @Test
     void fileWithoutStoredChecksumIsNotChecked() throws Exception {
         Path index = tmp.resolve("n.barecat");
         java.nio.file.Files.write(tmp.resolve("n.barecat-shard-00000"), new byte[] {9, 9, 9});

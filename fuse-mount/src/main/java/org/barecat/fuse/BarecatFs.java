@@ -177,10 +177,11 @@ public final class BarecatFs extends FuseStubFS {
             if (!(entry.get() instanceof FileEntry file)) {
                 return -ErrorCodes.EISDIR();
             }
+            ReadVerifier verifier = verifiers != null && ReadVerifier.applies(file) ? ReadVerifier.open(archive, file) : null;
             long handle = nextHandle.getAndIncrement();
             openFiles.put(handle, file);
-            if (verifiers != null && ReadVerifier.applies(file)) {
-                verifiers.put(handle, new ReadVerifier(archive, file));
+            if (verifier != null) {
+                verifiers.put(handle, verifier);
             }
             fi.fh.set(handle);
             return 0;

@@ -168,9 +168,9 @@ class CallbackFuzzTest {
             case 0, 1, 2, 3 -> {
                 String column = (files ? FILE_COLUMNS : DIR_COLUMNS)[random.nextInt(FILE_COLUMNS.length)];
                 Object value = column.equals("path") ? path(random, paths) : number(random);
-                try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET " + column
-                        + " = ? WHERE rowid = (SELECT rowid FROM " + table + " ORDER BY random() LIMIT 1)")) {
+                try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET " + column + " = ? WHERE rowid = ?")) {
                     s.setObject(1, value);
+                    s.setLong(2, anyRow(c, table, random));
                     s.executeUpdate();
                 }
                 return "set " + table + "." + column + " = " + show(value);
@@ -189,9 +189,9 @@ class CallbackFuzzTest {
                 return "insert into " + table + " " + show(path);
             }
             case 6 -> {
-                try (Statement s = c.createStatement()) {
-                    s.executeUpdate("DELETE FROM " + table + " WHERE rowid = (SELECT rowid FROM " + table
-                            + " ORDER BY random() LIMIT 1)");
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE rowid = ?")) {
+                    s.setLong(1, anyRow(c, table, random));
+                    s.executeUpdate();
                 }
                 return "delete a row of " + table;
             }
@@ -218,15 +218,28 @@ class CallbackFuzzTest {
                 return "schema_version_major = " + show(version);
             }
             default -> {
-                try (PreparedStatement s = c.prepareStatement("UPDATE files SET offset = offset + ?, size = size + ?"
-                        + " WHERE rowid = (SELECT rowid FROM files ORDER BY random() LIMIT 1)")) {
+                try (PreparedStatement s = c.prepareStatement(
+                        "UPDATE files SET offset = offset + ?, size = size + ? WHERE rowid = ?")) {
                     s.setLong(1, random.nextInt(2001) - 1000);
                     s.setLong(2, random.nextInt(2001) - 1000);
+                    s.setLong(3, anyRow(c, "files", random));
                     s.executeUpdate();
                 }
                 return "nudge a file's offset and size";
             }
         }
+    }
+
+    /** A rowid of the table, chosen with the case's generator: SQLite's random() would not repeat with the seed. */
+    private static long anyRow(Connection c, String table, Random random) throws SQLException {
+        List<Long> rowids = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT rowid FROM " + table + " ORDER BY rowid")) {
+            while (rs.next()) {
+                rowids.add(rs.getLong(1));
+            }
+        }
+        return rowids.isEmpty() ? -1 : rowids.get(random.nextInt(rowids.size()));
     }
 
     private static Object number(Random random) {

@@ -67,6 +67,37 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void sigtermOnABusyMountDetachesItAndTheDaemonServesItsLastReaderBeforeExiting() throws Exception {
+        try (Mount mount = Mount.of(archive)) {
+            ProcessHandle daemon = mount.daemon().orElseThrow();
+            Process reader = new ProcessBuilder("python3", "-c", String.join("\n",
+                    "import os, sys",
+                    "fd = os.open(sys.argv[1], os.O_RDONLY)",
+                    "print('open', flush=True)",
+                    "sys.stdin.readline()",
+                    "sys.stdout.buffer.write(os.pread(fd, 1 << 20, 0))"), mount.path("data.bin").toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                java.io.InputStream out = reader.getInputStream();
+                assertEquals("open\n", new String(out.readNBytes(5), java.nio.charset.StandardCharsets.UTF_8));
+                Programs.run("kill", "-TERM", Long.toString(daemon.pid())).ok();
+                for (int i = 0; i < 400 && Mount.isMounted(mount.point); i++) {
+                    Thread.sleep(50);
+                }
+                assertFalse(Mount.isMounted(mount.point), "detached from the mountpoint");
+                assertTrue(daemon.isAlive(), "still serving the reader that has the file open");
+                reader.getOutputStream().write('\n');
+                reader.getOutputStream().flush();
+                assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), out.readAllBytes());
+                assertEquals(0, reader.waitFor());
+                daemon.onExit().get(20, TimeUnit.SECONDS);
+            } finally {
+                reader.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void sigtermAndSigintUnmountABackgroundDaemonAndItExits() throws Exception {
         for (String signal : List.of("TERM", "INT")) {
             try (Mount mount = Mount.of(archive)) {

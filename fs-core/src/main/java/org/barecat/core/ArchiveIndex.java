@@ -131,26 +131,14 @@ final class ArchiveIndex implements AutoCloseable {
     }
 
     private static boolean hasUniqueIndexOnPathAlone(Connection c, String table) throws SQLException {
-        List<String> unique = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT name FROM pragma_index_list(?) WHERE \"unique\" AND NOT partial")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pragma_index_list(?) AS l"
+                + " JOIN pragma_index_info(l.name) AS i WHERE l.\"unique\" AND NOT l.partial"
+                + " GROUP BY l.name HAVING count(*) = 1 AND max(i.name) = 'path'")) {
             s.setString(1, table);
             try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    unique.add(rs.getString(1));
-                }
+                return rs.next();
             }
         }
-        for (String index : unique) {
-            try (PreparedStatement s = c.prepareStatement("SELECT group_concat(name, ',') FROM pragma_index_info(?)")) {
-                s.setString(1, index);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (rs.next() && "path".equals(rs.getString(1))) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 
     private static boolean hasTable(Connection c, String table) throws SQLException {

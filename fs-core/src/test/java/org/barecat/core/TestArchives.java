@@ -83,14 +83,7 @@ final class TestArchives {
     }
 
     static void insertFile(Connection c, String path, int shard, long offset, long size) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO files (path, shard, offset, size) VALUES (?, ?, ?, ?)")) {
-            s.setString(1, path);
-            s.setInt(2, shard);
-            s.setLong(3, offset);
-            s.setLong(4, size);
-            s.executeUpdate();
-        }
+        insertRawFile(c, path, (long) shard, offset, size);
     }
 
     static void insertDir(Connection c, String path) throws SQLException {

@@ -10,10 +10,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -162,47 +159,38 @@ class HostileArchiveTest {
 
     // ---------------------------------------------------------------- refused at mount time
 
-    /** Runs barecat-mount on the archive expecting a refusal; returns its single stderr line. */
-    private static String refusal(Path archive) throws IOException {
-        Path mnt = Files.createTempDirectory(tmp, "mnt-refused-");
-        Programs.Result r = Launchers.mountCommand(Map.of(), archive.toString(), mnt.toString());
-        assertEquals(1, r.exit(), r.stderr());
-        List<String> lines = r.stderr().lines().collect(Collectors.toList());
-        assertEquals(1, lines.size(), "exactly one line: " + r.stderr());
-        assertFalse(Mount.isMounted(mnt));
-        return lines.get(0);
+    /** barecat-mount's one line refusing a copy of the pristine archive after {@code sql}. */
+    private static String refusalAfter(String copyName, String sql) throws IOException {
+        Path archive = copy(pristine, copyName);
+        Sql.exec(archive, sql);
+        return Launchers.refusedMount(archive, Files.createTempDirectory(tmp, "mnt-refused-"));
     }
 
     @Test
     void newerSchemaVersionIsRefusedAtMount() throws IOException {
-        Path archive = copy(pristine, "newer");
-        Sql.exec(archive, "UPDATE config SET value_int = 1 WHERE key = 'schema_version_major';");
-        assertEquals("barecat-mount: " + archive + ": unsupported Barecat schema version 1.x (this reader knows 0.x)",
-                refusal(archive));
+        assertEquals("barecat-mount: " + tmp.resolve("newer/a.barecat") + ": unsupported Barecat schema version 1.x"
+                + " (this reader knows 0.x)",
+                refusalAfter("newer", "UPDATE config SET value_int = 1 WHERE key = 'schema_version_major';"));
     }
 
     @Test
     void shardNumberWithNoShardFileIsRefusedAtMount() throws IOException {
-        Path archive = copy(pristine, "far-shard");
-        Sql.exec(archive, "INSERT INTO files (path, shard, offset, size) VALUES ('far', 3, 0, 1);");
-        assertEquals("barecat-mount: " + archive + "-shard-00001: missing shard (the index has files up to shard 3)",
-                refusal(archive));
+        assertEquals("barecat-mount: " + tmp.resolve("far/a.barecat-shard-00001") + ": missing shard (the index has"
+                + " files up to shard 3)",
+                refusalAfter("far", "INSERT INTO files (path, shard, offset, size) VALUES ('far', 3, 0, 1);"));
     }
 
     @Test
     void shardNumberBeyond32BitsIsRefusedAtMountNotReadAsShardZero() throws IOException {
-        Path archive = copy(pristine, "wrapping-shard");
-        Sql.exec(archive, "INSERT INTO files (path, shard, offset, size) VALUES ('wraps', 4294967296, 0, 5);");
-        assertEquals("barecat-mount: " + archive + "-shard-00001: missing shard (the index has files up to shard"
-                + " 4294967296)", refusal(archive));
+        assertEquals("barecat-mount: " + tmp.resolve("wraps/a.barecat-shard-00001") + ": missing shard (the index has"
+                + " files up to shard 4294967296)",
+                refusalAfter("wraps", "INSERT INTO files (path, shard, offset, size) VALUES ('w', 4294967296, 0, 5);"));
     }
 
     @Test
     void duplicatePathsAreRefusedAtMount() throws IOException {
-        Path archive = copy(pristine, "duplicates");
-        Sql.exec(archive, "DROP INDEX idx_files_path;"
-                + " INSERT INTO files (path, shard, offset, size) VALUES ('good/a.txt', 0, 0, 13);");
-        assertEquals("barecat-mount: " + archive + ": duplicate path 'good/a.txt' (2 rows in table files)",
-                refusal(archive));
+        assertEquals("barecat-mount: " + tmp.resolve("duplicates/a.barecat") + ": duplicate path 'good/a.txt' (2 rows"
+                + " in table files)", refusalAfter("duplicates", "DROP INDEX idx_files_path;"
+                + " INSERT INTO files (path, shard, offset, size) VALUES ('good/a.txt', 0, 0, 13);"));
     }
 }

@@ -202,21 +202,10 @@ public final class BarecatFs extends FuseStubFS {
             }
             int n = (int) Math.min(size, file.size() - offset);
             ByteBuffer target = MemoryIO.getInstance().newDirectByteBuffer(buf.address(), n);
-            int read = archive.read(file, offset, target);
-            if (verifiers != null) {
-                verify(fi.fh.get(), offset, target.flip());
-            }
-            return read;
+            ReadVerifier verifier = verifiers == null ? null : verifiers.get(fi.fh.get());
+            return verifier == null ? archive.read(file, offset, target) : verifier.read(offset, target);
         } catch (IOException | RuntimeException | Error e) {
             return failure("read", file.path(), e);
-        }
-    }
-
-    /** Feeds the bytes a read just returned to the handle's verifier; throws at the end of a damaged file. */
-    private void verify(long handle, long offset, ByteBuffer bytes) throws IOException {
-        ReadVerifier verifier = verifiers.get(handle);
-        if (verifier != null) {
-            verifier.bytesRead(offset, bytes);
         }
     }
 

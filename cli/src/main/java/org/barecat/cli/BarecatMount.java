@@ -47,7 +47,8 @@ public final class BarecatMount implements Callable<Integer> {
 
     @Option(names = "-o", paramLabel = "OPTS", description = {
             "comma-separated mount options: FUSE's (allow_other, default_permissions, uid=, gid=, umask=,",
-            "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours"})
+            "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours:",
+            "verify: a read that reaches the end of a file whose bytes do not match its stored CRC-32C fails (EIO)"})
     List<String> options = new ArrayList<>();
 
     @Option(names = "--log", paramLabel = "FILE",
@@ -76,6 +77,12 @@ public final class BarecatMount implements Callable<Integer> {
                     + " or give -f to stay in the foreground", 2);
         }
         try (Archive archive = Archive.open(archivePath)) {
+            if (FuseMount.clearStaleMount(mountPoint)) {
+                // stdout: the detaching parent relays it before it exits, where stderr could be cut short
+                System.out.println("barecat-mount: " + mountPoint + ": cleared a dead mount left by a daemon that"
+                        + " was killed or crashed (Transport endpoint is not connected)");
+                System.out.flush();
+            }
             EntryDefaults defaults = new EntryDefaults(currentId("uid"), currentId("gid"), archive.indexMtimeNs());
             FuseMount mount = FuseMount.mount(archive, mountPoint, mountOptions, defaults, debug);
             Signal.handle(new Signal("TERM"), s -> mount.unmount());

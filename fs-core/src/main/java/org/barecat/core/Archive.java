@@ -4,13 +4,16 @@ import org.barecat.core.ArchiveIndex.Table;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
+import java.util.zip.CRC32C;
 
 /**
  * An open Barecat archive, read-only. Safe for concurrent use by many threads: lookups take a
@@ -53,18 +56,54 @@ public final class Archive implements AutoCloseable {
         try {
             long mtimeNs = Files.getLastModifiedTime(files.index()).toInstant().getEpochSecond() * 1_000_000_000L
                     + Files.getLastModifiedTime(files.index()).toInstant().getNano();
-            int lastShard = index.query(c -> {
-                try (ResultSet rs = c.prepare("SELECT max(shard) FROM files").executeQuery()) {
-                    return rs.next() ? rs.getInt(1) : -1;
-                }
-            });
-            ShardReader shards = new ShardReader(files, lastShard);
+            long lastShard = index.query(Archive::lastShard);
+            requireShards(files, index, lastShard);
+            ShardReader shards = new ShardReader(files, (int) lastShard);
             Archive archive = new Archive(files, index, shards, mtimeNs);
             archive.warnAboutShortShards();
             return archive;
         } catch (IOException | RuntimeException e) {
             index.close();
             throw e;
+        }
+    }
+
+    /**
+     * The highest shard number the index uses, or -1 when it has no files. Only numeric values count
+     * ({@code shard < ''} leaves out text and blobs); a non-integer number counts as the integer below it.
+     */
+    private static long lastShard(IndexConnection c) throws SQLException {
+        try (ResultSet rs = c.prepare("SELECT max(shard) FROM files WHERE shard < ''").executeQuery()) {
+            Object max = rs.next() ? rs.getObject(1) : null;
+            if (max instanceof Double d) {
+                return d < 0 ? -1 : d >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.floor(d);
+            }
+            return max instanceof Number n ? Math.max(-1, n.longValue()) : -1;
+        }
+    }
+
+    /**
+     * Every shard from 0 to {@code lastShard} must exist: the first missing one fails the open. Checked
+     * one by one from 0, so an absurd shard number in one row costs nothing.
+     */
+    private static void requireShards(ArchiveFiles files, ArchiveIndex index, long lastShard) throws IOException {
+        for (long shard = 0; shard <= lastShard; shard++) {
+            Path file = files.shard(shard);
+            if (!Files.exists(file)) {
+                long missing = shard;
+                boolean used = shard == lastShard || index.query(c -> {
+                    PreparedStatement q = c.prepare("SELECT 1 FROM files WHERE shard = ? LIMIT 1");
+                    q.setLong(1, missing);
+                    try (ResultSet rs = q.executeQuery()) {
+                        return rs.next();
+                    }
+                });
+                throw new ArchiveFormatException(file, used ? "missing shard (the index has files in it)"
+                        : "missing shard (the index has files up to shard " + lastShard + ")");
+            }
+            if (shard >= Integer.MAX_VALUE) {
+                throw new ArchiveFormatException(file, "more shards than this reader can open");
+            }
         }
     }
 
@@ -109,7 +148,7 @@ public final class Archive implements AutoCloseable {
             PreparedStatement f = c.prepare("SELECT " + ArchiveIndex.FILE_COLUMNS + " FROM files WHERE path = ?");
             f.setString(1, path);
             try (ResultSet rs = f.executeQuery()) {
-                if (rs.next()) {
+                if (rs.next() && !path.isEmpty()) { // a files row with an empty path must not hide the root
                     return ArchiveIndex.readFile(rs, 1);
                 }
             }
@@ -151,24 +190,63 @@ public final class Archive implements AutoCloseable {
      * past the file's end.
      *
      * @return the number of bytes read, 0 at or past the end of the file
-     * @throws IOException when the file's bytes cannot be had: its shard is missing or too short,
-     *                     or its row is invalid (negative offset or size)
+     * @throws IOException when the file's bytes cannot be had: its row is invalid or points past its
+     *                     shard's end (see {@link #checkLocation}), or the shard cannot be read
      */
     public int read(FileEntry file, long position, ByteBuffer dst) throws IOException {
+        checkLocation(file);
         long size = file.size();
-        long offset = file.location().offset();
-        if (size < 0 || offset < 0 || offset > Long.MAX_VALUE - size) {
-            throw new IOException(file.path() + ": invalid location in the index (offset " + offset + ", size "
-                    + size + ")");
-        }
         if (position >= size || !dst.hasRemaining()) {
             return 0;
         }
         int n = (int) Math.min(dst.remaining(), size - position);
         ByteBuffer window = dst.slice(dst.position(), n);
-        shards.readFully(file.location().shard(), offset + position, window);
+        shards.readFully(file.location().shard(), file.location().offset() + position, window);
         dst.position(dst.position() + n);
         return n;
+    }
+
+    /**
+     * Checks that {@code file}'s row can give the file's bytes: shard, offset and size are
+     * non-negative integers and the bytes lie wholly inside the shard (as long as it was when the
+     * archive was opened). Cheap: no I/O.
+     *
+     * @throws IOException whose message starts with the file's path and says what is wrong
+     */
+    public void checkLocation(FileEntry file) throws IOException {
+        int shard = file.location().shard();
+        long offset = file.location().offset();
+        long size = file.size();
+        if (shard < 0 || offset < 0 || size < 0 || offset > Long.MAX_VALUE - size || shard >= shards.count()) {
+            throw new IOException(file.path() + ": invalid location in the index (shard " + describeShard(shard)
+                    + ", offset " + describe(offset) + ", size " + describe(size) + ")");
+        }
+        if (offset + size > shards.size(shard)) {
+            throw new EOFException(file.path() + ": bytes " + offset + " to " + (offset + size)
+                    + " lie past the end of " + files.shard(shard) + " (" + shards.size(shard) + " bytes)");
+        }
+    }
+
+    private static String describe(long value) {
+        return value == ArchiveIndex.NOT_AN_INTEGER ? "not an integer" : Long.toString(value);
+    }
+
+    private static String describeShard(int shard) {
+        return shard == ArchiveIndex.SHARD_NOT_AN_INTEGER ? "not an integer"
+                : shard == ArchiveIndex.SHARD_OUT_OF_RANGE ? "out of range" : Integer.toString(shard);
+    }
+
+    /** CRC-32C of {@code file}'s bytes as they are in its shard, for comparing with {@link FileEntry#crc32c()}. */
+    public long checksum(FileEntry file) throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, file.size())));
+        for (long position = 0; position < file.size(); ) {
+            buffer.clear();
+            int n = read(file, position, buffer);
+            crc.update(buffer.flip());
+            position += n;
+        }
+        return crc.getValue();
     }
 
     /** Totals for the whole archive, from the root's statistics when the index has them. */

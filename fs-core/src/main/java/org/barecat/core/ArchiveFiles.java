@@ -42,7 +42,7 @@ public record ArchiveFiles(Path index, Path base) {
         return new ArchiveFiles(abs, abs);
     }
 
-    public Path shard(int number) {
+    public Path shard(long number) {
         return base.resolveSibling(base.getFileName() + String.format("-shard-%05d", number));
     }
 }

@@ -98,6 +98,9 @@ final class ArchiveIndex implements AutoCloseable {
             throw new SchemaProblem(new ArchiveFormatException(file,
                     "not a Barecat index (missing " + String.join(", ", missing) + ")"));
         }
+        for (String table : List.of("files", "dirs")) {
+            requireUniquePaths(file, c, table);
+        }
         if (hasTable(c, "config")) {
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT value_int FROM config WHERE key = 'schema_version_major'")) {
@@ -105,6 +108,35 @@ final class ArchiveIndex implements AutoCloseable {
                     throw new SchemaProblem(new ArchiveFormatException(file, "unsupported Barecat schema version "
                             + rs.getLong(1) + ".x (this reader knows " + Schema.VERSION_MAJOR + ".x)"));
                 }
+            }
+        }
+    }
+
+    /**
+     * Paths must be unique. Real archives have a unique index on {@code path} (or it is the primary
+     * key), which makes this free; an index without one is searched for a duplicate once, at open.
+     */
+    private static void requireUniquePaths(Path file, Connection c, String table) throws SQLException {
+        if (hasUniqueIndexOnPathAlone(c, table)) {
+            return;
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT path, count(*) FROM " + table
+                     + " GROUP BY path HAVING count(*) > 1 LIMIT 1")) {
+            if (rs.next()) {
+                throw new SchemaProblem(new ArchiveFormatException(file, "duplicate path '" + rs.getString(1) + "' ("
+                        + rs.getLong(2) + " rows in table " + table + ")"));
+            }
+        }
+    }
+
+    private static boolean hasUniqueIndexOnPathAlone(Connection c, String table) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pragma_index_list(?) AS l"
+                + " JOIN pragma_index_info(l.name) AS i WHERE l.\"unique\" AND NOT l.partial"
+                + " GROUP BY l.name HAVING count(*) = 1 AND max(i.name) = 'path'")) {
+            s.setString(1, table);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
             }
         }
     }
@@ -213,11 +245,26 @@ final class ArchiveIndex implements AutoCloseable {
         return table == Table.FILES ? filesKey : dirsKey;
     }
 
+    /** What {@link #readFile} puts in place of an offset or size that is not an INTEGER value (text, blob, real, NULL). */
+    static final long NOT_AN_INTEGER = Long.MIN_VALUE;
+    /** What {@link #readFile} puts in place of a shard number that is not an INTEGER value. */
+    static final int SHARD_NOT_AN_INTEGER = Integer.MIN_VALUE;
+    /** What {@link #readFile} puts in place of a shard number below -2^31+2 or above 2^31-1. */
+    static final int SHARD_OUT_OF_RANGE = Integer.MIN_VALUE + 1;
+
+    /**
+     * A files row. Shard, offset and size are taken only when they are INTEGER values: anything else
+     * becomes a negative marker that {@link Archive#checkLocation} refuses, since SQLite would read
+     * text, blobs and reals as some small number and point the file at another file's bytes.
+     */
     static FileEntry readFile(ResultSet rs, int first) throws SQLException {
         String path = rs.getString(first);
-        int shard = rs.getInt(first + 1);
-        long offset = rs.getLong(first + 2);
-        long size = rs.getLong(first + 3);
+        long shardNumber = integer(rs, first + 1);
+        int shard = shardNumber == NOT_AN_INTEGER ? SHARD_NOT_AN_INTEGER
+                : shardNumber > SHARD_OUT_OF_RANGE && shardNumber <= Integer.MAX_VALUE ? (int) shardNumber
+                : SHARD_OUT_OF_RANGE;
+        long offset = integer(rs, first + 2);
+        long size = integer(rs, first + 3);
         Long crc = nullableLong(rs, first + 4);
         return new FileEntry(path, new ShardLocation(shard, offset), size, crc, readAttributes(rs, first + 5));
     }
@@ -248,6 +295,12 @@ final class ArchiveIndex implements AutoCloseable {
         s.setObject(first + 2, a.gid());
         s.setObject(first + 3, a.mtimeNs());
         return first + 4;
+    }
+
+    /** The column's value when it is an INTEGER, else {@link #NOT_AN_INTEGER}. */
+    private static long integer(ResultSet rs, int column) throws SQLException {
+        Object value = rs.getObject(column);
+        return value instanceof Long || value instanceof Integer ? ((Number) value).longValue() : NOT_AN_INTEGER;
     }
 
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {

@@ -21,7 +21,8 @@ import java.util.NoSuchElementException;
  * </ol>
  * Each page is one index search that resumes after the last key seen, so no cursor stays open
  * between pages. Entries whose name cannot be shown by a POSIX file system ({@code ..}, empty,
- * over 255 bytes) are skipped. Not thread-safe: one listing, one reader.
+ * over 255 bytes) are skipped, and so is a {@code dirs} row whose path is also a file's: the file wins,
+ * as it does in {@link Archive#lookup}. Not thread-safe: one listing, one reader.
  */
 public final class DirectoryListing implements Iterator<Entry> {
     static final int PAGE_SIZE = 512;
@@ -102,7 +103,9 @@ public final class DirectoryListing implements Iterator<Entry> {
     private void nextRowPage(Table table, Run following) throws IOException {
         String key = index.pageKey(table);
         String sql = "SELECT " + key + ", " + table.columns + " FROM " + table.name + " WHERE parent = ?"
-                + (lastKey == null ? "" : " AND " + key + " > ?") + " ORDER BY " + key + " LIMIT " + PAGE_SIZE;
+                + (lastKey == null ? "" : " AND " + key + " > ?")
+                + (table == Table.DIRS ? " AND NOT EXISTS (SELECT 1 FROM files WHERE files.path = dirs.path)" : "")
+                + " ORDER BY " + key + " LIMIT " + PAGE_SIZE;
         int rows = index.query(c -> {
             PreparedStatement s = c.prepare(sql);
             s.setString(1, dir);

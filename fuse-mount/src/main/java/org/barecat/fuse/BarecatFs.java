@@ -14,6 +14,7 @@ import org.barecat.core.DirEntry;
 import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
+import org.barecat.core.ReadVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.serce.jnrfuse.ErrorCodes;
@@ -47,6 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       resumes at the offset the kernel passes back; the rows it lists go to the entry cache,
  *       so the {@code getattr} of each child that follows needs no query.</li>
  *   <li>Every kind of write answers {@code EROFS}.</li>
+ *   <li>A file whose row cannot give its bytes (see {@link Archive#checkLocation}) answers {@code EIO}
+ *       to getattr, open and read; with {@code verify}, so does the read that reaches the end of a
+ *       file whose bytes do not have the stored CRC-32C.</li>
  * </ul>
  */
 public final class BarecatFs extends FuseStubFS {
@@ -76,6 +80,8 @@ public final class BarecatFs extends FuseStubFS {
     /** Rows recently looked up or listed, by archive path; emptied when it reaches its limit. */
     private final Map<String, Entry> entryCache = new ConcurrentHashMap<>();
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
+    /** Checksum state per open file handle when mounted with {@code verify}, else null. */
+    private final Map<Long, ReadVerifier> verifiers;
 
     /** An open directory: its listing, and the offset the next entry of the listing will have. */
     private static final class OpenDirectory {
@@ -89,13 +95,22 @@ public final class BarecatFs extends FuseStubFS {
     }
 
     public BarecatFs(Archive archive, EntryDefaults defaults) {
-        this(archive, defaults, KernelVersion.atLeast(3, 15));
+        this(archive, defaults, false);
+    }
+
+    /**
+     * @param verify check each file's CRC-32C as it is read (see {@link ReadVerifier}); that needs a
+     *               handle per open file, so it turns zero-message opens off
+     */
+    public BarecatFs(Archive archive, EntryDefaults defaults, boolean verify) {
+        this(archive, defaults, verify, !verify && KernelVersion.atLeast(3, 15));
     }
 
     /** @param zeroMessageOpen answer open with ENOSYS (kernels since 3.15 then never send it again) */
-    BarecatFs(Archive archive, EntryDefaults defaults, boolean zeroMessageOpen) {
+    BarecatFs(Archive archive, EntryDefaults defaults, boolean verify, boolean zeroMessageOpen) {
         this.archive = archive;
         this.defaults = defaults;
+        this.verifiers = verify ? new ConcurrentHashMap<>() : null;
         this.zeroMessageOpen = zeroMessageOpen;
     }
 
@@ -112,13 +127,19 @@ public final class BarecatFs extends FuseStubFS {
         if (path == null) {
             return Optional.empty();
         }
-        Entry cached = entryCache.get(path);
-        if (cached != null) {
-            return Optional.of(cached);
+        Entry entry = entryCache.get(path);
+        if (entry == null) {
+            Optional<Entry> found = archive.lookup(path);
+            if (found.isEmpty()) {
+                return found;
+            }
+            entry = found.get();
+            remember(entry);
         }
-        Optional<Entry> found = archive.lookup(path);
-        found.ifPresent(this::remember);
-        return found;
+        if (entry instanceof FileEntry file) {
+            archive.checkLocation(file);
+        }
+        return Optional.of(entry);
     }
 
     @Override
@@ -130,7 +151,7 @@ public final class BarecatFs extends FuseStubFS {
             }
             fillStat(entry.get(), stat);
             return 0;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("getattr", path, e);
         }
     }
@@ -182,11 +203,15 @@ public final class BarecatFs extends FuseStubFS {
             if (!(entry.get() instanceof FileEntry file)) {
                 return -ErrorCodes.EISDIR();
             }
+            ReadVerifier verifier = verifiers != null && ReadVerifier.applies(file) ? ReadVerifier.open(archive, file) : null;
             long handle = nextHandle.getAndIncrement();
             openFiles.put(handle, file);
+            if (verifier != null) {
+                verifiers.put(handle, verifier);
+            }
             fi.fh.set(handle);
             return 0;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("open", path, e);
         }
     }
@@ -196,7 +221,7 @@ public final class BarecatFs extends FuseStubFS {
         FileEntry file;
         try {
             file = fileAt(path, fi.fh.get());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("read", path, e);
         }
         if (file == null) {
@@ -208,8 +233,9 @@ public final class BarecatFs extends FuseStubFS {
             }
             int n = (int) Math.min(size, file.size() - offset);
             ByteBuffer target = MemoryIO.getInstance().newDirectByteBuffer(buf.address(), n);
-            return archive.read(file, offset, target);
-        } catch (IOException | RuntimeException e) {
+            ReadVerifier verifier = verifiers == null ? null : verifiers.get(fi.fh.get());
+            return verifier == null ? archive.read(file, offset, target) : verifier.read(offset, target);
+        } catch (IOException | RuntimeException | Error e) {
             return failure("read", file.path(), e);
         }
     }
@@ -225,6 +251,9 @@ public final class BarecatFs extends FuseStubFS {
     @Override
     public int release(String path, FuseFileInfo fi) {
         openFiles.remove(fi.fh.get());
+        if (verifiers != null) {
+            verifiers.remove(fi.fh.get());
+        }
         return 0;
     }
 
@@ -244,7 +273,7 @@ public final class BarecatFs extends FuseStubFS {
             openDirectories.put(handle, new OpenDirectory(dir.path()));
             fi.fh.set(handle);
             return 0;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("opendir", path, e);
         }
     }
@@ -298,7 +327,7 @@ public final class BarecatFs extends FuseStubFS {
                     remember(e);
                 }
                 return 0;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 return failure("readdir", dir.path, e);
             }
         }
@@ -352,7 +381,7 @@ public final class BarecatFs extends FuseStubFS {
             stbuf.f_flag.set(ST_RDONLY);
             stbuf.f_namemax.set(ArchivePaths.NAME_MAX);
             return 0;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("statfs", path, e);
         }
     }
@@ -371,7 +400,7 @@ public final class BarecatFs extends FuseStubFS {
                 return -ErrorCodes.ENODATA();
             }
             return copyOut(text.getBytes(StandardCharsets.UTF_8), value, size);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("getxattr", path, e);
         }
     }
@@ -391,7 +420,7 @@ public final class BarecatFs extends FuseStubFS {
                 }
             }
             return copyOut(names.toString().getBytes(StandardCharsets.UTF_8), list, size);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             return failure("listxattr", path, e);
         }
     }
@@ -508,8 +537,12 @@ public final class BarecatFs extends FuseStubFS {
 
     // ---------------------------------------------------------------- errors
 
-    /** Maps a failure to EIO, logging it once per path so a retrying reader cannot flood the log. */
-    private int failure(String operation, String path, Exception e) {
+    /**
+     * Maps a failure to EIO, logging it once per path so a retrying reader cannot flood the log. Errors
+     * (out of memory, stack overflow) are caught too: what the kernel gets from a callback that throws
+     * into native code is not an errno this class chose, and 0 from read would mean end of file.
+     */
+    private int failure(String operation, String path, Throwable e) {
         if (reportedFailures.size() < REPORTED_FAILURES_LIMIT && reportedFailures.add(path)) {
             log.error("{} {}: {}", operation, path, e.toString());
         }

@@ -3,6 +3,7 @@ package org.barecat.fuse;
 import org.barecat.core.Archive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ru.serce.jnrfuse.ErrorCodes;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -44,7 +45,7 @@ public final class FuseMount {
         if (!Files.exists(Path.of("/dev/fuse"))) {
             throw new IOException("/dev/fuse: no such device (is the fuse kernel module loaded?)");
         }
-        BarecatFs fs = new BarecatFs(archive, defaults);
+        BarecatFs fs = new BarecatFs(archive, defaults, options.verify());
         String[] args = options.fuseArguments(archive.files().index().toString()).toArray(String[]::new);
         FuseMount[] self = new FuseMount[1];
         Thread loop = new Thread(() -> {
@@ -58,6 +59,41 @@ public final class FuseMount {
         loop.start();
         self[0].awaitReady();
         return self[0];
+    }
+
+    /**
+     * Clears a dead FUSE mount at {@code mountPoint}: one whose daemon is gone (killed with SIGKILL,
+     * crashed), which the kernel still lists but answers every access to with ENOTCONN, "Transport
+     * endpoint is not connected". Live mounts, and mounts that are not FUSE, are left alone.
+     *
+     * @return whether there was a dead mount (it is now detached with {@code fusermount -uz})
+     * @throws IOException when there was one and it could not be cleared
+     */
+    public static boolean clearStaleMount(Path mountPoint) throws IOException {
+        Path target = realPathOfParent(mountPoint);
+        if (target == null || !MountTable.typeAt(target).map(t -> t.startsWith("fuse")).orElse(false)
+                || Posix.accessErrno(target) != ErrorCodes.ENOTCONN()) {
+            return false;
+        }
+        int exit = run("fusermount", "-u", "-z", target.toString());
+        if (Posix.accessErrno(target) == ErrorCodes.ENOTCONN()) {
+            throw new IOException(mountPoint + ": a dead FUSE mount is in the way and fusermount -uz could not clear it"
+                    + " (exit " + exit + ")");
+        }
+        return true;
+    }
+
+    /** The mountpoint with its parent's symbolic links resolved, without touching the mountpoint itself. */
+    private static Path realPathOfParent(Path mountPoint) {
+        Path abs = mountPoint.toAbsolutePath().normalize();
+        if (abs.getParent() == null) {
+            return null;
+        }
+        try {
+            return abs.getParent().toRealPath().resolve(abs.getFileName());
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static Path checkMountPoint(Path mountPoint, MountOptions options) throws IOException {

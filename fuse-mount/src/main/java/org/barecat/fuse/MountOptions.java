@@ -33,6 +33,7 @@ public final class MountOptions {
 
     private final Map<String, String> fuse = new LinkedHashMap<>();
     private boolean nonempty;
+    private boolean verify;
 
     private MountOptions() {
         fuse.put("ro", null);
@@ -70,6 +71,7 @@ public final class MountOptions {
         switch (key) {
             case "rw" -> throw new IllegalArgumentException("option 'rw': a Barecat mount is read-only");
             case "ro", "use_ino", "subtype" -> { /* always ours */ }
+            case "verify" -> verify = true;
             case "nonempty" -> {
                 nonempty = true;
                 fuse.put(key, value);
@@ -87,6 +89,11 @@ public final class MountOptions {
     /** Whether the user allowed mounting over a non-empty directory. */
     public boolean nonempty() {
         return nonempty;
+    }
+
+    /** Whether reads check each file's CRC-32C ({@code -o verify}): ours, not passed to FUSE. */
+    public boolean verify() {
+        return verify;
     }
 
     /** The FUSE command-line arguments: {@code -o a,b=c,...}, with {@code fsname} naming the archive. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Reads the kernel's mount table ({@code /proc/self/mountinfo}). */
 final class MountTable {
@@ -27,6 +28,27 @@ final class MountTable {
             return false;
         }
         return false;
+    }
+
+    /**
+     * The filesystem type ({@code fuse.barecat}, {@code ext4}, ...) mounted exactly at
+     * {@code mountPoint} (an absolute real path), the topmost when several are stacked there.
+     */
+    static Optional<String> typeAt(Path mountPoint) {
+        String wanted = mountPoint.toString();
+        String type = null;
+        try {
+            for (String line : Files.readAllLines(MOUNTINFO)) {
+                String[] fields = line.split(" ", 6);
+                int separator = line.indexOf(" - ");
+                if (fields.length > 4 && separator > 0 && unescape(fields[4]).equals(wanted)) {
+                    type = line.substring(separator + 3).split(" ", 2)[0];
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(type);
     }
 
     /** mountinfo writes space, tab, newline and backslash as a backslash and three octal digits. */

@@ -46,43 +46,33 @@ class LauncherTest {
         }
     }
 
-    /** Runs barecat-mount expecting failure; returns its single stderr line. */
-    private static String mountFailure(Path archivePath, Path mountPoint) {
-        Programs.Result r = Launchers.mountCommand(Map.of(), archivePath.toString(), mountPoint.toString());
-        assertEquals(1, r.exit(), r.stderr());
-        List<String> lines = r.stderr().lines().collect(Collectors.toList());
-        assertEquals(1, lines.size(), "exactly one line: " + r.stderr());
-        assertFalse(Mount.isMounted(mountPoint));
-        return lines.get(0);
-    }
-
     @Test
     void refusesUnusableArchivesAndMountpointsWithOneLine() throws Exception {
         Path mnt = Files.createDirectory(tmp.resolve("mnt-errors"));
         Path missing = tmp.resolve("missing.barecat");
         assertEquals("barecat-mount: " + missing + ": no such archive (neither the file nor missing.barecat-sqlite-index"
-                + " exists)", mountFailure(missing, mnt));
+                + " exists)", Launchers.refusedMount(missing, mnt));
 
         Path text = Files.writeString(tmp.resolve("text.barecat"), "not a database at all, only text\n".repeat(10));
-        assertEquals("barecat-mount: " + text + ": not an SQLite database", mountFailure(text, mnt));
+        assertEquals("barecat-mount: " + text + ": not an SQLite database", Launchers.refusedMount(text, mnt));
 
         Path other = tmp.resolve("other.barecat");
         Programs.run("python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)');"
                 + " c.commit()", other.toString()).ok();
-        assertTrue(mountFailure(other, mnt).startsWith("barecat-mount: " + other + ": not a Barecat index (missing"));
+        assertTrue(Launchers.refusedMount(other, mnt).startsWith("barecat-mount: " + other + ": not a Barecat index (missing"));
 
         Path noShardDir = Files.createDirectory(tmp.resolve("noshard"));
         Files.copy(archive, noShardDir.resolve("a.barecat"));
         assertEquals("barecat-mount: " + noShardDir.resolve("a.barecat-shard-00000")
-                + ": missing shard (the index has files in it)", mountFailure(noShardDir.resolve("a.barecat"), mnt));
+                + ": missing shard (the index has files in it)", Launchers.refusedMount(noShardDir.resolve("a.barecat"), mnt));
 
         Path nowhere = tmp.resolve("no-such-dir");
-        assertEquals("barecat-mount: " + nowhere + ": mountpoint does not exist", mountFailure(archive, nowhere));
+        assertEquals("barecat-mount: " + nowhere + ": mountpoint does not exist", Launchers.refusedMount(archive, nowhere));
 
         Path full = Files.createDirectory(tmp.resolve("mnt-full"));
         Files.writeString(full.resolve("somefile"), "x");
         assertEquals("barecat-mount: " + full + ": mountpoint is not empty (use -o nonempty to mount over it)",
-                mountFailure(archive, full));
+                Launchers.refusedMount(archive, full));
 
         Programs.Result rw = Launchers.mountCommand(Map.of(), archive.toString(), mnt.toString(), "-o", "rw");
         assertEquals(2, rw.exit());

@@ -5,6 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The project's own launchers, bin/barecat and bin/barecat-mount, as a user runs them. */
 final class Launchers {
@@ -26,6 +30,19 @@ final class Launchers {
         command.add(bin("barecat").toString());
         command.addAll(List.of(args));
         return Programs.run(null, Map.of(), command);
+    }
+
+    /**
+     * Runs barecat-mount on {@code archive} and {@code mountPoint} expecting it to refuse: exit 1, exactly
+     * one line on stderr, nothing mounted. Returns that line.
+     */
+    static String refusedMount(Path archive, Path mountPoint) {
+        Programs.Result r = mountCommand(Map.of(), archive.toString(), mountPoint.toString());
+        assertEquals(1, r.exit(), r.stderr());
+        List<String> lines = r.stderr().lines().collect(Collectors.toList());
+        assertEquals(1, lines.size(), "exactly one line: " + r.stderr());
+        assertFalse(Mount.isMounted(mountPoint));
+        return lines.get(0);
     }
 
     /** Runs barecat-mount with these arguments and returns when it returns (mount ready or failed). */

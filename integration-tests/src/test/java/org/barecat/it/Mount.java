@@ -16,9 +16,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Mount implements AutoCloseable {
     final Path point;
+    /** What barecat-mount printed when it mounted. */
+    final Programs.Result started;
 
-    private Mount(Path point) {
+    private Mount(Path point, Programs.Result started) {
         this.point = point;
+        this.started = started;
     }
 
     static Mount of(Path archive, String... options) throws IOException {
@@ -26,10 +29,15 @@ final class Mount implements AutoCloseable {
     }
 
     static Mount of(Path archive, Map<String, String> env, String... options) throws IOException {
-        Mount mount = prepare();
-        List<String> args = new ArrayList<>(List.of(archive.toString(), mount.point.toString()));
+        return at(Files.createTempDirectory("barecat-mnt-"), archive, env, options);
+    }
+
+    /** Mounts on {@code point}, an existing directory that {@link #close()} removes. */
+    static Mount at(Path point, Path archive, Map<String, String> env, String... options) {
+        List<String> args = new ArrayList<>(List.of(archive.toString(), point.toString()));
         args.addAll(List.of(options));
         Programs.Result r = Launchers.mountCommand(env, args.toArray(String[]::new));
+        Mount mount = new Mount(point, r);
         if (r.exit() != 0) {
             mount.close();
             throw new AssertionError("barecat-mount failed (" + r.exit() + "): " + r.stderr());
@@ -46,16 +54,18 @@ final class Mount implements AutoCloseable {
      * fstab line); {@link #close()} cleans up after it as after {@link #of}.
      */
     static Mount prepare() throws IOException {
-        return new Mount(Files.createTempDirectory("barecat-mnt-"));
+        return new Mount(Files.createTempDirectory("barecat-mnt-"), null);
     }
 
     Path path(String relative) {
         return point.resolve(relative);
     }
 
+    /** Whether something is mounted at {@code point}, live or dead (a dead FUSE mount cannot even be stat'ed). */
     static boolean isMounted(Path point) {
         try {
-            String wanted = " " + point.toRealPath() + " ";
+            Path abs = point.toAbsolutePath().normalize();
+            String wanted = " " + abs.getParent().toRealPath().resolve(abs.getFileName()) + " ";
             return Files.readAllLines(Path.of("/proc/self/mounts")).stream().anyMatch(l -> l.contains(wanted));
         } catch (IOException e) {
             return false;

@@ -1,0 +1,207 @@
+package org.barecat.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.barecat.core.TestArchives.bytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Indexes written by hand, bypassing our writer, with rows no honest writer makes. Each bad row
+ * must fail only its own file, with a message naming it, while the good file beside it reads right;
+ * problems that make the whole archive untrustworthy fail {@link Archive#open} with one line.
+ */
+class HostileIndexTest {
+    private static final byte[] SHARD = bytes("0123456789abcdef");
+
+    @TempDir
+    Path tmp;
+
+    /** An archive of one 16-byte shard, a good file {@code good} (bytes 2..6) and the given bad rows. */
+    private Path archive(boolean uniquePaths, Row... rows) throws Exception {
+        Path index = tmp.resolve("h.barecat");
+        Files.write(tmp.resolve("h.barecat-shard-00000"), SHARD);
+        try (Connection c = TestArchives.looseIndex(index, uniquePaths)) {
+            TestArchives.insertRawFile(c, "good", 0L, 2L, 5L);
+            for (Row r : rows) {
+                TestArchives.insertRawFile(c, r.path, r.shard, r.offset, r.size);
+            }
+        }
+        return index;
+    }
+
+    private record Row(String path, Object shard, Object offset, Object size) {
+    }
+
+    private static byte[] readAll(Archive a, FileEntry f) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.max(0, f.size()) + 8);
+        int n = a.read(f, 0, buf);
+        return java.util.Arrays.copyOf(buf.array(), n);
+    }
+
+    private static void assertGoodFileStillReads(Archive a) throws IOException {
+        assertArrayEquals(bytes("23456"), readAll(a, (FileEntry) a.lookup("good").orElseThrow()));
+    }
+
+    /** The file is found, but checking or reading it fails with a message that starts with its path. */
+    private static void assertUnreadable(Archive a, String path, String problem) throws IOException {
+        FileEntry f = (FileEntry) a.lookup(path).orElseThrow();
+        IOException checked = assertThrows(IOException.class, () -> a.checkLocation(f));
+        assertTrue(checked.getMessage().startsWith(path + ": ") && checked.getMessage().contains(problem),
+                checked.getMessage());
+        IOException read = assertThrows(IOException.class, () -> a.read(f, 0, ByteBuffer.allocate(64)));
+        assertEquals(checked.getMessage(), read.getMessage());
+    }
+
+    @Test
+    void negativeOffsetOrSizeFailsOnlyThatFile() throws Exception {
+        try (Archive a = Archive.open(archive(true, new Row("neg-offset", 0L, -1L, 3L),
+                new Row("neg-size", 0L, 0L, -5L), new Row("neg-shard", -1L, 0L, 3L)))) {
+            assertUnreadable(a, "neg-offset", "invalid location in the index (shard 0, offset -1, size 3)");
+            assertUnreadable(a, "neg-size", "invalid location in the index (shard 0, offset 0, size -5)");
+            assertUnreadable(a, "neg-shard", "invalid location in the index (shard -1, offset 0, size 3)");
+            assertGoodFileStillReads(a);
+        }
+    }
+
+    @Test
+    void locationThatOverflowsOrRunsPastTheShardFailsOnlyThatFile() throws Exception {
+        try (Archive a = Archive.open(archive(true, new Row("overflow", 0L, Long.MAX_VALUE - 2, 10L),
+                new Row("past-end", 0L, 10L, 7L), new Row("at-end", 0L, 16L, 0L)))) {
+            assertUnreadable(a, "overflow", "invalid location in the index");
+            assertUnreadable(a, "past-end", "bytes 10 to 17 lie past the end of " + tmp.resolve("h.barecat-shard-00000")
+                    + " (16 bytes)");
+            assertEquals(0, readAll(a, (FileEntry) a.lookup("at-end").orElseThrow()).length, "empty file at the end");
+            assertGoodFileStillReads(a);
+        }
+    }
+
+    @Test
+    void locationColumnsHoldingTextBlobsRealsOrNullFailOnlyThatFile() throws Exception {
+        // sqlite3_column_int64 would read each of these as a small number and serve some other file's bytes
+        try (Archive a = Archive.open(archive(true, new Row("text-offset", 0L, "7abc", 3L),
+                new Row("real-offset", 0L, 1.5, 3L), new Row("blob-offset", 0L, new byte[] {1}, 3L),
+                new Row("null-size", 0L, 0L, null), new Row("text-shard", "zero", 0L, 3L)))) {
+            assertUnreadable(a, "text-offset", "offset not an integer");
+            assertUnreadable(a, "real-offset", "offset not an integer");
+            assertUnreadable(a, "blob-offset", "offset not an integer");
+            assertUnreadable(a, "null-size", "size not an integer");
+            assertUnreadable(a, "text-shard", "shard not an integer");
+            assertGoodFileStillReads(a);
+        }
+    }
+
+    @Test
+    void shardNumberBeyondTheIntRangeIsAMissingShardNotShardZero() throws Exception {
+        // read as a 32-bit int, 2^32 is 0: the row would serve the good file's shard
+        Path index = archive(true, new Row("alias", 1L << 32, 2L, 5L));
+        IOException e = assertThrows(ArchiveFormatException.class, () -> Archive.open(index));
+        assertEquals(tmp.resolve("h.barecat-shard-00001") + ": missing shard (the index has files up to shard 4294967296)",
+                e.getMessage());
+    }
+
+    @Test
+    void shardNumberWithNoShardFileFailsTheOpenNamingTheFirstMissingShard() throws Exception {
+        Path index = archive(true, new Row("far", 7L, 0L, 1L));
+        IOException gap = assertThrows(ArchiveFormatException.class, () -> Archive.open(index));
+        assertEquals(tmp.resolve("h.barecat-shard-00001") + ": missing shard (the index has files up to shard 7)",
+                gap.getMessage());
+        Files.write(tmp.resolve("h.barecat-shard-00001"), new byte[0]);
+        for (int i = 2; i < 7; i++) {
+            Files.write(tmp.resolve(String.format("h.barecat-shard-%05d", i)), new byte[0]);
+        }
+        IOException last = assertThrows(ArchiveFormatException.class, () -> Archive.open(index));
+        assertEquals(tmp.resolve("h.barecat-shard-00007") + ": missing shard (the index has files in it)",
+                last.getMessage());
+    }
+
+    @Test
+    void duplicatePathsFailTheOpenWithOneLine() throws Exception {
+        Path files = archive(false, new Row("dup/x", 0L, 0L, 1L), new Row("dup/x", 0L, 5L, 1L));
+        IOException e = assertThrows(ArchiveFormatException.class, () -> Archive.open(files));
+        assertEquals(files + ": duplicate path 'dup/x' (2 rows in table files)", e.getMessage());
+
+        Files.delete(files);
+        Path dirs = archive(false);
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dirs);
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO dirs (path) VALUES ('d'), ('d'), ('d')");
+        }
+        IOException d = assertThrows(ArchiveFormatException.class, () -> Archive.open(dirs));
+        assertEquals(dirs + ": duplicate path 'd' (3 rows in table dirs)", d.getMessage());
+    }
+
+    @Test
+    void pathThatIsBothFileAndDirectoryIsListedOnceAsTheFile() throws Exception {
+        Path index = archive(true, new Row("both", 0L, 10L, 3L), new Row("implicit", 0L, 0L, 1L),
+                new Row("implicit/child", 0L, 0L, 1L));
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + index);
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO dirs (path) VALUES (''), ('both')");
+        }
+        try (Archive a = Archive.open(index)) {
+            assertEquals(Map.of("good", "file", "both", "file", "implicit", "file"), kinds(a, ""));
+            assertArrayEquals(bytes("abc"), readAll(a, (FileEntry) a.lookup("both").orElseThrow()));
+            assertInstanceOf(FileEntry.class, a.lookup("implicit").orElseThrow());
+        }
+    }
+
+    @Test
+    void namesNoPosixFileSystemCanShowAreNeverListed() throws Exception {
+        String tooLong = "n".repeat(256);
+        Path index = archive(true, new Row("", 0L, 0L, 1L), new Row(".", 0L, 0L, 1L), new Row("/abs", 0L, 0L, 1L),
+                new Row("/", 0L, 0L, 1L), new Row("d/./x", 0L, 0L, 1L), new Row("d/../../etc/passwd", 0L, 0L, 1L),
+                new Row("d//x", 0L, 0L, 1L), new Row("d/x/", 0L, 0L, 1L), new Row("d/nul\0byte", 0L, 0L, 1L),
+                new Row("d/" + tooLong, 0L, 0L, 1L), new Row(tooLong + "/under", 0L, 0L, 1L), new Row("d/ok", 0L, 0L, 1L));
+        try (Archive a = Archive.open(index)) {
+            assertEquals(Map.of("good", "file", "d", "dir"), kinds(a, ""));
+            assertInstanceOf(DirEntry.class, a.lookup("").orElseThrow(), "the root, whatever a files row says");
+            // "d/x/" names a file with an empty name in directory d/x: the file never shows, its directory does
+            assertEquals(Map.of("ok", "file", "x", "dir"), kinds(a, "d"));
+            assertEquals(Map.of(), kinds(a, "d/x"));
+            assertGoodFileStillReads(a);
+        }
+    }
+
+    @Test
+    void dirsRowWithNoFilesIsAnEmptyDirectoryWhateverItsStatisticsClaim() throws Exception {
+        Path index = archive(true);
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + index);
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO dirs (path, num_subdirs, num_files, num_files_tree, size_tree)"
+                    + " VALUES ('ghost', 5, 1000, -3, 9223372036854775807), ('ghost/deeper', NULL, 'x', NULL, NULL)");
+        }
+        try (Archive a = Archive.open(index)) {
+            assertEquals(Map.of("good", "file", "ghost", "dir"), kinds(a, ""));
+            assertEquals(Map.of("deeper", "dir"), kinds(a, "ghost"));
+            assertEquals(Map.of(), kinds(a, "ghost/deeper"));
+        }
+    }
+
+    /** Names and kinds of a directory's children; fails if a name is listed twice. */
+    private static Map<String, String> kinds(Archive a, String dir) {
+        Map<String, String> out = new TreeMap<>();
+        List<String> names = new ArrayList<>();
+        a.list(dir).forEachRemaining(e -> {
+            names.add(e.name());
+            out.put(e.name(), e instanceof FileEntry ? "file" : "dir");
+        });
+        assertEquals(out.size(), names.size(), "a name listed twice: " + names);
+        return out;
+    }
+}

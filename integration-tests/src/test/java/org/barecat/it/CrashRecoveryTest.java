@@ -1,0 +1,112 @@
+package org.barecat.it;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What is left after a daemon dies, and what a signal does to a background daemon. (SIGTERM and
+ * SIGINT to a foreground daemon: {@link LauncherTest#sigtermAndSigintUnmountAForegroundDaemonCleanly}.)
+ */
+class CrashRecoveryTest {
+    @TempDir
+    static Path tmp;
+    static Path source;
+    static Path archive;
+
+    @BeforeAll
+    static void buildArchive() throws IOException {
+        source = Files.createDirectory(tmp.resolve("source"));
+        Files.write(source.resolve("data.bin"), Trees.randomBytes(new java.util.Random(2), 300_000));
+        archive = tmp.resolve("c.barecat");
+        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+    }
+
+    @Test
+    void mountingWhereAKilledDaemonLeftADeadMountClearsItAndMounts() throws Exception {
+        try (Mount killed = Mount.of(archive)) {
+            ProcessHandle daemon = killed.daemon().orElseThrow();
+            Programs.run("kill", "-KILL", Long.toString(daemon.pid())).ok();
+            daemon.onExit().get(20, TimeUnit.SECONDS);
+            assertTrue(Mount.isMounted(killed.point), "the kernel still lists the mount");
+            assertEquals("ls: cannot access '" + killed.point + "': Transport endpoint is not connected\n",
+                    Programs.run("ls", killed.point.toString()).stderr());
+
+            try (Mount again = Mount.at(killed.point, archive, Map.of())) {
+                assertEquals("barecat-mount: " + killed.point + ": cleared a dead mount left by a daemon that was"
+                        + " killed or crashed (Transport endpoint is not connected)\n", again.started.out());
+                assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")),
+                        Files.readAllBytes(again.path("data.bin")));
+                assertEquals(1, Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                        .filter(l -> l.contains(" " + killed.point + " ")).count(), "one mount, the new one");
+            }
+        }
+    }
+
+    @Test
+    void aLiveMountIsNeverTakenForADeadOne() throws IOException {
+        try (Mount live = Mount.of(archive)) {
+            Programs.Result r = Launchers.mountCommand(Map.of(), archive.toString(), live.point.toString());
+            assertEquals(1, r.exit());
+            assertEquals("barecat-mount: " + live.point + ": mountpoint is not empty (use -o nonempty to mount over it)\n",
+                    r.stderr());
+            assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), Files.readAllBytes(live.path("data.bin")));
+        }
+    }
+
+    @Test
+    void sigtermOnABusyMountDetachesItAndTheDaemonServesItsLastReaderBeforeExiting() throws Exception {
+        try (Mount mount = Mount.of(archive)) {
+            ProcessHandle daemon = mount.daemon().orElseThrow();
+            Process reader = new ProcessBuilder("python3", "-c", String.join("\n",
+                    "import os, sys",
+                    "fd = os.open(sys.argv[1], os.O_RDONLY)",
+                    "print('open', flush=True)",
+                    "sys.stdin.readline()",
+                    "sys.stdout.buffer.write(os.pread(fd, 1 << 20, 0))"), mount.path("data.bin").toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                java.io.InputStream out = reader.getInputStream();
+                assertEquals("open\n", new String(out.readNBytes(5), java.nio.charset.StandardCharsets.UTF_8));
+                Programs.run("kill", "-TERM", Long.toString(daemon.pid())).ok();
+                for (int i = 0; i < 400 && Mount.isMounted(mount.point); i++) {
+                    Thread.sleep(50);
+                }
+                assertFalse(Mount.isMounted(mount.point), "detached from the mountpoint");
+                assertTrue(daemon.isAlive(), "still serving the reader that has the file open");
+                reader.getOutputStream().write('\n');
+                reader.getOutputStream().flush();
+                assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), out.readAllBytes());
+                assertEquals(0, reader.waitFor());
+                daemon.onExit().get(20, TimeUnit.SECONDS);
+            } finally {
+                reader.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void sigtermAndSigintUnmountABackgroundDaemonAndItExits() throws Exception {
+        for (String signal : List.of("TERM", "INT")) {
+            try (Mount mount = Mount.of(archive)) {
+                ProcessHandle daemon = mount.daemon().orElseThrow();
+                Programs.run("kill", "-" + signal, Long.toString(daemon.pid())).ok();
+                daemon.onExit().get(20, TimeUnit.SECONDS);
+                assertFalse(daemon.isAlive());
+                assertFalse(Mount.isMounted(mount.point), "unmounted on SIG" + signal);
+            }
+        }
+    }
+}

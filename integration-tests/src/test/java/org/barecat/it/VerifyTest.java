@@ -1,0 +1,104 @@
+package org.barecat.it;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * {@code -o verify}: a reader never gets to the end of a file whose bytes do not have the CRC-32C
+ * stored in the index; it gets "Input/output error" instead, every time, and the daemon logs it once.
+ */
+class VerifyTest {
+    private static final int DAMAGED_AT = 2_000_000;
+
+    @TempDir
+    static Path tmp;
+    static Path source;
+    /** big.bin has one byte flipped in the shard, 2 MB in; everything else is intact. */
+    static Path damaged;
+    static Path intact;
+
+    @BeforeAll
+    static void buildArchives() throws IOException {
+        source = Files.createDirectory(tmp.resolve("source"));
+        Random random = new Random(11);
+        Files.write(source.resolve("big.bin"), Trees.randomBytes(random, 3 * 1024 * 1024 + 5));
+        Files.write(source.resolve("other.bin"), Trees.randomBytes(random, 700_000));
+        Files.writeString(source.resolve("small.txt"), "small and intact\n");
+        intact = Files.createDirectory(tmp.resolve("intact")).resolve("v.barecat");
+        Launchers.barecat("create", "-C", source.toString(), intact.toString(), ".").ok();
+
+        damaged = Files.createDirectory(tmp.resolve("damaged")).resolve("v.barecat");
+        Launchers.barecat("create", "-C", source.toString(), damaged.toString(), ".").ok();
+        long offset = Long.parseLong(Sql.query(damaged, "SELECT offset FROM files WHERE path = 'big.bin'").trim());
+        try (RandomAccessFile shard = new RandomAccessFile(damaged + "-shard-00000", "rw")) {
+            shard.seek(offset + DAMAGED_AT);
+            int b = shard.read();
+            shard.seek(offset + DAMAGED_AT);
+            shard.write(b ^ 0x01);
+        }
+    }
+
+    @Test
+    void readingADamagedFileToItsEndFailsEveryTimeAndIsLoggedOnce() throws IOException {
+        Path log = tmp.resolve("verify.log");
+        try (Mount mount = Mount.of(damaged, "-o", "verify", "--log", log.toString())) {
+            for (String reader : List.of("cat big.bin", "cat big.bin", "tail -c 100 big.bin", "cp big.bin /dev/null")) {
+                Programs.Result r = Programs.sh(mount.point, reader + " > /dev/null");
+                assertEquals(1, r.exit(), reader);
+                assertEquals("Input/output error", r.stderr().substring(r.stderr().lastIndexOf(": ") + 2).trim(), reader);
+            }
+            byte[] expected = Files.readAllBytes(source.resolve("big.bin"));
+            assertArrayEquals(Arrays.copyOf(expected, 100_000),
+                    Programs.sh(mount.point, "head -c 100000 big.bin").ok().stdout(), "a read that stops early is served");
+            for (String name : List.of("other.bin", "small.txt")) {
+                assertArrayEquals(Files.readAllBytes(source.resolve(name)), Files.readAllBytes(mount.path(name)), name);
+            }
+        }
+        List<String> logged = Files.readAllLines(log).stream().filter(l -> l.contains("big.bin"))
+                .collect(Collectors.toList());
+        assertEquals(1, logged.size(), logged.toString());
+        assertFalse(logged.get(0).contains("other.bin"));
+    }
+
+    @Test
+    void withoutVerifyTheStoredBytesAreServedAsTheyAre() throws IOException {
+        try (Mount mount = Mount.of(damaged)) {
+            byte[] served = Files.readAllBytes(mount.path("big.bin"));
+            byte[] original = Files.readAllBytes(source.resolve("big.bin"));
+            assertEquals(original.length, served.length);
+            assertEquals(original[DAMAGED_AT] ^ 0x01, served[DAMAGED_AT]);
+        }
+    }
+
+    @Test
+    void intactFilesReadInAnyOrderPassVerification() throws IOException {
+        try (Mount mount = Mount.of(intact, "-o", "verify")) {
+            Programs.run("diff", "-r", source.toString(), mount.point.toString()).ok();
+            // chunks in shuffled order through one descriptor, then the whole file again
+            Programs.run("python3", "-c", String.join("\n",
+                    "import os, random, sys",
+                    "mounted, original = sys.argv[1], open(sys.argv[2], 'rb').read()",
+                    "fd = os.open(mounted, os.O_RDONLY)",
+                    "chunks = list(range(0, len(original), 65536))",
+                    "random.Random(5).shuffle(chunks)",
+                    "for at in chunks:",
+                    "    assert os.pread(fd, 65536, at) == original[at:at + 65536], at",
+                    "assert os.pread(fd, len(original), 0) == original",
+                    "os.close(fd)"), mount.path("big.bin").toString(), source.resolve("big.bin").toString()).ok();
+        }
+    }
+}

@@ -85,11 +85,12 @@ public final class BarecatMount implements Callable<Integer> {
             }
             EntryDefaults defaults = new EntryDefaults(currentId("uid"), currentId("gid"), archive.indexMtimeNs());
             FuseMount mount = FuseMount.mount(archive, mountPoint, mountOptions, defaults, debug);
+            DaemonProcess.acceptInterrupts();
             Signal.handle(new Signal("TERM"), s -> mount.unmount());
             Signal.handle(new Signal("INT"), s -> mount.unmount());
             if (notifyReady) {
                 System.out.println(READY);
-                DaemonStreams.detach(logFile);
+                DaemonProcess.detach(logFile);
             }
             mount.awaitUnmount();
             return 0;

@@ -6,17 +6,22 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Points a daemon's stdout and stderr away from the terminal that started it, once it no longer
- * needs to tell that terminal anything: to its log file, or to /dev/null. Java cannot reassign
- * file descriptors itself, so this calls libc through jnr-ffi.
+ * What a background daemon needs of libc that Java cannot do itself (called through jnr-ffi):
+ * taking SIGINT back when it was started ignoring it (as a shell starts background jobs), and
+ * pointing its stdout and stderr away from the terminal that started it once it no longer needs
+ * to tell that terminal anything.
  */
-final class DaemonStreams {
+final class DaemonProcess {
     private static final int O_WRONLY = 01;
     private static final int O_CREAT = 0100;
     private static final int O_APPEND = 02000;
+    private static final int SIGINT = 2;
+    private static final long SIG_DFL = 0;
 
-    /** The three libc calls needed. */
+    /** The libc calls needed. */
     public interface LibC {
+        long signal(int signal, long handler);
+
         int open(String path, int flags, int mode);
 
         int dup2(int oldFd, int newFd);
@@ -24,14 +29,26 @@ final class DaemonStreams {
         int close(int fd);
     }
 
-    private DaemonStreams() {
+    private DaemonProcess() {
+    }
+
+    private static LibC libc() {
+        return LibraryLoader.create(LibC.class).load("c");
+    }
+
+    /**
+     * Restores the default action of SIGINT, so that a handler can be installed for it: a shell
+     * starts background commands with SIGINT ignored, and the JVM leaves ignored signals alone.
+     */
+    static void acceptInterrupts() {
+        libc().signal(SIGINT, SIG_DFL);
     }
 
     /** Makes fds 1 and 2 write to {@code logFile} (appending), or to /dev/null when it is null. */
     static void detach(Path logFile) throws IOException {
         System.out.flush();
         System.err.flush();
-        LibC libc = LibraryLoader.create(LibC.class).load("c");
+        LibC libc = libc();
         String target = logFile == null ? "/dev/null" : logFile.toAbsolutePath().toString();
         int fd = libc.open(target, O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (fd < 0) {

@@ -292,7 +292,7 @@ public final class BarecatFs extends FuseStubFS {
         synchronized (dir) {
             try {
                 FileStat stat = newStat();
-                ByteBuffer name = ByteBuffer.allocateDirect(4 * ArchivePaths.NAME_MAX + 1);
+                NameBuffer name = new NameBuffer();
                 long next = offset;
                 if (next < 1) {
                     stat.st_mode.set(FileStat.S_IFDIR);
@@ -334,15 +334,26 @@ public final class BarecatFs extends FuseStubFS {
     }
 
     /**
-     * Adds one entry, its name written NUL-terminated into {@code nameBuffer} (direct, so it is
+     * Adds one entry, its name written NUL-terminated into {@code nameBuffer} (direct memory, so it is
      * passed to libfuse by address); true when the kernel's buffer is full and the entry was not taken.
      */
-    private static boolean fill(FuseFillDir filler, Pointer buf, ByteBuffer nameBuffer, String name, FileStat stat,
+    private static boolean fill(FuseFillDir filler, Pointer buf, NameBuffer nameBuffer, String name, FileStat stat,
                                 long nextOffset) {
-        nameBuffer.clear();
-        StandardCharsets.UTF_8.newEncoder().encode(java.nio.CharBuffer.wrap(name), nameBuffer, true);
-        nameBuffer.put((byte) 0).flip();
-        return filler.apply(buf, nameBuffer, Struct.getMemory(stat), nextOffset) != 0;
+        return filler.apply(buf, nameBuffer.cString(name), Struct.getMemory(stat), nextOffset) != 0;
+    }
+
+    /** One readdir call's buffer for NUL-terminated UTF-8 names, and the encoder that fills it. */
+    private static final class NameBuffer {
+        private final ByteBuffer bytes = ByteBuffer.allocateDirect(4 * ArchivePaths.NAME_MAX + 1);
+        private final java.nio.charset.CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
+
+        ByteBuffer cString(String name) {
+            bytes.clear();
+            utf8.reset();
+            utf8.encode(java.nio.CharBuffer.wrap(name), bytes, true);
+            utf8.flush(bytes);
+            return bytes.put((byte) 0).flip();
+        }
     }
 
     private static FileStat newStat() {

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code barecat-mount ARCHIVE MOUNTPOINT}: serve an archive as a read-only directory tree. */
 @Command(name = "barecat-mount", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -84,10 +87,25 @@ public final class BarecatMount implements Callable<Integer> {
                 System.out.flush();
             }
             EntryDefaults defaults = new EntryDefaults(currentId("uid"), currentId("gid"), archive.indexMtimeNs());
-            FuseMount mount = FuseMount.mount(archive, mountPoint, mountOptions, defaults, debug);
+            // Handlers go in before the mount appears, so a signal that comes as soon as it is visible
+            // unmounts it; one that comes while it is being set up unmounts it once it is up.
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<FuseMount> mounted = new AtomicReference<>();
+            SignalHandler unmount = s -> {
+                stop.set(true);
+                FuseMount m = mounted.get();
+                if (m != null) {
+                    m.unmount();
+                }
+            };
             DaemonProcess.acceptInterrupts();
-            Signal.handle(new Signal("TERM"), s -> mount.unmount());
-            Signal.handle(new Signal("INT"), s -> mount.unmount());
+            Signal.handle(new Signal("TERM"), unmount);
+            Signal.handle(new Signal("INT"), unmount);
+            FuseMount mount = FuseMount.mount(archive, mountPoint, mountOptions, defaults, debug);
+            mounted.set(mount);
+            if (stop.get()) {
+                mount.unmount();
+            }
             if (notifyReady) {
                 System.out.println(READY);
                 DaemonProcess.detach(logFile);

@@ -98,7 +98,7 @@ final class DuCommand implements Callable<Integer> {
         }
         DirEntry d = (DirEntry) e;
         if (depth < depthLimit) {
-            DirectoryListing children = all ? archive.list(d.path()) : archive.listDirectories(d.path());
+            DirectoryListing<Entry> children = all ? archive.list(d.path()) : archive.listDirectories(d.path());
             for (Entry c = children.take(); c != null; c = children.take()) {
                 visit(c, depth + 1, depthLimit, false);
             }

@@ -131,7 +131,7 @@ final class FindCommand implements Callable<Integer> {
             out.print(print0 ? '\0' : '\n');
         }
         if (e instanceof DirEntry && (maxDepth == null || depth < maxDepth)) {
-            DirectoryListing children = type != null && type == 'd' ? archive.listDirectories(e.path())
+            DirectoryListing<Entry> children = type != null && type == 'd' ? archive.listDirectories(e.path())
                     : archive.list(e.path());
             for (Entry c = children.take(); c != null; c = children.take()) {
                 visit(c, depth + 1);

@@ -98,18 +98,18 @@ final class LsCommand implements Callable<Integer> {
         }
         if (longFormat) {
             long blocks = 0;
-            DirectoryListing sizes = archive.list(dir.path());
+            DirectoryListing<Entry> sizes = archive.list(dir.path());
             for (Entry e = sizes.take(); e != null; e = sizes.take()) {
                 blocks += (size(e) + 1023) / 1024;
             }
             out.println("total " + (human ? Formats.human(blocks * 1024) : Long.toString(blocks)));
         }
-        DirectoryListing listing = archive.list(dir.path());
+        DirectoryListing<Entry> listing = archive.list(dir.path());
         for (Entry e = listing.take(); e != null; e = listing.take()) {
             print(e, e.name());
         }
         if (recursive) {
-            DirectoryListing subdirs = archive.listDirectories(dir.path());
+            DirectoryListing<Entry> subdirs = archive.listDirectories(dir.path());
             for (Entry e = subdirs.take(); e != null; e = subdirs.take()) {
                 listDirectory((DirEntry) e, shownAs.endsWith("/") ? shownAs + e.name() : shownAs + "/" + e.name(),
                         true, false);

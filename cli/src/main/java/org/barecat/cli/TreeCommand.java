@@ -68,7 +68,7 @@ final class TreeCommand implements Callable<Integer> {
     }
 
     private void print(DirEntry dir, String prefix, int depth) throws IOException {
-        DirectoryListing children = dirsOnly ? archive.listDirectories(dir.path()) : archive.list(dir.path());
+        DirectoryListing<Entry> children = dirsOnly ? archive.listDirectories(dir.path()) : archive.list(dir.path());
         for (Entry e = children.take(); e != null; e = children.take()) {
             boolean last = children.peek() == null;
             out.println(prefix + (last ? "└── " : "├── ") + e.name());

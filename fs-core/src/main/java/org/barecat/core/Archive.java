@@ -149,14 +149,14 @@ public final class Archive implements AutoCloseable {
             f.setString(1, path);
             try (ResultSet rs = f.executeQuery()) {
                 if (rs.next() && !path.isEmpty()) { // a files row with an empty path must not hide the root
-                    return ArchiveIndex.readFile(rs, 1);
+                    return ArchiveIndex.readFile(rs, 1, index.utf8());
                 }
             }
             PreparedStatement d = c.prepare("SELECT " + ArchiveIndex.DIR_COLUMNS + " FROM dirs WHERE path = ?");
             d.setString(1, path);
             try (ResultSet rs = d.executeQuery()) {
                 if (rs.next()) {
-                    return ArchiveIndex.readDir(rs, 1);
+                    return ArchiveIndex.readDir(rs, 1, index.utf8());
                 }
             }
             if (path.isEmpty() || hasDescendant(c, Table.FILES, path) || hasDescendant(c, Table.DIRS, path)) {
@@ -176,13 +176,21 @@ public final class Archive implements AutoCloseable {
     }
 
     /** Streams the children of directory {@code dir} (not including {@code .} and {@code ..}). */
-    public DirectoryListing list(String dir) {
-        return new DirectoryListing(index, dir);
+    public DirectoryListing<Entry> list(String dir) {
+        return new DirectoryListing<>(index, DirectoryListing.ENTRIES, dir, false);
     }
 
     /** Streams the subdirectories of directory {@code dir} (never reading its files' rows). */
-    public DirectoryListing listDirectories(String dir) {
-        return new DirectoryListing(index, dir, true);
+    public DirectoryListing<Entry> listDirectories(String dir) {
+        return new DirectoryListing<>(index, DirectoryListing.ENTRIES, dir, true);
+    }
+
+    /**
+     * Streams the names and kinds of the children of {@code dir}, in the order of {@link #list}:
+     * a few times cheaper per child than whole entries, for listings that need nothing else.
+     */
+    public DirectoryListing<Child> listChildren(String dir) {
+        return new DirectoryListing<>(index, DirectoryListing.CHILDREN, dir, false);
     }
 
     /**

@@ -45,6 +45,7 @@ final class ArchiveIndex implements AutoCloseable {
     private final List<IndexConnection> all = new ArrayList<>();
     private String filesKey;
     private String dirsKey;
+    private boolean utf8;
     private volatile boolean closed;
 
     private ArchiveIndex(Path file) {
@@ -60,6 +61,7 @@ final class ArchiveIndex implements AutoCloseable {
                 checkSchema(file, c.connection());
                 index.filesKey = hasRowid(c.connection(), "files") ? "rowid" : "path";
                 index.dirsKey = hasRowid(c.connection(), "dirs") ? "rowid" : "path";
+                index.utf8 = isUtf8(c.connection());
                 return null;
             });
             return index;
@@ -173,6 +175,17 @@ final class ArchiveIndex implements AutoCloseable {
         }
     }
 
+    private static boolean isUtf8(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA encoding")) {
+            return rs.next() && "UTF-8".equalsIgnoreCase(rs.getString(1));
+        }
+    }
+
+    /** Whether text in this index is stored as UTF-8 (see {@link #readPath}). */
+    boolean utf8() {
+        return utf8;
+    }
+
     private static boolean hasRowid(Connection c, String table) {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT rowid FROM " + table + " LIMIT 0")) {
@@ -258,7 +271,12 @@ final class ArchiveIndex implements AutoCloseable {
      * text, blobs and reals as some small number and point the file at another file's bytes.
      */
     static FileEntry readFile(ResultSet rs, int first) throws SQLException {
-        String path = rs.getString(first);
+        return readFile(rs, first, false);
+    }
+
+    /** Like {@link #readFile(ResultSet, int)}; {@code utf8}: the index stores text as UTF-8 (see {@link #readPath}). */
+    static FileEntry readFile(ResultSet rs, int first, boolean utf8) throws SQLException {
+        String path = readPath(rs, first, utf8);
         long shardNumber = integer(rs, first + 1);
         int shard = shardNumber == NOT_AN_INTEGER ? SHARD_NOT_AN_INTEGER
                 : shardNumber > SHARD_OUT_OF_RANGE && shardNumber <= Integer.MAX_VALUE ? (int) shardNumber
@@ -270,10 +288,28 @@ final class ArchiveIndex implements AutoCloseable {
     }
 
     static DirEntry readDir(ResultSet rs, int first) throws SQLException {
-        String path = rs.getString(first);
+        return readDir(rs, first, false);
+    }
+
+    static DirEntry readDir(ResultSet rs, int first, boolean utf8) throws SQLException {
+        String path = readPath(rs, first, utf8);
         DirStats stats = new DirStats(rs.getLong(first + 1), rs.getLong(first + 2), rs.getLong(first + 3),
                 rs.getLong(first + 4));
         return new DirEntry(path, stats, readAttributes(rs, first + 5));
+    }
+
+    /**
+     * A text column. When the index stores text as UTF-8 (every Barecat index does; SQLite allows
+     * UTF-16), its bytes are taken as they are and decoded here: sqlite-jdbc's own text path wraps each
+     * value in a new direct buffer from native code, which took longer than the rest of a name-only
+     * listing row.
+     */
+    static String readPath(ResultSet rs, int column, boolean utf8) throws SQLException {
+        if (!utf8) {
+            return rs.getString(column);
+        }
+        byte[] bytes = rs.getBytes(column);
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static Attributes readAttributes(ResultSet rs, int first) throws SQLException {

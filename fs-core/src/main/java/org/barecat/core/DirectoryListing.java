@@ -23,18 +23,86 @@ import java.util.NoSuchElementException;
  * between pages. Entries whose name cannot be shown by a POSIX file system ({@code ..}, empty,
  * over 255 bytes) are skipped, and so is a {@code dirs} row whose path is also a file's: the file wins,
  * as it does in {@link Archive#lookup}. Not thread-safe: one listing, one reader.
+ *
+ * @param <T> what each child comes as: a whole {@link Entry} ({@link Archive#list}), or only its
+ *            name and kind, a {@link Child} ({@link Archive#listChildren}), which reads two columns
+ *            of each row instead of ten
  */
-public final class DirectoryListing implements Iterator<Entry> {
+public final class DirectoryListing<T> implements Iterator<T> {
     static final int PAGE_SIZE = 512;
 
     private enum Run { DIRS, FILES, IMPLICIT_DIRS, DONE }
 
+    /** How a listing turns rows into children of type {@code T}. */
+    interface Rows<T> {
+        /** The columns selected after the page key, for {@code table}. */
+        String columns(Table table);
+
+        /**
+         * The child from the current row, whose first selected column (after the key) is {@code first};
+         * {@code utf8}: see {@link ArchiveIndex#readPath}.
+         */
+        T read(ResultSet rs, int first, Table table, boolean utf8) throws SQLException;
+
+        /** A child directory that has no {@code dirs} row. */
+        T implicitDirectory(String path);
+
+        String path(T child);
+    }
+
+    /** Whole rows, as {@link Entry} values. */
+    static final Rows<Entry> ENTRIES = new Rows<>() {
+        @Override
+        public String columns(Table table) {
+            return table.columns;
+        }
+
+        @Override
+        public Entry read(ResultSet rs, int first, Table table, boolean utf8) throws SQLException {
+            return table == Table.FILES ? ArchiveIndex.readFile(rs, first, utf8) : ArchiveIndex.readDir(rs, first, utf8);
+        }
+
+        @Override
+        public Entry implicitDirectory(String path) {
+            return DirEntry.implicit(path);
+        }
+
+        @Override
+        public String path(Entry child) {
+            return child.path();
+        }
+    };
+
+    /** Paths and kinds only. */
+    static final Rows<Child> CHILDREN = new Rows<>() {
+        @Override
+        public String columns(Table table) {
+            return "path";
+        }
+
+        @Override
+        public Child read(ResultSet rs, int first, Table table, boolean utf8) throws SQLException {
+            return new Child(ArchiveIndex.readPath(rs, first, utf8), table == Table.DIRS);
+        }
+
+        @Override
+        public Child implicitDirectory(String path) {
+            return new Child(path, true);
+        }
+
+        @Override
+        public String path(Child child) {
+            return child.path();
+        }
+    };
+
     private final ArchiveIndex index;
+    private final Rows<T> rows;
     private final String dir;
     private final String prefix;
     private final String upperBound;
     private final boolean directoriesOnly;
-    private final ArrayDeque<Entry> page = new ArrayDeque<>();
+    private final ArrayDeque<T> page = new ArrayDeque<>();
     private Run run = Run.DIRS;
     /** Last key seen in the current run: a rowid (Long) or path (String); null before the first page. */
     private Object lastKey;
@@ -42,13 +110,10 @@ public final class DirectoryListing implements Iterator<Entry> {
     private String scanFrom;
     private boolean scanInclusive;
 
-    DirectoryListing(ArchiveIndex index, String dir) {
-        this(index, dir, false);
-    }
-
     /** A listing of {@code dir}'s subdirectories only, when {@code directoriesOnly}: its files are never read. */
-    DirectoryListing(ArchiveIndex index, String dir, boolean directoriesOnly) {
+    DirectoryListing(ArchiveIndex index, Rows<T> rows, String dir, boolean directoriesOnly) {
         this.index = index;
+        this.rows = rows;
         this.directoriesOnly = directoriesOnly;
         this.dir = dir;
         this.prefix = ArchivePaths.descendantPrefix(dir);
@@ -71,7 +136,7 @@ public final class DirectoryListing implements Iterator<Entry> {
     }
 
     @Override
-    public Entry next() {
+    public T next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
@@ -79,12 +144,12 @@ public final class DirectoryListing implements Iterator<Entry> {
     }
 
     /** Next entry without consuming it, or {@code null} at the end. */
-    public Entry peek() throws IOException {
+    public T peek() throws IOException {
         return fill() ? page.peek() : null;
     }
 
     /** Like {@link #next()} but with the checked exception of the index. */
-    public Entry take() throws IOException {
+    public T take() throws IOException {
         return fill() ? page.poll() : null;
     }
 
@@ -102,11 +167,13 @@ public final class DirectoryListing implements Iterator<Entry> {
 
     private void nextRowPage(Table table, Run following) throws IOException {
         String key = index.pageKey(table);
-        String sql = "SELECT " + key + ", " + table.columns + " FROM " + table.name + " WHERE parent = ?"
+        String sql = "SELECT " + key + ", " + rows.columns(table) + " FROM " + table.name + " WHERE parent = ?"
                 + (lastKey == null ? "" : " AND " + key + " > ?")
                 + (table == Table.DIRS ? " AND NOT EXISTS (SELECT 1 FROM files WHERE files.path = dirs.path)" : "")
                 + " ORDER BY " + key + " LIMIT " + PAGE_SIZE;
-        int rows = index.query(c -> {
+        boolean rowidKey = key.equals("rowid");
+        boolean utf8 = index.utf8();
+        int read = index.query(c -> {
             PreparedStatement s = c.prepare(sql);
             s.setString(1, dir);
             if (lastKey != null) {
@@ -116,16 +183,16 @@ public final class DirectoryListing implements Iterator<Entry> {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     n++;
-                    lastKey = rs.getObject(1);
-                    Entry e = table == Table.FILES ? ArchiveIndex.readFile(rs, 2) : ArchiveIndex.readDir(rs, 2);
-                    if (isShowable(e.path())) {
-                        page.add(e);
+                    lastKey = rowidKey ? (Object) rs.getLong(1) : rs.getString(1);
+                    T child = rows.read(rs, 2, table, utf8);
+                    if (isShowable(rows.path(child))) {
+                        page.add(child);
                     }
                 }
             }
             return n;
         });
-        if (rows < PAGE_SIZE) {
+        if (read < PAGE_SIZE) {
             run = following;
             lastKey = null;
         }
@@ -164,7 +231,7 @@ public final class DirectoryListing implements Iterator<Entry> {
                 boolean firstSighting = slash < 0 || !isParentValue(c, path);
                 if (firstSighting && ArchivePaths.isValidName(name) && !hasRow(c, Table.DIRS, path)
                         && !hasRow(c, Table.FILES, path)) {
-                    page.add(DirEntry.implicit(path));
+                    page.add(rows.implicitDirectory(path));
                     found++;
                 }
             }

@@ -107,6 +107,40 @@ class HostileIndexTest {
     }
 
     @Test
+    void attributesAndChecksumsComeThroughAtTheirExtremesAndAsSqliteConvertsOtherTypes() throws Exception {
+        Path index = archive(true, new Row("extreme", 0L, 0L, 3L), new Row("other-types", 0L, 0L, 3L),
+                new Row("nulls", 0L, 0L, 3L));
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + index);
+             java.sql.PreparedStatement s = c.prepareStatement(
+                     "UPDATE files SET crc32c = ?, mode = ?, uid = ?, gid = ?, mtime_ns = ? WHERE path = ?")) {
+            Object[][] values = {
+                    {4294967295L, 0107777L, 0L, 4294967294L, Long.MIN_VALUE, "extreme"},
+                    {"12abc", 420.9, "7", new byte[] {'9'}, Long.MAX_VALUE, "other-types"},
+                    {null, null, null, null, null, "nulls"}};
+            for (Object[] row : values) {
+                for (int i = 0; i < row.length; i++) {
+                    s.setObject(i + 1, row[i]);
+                }
+                s.executeUpdate();
+            }
+        }
+        try (Archive a = Archive.open(index)) {
+            FileEntry extreme = (FileEntry) a.lookup("extreme").orElseThrow();
+            assertEquals(4294967295L, extreme.crc32c());
+            assertEquals(new Attributes(0107777, 0, (int) 4294967294L, Long.MIN_VALUE), extreme.attributes());
+            FileEntry other = (FileEntry) a.lookup("other-types").orElseThrow();
+            assertEquals(12L, other.crc32c(), "text as sqlite3_column_int64 reads it");
+            assertEquals(new Attributes(420, 7, 9, Long.MAX_VALUE), other.attributes());
+            FileEntry nulls = (FileEntry) a.lookup("nulls").orElseThrow();
+            assertEquals(null, nulls.crc32c());
+            assertEquals(Attributes.NONE, nulls.attributes());
+            List<Entry> listed = new ArrayList<>();
+            a.list("").forEachRemaining(listed::add);
+            assertTrue(listed.containsAll(List.of(extreme, other, nulls)), "a listing reads rows as a lookup does");
+        }
+    }
+
+    @Test
     void shardNumberBeyondTheIntRangeIsAMissingShardNotShardZero() throws Exception {
         // read as a 32-bit int, 2^32 is 0: the row would serve the good file's shard
         Path index = archive(true, new Row("alias", 1L << 32, 2L, 5L));

@@ -10,6 +10,7 @@ import org.barecat.core.Archive;
 import org.barecat.core.ArchivePaths;
 import org.barecat.core.ArchiveStats;
 import org.barecat.core.Attributes;
+import org.barecat.core.Child;
 import org.barecat.core.DirEntry;
 import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
@@ -22,6 +23,7 @@ import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.FuseOperations;
 import ru.serce.jnrfuse.struct.Statvfs;
 import ru.serce.jnrfuse.struct.Timespec;
 
@@ -44,9 +46,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       are cached is read without one. {@code read} finds the file's row in the entry cache
  *       that the {@code getattr} before it filled (no SQL), and reads straight into the
  *       kernel's buffer. On older kernels {@code open} keeps a handle table instead.</li>
- *   <li>{@code readdir} streams from a {@link DirectoryListing} kept per open directory and
- *       resumes at the offset the kernel passes back; the rows it lists go to the entry cache,
- *       so the {@code getattr} of each child that follows needs no query.</li>
+ *   <li>{@code readdir} streams names and kinds only ({@link Archive#listChildren}) from a listing
+ *       kept per open directory, and resumes at the offset the kernel passes back. Whole rows would
+ *       let the {@code getattr} that may follow each child skip its query, but cost every listing
+ *       about half again as much ({@code find}, {@code os.walk} and {@code ImageFolder} never ask
+ *       for them; see bench/results).</li>
  *   <li>Every kind of write answers {@code EROFS}.</li>
  *   <li>A file whose row cannot give its bytes (see {@link Archive#checkLocation}) answers {@code EIO}
  *       to getattr, open and read; with {@code verify}, so does the read that reaches the end of a
@@ -86,7 +90,7 @@ public final class BarecatFs extends FuseStubFS {
     /** An open directory: its listing, and the offset the next entry of the listing will have. */
     private static final class OpenDirectory {
         final String path;
-        DirectoryListing listing;
+        DirectoryListing<Child> listing;
         long nextOffset;
 
         OpenDirectory(String path) {
@@ -117,6 +121,11 @@ public final class BarecatFs extends FuseStubFS {
     @Override
     protected String getFSName() {
         return "barecat";
+    }
+
+    /** The callbacks as libfuse takes them. */
+    FuseOperations operations() {
+        return fuseOperations;
     }
 
     // ---------------------------------------------------------------- lookups
@@ -310,21 +319,20 @@ public final class BarecatFs extends FuseStubFS {
                     next = 2;
                 }
                 if (dir.listing == null || dir.nextOffset != Math.max(next, 3)) {
-                    dir.listing = archive.list(dir.path);
+                    dir.listing = archive.listChildren(dir.path);
                     dir.nextOffset = 3;
                     while (dir.nextOffset < next && dir.listing.take() != null) {
                         dir.nextOffset++;
                     }
                 }
-                for (Entry e = dir.listing.peek(); e != null; e = dir.listing.peek()) {
-                    stat.st_mode.set(e instanceof FileEntry ? FileStat.S_IFREG : FileStat.S_IFDIR);
-                    stat.st_ino.set(Inodes.of(e.path()));
-                    if (fill(filler, buf, name, e.name(), stat, dir.nextOffset + 1)) {
+                for (Child c = dir.listing.peek(); c != null; c = dir.listing.peek()) {
+                    stat.st_mode.set(c.directory() ? FileStat.S_IFDIR : FileStat.S_IFREG);
+                    stat.st_ino.set(Inodes.of(c.path()));
+                    if (fill(filler, buf, name, c.name(), stat, dir.nextOffset + 1)) {
                         return 0;
                     }
                     dir.listing.take();
                     dir.nextOffset++;
-                    remember(e);
                 }
                 return 0;
             } catch (IOException | RuntimeException | Error e) {

@@ -46,18 +46,25 @@ public final class FuseMount {
             throw new IOException("/dev/fuse: no such device (is the fuse kernel module loaded?)");
         }
         BarecatFs fs = new BarecatFs(archive, defaults, options.verify());
-        String[] args = options.fuseArguments(archive.files().index().toString()).toArray(String[]::new);
+        List<String> args = new ArrayList<>(List.of("barecat", "-f"));
+        if (debug) {
+            args.add("-d");
+        }
+        args.add(target.toString());
+        args.addAll(options.fuseArguments(archive.files().index().toString()));
         FuseMount[] self = new FuseMount[1];
         Thread loop = new Thread(() -> {
             try {
-                fs.mount(target, true, debug, args);
+                FuseSession.setup(fs.operations(), args).loop("barecat-fuse", self[0]::unmount);
             } catch (Throwable t) {
                 self[0].loopFailure = t;
             }
-        }, "barecat-fuse-loop");
+        }, "barecat-fuse");
         self[0] = new FuseMount(target, loop);
         loop.start();
         self[0].awaitReady();
+        // however the JVM ends (System.exit, an uncaught error), the mount goes with it
+        Runtime.getRuntime().addShutdownHook(new Thread(self[0]::unmount, "barecat-unmount"));
         return self[0];
     }
 

@@ -1,0 +1,160 @@
+package org.barecat.fuse;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.Struct;
+import jnr.ffi.byref.IntByReference;
+import jnr.ffi.byref.PointerByReference;
+import jnr.ffi.types.size_t;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.serce.jnrfuse.struct.FuseOperations;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * libfuse 2's request loop, run on threads the JVM starts. libfuse's own multithreaded loop
+ * (what jnr-fuse's {@code mount} runs) calls into Java from threads it creates itself, and jffi
+ * attaches such a thread to the JVM and detaches it again around each call until the thread has
+ * made 1,000 calls: a cost on every request of a fresh mount (about a fifth of the daemon's time in
+ * a {@code find}). Here each worker is a Java thread that reads a request from the kernel and has
+ * libfuse dispatch it: the same libfuse code, never an attach.
+ */
+final class FuseSession {
+    private static final Logger log = LoggerFactory.getLogger(FuseSession.class);
+    /** Requests served at once; each worker holds one request buffer (about 132 KiB). */
+    static final int WORKERS = 16;
+    private static final int EINTR = 4;
+    /** {@code struct fuse_buf} of libfuse 2.9 on LP64: size, flags, mem, fd, pos. */
+    private static final int FUSE_BUF_SIZE = 40;
+    private static final int FUSE_BUF_MEM = 16;
+    private static final int FUSE_BUF_FD = 24;
+
+    /** The parts of libfuse 2.9 that {@code fuse_main} is made of. */
+    public interface LibFuse2 {
+        Pointer fuse_setup(int argc, String[] argv, FuseOperations op, @size_t long opSize,
+                           PointerByReference mountpoint, IntByReference multithreaded, Pointer userData);
+
+        void fuse_teardown(Pointer fuse, Pointer mountpoint);
+
+        Pointer fuse_get_session(Pointer fuse);
+
+        Pointer fuse_session_next_chan(Pointer session, Pointer channel);
+
+        @size_t
+        long fuse_chan_bufsize(Pointer channel);
+
+        int fuse_session_receive_buf(Pointer session, Pointer buf, Pointer channelRef);
+
+        void fuse_session_process_buf(Pointer session, Pointer buf, Pointer channel);
+
+        void fuse_session_exit(Pointer session);
+    }
+
+    private static LibFuse2 load() {
+        try {
+            return LibraryLoader.create(LibFuse2.class).failImmediately().load("fuse");
+        } catch (LinkageError e) {
+            return LibraryLoader.create(LibFuse2.class).failImmediately().load("libfuse.so.2");
+        }
+    }
+
+    private final LibFuse2 lib;
+    private final Runtime runtime = Runtime.getSystemRuntime();
+    private final Pointer fuse;
+    /** The mountpoint as libfuse keeps it (freed by {@code fuse_teardown}). */
+    private final Pointer mountpoint;
+    private final Pointer session;
+    private final Pointer channel;
+    private final long bufferSize;
+
+    private FuseSession(LibFuse2 lib, Pointer fuse, Pointer mountpoint) {
+        this.lib = lib;
+        this.fuse = fuse;
+        this.mountpoint = mountpoint;
+        this.session = lib.fuse_get_session(fuse);
+        this.channel = lib.fuse_session_next_chan(session, null);
+        this.bufferSize = lib.fuse_chan_bufsize(channel);
+    }
+
+    /**
+     * Mounts: parses {@code args} as {@code fuse_main} does ({@code -f}, {@code -d}, {@code -o ...},
+     * the mountpoint), mounts, and makes the session.
+     *
+     * @throws IOException when libfuse could not mount (it has printed why on stderr)
+     */
+    static FuseSession setup(FuseOperations operations, List<String> args) throws IOException {
+        LibFuse2 lib = load();
+        PointerByReference mountpoint = new PointerByReference();
+        Pointer fuse = lib.fuse_setup(args.size(), args.toArray(String[]::new), operations, Struct.size(operations),
+                mountpoint, new IntByReference(), null);
+        if (fuse == null) {
+            throw new IOException("libfuse could not mount (see its message above)");
+        }
+        return new FuseSession(lib, fuse, mountpoint.getValue());
+    }
+
+    /**
+     * Serves requests on {@link #WORKERS} threads (this one among them) until the file system is
+     * unmounted, then tears the session down.
+     *
+     * @param onError run when reading requests fails: it must unmount, which ends the other workers
+     */
+    void loop(String threadName, Runnable onError) throws InterruptedException {
+        List<Thread> workers = new ArrayList<>();
+        Runnable work = () -> {
+            if (!work()) {
+                onError.run();
+            }
+        };
+        try {
+            for (int i = 1; i < WORKERS; i++) {
+                Thread t = new Thread(work, threadName + "-" + i);
+                t.setDaemon(true);
+                t.start();
+                workers.add(t);
+            }
+            work.run();
+            for (Thread t : workers) {
+                t.join();
+            }
+        } finally {
+            lib.fuse_teardown(fuse, mountpoint);
+        }
+    }
+
+    /**
+     * One worker: receive a request, have libfuse dispatch it, until the kernel ends the session.
+     *
+     * @return false when it ended on an error rather than an unmount
+     */
+    private boolean work() {
+        Pointer buf = Memory.allocateDirect(runtime, FUSE_BUF_SIZE, true);
+        Pointer mem = Memory.allocateDirect(runtime, bufferSize);
+        Pointer channelRef = Memory.allocateDirect(runtime, runtime.addressSize(), true);
+        while (true) {
+            buf.putLong(0, bufferSize);
+            buf.putInt(8, 0);
+            buf.putPointer(FUSE_BUF_MEM, mem);
+            buf.putInt(FUSE_BUF_FD, -1);
+            channelRef.putPointer(0, channel);
+            int res = lib.fuse_session_receive_buf(session, buf, channelRef);
+            if (res == -EINTR) {
+                continue;
+            }
+            if (res == 0) {
+                return true; // the kernel ended the session: unmounted
+            }
+            if (res < 0) {
+                log.error("reading FUSE requests failed: errno {}", -res);
+                lib.fuse_session_exit(session);
+                return false;
+            }
+            lib.fuse_session_process_buf(session, buf, channelRef.getPointer(0));
+        }
+    }
+}

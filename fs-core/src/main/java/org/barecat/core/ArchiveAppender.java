@@ -7,7 +7,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.zip.CRC32C;
 
@@ -93,7 +93,7 @@ public final class ArchiveAppender implements ArchiveSink {
         ArchiveIndex.open(files.index()).close(); // checks the schema and version
         Connection db = null;
         try {
-            db = DriverManager.getConnection("jdbc:sqlite:" + files.index());
+            db = SqliteLibrary.connect("jdbc:sqlite:" + files.index(), new Properties());
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 5000");
                 s.execute("PRAGMA recursive_triggers = ON");

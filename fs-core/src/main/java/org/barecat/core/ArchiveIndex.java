@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -201,7 +200,7 @@ final class ArchiveIndex implements AutoCloseable {
         config.setOpenMode(SQLiteOpenMode.OPEN_URI);
         config.setOpenMode(SQLiteOpenMode.NOMUTEX);
         config.setSharedCache(false);
-        Connection connection = DriverManager.getConnection(url, config.toProperties());
+        Connection connection = SqliteLibrary.connect(url, config.toProperties());
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA cache_size = -2048");
             s.execute("PRAGMA temp_store = MEMORY");

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
@@ -57,7 +57,7 @@ public final class ArchiveWriter implements ArchiveSink {
         this.shards = ShardOutput.forNewArchive(files, shardSizeLimit);
         Files.deleteIfExists(temporaryIndex);
         try {
-            db = DriverManager.getConnection("jdbc:sqlite:" + temporaryIndex);
+            db = SqliteLibrary.connect("jdbc:sqlite:" + temporaryIndex, new Properties());
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA journal_mode = OFF");
                 s.execute("PRAGMA synchronous = OFF");

@@ -34,6 +34,24 @@ public final class FuseMount {
     }
 
     /**
+     * Starts loading libfuse's bindings on another thread: jffi's native stub, and the classes jnr
+     * generates for libfuse's functions and callbacks. That takes about as long as opening an archive
+     * (some 0.2-0.3 s), so a launcher that calls this first has both done in the time of one.
+     */
+    public static void preloadInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                new ru.serce.jnrfuse.FuseStubFS() { };
+                FuseSession.load();
+            } catch (RuntimeException | LinkageError e) {
+                log.debug("preloading libfuse's bindings: {}", e.toString()); // mount() reports it, if it matters
+            }
+        }, "barecat-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
      * Mounts {@code archive} at {@code mountPoint}.
      *
      * @throws IOException with a one-line message when the mountpoint is unusable, FUSE is

@@ -55,11 +55,20 @@ final class FuseSession {
         void fuse_session_exit(Pointer session);
     }
 
-    private static LibFuse2 load() {
-        try {
-            return LibraryLoader.create(LibFuse2.class).failImmediately().load("fuse");
-        } catch (LinkageError e) {
-            return LibraryLoader.create(LibFuse2.class).failImmediately().load("libfuse.so.2");
+    /** libfuse, bound once (the binding is a class jnr generates: worth loading ahead, see {@link FuseMount}). */
+    static LibFuse2 load() {
+        return Bound.LIB;
+    }
+
+    private static final class Bound {
+        static final LibFuse2 LIB = bind();
+
+        private static LibFuse2 bind() {
+            try {
+                return LibraryLoader.create(LibFuse2.class).failImmediately().load("fuse");
+            } catch (LinkageError e) {
+                return LibraryLoader.create(LibFuse2.class).failImmediately().load("libfuse.so.2");
+            }
         }
     }
 

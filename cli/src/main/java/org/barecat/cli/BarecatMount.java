@@ -51,7 +51,8 @@ public final class BarecatMount implements Callable<Integer> {
     @Option(names = "-o", paramLabel = "OPTS", description = {
             "comma-separated mount options: FUSE's (allow_other, default_permissions, uid=, gid=, umask=,",
             "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours:",
-            "verify: a read that reaches the end of a file whose bytes do not match its stored CRC-32C fails (EIO)"})
+            "verify: a read that reaches the end of a file whose bytes do not match its stored CRC-32C fails (EIO);",
+            "threads=N: requests served at once (default 16)"})
     List<String> options = new ArrayList<>();
 
     @Option(names = "--log", paramLabel = "FILE",

@@ -39,6 +39,7 @@ final class ArchiveIndex implements AutoCloseable {
     }
 
     private final Path file;
+    private final IndexReadahead readahead;
     private final String url;
     private final Queue<IndexConnection> idle = new ConcurrentLinkedQueue<>();
     private final List<IndexConnection> all = new ArrayList<>();
@@ -49,6 +50,7 @@ final class ArchiveIndex implements AutoCloseable {
 
     private ArchiveIndex(Path file) {
         this.file = file;
+        this.readahead = new IndexReadahead(file);
         this.url = "jdbc:sqlite:file:" + percentEncode(file.toAbsolutePath().toString()) + "?immutable=1";
     }
 
@@ -227,7 +229,10 @@ final class ArchiveIndex implements AutoCloseable {
                     all.add(c);
                 }
             }
-            return query.run(c);
+            long start = System.nanoTime();
+            T result = query.run(c);
+            readahead.afterQuery(System.nanoTime() - start);
+            return result;
         } catch (SQLException e) {
             throw describe(file, e);
         } finally {

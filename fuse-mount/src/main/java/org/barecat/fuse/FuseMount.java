@@ -73,7 +73,7 @@ public final class FuseMount {
         FuseMount[] self = new FuseMount[1];
         Thread loop = new Thread(() -> {
             try {
-                FuseSession.setup(fs.operations(), args).loop("barecat-fuse", self[0]::unmount);
+                FuseSession.setup(fs.operations(), args).loop("barecat-fuse", options.threads(), self[0]::unmount);
             } catch (Throwable t) {
                 self[0].loopFailure = t;
             }

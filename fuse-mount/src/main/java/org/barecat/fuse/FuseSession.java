@@ -26,8 +26,6 @@ import java.util.List;
  */
 final class FuseSession {
     private static final Logger log = LoggerFactory.getLogger(FuseSession.class);
-    /** Requests served at once; each worker holds one request buffer (about 132 KiB). */
-    static final int WORKERS = 16;
     private static final int EINTR = 4;
     /** {@code struct fuse_buf} of libfuse 2.9 on LP64: size, flags, mem, fd, pos. */
     private static final int FUSE_BUF_SIZE = 40;
@@ -108,27 +106,27 @@ final class FuseSession {
     }
 
     /**
-     * Serves requests on {@link #WORKERS} threads (this one among them) until the file system is
-     * unmounted, then tears the session down.
+     * Serves requests on {@code workers} threads (this one among them; each holds one request buffer
+     * of about 132 KiB) until the file system is unmounted, then tears the session down.
      *
      * @param onError run when reading requests fails: it must unmount, which ends the other workers
      */
-    void loop(String threadName, Runnable onError) throws InterruptedException {
-        List<Thread> workers = new ArrayList<>();
+    void loop(String threadName, int workers, Runnable onError) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
         Runnable work = () -> {
             if (!work()) {
                 onError.run();
             }
         };
         try {
-            for (int i = 1; i < WORKERS; i++) {
+            for (int i = 1; i < workers; i++) {
                 Thread t = new Thread(work, threadName + "-" + i);
                 t.setDaemon(true);
                 t.start();
-                workers.add(t);
+                threads.add(t);
             }
             work.run();
-            for (Thread t : workers) {
+            for (Thread t : threads) {
                 t.join();
             }
         } finally {

@@ -34,6 +34,11 @@ public final class MountOptions {
     private final Map<String, String> fuse = new LinkedHashMap<>();
     private boolean nonempty;
     private boolean verify;
+    private int threads = DEFAULT_THREADS;
+
+    /** Requests served at once by default: more than a DataLoader's usual workers times their readahead. */
+    static final int DEFAULT_THREADS = 16;
+    static final int MAX_THREADS = 1024;
 
     private MountOptions() {
         fuse.put("ro", null);
@@ -72,6 +77,7 @@ public final class MountOptions {
             case "rw" -> throw new IllegalArgumentException("option 'rw': a Barecat mount is read-only");
             case "ro", "use_ino", "subtype" -> { /* always ours */ }
             case "verify" -> verify = true;
+            case "threads" -> threads = parseThreads(value);
             case "nonempty" -> {
                 nonempty = true;
                 fuse.put(key, value);
@@ -84,6 +90,24 @@ public final class MountOptions {
                 fuse.put(key, value);
             }
         }
+    }
+
+    private static int parseThreads(String value) {
+        try {
+            int n = Integer.parseInt(value == null ? "" : value);
+            if (n >= 1 && n <= MAX_THREADS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("option 'threads" + (value == null ? "" : "=" + value)
+                + "': a number of threads from 1 to " + MAX_THREADS);
+    }
+
+    /** How many requests the daemon serves at once ({@code -o threads=N}): ours, not passed to FUSE. */
+    public int threads() {
+        return threads;
     }
 
     /** Whether the user allowed mounting over a non-empty directory. */

@@ -27,6 +27,18 @@ class MountOptionsTest {
     }
 
     @Test
+    void threadsIsOursAndBounded() {
+        assertEquals(MountOptions.DEFAULT_THREADS, MountOptions.parse(List.of()).threads());
+        MountOptions o = MountOptions.parse(List.of("threads=64,allow_other"));
+        assertEquals(64, o.threads());
+        assertTrue(!o.fuseArguments("a").get(1).contains("threads"), "not passed to FUSE");
+        for (String bad : List.of("threads=0", "threads=x", "threads", "threads=100000")) {
+            assertEquals("option '" + bad + "': a number of threads from 1 to 1024",
+                    assertThrows(IllegalArgumentException.class, () -> joined(bad)).getMessage());
+        }
+    }
+
+    @Test
     void escapesCommasInTheArchiveName() {
         assertEquals("-o", MountOptions.parse(List.of()).fuseArguments("a,b").get(0));
         assertTrue(MountOptions.parse(List.of()).fuseArguments("/x/a,b\\c").get(1).startsWith("fsname=/x/a\\,b\\\\c,"));

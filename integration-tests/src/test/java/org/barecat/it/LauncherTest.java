@@ -149,6 +149,27 @@ class LauncherTest {
     }
 
     @Test
+    void servesRequestsOnTheNumberOfThreadsAskedFor() throws Exception {
+        for (int threads : new int[] {1, 3}) {
+            try (Mount mount = Mount.of(archive, "-o", "threads=" + threads)) {
+                assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+                long pid = mount.daemon().orElseThrow().pid();
+                long serving;
+                try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                    serving = tasks.filter(t -> {
+                        try {
+                            return Files.readString(t.resolve("comm")).startsWith("barecat-fuse");
+                        } catch (IOException gone) {
+                            return false;
+                        }
+                    }).count();
+                }
+                assertEquals(threads, serving, "threads named barecat-fuse*");
+            }
+        }
+    }
+
+    @Test
     void unmountingWithFusermountStopsTheDaemon() throws Exception {
         Mount mount = Mount.of(archive);
         try {

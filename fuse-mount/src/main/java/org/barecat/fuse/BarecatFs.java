@@ -151,6 +151,36 @@ public final class BarecatFs extends FuseStubFS {
         return Optional.of(entry);
     }
 
+    /**
+     * Runs the hot paths (listing, lookup, stat) over up to {@code limit} entries, from the root down,
+     * so that the JIT has compiled them before the first {@code find} or epoch arrives: until then
+     * the JVM interprets them, and the first {@code find} after a mount took some three times as long
+     * as the next. Meant for a background thread once the mount is live; it reads only the index (a
+     * few MB at most) and changes nothing a request could see.
+     */
+    void warmUp(int limit) {
+        FileStat stat = newStat();
+        java.util.ArrayDeque<String> dirs = new java.util.ArrayDeque<>(java.util.List.of(""));
+        int seen = 0;
+        try {
+            while (!dirs.isEmpty() && seen < limit) {
+                DirectoryListing<Child> listing = archive.listChildren(dirs.poll());
+                for (Child c = listing.take(); c != null && seen < limit; c = listing.take(), seen++) {
+                    if (c.directory()) {
+                        dirs.add(c.path());
+                    }
+                    try {
+                        archive.lookup(c.path()).ifPresent(e -> fillStat(e, stat));
+                    } catch (IOException | RuntimeException broken) {
+                        // a bad row: what a request for it gets is decided when it comes
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("warm-up stopped: {}", e.toString());
+        }
+    }
+
     @Override
     public int getattr(String path, FileStat stat) {
         try {

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class FuseMount {
     private static final Logger log = LoggerFactory.getLogger(FuseMount.class);
     private static final long READY_TIMEOUT_MS = 15_000;
+    /** Entries the JIT warm-up goes through after mounting (see {@link BarecatFs#warmUp}). */
+    private static final int WARM_UP_ENTRIES = 20_000;
 
     private final Path mountPoint;
     private final Thread loop;
@@ -83,6 +85,10 @@ public final class FuseMount {
         self[0].awaitReady();
         // however the JVM ends (System.exit, an uncaught error), the mount goes with it
         Runtime.getRuntime().addShutdownHook(new Thread(self[0]::unmount, "barecat-unmount"));
+        Thread warmUp = new Thread(() -> fs.warmUp(WARM_UP_ENTRIES), "barecat-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
         return self[0];
     }
 

@@ -81,7 +81,7 @@ public final class BarecatFs extends FuseStubFS {
     private final boolean zeroMessageOpen;
     private final Map<Long, FileEntry> openFiles = new ConcurrentHashMap<>();
     private final Map<Long, OpenDirectory> openDirectories = new ConcurrentHashMap<>();
-    /** Rows recently looked up or listed, by archive path; emptied when it reaches its limit. */
+    /** Rows recently looked up, by archive path (for the read after a getattr); emptied when it reaches its limit. */
     private final Map<String, Entry> entryCache = new ConcurrentHashMap<>();
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
     /** Checksum state per open file handle when mounted with {@code verify}, else null. */

@@ -305,7 +305,7 @@ public final class ArchiveAppender implements ArchiveSink {
     private FileEntry fileRow(String p) throws SQLException {
         findFile.setString(1, p);
         try (ResultSet rs = findFile.executeQuery()) {
-            return rs.next() ? ArchiveIndex.readFile(rs, 1) : null;
+            return rs.next() ? ArchiveIndex.readFile(rs, 1, false) : null; // its own connection: text as SQLite gives it
         }
     }
 

@@ -273,12 +273,8 @@ final class ArchiveIndex implements AutoCloseable {
      * A files row. Shard, offset and size are taken only when they are INTEGER values: anything else
      * becomes a negative marker that {@link Archive#checkLocation} refuses, since SQLite would read
      * text, blobs and reals as some small number and point the file at another file's bytes.
+     * {@code utf8}: the index stores text as UTF-8, so the path can be read as bytes (see {@link #readPath}).
      */
-    static FileEntry readFile(ResultSet rs, int first) throws SQLException {
-        return readFile(rs, first, false);
-    }
-
-    /** Like {@link #readFile(ResultSet, int)}; {@code utf8}: the index stores text as UTF-8 (see {@link #readPath}). */
     static FileEntry readFile(ResultSet rs, int first, boolean utf8) throws SQLException {
         String path = readPath(rs, first, utf8);
         long shardNumber = integer(rs, first + 1);
@@ -291,10 +287,12 @@ final class ArchiveIndex implements AutoCloseable {
         return new FileEntry(path, new ShardLocation(shard, offset), size, crc, readAttributes(rs, first + 5));
     }
 
-    static DirEntry readDir(ResultSet rs, int first) throws SQLException {
-        return readDir(rs, first, false);
+    /** A row of {@code table}, its columns as {@link Table#columns} lists them from {@code first}. */
+    static Entry readEntry(ResultSet rs, int first, Table table, boolean utf8) throws SQLException {
+        return table == Table.FILES ? readFile(rs, first, utf8) : readDir(rs, first, utf8);
     }
 
+    /** A dirs row; {@code utf8} as for {@link #readFile}. */
     static DirEntry readDir(ResultSet rs, int first, boolean utf8) throws SQLException {
         String path = readPath(rs, first, utf8);
         DirStats stats = new DirStats(rs.getLong(first + 1), rs.getLong(first + 2), rs.getLong(first + 3),

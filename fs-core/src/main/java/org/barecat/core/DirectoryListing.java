@@ -59,7 +59,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
 
         @Override
         public Entry read(ResultSet rs, int first, Table table, boolean utf8) throws SQLException {
-            return table == Table.FILES ? ArchiveIndex.readFile(rs, first, utf8) : ArchiveIndex.readDir(rs, first, utf8);
+            return ArchiveIndex.readEntry(rs, first, table, utf8);
         }
 
         @Override

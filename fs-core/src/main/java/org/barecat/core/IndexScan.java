@@ -95,7 +95,7 @@ public final class IndexScan {
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         rows++;
-                        Entry e = table == Table.FILES ? ArchiveIndex.readFile(rs, 1) : ArchiveIndex.readDir(rs, 1);
+                        Entry e = ArchiveIndex.readEntry(rs, 1, table, index.utf8());
                         last = e.path();
                         if (!(e.path().isEmpty() && table == Table.DIRS)) {
                             page.add(e);

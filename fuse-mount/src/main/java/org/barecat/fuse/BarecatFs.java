@@ -30,6 +30,8 @@ import ru.serce.jnrfuse.struct.Timespec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -130,25 +132,32 @@ public final class BarecatFs extends FuseStubFS {
 
     // ---------------------------------------------------------------- lookups
 
-    /** The entry at a path the kernel gives ({@code /a/b}), from the entry cache or the index. */
+    /**
+     * The entry at a path the kernel gives ({@code /a/b}), from the entry cache or the index; a file
+     * whose row cannot give its bytes fails here (see {@link Archive#checkLocation}).
+     */
     private Optional<Entry> resolve(String fusePath) throws IOException {
-        String path = ArchivePaths.normalize(fusePath);
-        if (path == null) {
-            return Optional.empty();
-        }
-        Entry entry = entryCache.get(path);
-        if (entry == null) {
-            Optional<Entry> found = archive.lookup(path);
-            if (found.isEmpty()) {
-                return found;
-            }
-            entry = found.get();
-            remember(entry);
-        }
+        Entry entry = entryAt(fusePath);
         if (entry instanceof FileEntry file) {
             archive.checkLocation(file);
         }
-        return Optional.of(entry);
+        return Optional.ofNullable(entry);
+    }
+
+    /** Like {@link #resolve} without the location check, or null when there is nothing at the path. */
+    private Entry entryAt(String fusePath) throws IOException {
+        String path = ArchivePaths.normalize(fusePath);
+        if (path == null) {
+            return null;
+        }
+        Entry entry = entryCache.get(path);
+        if (entry == null) {
+            entry = archive.lookup(path).orElse(null);
+            if (entry != null) {
+                remember(entry);
+            }
+        }
+        return entry;
     }
 
     /**
@@ -160,7 +169,7 @@ public final class BarecatFs extends FuseStubFS {
      */
     void warmUp(int limit) {
         FileStat stat = newStat();
-        java.util.ArrayDeque<String> dirs = new java.util.ArrayDeque<>(java.util.List.of(""));
+        ArrayDeque<String> dirs = new ArrayDeque<>(List.of(""));
         int seen = 0;
         try {
             while (!dirs.isEmpty() && seen < limit) {
@@ -279,12 +288,15 @@ public final class BarecatFs extends FuseStubFS {
         }
     }
 
-    /** The file a read is for: by handle when it has one, else by path (zero-message opens). */
+    /**
+     * The file a read is for: by handle when it has one, else by path (zero-message opens). Its
+     * location is checked by {@link Archive#read}, once per read.
+     */
     private FileEntry fileAt(String path, long handle) throws IOException {
         if (handle != 0) {
             return openFiles.get(handle);
         }
-        return resolve(path).orElse(null) instanceof FileEntry f ? f : null;
+        return entryAt(path) instanceof FileEntry f ? f : null;
     }
 
     @Override

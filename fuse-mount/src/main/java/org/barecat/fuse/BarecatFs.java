@@ -52,7 +52,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       kept per open directory, and resumes at the offset the kernel passes back. Whole rows would
  *       let the {@code getattr} that may follow each child skip its query, but cost every listing
  *       about half again as much ({@code find}, {@code os.walk} and {@code ImageFolder} never ask
- *       for them; see bench/results).</li>
+ *       for them; see bench/results). The kernel keeps each listing it has read and serves the
+ *       next one itself ({@link FuseSession} marks directory opens so).</li>
  *   <li>Every kind of write answers {@code EROFS}.</li>
  *   <li>A file whose row cannot give its bytes (see {@link Archive#checkLocation}) answers {@code EIO}
  *       to getattr, open and read; with {@code verify}, so does the read that reaches the end of a

@@ -51,6 +51,18 @@ final class FuseSession {
         void fuse_session_process_buf(Pointer session, Pointer buf, Pointer channel);
 
         void fuse_session_exit(Pointer session);
+
+        int fuse_chan_fd(Pointer channel);
+
+        Pointer fuse_chan_new(Pointer ops, int fd, @size_t long bufsize, Pointer data);
+
+        int fuse_chan_send(Pointer channel, Pointer iov, int count);
+    }
+
+    /** {@code send} of libfuse 2's {@code struct fuse_chan_ops}. */
+    public interface Send {
+        @jnr.ffi.annotations.Delegate
+        int send(Pointer channel, Pointer iov, @size_t long count);
     }
 
     /** libfuse, bound once (the binding is a class jnr generates: worth loading ahead, see {@link FuseMount}). */
@@ -86,6 +98,42 @@ final class FuseSession {
         this.session = lib.fuse_get_session(fuse);
         this.channel = lib.fuse_session_next_chan(session, null);
         this.bufferSize = lib.fuse_chan_bufsize(channel);
+        this.cachingDirectories = directoryCachingChannel();
+    }
+
+    private static final int FUSE_BUF_IS_FD = 1 << 1;
+    /** {@code fuse_in_header.opcode}, and the opcode of OPENDIR. */
+    private static final int FUSE_IN_OPCODE = 4;
+    private static final int FUSE_OPENDIR = 27;
+    /** {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} of the kernel's {@code fuse_open_out.open_flags}. */
+    private static final int KEEP_AND_CACHE_DIR = (1 << 1) | (1 << 3);
+    /** The callback below and the ops struct holding it, kept reachable for as long as libfuse may call it. */
+    private Send opendirReply;
+    private Pointer opendirOps;
+    /** A channel whose replies go to the real one after one change: see {@link #directoryCachingChannel}. */
+    private final Pointer cachingDirectories;
+
+    /**
+     * A channel for OPENDIR requests: libfuse 2 writes its reply to it, and it sets
+     * {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} in the reply before passing it on, so the kernel
+     * keeps each listing it has read in its page cache and serves the next from there (libfuse 2
+     * has no field for these flags; the kernel honours them whatever the protocol version).
+     */
+    private Pointer directoryCachingChannel() {
+        opendirReply = (ch, iov, count) -> {
+            if (count >= 2) {
+                Pointer header = iov.getPointer(0);
+                if (header.getInt(4) == 0) { // fuse_out_header.error
+                    Pointer open = iov.getPointer(16); // iov[1].iov_base: struct fuse_open_out
+                    open.putInt(8, open.getInt(8) | KEEP_AND_CACHE_DIR);
+                }
+            }
+            return lib.fuse_chan_send(channel, iov, (int) count);
+        };
+        opendirOps = Memory.allocateDirect(runtime, 3L * runtime.addressSize(), true);
+        opendirOps.putPointer(runtime.addressSize(),
+                runtime.getClosureManager().getClosurePointer(Send.class, opendirReply));
+        return lib.fuse_chan_new(opendirOps, lib.fuse_chan_fd(channel), bufferSize, null);
     }
 
     /**
@@ -161,7 +209,10 @@ final class FuseSession {
                 lib.fuse_session_exit(session);
                 return false;
             }
-            lib.fuse_session_process_buf(session, buf, channelRef.getPointer(0));
+            boolean inMemory = (buf.getInt(8) & FUSE_BUF_IS_FD) == 0; // else spliced: libfuse reads it
+            Pointer replyTo = inMemory && mem.getInt(FUSE_IN_OPCODE) == FUSE_OPENDIR
+                    ? cachingDirectories : channelRef.getPointer(0);
+            lib.fuse_session_process_buf(session, buf, replyTo);
         }
     }
 }

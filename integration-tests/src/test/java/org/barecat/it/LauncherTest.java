@@ -214,6 +214,39 @@ class LauncherTest {
     }
 
     @Test
+    void theKernelKeepsTheListingsItHasRead() throws Exception {
+        // libfuse's debug output (-d) names every request the daemon gets: the second listing of a
+        // directory must be served by the kernel's cache (FOPEN_CACHE_DIR), with no READDIR sent.
+        Path mnt = Files.createTempDirectory(tmp, "mnt-debug-");
+        Path log = tmp.resolve("debug.log");
+        Process daemon = new ProcessBuilder(Launchers.bin("barecat-mount").toString(), "-d", archive.toString(),
+                mnt.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            for (int i = 0; i < 10_000 && !Mount.isMounted(mnt); i++) {
+                Thread.sleep(1);
+            }
+            assertTrue(Mount.isMounted(mnt), "mounted in the foreground");
+            String first = Programs.run("ls", "-fa", mnt.resolve("d").toString()).ok().out();
+            long afterFirst = readdirRequests(log);
+            String second = Programs.run("ls", "-fa", mnt.resolve("d").toString()).ok().out();
+            assertEquals(first, second);
+            assertTrue(first.lines().count() > 2, first);
+            assertTrue(afterFirst > 0, "the first listing was read from the daemon");
+            assertEquals(afterFirst, readdirRequests(log), "the second listing came from the kernel's cache");
+        } finally {
+            if (Mount.isMounted(mnt)) {
+                Programs.run("fusermount", "-u", mnt.toString());
+            }
+            daemon.waitFor(20, TimeUnit.SECONDS);
+            daemon.destroyForcibly();
+        }
+    }
+
+    private static long readdirRequests(Path debugLog) throws IOException {
+        return Files.readAllLines(debugLog).stream().filter(l -> l.contains("opcode: READDIR ")).count();
+    }
+
+    @Test
     void mountsFromReadOnlyStorageAndWritesNothingBesideTheArchive() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root for a read-only bind mount");
         Path storage = tmp.resolve("ro-storage");

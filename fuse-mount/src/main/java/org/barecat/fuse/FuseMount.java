@@ -58,6 +58,20 @@ public final class FuseMount {
     }
 
     /**
+     * Runs what a mount runs short of mounting: option parsing, the callbacks' setup, libfuse's
+     * bindings, a warm-up over {@code archive}. Loads the classes a mount needs, for the class-data
+     * archive the launcher has the JVM write (bin/barecat-launch); mounts nothing, changes nothing.
+     */
+    public static void rehearse(Archive archive) throws IOException {
+        MountOptions.parse(List.of()).fuseArguments(archive.files().index().toString());
+        BarecatFs fs = new BarecatFs(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()), false);
+        fs.operations();
+        new ru.serce.jnrfuse.FuseStubFS() { };
+        FuseSession.load();
+        fs.warmUp(WARM_UP_ENTRIES);
+    }
+
+    /**
      * Mounts {@code archive} at {@code mountPoint}.
      *
      * @throws IOException with a one-line message when the mountpoint is unusable, FUSE is

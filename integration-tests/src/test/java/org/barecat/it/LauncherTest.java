@@ -247,6 +247,44 @@ class LauncherTest {
     }
 
     @Test
+    void theFirstMountMakesAClassDataArchiveThatLaterMountsMap() throws Exception {
+        Path cache = Files.createTempDirectory(tmp, "cache-");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());
+        try (Mount mount = Mount.of(archive, env)) {
+            assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+        }
+        Path dir = cache.resolve("barecat");
+        for (int i = 0; i < 600 && listing(dir).stream().noneMatch(n -> n.endsWith(".jsa")); i++) {
+            Thread.sleep(100);
+        }
+        for (int i = 0; i < 100 && listing(dir).stream().anyMatch(n -> n.endsWith(".lock")); i++) {
+            Thread.sleep(100); // the archive is moved in before the lock goes
+        }
+        List<String> made = listing(dir).stream().filter(n -> n.contains("jsa")).toList();
+        assertEquals(1, made.size(), "one archive, no temporary file or lock left: " + made);
+        assertTrue(made.get(0).matches("mount-[0-9]+\\.jsa"), made.get(0));
+        try (Mount mount = Mount.of(archive, env)) {
+            long pid = mount.daemon().orElseThrow().pid();
+            assertTrue(Files.readString(Path.of("/proc/" + pid + "/maps")).contains(made.get(0)),
+                    "the daemon maps " + made.get(0));
+            assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+        }
+        try (Mount mount = Mount.of(archive, Map.of("XDG_CACHE_HOME", cache.toString(), "BARECAT_NO_CDS", "1"))) {
+            long pid = mount.daemon().orElseThrow().pid();
+            assertFalse(Files.readString(Path.of("/proc/" + pid + "/maps")).contains(made.get(0)), "BARECAT_NO_CDS=1");
+        }
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    @Test
     void mountsFromReadOnlyStorageAndWritesNothingBesideTheArchive() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root for a read-only bind mount");
         Path storage = tmp.resolve("ro-storage");

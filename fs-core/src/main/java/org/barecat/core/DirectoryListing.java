@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -47,7 +49,8 @@ public final class DirectoryListing<T> implements Iterator<T> {
         /** A child directory that has no {@code dirs} row. */
         T implicitDirectory(String path);
 
-        String path(T child);
+        /** Whether {@code child} (read from a row whose parent is the directory) can be shown. */
+        boolean isShowable(DirectoryListing<T> listing, T child);
     }
 
     /** Whole rows, as {@link Entry} values. */
@@ -68,8 +71,8 @@ public final class DirectoryListing<T> implements Iterator<T> {
         }
 
         @Override
-        public String path(Entry child) {
-            return child.path();
+        public boolean isShowable(DirectoryListing<Entry> listing, Entry child) {
+            return listing.isShowable(child.path());
         }
     };
 
@@ -82,17 +85,23 @@ public final class DirectoryListing<T> implements Iterator<T> {
 
         @Override
         public Child read(ResultSet rs, int first, Table table, boolean utf8) throws SQLException {
-            return new Child(ArchiveIndex.readPath(rs, first, utf8), table == Table.DIRS);
+            boolean dir = table == Table.DIRS;
+            if (utf8) {
+                byte[] bytes = rs.getBytes(first);
+                return bytes == null ? null : Child.ofUtf8(bytes, dir);
+            }
+            String path = rs.getString(first);
+            return path == null ? null : Child.of(path, dir);
         }
 
         @Override
         public Child implicitDirectory(String path) {
-            return new Child(path, true);
+            return Child.of(path, true);
         }
 
         @Override
-        public String path(Child child) {
-            return child.path();
+        public boolean isShowable(DirectoryListing<Child> listing, Child child) {
+            return child != null && listing.isShowable(child.utf8Path());
         }
     };
 
@@ -100,6 +109,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
     private final Rows<T> rows;
     private final String dir;
     private final String prefix;
+    private final byte[] prefixUtf8;
     private final String upperBound;
     private final boolean directoriesOnly;
     private final ArrayDeque<T> page = new ArrayDeque<>();
@@ -117,6 +127,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
         this.directoriesOnly = directoriesOnly;
         this.dir = dir;
         this.prefix = ArchivePaths.descendantPrefix(dir);
+        this.prefixUtf8 = prefix.getBytes(StandardCharsets.UTF_8);
         this.upperBound = ArchivePaths.descendantUpperBound(dir);
         this.scanFrom = prefix;
     }
@@ -185,7 +196,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
                     n++;
                     lastKey = rowidKey ? (Object) rs.getLong(1) : rs.getString(1);
                     T child = rows.read(rs, 2, table, utf8);
-                    if (isShowable(rows.path(child))) {
+                    if (rows.isShowable(this, child)) {
                         page.add(child);
                     }
                 }
@@ -199,8 +210,31 @@ public final class DirectoryListing<T> implements Iterator<T> {
     }
 
     private boolean isShowable(String path) {
-        return path.length() > prefix.length() && path.startsWith(prefix)
+        return path != null && path.length() > prefix.length() && path.startsWith(prefix)
                 && ArchivePaths.isValidName(path.substring(prefix.length()));
+    }
+
+    /** {@link #isShowable(String)} on well-formed UTF-8, without decoding it. */
+    private boolean isShowable(byte[] path) {
+        int p = prefixUtf8.length;
+        int n = path.length - p;
+        if (n <= 0 || n > ArchivePaths.NAME_MAX || !Arrays.equals(path, 0, p, prefixUtf8, 0, p)) {
+            return false;
+        }
+        if (path[p] == '.' && (n == 1 || n == 2 && path[p + 1] == '.')) {
+            return false;
+        }
+        for (int i = p; i < path.length; i++) {
+            if (path[i] == '/' || path[i] == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The directory's path followed by a slash, as UTF-8 (empty for the root): what each child's path starts with. */
+    public byte[] childPrefixUtf8() {
+        return prefixUtf8.clone();
     }
 
     /**

@@ -236,6 +236,22 @@ class HostileIndexTest {
             out.put(e.name(), e instanceof FileEntry ? "file" : "dir");
         });
         assertEquals(out.size(), names.size(), "a name listed twice: " + names);
+        Map<String, String> children = new TreeMap<>(); // the name-and-kind listing readdir uses agrees
+        a.listChildren(dir).forEachRemaining(c -> children.put(c.name(), c.directory() ? "dir" : "file"));
+        assertEquals(out, children);
         return out;
+    }
+
+    @Test
+    void namesThatAreNotUtf8AreListedAsADecoderReplacesThem() throws Exception {
+        Path index = archive(true, new Row("d/ok", 0L, 0L, 1L));
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + index);
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO files (path, shard, offset, size) VALUES (CAST(X'642f61ff62' AS TEXT), 0, 0, 1),"
+                    + " (CAST(X'642fc3a9' AS TEXT), 0, 0, 1)"); // d/a<0xff>b, and d/é in well-formed UTF-8
+        }
+        try (Archive a = Archive.open(index)) {
+            assertEquals(Map.of("ok", "file", "a\uFFFDb", "file", "\u00e9", "file"), kinds(a, "d"));
+        }
     }
 }

@@ -94,6 +94,8 @@ public final class BarecatFs extends FuseStubFS {
     private static final class OpenDirectory {
         final String path;
         DirectoryListing<Child> listing;
+        /** {@link Inodes#state} of the listing's child prefix. */
+        long inodeState;
         long nextOffset;
 
         OpenDirectory(String path) {
@@ -343,35 +345,33 @@ public final class BarecatFs extends FuseStubFS {
         }
         synchronized (dir) {
             try {
-                FileStat stat = newStat();
-                NameBuffer name = new NameBuffer();
+                Filler fill = FILLERS.get().reset(filler, buf);
                 long next = offset;
                 if (next < 1) {
-                    stat.st_mode.set(FileStat.S_IFDIR);
-                    stat.st_ino.set(Inodes.of(dir.path));
-                    if (fill(filler, buf, name, ".", stat, 1)) {
+                    if (fill.add(DOT, 0, true, Inodes.of(dir.path), 1)) {
                         return 0;
                     }
                     next = 1;
                 }
                 if (next < 2) {
-                    stat.st_ino.set(Inodes.of(ArchivePaths.parent(dir.path)));
-                    if (fill(filler, buf, name, "..", stat, 2)) {
+                    if (fill.add(DOT_DOT, 0, true, Inodes.of(ArchivePaths.parent(dir.path)), 2)) {
                         return 0;
                     }
                     next = 2;
                 }
                 if (dir.listing == null || dir.nextOffset != Math.max(next, 3)) {
                     dir.listing = archive.listChildren(dir.path);
+                    dir.inodeState = Inodes.state(dir.listing.childPrefixUtf8());
                     dir.nextOffset = 3;
                     while (dir.nextOffset < next && dir.listing.take() != null) {
                         dir.nextOffset++;
                     }
                 }
                 for (Child c = dir.listing.peek(); c != null; c = dir.listing.peek()) {
-                    stat.st_mode.set(c.directory() ? FileStat.S_IFDIR : FileStat.S_IFREG);
-                    stat.st_ino.set(Inodes.of(c.path()));
-                    if (fill(filler, buf, name, c.name(), stat, dir.nextOffset + 1)) {
+                    byte[] p = c.utf8Path();
+                    int nameStart = c.nameStart();
+                    if (fill.add(p, nameStart, c.directory(), Inodes.of(dir.inodeState, p, nameStart),
+                            dir.nextOffset + 1)) {
                         return 0;
                     }
                     dir.listing.take();
@@ -384,26 +384,40 @@ public final class BarecatFs extends FuseStubFS {
         }
     }
 
+    private static final byte[] DOT = {'.'};
+    private static final byte[] DOT_DOT = {'.', '.'};
+    private static final ThreadLocal<Filler> FILLERS = ThreadLocal.withInitial(Filler::new);
+
     /**
-     * Adds one entry, its name written NUL-terminated into {@code nameBuffer} (direct memory, so it is
-     * passed to libfuse by address); true when the kernel's buffer is full and the entry was not taken.
+     * Adds entries to the kernel's readdir buffer through libfuse's filler, one FUSE thread's: the
+     * name copied NUL-terminated into direct memory (passed to libfuse by address), the inode and
+     * kind written into a {@code struct stat} in place.
      */
-    private static boolean fill(FuseFillDir filler, Pointer buf, NameBuffer nameBuffer, String name, FileStat stat,
-                                long nextOffset) {
-        return filler.apply(buf, nameBuffer.cString(name), Struct.getMemory(stat), nextOffset) != 0;
-    }
+    private static final class Filler {
+        private final ByteBuffer name = ByteBuffer.allocateDirect(ArchivePaths.NAME_MAX + 1);
+        private final FileStat stat = newStat();
+        private final Pointer statMemory = Struct.getMemory(stat);
+        private final long inoOffset = stat.st_ino.offset();
+        private final long modeOffset = stat.st_mode.offset();
+        private FuseFillDir filler;
+        private Pointer buf;
 
-    /** One readdir call's buffer for NUL-terminated UTF-8 names, and the encoder that fills it. */
-    private static final class NameBuffer {
-        private final ByteBuffer bytes = ByteBuffer.allocateDirect(4 * ArchivePaths.NAME_MAX + 1);
-        private final java.nio.charset.CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
+        Filler reset(FuseFillDir filler, Pointer buf) {
+            this.filler = filler;
+            this.buf = buf;
+            return this;
+        }
 
-        ByteBuffer cString(String name) {
-            bytes.clear();
-            utf8.reset();
-            utf8.encode(java.nio.CharBuffer.wrap(name), bytes, true);
-            utf8.flush(bytes);
-            return bytes.put((byte) 0).flip();
+        /**
+         * Adds the name that starts at {@code from} in {@code utf8} (at most 255 bytes, checked by the
+         * listing); true when the kernel's buffer is full and the entry was not taken.
+         */
+        boolean add(byte[] utf8, int from, boolean directory, long ino, long nextOffset) {
+            name.clear();
+            name.put(utf8, from, utf8.length - from).put((byte) 0).flip();
+            statMemory.putLong(inoOffset, ino);
+            statMemory.putInt(modeOffset, directory ? FileStat.S_IFDIR : FileStat.S_IFREG);
+            return filler.apply(buf, name, statMemory, nextOffset) != 0;
         }
     }
 

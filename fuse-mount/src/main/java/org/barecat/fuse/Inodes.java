@@ -44,6 +44,30 @@ final class Inodes {
                 }
             }
         }
+        return finish(h);
+    }
+
+    /** The hash state after {@code prefix} (UTF-8): what {@link #of(long, byte[], int)} continues from. */
+    static long state(byte[] prefix) {
+        return update(FNV_OFFSET, prefix, 0, prefix.length);
+    }
+
+    /**
+     * {@link #of(String)} of the UTF-8 path {@code path}, given the state after its first {@code from}
+     * bytes: a listing hashes its directory's part once, then only each child's name.
+     */
+    static long of(long state, byte[] path, int from) {
+        return path.length == 0 ? ROOT : finish(update(state, path, from, path.length));
+    }
+
+    private static long update(long h, byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            h = (h ^ (bytes[i] & 0xff)) * FNV_PRIME;
+        }
+        return h;
+    }
+
+    private static long finish(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

@@ -34,6 +34,18 @@ class InodesTest {
     }
 
     @Test
+    void aChildHashedFromItsDirectorysStateIsHashedAsItsWholePath() {
+        for (String dir : List.of("", "train/cat", "日本語", "emoji🐱")) {
+            byte[] prefix = (dir.isEmpty() ? "" : dir + "/").getBytes(StandardCharsets.UTF_8);
+            long state = Inodes.state(prefix);
+            for (String name : List.of("a", "001.jpg", "ファイル", "🐱", "x".repeat(255))) {
+                String path = dir.isEmpty() ? name : dir + "/" + name;
+                assertEquals(Inodes.of(path), Inodes.of(state, path.getBytes(StandardCharsets.UTF_8), prefix.length), path);
+            }
+        }
+    }
+
+    @Test
     void rootIsOneAndOthersAreDistinctAndAboveIt() {
         assertEquals(1, Inodes.of(""));
         Set<Long> seen = new HashSet<>();

@@ -73,6 +73,12 @@ record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; }  # met
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 
+# A first mount has the launcher make barecat-mount's class-data archive in the background (see
+# bin/barecat-launch): done here, so every mount measured is one as users get it from the second on.
+mkdir -p "$work/mnt/prime"
+bin/barecat-mount "$work/big.barecat" "$work/mnt/prime" && fusermount -u "$work/mnt/prime"
+for _ in $(seq 600); do pgrep -f org.barecat.cli.ClassDataTraining > /dev/null || break; sleep 0.1; done
+
 declare -A root
 for d in images small big; do
   root[plain-$d]=$data/$d

@@ -56,7 +56,7 @@ final class FuseSession {
 
         Pointer fuse_chan_new(Pointer ops, int fd, @size_t long bufsize, Pointer data);
 
-        int fuse_chan_send(Pointer channel, Pointer iov, int count);
+        int fuse_chan_send(Pointer channel, Pointer iov, @size_t long count);
     }
 
     /** {@code send} of libfuse 2's {@code struct fuse_chan_ops}. */
@@ -117,7 +117,8 @@ final class FuseSession {
      * A channel for OPENDIR requests: libfuse 2 writes its reply to it, and it sets
      * {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} in the reply before passing it on, so the kernel
      * keeps each listing it has read in its page cache and serves the next from there (libfuse 2
-     * has no field for these flags; the kernel honours them whatever the protocol version).
+     * has no field for these flags; kernels since 4.20 honour them whatever the protocol version
+     * libfuse speaks, older ones ignore them).
      */
     private Pointer directoryCachingChannel() {
         opendirReply = (ch, iov, count) -> {
@@ -128,7 +129,7 @@ final class FuseSession {
                     open.putInt(8, open.getInt(8) | KEEP_AND_CACHE_DIR);
                 }
             }
-            return lib.fuse_chan_send(channel, iov, (int) count);
+            return lib.fuse_chan_send(channel, iov, count);
         };
         opendirOps = Memory.allocateDirect(runtime, 3L * runtime.addressSize(), true);
         opendirOps.putPointer(runtime.addressSize(),

@@ -17,14 +17,19 @@ import java.util.concurrent.TimeUnit;
  * sequential, so an index that is not in the page cache (after a reboot, on a fresh NFS client, after
  * memory pressure) is read one small random read at a time: a cold {@code find} over 20,000 files
  * made some 300 of them. One sequential pass over the file costs a fraction of that and leaves every
- * page cached. It runs at most once a minute, and only for indexes no larger than an eighth of the
- * memory (at most 1 GiB), so that it never pushes the rest of the page cache out.
+ * page cached. Passes take at most a tenth of the time (after a pass that took {@code t}, the next
+ * may start {@code 9t} later, and never within a second): when the index keeps being pushed out of
+ * the page cache, re-reading it cannot become most of what the disk does. Only indexes no larger
+ * than an eighth of the memory (at most 1 GiB) are read, so a pass never pushes the rest of the page
+ * cache out.
  */
 final class IndexReadahead {
     private static final Logger log = LoggerFactory.getLogger(IndexReadahead.class);
     /** A query this slow waited for the disk: warm, lookups take microseconds and a page of a listing well under this. */
     static final long SLOW_QUERY_NS = TimeUnit.MILLISECONDS.toNanos(2);
-    private static final long INTERVAL_NS = TimeUnit.MINUTES.toNanos(1);
+    /** The least time from the end of a pass to the start of the next. */
+    static final long MIN_GAP_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int GAP_PER_PASS_TIME = 9;
 
     private final Path file;
     private long nextAllowedNs = System.nanoTime();
@@ -45,7 +50,6 @@ final class IndexReadahead {
             if (running || now - nextAllowedNs < 0) {
                 return;
             }
-            nextAllowedNs = now + INTERVAL_NS;
             running = true;
             passes++;
         }
@@ -65,6 +69,7 @@ final class IndexReadahead {
     }
 
     private void readWholeFile() {
+        long start = System.nanoTime();
         try (InputStream in = Files.newInputStream(file)) {
             if (Files.size(file) <= Math.min(1L << 30, physicalMemory() / 8)) {
                 byte[] buffer = new byte[256 * 1024];
@@ -75,7 +80,11 @@ final class IndexReadahead {
         } catch (IOException e) {
             log.debug("{}: reading ahead: {}", file, e.toString());
         } finally {
-            running = false;
+            synchronized (this) {
+                long end = System.nanoTime();
+                nextAllowedNs = end + Math.max(MIN_GAP_NS, GAP_PER_PASS_TIME * (end - start));
+                running = false;
+            }
         }
     }
 

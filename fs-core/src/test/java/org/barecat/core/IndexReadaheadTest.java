@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +15,7 @@ class IndexReadaheadTest {
     Path tmp;
 
     @Test
-    void onlyASlowQueryStartsAPassAndAtMostOnePerInterval() throws Exception {
+    void onlyASlowQueryStartsAPassAndPassesKeepTheirDistance() throws Exception {
         Path index = Files.write(tmp.resolve("x.barecat"), new byte[3 * 1024 * 1024]);
         IndexReadahead readahead = new IndexReadahead(index);
         readahead.afterQuery(IndexReadahead.SLOW_QUERY_NS - 1);
@@ -25,7 +26,11 @@ class IndexReadaheadTest {
             Thread.sleep(10);
         }
         assertFalse(readahead.running(), "the pass ends");
+        long ended = System.nanoTime();
         readahead.afterQuery(IndexReadahead.SLOW_QUERY_NS * 10);
-        assertEquals(1, readahead.passes(), "not again within the interval");
+        assertEquals(1, readahead.passes(), "not again right after a pass");
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(IndexReadahead.MIN_GAP_NS - (System.nanoTime() - ended)) + 300);
+        readahead.afterQuery(IndexReadahead.SLOW_QUERY_NS);
+        assertEquals(2, readahead.passes(), "again once a pass of a 3 MB file is more than a second back");
     }
 }

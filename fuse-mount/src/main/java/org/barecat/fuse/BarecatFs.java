@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -164,32 +165,53 @@ public final class BarecatFs extends FuseStubFS {
     }
 
     /**
-     * Runs the hot paths (listing, lookup, stat) over up to {@code limit} entries, from the root down,
-     * so that the JIT has compiled them before the first {@code find} or epoch arrives: until then
-     * the JVM interprets them, and the first {@code find} after a mount took some three times as long
-     * as the next. Meant for a background thread once the mount is live; it reads only the index (a
-     * few MB at most) and changes nothing a request could see.
+     * Runs the callbacks a {@code find} or an epoch runs ({@code opendir}, {@code readdir} with a
+     * filler written in Java, {@code releasedir}, {@code getattr}) over up to {@code limit} entries,
+     * from the root down, so that the JIT has compiled them before the first {@code find} or epoch
+     * arrives: until then the JVM interprets them, and the first {@code find} after a mount took some
+     * three times as long as the next. Meant for a background thread once the mount is live; it reads
+     * only the index (a few MB at most) and changes nothing a request could see.
      */
     void warmUp(int limit) {
+        FuseFileInfo fi = FuseFileInfo.of(jnr.ffi.Memory.allocateDirect(Runtime.getSystemRuntime(),
+                Struct.size(new FuseFileInfo(Runtime.getSystemRuntime()) { }), true));
         FileStat stat = newStat();
-        ArrayDeque<String> dirs = new ArrayDeque<>(List.of(""));
-        int seen = 0;
-        try {
-            while (!dirs.isEmpty() && seen < limit) {
-                DirectoryListing<Child> listing = archive.listChildren(dirs.poll());
-                for (Child c = listing.take(); c != null && seen < limit; c = listing.take(), seen++) {
-                    if (c.directory()) {
-                        dirs.add(c.path());
-                    }
-                    try {
-                        archive.lookup(c.path()).ifPresent(e -> fillStat(e, stat));
-                    } catch (IOException | RuntimeException broken) {
-                        // a bad row: what a request for it gets is decided when it comes
-                    }
-                }
+        List<String> children = new ArrayList<>();
+        int[] seen = {0};
+        FuseFillDir collect = (buf, name, stbuf, nextOffset) -> {
+            if (seen[0] + children.size() >= limit) {
+                return 1; // as if the kernel's buffer were full: the listing stops here
             }
-        } catch (IOException | RuntimeException e) {
-            log.debug("warm-up stopped: {}", e.toString());
+            byte[] bytes = new byte[name.remaining() - 1]; // without the NUL
+            name.get(bytes);
+            String child = new String(bytes, StandardCharsets.UTF_8);
+            if (!child.equals(".") && !child.equals("..")) {
+                boolean dir = (stbuf.getInt(Filler.MODE_OFFSET) & FileStat.S_IFMT) == FileStat.S_IFDIR;
+                children.add(dir ? child + "/" : child);
+            }
+            return 0;
+        };
+        ArrayDeque<String> dirs = new ArrayDeque<>(List.of("/"));
+        while (!dirs.isEmpty() && seen[0] < limit) {
+            String dir = dirs.poll();
+            if (opendir(dir, fi) != 0) {
+                continue;
+            }
+            children.clear();
+            try {
+                readdir(dir, null, collect, 0, fi);
+            } finally {
+                releasedir(dir, fi);
+            }
+            for (String child : children) {
+                boolean isDir = child.endsWith("/");
+                String path = (dir.equals("/") ? "/" : dir + "/") + (isDir ? child.substring(0, child.length() - 1) : child);
+                getattr(path, stat);
+                if (isDir) {
+                    dirs.add(path);
+                }
+                seen[0]++;
+            }
         }
     }
 
@@ -397,8 +419,8 @@ public final class BarecatFs extends FuseStubFS {
         private final ByteBuffer name = ByteBuffer.allocateDirect(ArchivePaths.NAME_MAX + 1);
         private final FileStat stat = newStat();
         private final Pointer statMemory = Struct.getMemory(stat);
-        private final long inoOffset = stat.st_ino.offset();
-        private final long modeOffset = stat.st_mode.offset();
+        private static final long INO_OFFSET = new FileStat(Runtime.getSystemRuntime()).st_ino.offset();
+        static final long MODE_OFFSET = new FileStat(Runtime.getSystemRuntime()).st_mode.offset();
         private FuseFillDir filler;
         private Pointer buf;
 
@@ -415,8 +437,8 @@ public final class BarecatFs extends FuseStubFS {
         boolean add(byte[] utf8, int from, boolean directory, long ino, long nextOffset) {
             name.clear();
             name.put(utf8, from, utf8.length - from).put((byte) 0).flip();
-            statMemory.putLong(inoOffset, ino);
-            statMemory.putInt(modeOffset, directory ? FileStat.S_IFDIR : FileStat.S_IFREG);
+            statMemory.putLong(INO_OFFSET, ino);
+            statMemory.putInt(MODE_OFFSET, directory ? FileStat.S_IFDIR : FileStat.S_IFREG);
             return filler.apply(buf, name, statMemory, nextOffset) != 0;
         }
     }

@@ -95,7 +95,8 @@ public final class BarecatFs extends FuseStubFS {
     private static final class OpenDirectory {
         final String path;
         DirectoryListing<Child> listing;
-        /** {@link Inodes#state} of the listing's child prefix. */
+        /** Where each child's name starts in its path (the listing's child prefix), and the inode hash state after it. */
+        int nameStart;
         long inodeState;
         long nextOffset;
 
@@ -176,7 +177,10 @@ public final class BarecatFs extends FuseStubFS {
         FuseFileInfo fi = FuseFileInfo.of(jnr.ffi.Memory.allocateDirect(Runtime.getSystemRuntime(),
                 Struct.size(new FuseFileInfo(Runtime.getSystemRuntime()) { }), true));
         FileStat stat = newStat();
-        List<String> children = new ArrayList<>();
+        record Listed(String path, boolean directory) {
+        }
+        List<Listed> children = new ArrayList<>();
+        String[] listing = {"/"};
         int[] seen = {0};
         FuseFillDir collect = (buf, name, stbuf, nextOffset) -> {
             if (seen[0] + children.size() >= limit) {
@@ -186,29 +190,27 @@ public final class BarecatFs extends FuseStubFS {
             name.get(bytes);
             String child = new String(bytes, StandardCharsets.UTF_8);
             if (!child.equals(".") && !child.equals("..")) {
-                boolean dir = (stbuf.getInt(Filler.MODE_OFFSET) & FileStat.S_IFMT) == FileStat.S_IFDIR;
-                children.add(dir ? child + "/" : child);
+                children.add(new Listed((listing[0].equals("/") ? "/" : listing[0] + "/") + child,
+                        (stbuf.getInt(Filler.MODE_OFFSET) & FileStat.S_IFMT) == FileStat.S_IFDIR));
             }
             return 0;
         };
         ArrayDeque<String> dirs = new ArrayDeque<>(List.of("/"));
         while (!dirs.isEmpty() && seen[0] < limit) {
-            String dir = dirs.poll();
-            if (opendir(dir, fi) != 0) {
+            listing[0] = dirs.poll();
+            if (opendir(listing[0], fi) != 0) {
                 continue;
             }
             children.clear();
             try {
-                readdir(dir, null, collect, 0, fi);
+                readdir(listing[0], null, collect, 0, fi);
             } finally {
-                releasedir(dir, fi);
+                releasedir(listing[0], fi);
             }
-            for (String child : children) {
-                boolean isDir = child.endsWith("/");
-                String path = (dir.equals("/") ? "/" : dir + "/") + (isDir ? child.substring(0, child.length() - 1) : child);
-                getattr(path, stat);
-                if (isDir) {
-                    dirs.add(path);
+            for (Listed child : children) {
+                getattr(child.path(), stat);
+                if (child.directory()) {
+                    dirs.add(child.path());
                 }
                 seen[0]++;
             }
@@ -383,7 +385,9 @@ public final class BarecatFs extends FuseStubFS {
                 }
                 if (dir.listing == null || dir.nextOffset != Math.max(next, 3)) {
                     dir.listing = archive.listChildren(dir.path);
-                    dir.inodeState = Inodes.state(dir.listing.childPrefixUtf8());
+                    byte[] prefix = dir.listing.childPrefixUtf8();
+                    dir.nameStart = prefix.length; // a listed child's name never holds a slash
+                    dir.inodeState = Inodes.state(prefix);
                     dir.nextOffset = 3;
                     while (dir.nextOffset < next && dir.listing.take() != null) {
                         dir.nextOffset++;
@@ -391,8 +395,7 @@ public final class BarecatFs extends FuseStubFS {
                 }
                 for (Child c = dir.listing.peek(); c != null; c = dir.listing.peek()) {
                     byte[] p = c.utf8Path();
-                    int nameStart = c.nameStart();
-                    if (fill.add(p, nameStart, c.directory(), Inodes.of(dir.inodeState, p, nameStart),
+                    if (fill.add(p, dir.nameStart, c.directory(), Inodes.of(dir.inodeState, p, dir.nameStart),
                             dir.nextOffset + 1)) {
                         return 0;
                     }

@@ -47,8 +47,7 @@ public final class FuseMount {
     public static void preloadInBackground() {
         Thread t = new Thread(() -> {
             try {
-                new ru.serce.jnrfuse.FuseStubFS() { };
-                FuseSession.load();
+                loadBindings();
             } catch (RuntimeException | LinkageError e) {
                 log.debug("preloading libfuse's bindings: {}", e.toString()); // mount() reports it, if it matters
             }
@@ -64,11 +63,14 @@ public final class FuseMount {
      */
     public static void rehearse(Archive archive) throws IOException {
         MountOptions.parse(List.of()).fuseArguments(archive.files().index().toString());
-        BarecatFs fs = new BarecatFs(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()), false);
-        fs.operations();
+        loadBindings();
+        new BarecatFs(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()), false).warmUp(WARM_UP_ENTRIES);
+    }
+
+    /** jnr-fuse's callback classes (built with any file system) and the libfuse binding. */
+    private static void loadBindings() {
         new ru.serce.jnrfuse.FuseStubFS() { };
         FuseSession.load();
-        fs.warmUp(WARM_UP_ENTRIES);
     }
 
     /**

@@ -215,8 +215,9 @@ class LauncherTest {
 
     @Test
     void theKernelKeepsTheListingsItHasRead() throws Exception {
-        // libfuse's debug output (-d) names every request the daemon gets: the second listing of a
-        // directory must be served by the kernel's cache (FOPEN_CACHE_DIR), with no READDIR sent.
+        // libfuse's debug output (-d) is its trace of the requests the kernel sends, one line each: the
+        // second listing of a directory must be served by the kernel's cache (FOPEN_CACHE_DIR), with no
+        // READDIR sent, and hold the same names as the first and as the source directory.
         Path mnt = Files.createTempDirectory(tmp, "mnt-debug-");
         Path log = tmp.resolve("debug.log");
         Process daemon = new ProcessBuilder(Launchers.bin("barecat-mount").toString(), "-d", archive.toString(),
@@ -230,6 +231,8 @@ class LauncherTest {
             long afterFirst = readdirRequests(log);
             String second = Programs.run("ls", "-fa", mnt.resolve("d").toString()).ok().out();
             assertEquals(first, second);
+            String expected = Programs.run("ls", "-fa", source.resolve("d").toString()).ok().out();
+            assertEquals(expected.lines().sorted().toList(), second.lines().sorted().toList(), "the source's names");
             assertTrue(first.lines().count() > 2, first);
             assertTrue(afterFirst > 0, "the first listing was read from the daemon");
             assertEquals(afterFirst, readdirRequests(log), "the second listing came from the kernel's cache");

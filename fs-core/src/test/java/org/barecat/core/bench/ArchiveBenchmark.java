@@ -3,9 +3,7 @@ package org.barecat.core.bench;
 import org.barecat.core.Archive;
 import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Attributes;
-import org.barecat.core.Child;
 import org.barecat.core.DirectoryListing;
-import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -101,19 +99,23 @@ public class ArchiveBenchmark {
     @Benchmark
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public void listDirectory(Blackhole hole) throws IOException {
-        DirectoryListing<Entry> listing = archive.list(String.format("d%03d", ThreadLocalRandom.current().nextInt(DIRS)));
-        for (var e = listing.take(); e != null; e = listing.take()) {
-            hole.consume(e);
-        }
+        drain(archive.list(randomDirectory()), hole);
     }
 
     /** Listing names and kinds only (what the mount's readdir reads); reported like listDirectory. */
     @Benchmark
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public void listChildren(Blackhole hole) throws IOException {
-        DirectoryListing<Child> listing = archive.listChildren(String.format("d%03d", ThreadLocalRandom.current().nextInt(DIRS)));
-        for (var c = listing.take(); c != null; c = listing.take()) {
-            hole.consume(c);
+        drain(archive.listChildren(randomDirectory()), hole);
+    }
+
+    private static String randomDirectory() {
+        return String.format("d%03d", ThreadLocalRandom.current().nextInt(DIRS));
+    }
+
+    private static void drain(DirectoryListing<?> listing, Blackhole hole) throws IOException {
+        for (Object child = listing.take(); child != null; child = listing.take()) {
+            hole.consume(child);
         }
     }
 

@@ -85,23 +85,37 @@ public final class BarecatFs extends FuseStubFS {
     private final boolean zeroMessageOpen;
     private final Map<Long, FileEntry> openFiles = new ConcurrentHashMap<>();
     private final Map<Long, OpenDirectory> openDirectories = new ConcurrentHashMap<>();
+    private final ListingCache listings;
+    private volatile boolean stopping;
+    /** Open directories by libfuse's handle for them (see {@link #directoryReplies}). */
+    private final Map<Long, OpenDirectory> byKernelHandle = new ConcurrentHashMap<>();
+    /** The directory this thread's opendir callback just opened, until libfuse's reply names its handle. */
+    private static final ThreadLocal<OpenDirectory> LAST_OPENED = new ThreadLocal<>();
     /** Rows recently looked up, by archive path (for the read after a getattr); emptied when it reaches its limit. */
     private final Map<String, Entry> entryCache = new ConcurrentHashMap<>();
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
     /** Checksum state per open file handle when mounted with {@code verify}, else null. */
     private final Map<Long, ReadVerifier> verifiers;
 
-    /** An open directory: its listing, and the offset the next entry of the listing will have. */
+    /**
+     * An open directory: its listing held in memory, or else the one streaming from the index (with
+     * what it has taken so far, to be kept when it reaches its end) and the offset its next entry will have.
+     */
     private static final class OpenDirectory {
         final String path;
+        final ListingCache.Listing held;
         DirectoryListing<Child> listing;
+        ListingCache.Builder collected;
         /** Where each child's name starts in its path (the listing's child prefix), and the inode hash state after it. */
         int nameStart;
         long inodeState;
         long nextOffset;
+        /** libfuse's handle for it, as the kernel sends it with each READDIR (0 until the reply to opendir). */
+        long kernelHandle;
 
-        OpenDirectory(String path) {
+        OpenDirectory(String path, ListingCache.Listing held) {
             this.path = path;
+            this.held = held;
         }
     }
 
@@ -119,6 +133,12 @@ public final class BarecatFs extends FuseStubFS {
 
     /** @param zeroMessageOpen answer open with ENOSYS (kernels since 3.15 then never send it again) */
     BarecatFs(Archive archive, EntryDefaults defaults, boolean verify, boolean zeroMessageOpen) {
+        this(archive, defaults, verify, zeroMessageOpen, ListingCache.DEFAULT_BUDGET);
+    }
+
+    /** @param listingBudget bytes of directory listings to hold in memory (see {@link ListingCache}) */
+    BarecatFs(Archive archive, EntryDefaults defaults, boolean verify, boolean zeroMessageOpen, long listingBudget) {
+        this.listings = new ListingCache(listingBudget);
         this.archive = archive;
         this.defaults = defaults;
         this.verifiers = verify ? new ConcurrentHashMap<>() : null;
@@ -165,6 +185,23 @@ public final class BarecatFs extends FuseStubFS {
         return entry;
     }
 
+    /** Ends {@link #readAheadListings} and {@link #warmUp} early (at the next directory): the mount is going away. */
+    void stopBackgroundWork() {
+        stopping = true;
+    }
+
+    /**
+     * Reads directory listings into memory, from the root down, within the listing budget (see
+     * {@link ListingCache#readAhead}). Meant for a background thread once the mount is live.
+     */
+    void readAheadListings() {
+        try {
+            listings.readAhead(archive, () -> stopping);
+        } catch (IOException | RuntimeException e) {
+            log.debug("reading listings ahead: {}", e.toString()); // readdir lists from the index instead
+        }
+    }
+
     /**
      * Runs the callbacks a {@code find} or an epoch runs ({@code opendir}, {@code readdir} with a
      * filler written in Java, {@code releasedir}, {@code getattr}) over up to {@code limit} entries,
@@ -196,7 +233,7 @@ public final class BarecatFs extends FuseStubFS {
             return 0;
         };
         ArrayDeque<String> dirs = new ArrayDeque<>(List.of("/"));
-        while (!dirs.isEmpty() && seen[0] < limit) {
+        while (!dirs.isEmpty() && seen[0] < limit && !stopping) {
             listing[0] = dirs.poll();
             if (opendir(listing[0], fi) != 0) {
                 continue;
@@ -339,6 +376,7 @@ public final class BarecatFs extends FuseStubFS {
 
     @Override
     public int opendir(String path, FuseFileInfo fi) {
+        LAST_OPENED.remove();
         try {
             Optional<Entry> entry = resolve(path);
             if (entry.isEmpty()) {
@@ -348,7 +386,9 @@ public final class BarecatFs extends FuseStubFS {
                 return -ErrorCodes.ENOTDIR();
             }
             long handle = nextHandle.getAndIncrement();
-            openDirectories.put(handle, new OpenDirectory(dir.path()));
+            OpenDirectory open = new OpenDirectory(dir.path(), listings.get(dir.path()));
+            openDirectories.put(handle, open);
+            LAST_OPENED.set(open); // for DirectoryReplies.opened, which libfuse's reply to this request reaches next
             fi.fh.set(handle);
             return 0;
         } catch (IOException | RuntimeException | Error e) {
@@ -367,24 +407,67 @@ public final class BarecatFs extends FuseStubFS {
         if (dir == null) {
             return -ErrorCodes.EBADF();
         }
+        return list(dir, offset, FILLERS.get().reset(filler, buf));
+    }
+
+    /** Where {@link #list} puts directory entries: libfuse's filler, or the kernel's reply itself. */
+    interface DirentSink {
+        /**
+         * Adds the entry named {@code utf8[from..to)} (at most 255 bytes, checked by the listing); true
+         * when the buffer is full and the entry was not taken.
+         */
+        boolean add(byte[] utf8, int from, int to, boolean directory, long ino, long nextOffset);
+    }
+
+    /** What {@link FuseSession} needs to answer READDIR itself, bypassing libfuse's filler. */
+    FuseSession.DirectoryReplies directoryReplies() {
+        return new FuseSession.DirectoryReplies() {
+            @Override
+            public void opened(long kernelHandle) {
+                OpenDirectory dir = LAST_OPENED.get();
+                LAST_OPENED.remove();
+                if (dir != null) {
+                    dir.kernelHandle = kernelHandle;
+                    byKernelHandle.put(kernelHandle, dir);
+                }
+            }
+
+            @Override
+            public int readdir(long kernelHandle, long offset, DirentSink sink) {
+                OpenDirectory dir = byKernelHandle.get(kernelHandle);
+                return dir == null ? FuseSession.DirectoryReplies.UNKNOWN_HANDLE : list(dir, offset, sink);
+            }
+        };
+    }
+
+    private int list(OpenDirectory dir, long offset, DirentSink fill) {
         synchronized (dir) {
             try {
-                Filler fill = FILLERS.get().reset(filler, buf);
                 long next = offset;
                 if (next < 1) {
-                    if (fill.add(DOT, 0, true, Inodes.of(dir.path), 1)) {
+                    if (fill.add(DOT, 0, 1, true, Inodes.of(dir.path), 1)) {
                         return 0;
                     }
                     next = 1;
                 }
                 if (next < 2) {
-                    if (fill.add(DOT_DOT, 0, true, Inodes.of(ArchivePaths.parent(dir.path)), 2)) {
+                    if (fill.add(DOT_DOT, 0, 2, true, Inodes.of(ArchivePaths.parent(dir.path)), 2)) {
                         return 0;
                     }
                     next = 2;
                 }
+                if (dir.held != null) {
+                    ListingCache.Listing held = dir.held;
+                    for (int i = (int) Math.min(Math.max(next, 3) - 3, held.size()); i < held.size(); i++) {
+                        if (fill.add(held.names(), held.start(i), held.end(i), held.directory(i), held.inode(i), i + 4)) {
+                            return 0;
+                        }
+                    }
+                    return 0;
+                }
                 if (dir.listing == null || dir.nextOffset != Math.max(next, 3)) {
                     dir.listing = archive.listChildren(dir.path);
+                    dir.collected = next <= 3 ? listings.builder() : null;
                     byte[] prefix = dir.listing.childPrefixUtf8();
                     dir.nameStart = prefix.length; // a listed child's name never holds a slash
                     dir.inodeState = Inodes.state(prefix);
@@ -395,12 +478,19 @@ public final class BarecatFs extends FuseStubFS {
                 }
                 for (Child c = dir.listing.peek(); c != null; c = dir.listing.peek()) {
                     byte[] p = c.utf8Path();
-                    if (fill.add(p, dir.nameStart, c.directory(), Inodes.of(dir.inodeState, p, dir.nameStart),
-                            dir.nextOffset + 1)) {
+                    long ino = Inodes.of(dir.inodeState, p, dir.nameStart);
+                    if (fill.add(p, dir.nameStart, p.length, c.directory(), ino, dir.nextOffset + 1)) {
                         return 0;
+                    }
+                    if (dir.collected != null && !dir.collected.add(p, dir.nameStart, c.directory(), ino)) {
+                        dir.collected = null;
                     }
                     dir.listing.take();
                     dir.nextOffset++;
+                }
+                if (dir.collected != null) {
+                    dir.collected.keep(dir.path);
+                    dir.collected = null;
                 }
                 return 0;
             } catch (IOException | RuntimeException | Error e) {
@@ -418,7 +508,7 @@ public final class BarecatFs extends FuseStubFS {
      * name copied NUL-terminated into direct memory (passed to libfuse by address), the inode and
      * kind written into a {@code struct stat} in place.
      */
-    private static final class Filler {
+    private static final class Filler implements DirentSink {
         private final ByteBuffer name = ByteBuffer.allocateDirect(ArchivePaths.NAME_MAX + 1);
         private final FileStat stat = newStat();
         private final Pointer statMemory = Struct.getMemory(stat);
@@ -433,13 +523,10 @@ public final class BarecatFs extends FuseStubFS {
             return this;
         }
 
-        /**
-         * Adds the name that starts at {@code from} in {@code utf8} (at most 255 bytes, checked by the
-         * listing); true when the kernel's buffer is full and the entry was not taken.
-         */
-        boolean add(byte[] utf8, int from, boolean directory, long ino, long nextOffset) {
+        @Override
+        public boolean add(byte[] utf8, int from, int to, boolean directory, long ino, long nextOffset) {
             name.clear();
-            name.put(utf8, from, utf8.length - from).put((byte) 0).flip();
+            name.put(utf8, from, to - from).put((byte) 0).flip();
             statMemory.putLong(INO_OFFSET, ino);
             statMemory.putInt(MODE_OFFSET, directory ? FileStat.S_IFDIR : FileStat.S_IFREG);
             return filler.apply(buf, name, statMemory, nextOffset) != 0;
@@ -461,7 +548,10 @@ public final class BarecatFs extends FuseStubFS {
 
     @Override
     public int releasedir(String path, FuseFileInfo fi) {
-        openDirectories.remove(fi.fh.get());
+        OpenDirectory dir = openDirectories.remove(fi.fh.get());
+        if (dir != null && dir.kernelHandle != 0) {
+            byKernelHandle.remove(dir.kernelHandle, dir);
+        }
         return 0;
     }
 

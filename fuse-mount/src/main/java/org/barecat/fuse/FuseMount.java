@@ -29,10 +29,15 @@ public final class FuseMount {
      * slowed a mount started right after it by up to 0.4 s.
      */
     private static final int WARM_UP_ENTRIES = 5_000;
+    /** The nice value of the thread that reads listings ahead and warms up after mounting. */
+    private static final int BACKGROUND_NICENESS = 10;
 
     private final Path mountPoint;
     private final Thread loop;
     private volatile Throwable loopFailure;
+    /** The file system, and the thread that reads listings ahead and warms up after mounting. */
+    private BarecatFs fs;
+    private Thread background;
 
     private FuseMount(Path mountPoint, Thread loop) {
         this.mountPoint = mountPoint;
@@ -95,7 +100,9 @@ public final class FuseMount {
         FuseMount[] self = new FuseMount[1];
         Thread loop = new Thread(() -> {
             try {
-                FuseSession.setup(fs.operations(), args).loop("barecat-fuse", options.threads(), self[0]::unmount);
+                // under -d libfuse prints each request it answers: it answers READDIR too
+                FuseSession session = FuseSession.setup(fs.operations(), debug ? null : fs.directoryReplies(), args);
+                session.loop("barecat-fuse", options.threads(), self[0]::unmount);
             } catch (Throwable t) {
                 self[0].loopFailure = t;
             }
@@ -105,10 +112,15 @@ public final class FuseMount {
         self[0].awaitReady();
         // however the JVM ends (System.exit, an uncaught error), the mount goes with it
         Runtime.getRuntime().addShutdownHook(new Thread(self[0]::unmount, "barecat-unmount"));
-        Thread warmUp = new Thread(() -> fs.warmUp(WARM_UP_ENTRIES), "barecat-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.setPriority(Thread.MIN_PRIORITY);
-        warmUp.start();
+        Thread background = new Thread(() -> {
+            Posix.niceThisThread(BACKGROUND_NICENESS); // after requests and other programs, never before them
+            fs.readAheadListings();
+            fs.warmUp(WARM_UP_ENTRIES);
+        }, "barecat-after-mount");
+        background.setDaemon(true);
+        self[0].fs = fs;
+        self[0].background = background;
+        background.start();
         return self[0];
     }
 
@@ -203,6 +215,10 @@ public final class FuseMount {
     /** Blocks until the filesystem is unmounted and the FUSE loop has ended. */
     public void awaitUnmount() throws InterruptedException {
         loop.join();
+        if (background != null) { // it reads the archive, which the caller closes next
+            fs.stopBackgroundWork();
+            background.join();
+        }
     }
 
     /**

@@ -8,11 +8,14 @@ import jnr.ffi.Struct;
 import jnr.ffi.byref.IntByReference;
 import jnr.ffi.byref.PointerByReference;
 import jnr.ffi.types.size_t;
+import com.kenai.jffi.MemoryIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.serce.jnrfuse.struct.FuseOperations;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +26,11 @@ import java.util.List;
  * made 1,000 calls: a cost on every request of a fresh mount (about a fifth of the daemon's time in
  * a {@code find}). Here each worker is a Java thread that reads a request from the kernel and has
  * libfuse dispatch it: the same libfuse code, never an attach.
+ * <p>
+ * Two kinds of request are looked at before libfuse dispatches them: OPENDIR (its reply is marked for
+ * the kernel to keep the listing, see {@link #directoryCachingChannel}) and READDIR, which is answered
+ * here when {@link DirectoryReplies} are given: the entries are written straight into the reply, where
+ * libfuse 2's filler would take a call from Java into C per entry.
  */
 final class FuseSession {
     private static final Logger log = LoggerFactory.getLogger(FuseSession.class);
@@ -65,6 +73,59 @@ final class FuseSession {
         int send(Pointer channel, Pointer iov, @size_t long count);
     }
 
+    /**
+     * READDIR answered without libfuse's filler: the file system learns libfuse's handle for each
+     * directory it opens, and lists into a {@link DirentWriter}.
+     */
+    interface DirectoryReplies {
+        /** What {@link #readdir} returns for a handle it does not know: libfuse then answers as usual. */
+        int UNKNOWN_HANDLE = Integer.MIN_VALUE;
+
+        /** The opendir just answered successfully on this thread has {@code kernelHandle} (libfuse's). */
+        void opened(long kernelHandle);
+
+        /** Lists the directory from {@code offset} into {@code sink}; 0, a negative errno, or {@link #UNKNOWN_HANDLE}. */
+        int readdir(long kernelHandle, long offset, BarecatFs.DirentSink sink);
+    }
+
+    /**
+     * Writes the kernel's {@code struct fuse_dirent} records (inode, offset of the next entry, name
+     * length, type, the name, zero padding to 8 bytes) into a READDIR reply, until it is full.
+     */
+    static final class DirentWriter implements BarecatFs.DirentSink {
+        private static final int HEADER = 24;
+        private static final int DT_DIR = 4;
+        private static final int DT_REG = 8;
+        private ByteBuffer out;
+
+        DirentWriter reset(ByteBuffer out) {
+            this.out = out;
+            return this;
+        }
+
+        @Override
+        public boolean add(byte[] utf8, int from, int to, boolean directory, long ino, long nextOffset) {
+            int n = to - from;
+            int size = (HEADER + n + 7) & ~7;
+            int p = out.position();
+            if (out.limit() - p < size) {
+                return true;
+            }
+            out.putLong(p, ino).putLong(p + 8, nextOffset).putInt(p + 16, n).putInt(p + 20, directory ? DT_DIR : DT_REG);
+            out.position(p + HEADER);
+            out.put(utf8, from, n);
+            while (out.position() < p + size) {
+                out.put((byte) 0);
+            }
+            return false;
+        }
+
+        /** Bytes written so far. */
+        int length() {
+            return out.position();
+        }
+    }
+
     /** libfuse, bound once (the binding is a class jnr generates: worth loading ahead, see {@link FuseMount}). */
     static LibFuse2 load() {
         return Bound.LIB;
@@ -91,7 +152,8 @@ final class FuseSession {
     private final Pointer channel;
     private final long bufferSize;
 
-    private FuseSession(LibFuse2 lib, Pointer fuse, Pointer mountpoint) {
+    private FuseSession(LibFuse2 lib, Pointer fuse, Pointer mountpoint, DirectoryReplies directories) {
+        this.directories = directories;
         this.lib = lib;
         this.fuse = fuse;
         this.mountpoint = mountpoint;
@@ -105,6 +167,17 @@ final class FuseSession {
     /** {@code fuse_in_header.opcode}, and the opcode of OPENDIR. */
     private static final int FUSE_IN_OPCODE = 4;
     private static final int FUSE_OPENDIR = 27;
+    private static final int FUSE_READDIR = 28;
+    /** Offsets in a request: {@code fuse_in_header.unique}, then {@code fuse_read_in}'s fh, offset and size. */
+    private static final int FUSE_IN_UNIQUE = 8;
+    private static final int READ_IN_FH = 40;
+    private static final int READ_IN_OFFSET = 48;
+    private static final int READ_IN_SIZE = 56;
+    /** {@code struct fuse_out_header}: len, error, unique. */
+    private static final int OUT_HEADER = 16;
+    /** The largest READDIR reply answered here (kernels ask for a page at a time); larger asks get this much. */
+    private static final int MAX_DIRENTS = 64 * 1024;
+    private final DirectoryReplies directories;
     /** {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} of the kernel's {@code fuse_open_out.open_flags}. */
     private static final int KEEP_AND_CACHE_DIR = (1 << 1) | (1 << 3);
     /** The callback below and the ops struct holding it, kept reachable for as long as libfuse may call it. */
@@ -127,6 +200,9 @@ final class FuseSession {
                 if (header.getInt(4) == 0) { // fuse_out_header.error
                     Pointer open = iov.getPointer(16); // iov[1].iov_base: struct fuse_open_out
                     open.putInt(8, open.getInt(8) | KEEP_AND_CACHE_DIR);
+                    if (directories != null) {
+                        directories.opened(open.getLong(0)); // fuse_open_out.fh: libfuse's handle
+                    }
                 }
             }
             return lib.fuse_chan_send(channel, iov, count);
@@ -141,9 +217,11 @@ final class FuseSession {
      * Mounts: parses {@code args} as {@code fuse_main} does ({@code -f}, {@code -d}, {@code -o ...},
      * the mountpoint), mounts, and makes the session.
      *
+     * @param directories answers READDIR requests before libfuse sees them, or null to leave them to libfuse
      * @throws IOException when libfuse could not mount (it has printed why on stderr)
      */
-    static FuseSession setup(FuseOperations operations, List<String> args) throws IOException {
+    static FuseSession setup(FuseOperations operations, DirectoryReplies directories, List<String> args)
+            throws IOException {
         LibFuse2 lib = load();
         PointerByReference mountpoint = new PointerByReference();
         Pointer fuse = lib.fuse_setup(args.size(), args.toArray(String[]::new), operations, Struct.size(operations),
@@ -151,7 +229,7 @@ final class FuseSession {
         if (fuse == null) {
             throw new IOException("libfuse could not mount (see its message above)");
         }
-        return new FuseSession(lib, fuse, mountpoint.getValue());
+        return new FuseSession(lib, fuse, mountpoint.getValue(), directories);
     }
 
     /**
@@ -183,6 +261,23 @@ final class FuseSession {
         }
     }
 
+    /** Answers the READDIR request in {@code request}, unless the handle is not one the file system knows. */
+    private boolean answerReaddir(Pointer request, Pointer reply, ByteBuffer dirents, DirentWriter writer, Pointer iov) {
+        dirents.clear().limit(Math.min(request.getInt(READ_IN_SIZE), MAX_DIRENTS));
+        int error = directories.readdir(request.getLong(READ_IN_FH), request.getLong(READ_IN_OFFSET), writer.reset(dirents));
+        if (error == DirectoryReplies.UNKNOWN_HANDLE) {
+            return false;
+        }
+        int length = OUT_HEADER + (error == 0 ? writer.length() : 0);
+        reply.putInt(0, length);
+        reply.putInt(4, error);
+        reply.putLong(8, request.getLong(FUSE_IN_UNIQUE));
+        iov.putPointer(0, reply);
+        iov.putLong(runtime.addressSize(), length);
+        lib.fuse_chan_send(channel, iov, 1); // fails only when the request was interrupted: nothing to do
+        return true;
+    }
+
     /**
      * One worker: receive a request, have libfuse dispatch it, until the kernel ends the session.
      *
@@ -192,6 +287,11 @@ final class FuseSession {
         Pointer buf = Memory.allocateDirect(runtime, FUSE_BUF_SIZE, true);
         Pointer mem = Memory.allocateDirect(runtime, bufferSize);
         Pointer channelRef = Memory.allocateDirect(runtime, runtime.addressSize(), true);
+        Pointer reply = Memory.allocateDirect(runtime, OUT_HEADER + MAX_DIRENTS, true);
+        ByteBuffer dirents = MemoryIO.getInstance().newDirectByteBuffer(reply.address() + OUT_HEADER, MAX_DIRENTS)
+                .order(ByteOrder.nativeOrder());
+        DirentWriter writer = new DirentWriter();
+        Pointer iov = Memory.allocateDirect(runtime, 2L * runtime.addressSize(), true);
         while (true) {
             buf.putLong(0, bufferSize);
             buf.putInt(8, 0);
@@ -211,6 +311,10 @@ final class FuseSession {
                 return false;
             }
             boolean inMemory = (buf.getInt(8) & FUSE_BUF_IS_FD) == 0; // else spliced: libfuse reads it
+            if (inMemory && directories != null && mem.getInt(FUSE_IN_OPCODE) == FUSE_READDIR
+                    && answerReaddir(mem, reply, dirents, writer, iov)) {
+                continue;
+            }
             Pointer replyTo = inMemory && mem.getInt(FUSE_IN_OPCODE) == FUSE_OPENDIR
                     ? cachingDirectories : channelRef.getPointer(0);
             lib.fuse_session_process_buf(session, buf, replyTo);

@@ -125,8 +125,9 @@ class CallbackFuzzTest {
             boolean zeroMessageOpen = !verify && random.nextBoolean();
             BarecatFs fs = new BarecatFs(archive, new EntryDefaults(0, 0, 0), verify, zeroMessageOpen);
             boolean warmedUp = random.nextBoolean();
-            if (warmedUp) {
-                fs.warmUp(1_000); // as after every mount: it must neither throw nor change what callbacks answer
+            if (warmedUp) { // as after every mount: it must neither throw nor change what callbacks answer
+                fs.readAheadListings();
+                fs.warmUp(1_000);
             }
             new Driver(fs, verify, index, oracle, random, context + (verify ? " with verify"
                     : zeroMessageOpen ? " with zero-message opens" : "") + (warmedUp ? ", warmed up" : "")).run();

@@ -1,0 +1,187 @@
+package org.barecat.fuse;
+
+import org.barecat.core.Archive;
+import org.barecat.core.Child;
+import org.barecat.core.DirectoryListing;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Directory listings held in memory, within a fixed budget of bytes, so that {@code readdir} serves
+ * them without an index search: listings read ahead after mounting ({@link #readAhead}), and every
+ * listing some reader went through to its end. The kernel keeps the listings it has read, but drops
+ * them with its inodes (memory pressure, {@code drop_caches}); a listing from here then costs no SQL
+ * and no disk read, only the copy into the kernel's buffer.
+ * <p>
+ * Bounded, not proportional to the archive: a listing larger than {@link #maxListingBytes} is never
+ * kept (a million-entry directory still streams from the index in constant memory), and once the
+ * budget is spent nothing more is added. Nothing is ever evicted or invalidated: the archive does not
+ * change while mounted.
+ */
+final class ListingCache {
+    /** Bytes all listings may take together: about 500,000 children with 12-byte names. */
+    static final long DEFAULT_BUDGET = 12L << 20;
+
+    private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+    private final AtomicLong free;
+    private final long maxListingBytes;
+
+    ListingCache(long budget) {
+        this.free = new AtomicLong(budget);
+        this.maxListingBytes = budget / 4;
+    }
+
+    /**
+     * The children of one directory, in listing order: their names back to back, where each ends (bit
+     * complemented for a subdirectory), and their inode numbers.
+     */
+    static final class Listing {
+        private final byte[] names;
+        private final int[] ends;
+        private final long[] inodes;
+
+        private Listing(byte[] names, int[] ends, long[] inodes) {
+            this.names = names;
+            this.ends = ends;
+            this.inodes = inodes;
+        }
+
+        int size() {
+            return ends.length;
+        }
+
+        /** The names of all children, back to back: child {@code i}'s is from {@link #start} to {@link #end}. */
+        byte[] names() {
+            return names;
+        }
+
+        int start(int i) {
+            return i == 0 ? 0 : end(i - 1);
+        }
+
+        int end(int i) {
+            return ends[i] < 0 ? ~ends[i] : ends[i];
+        }
+
+        boolean directory(int i) {
+            return ends[i] < 0;
+        }
+
+        long inode(int i) {
+            return inodes[i];
+        }
+
+        long bytes() {
+            return names.length + 12L * ends.length + 64;
+        }
+    }
+
+    /** Collects a listing as it is read; gives up (and lets go of what it had) once it outgrows a listing's limit. */
+    final class Builder {
+        private byte[] names = new byte[256];
+        private int[] ends = new int[16];
+        private long[] inodes = new long[16];
+        private int length;
+        private int count;
+        private boolean abandoned;
+
+        /** Adds the child whose name is {@code utf8[from..]}; false once the listing is too large to keep. */
+        boolean add(byte[] utf8, int from, boolean directory, long inode) {
+            if (abandoned) {
+                return false;
+            }
+            int n = utf8.length - from;
+            if (length + n + 12L * (count + 1) > maxListingBytes) {
+                abandoned = true;
+                names = null;
+                ends = null;
+                inodes = null;
+                return false;
+            }
+            if (length + n > names.length) {
+                names = Arrays.copyOf(names, Math.max(names.length * 2, length + n));
+            }
+            if (count == ends.length) {
+                ends = Arrays.copyOf(ends, count * 2);
+                inodes = Arrays.copyOf(inodes, count * 2);
+            }
+            System.arraycopy(utf8, from, names, length, n);
+            length += n;
+            ends[count] = directory ? ~length : length;
+            inodes[count++] = inode;
+            return true;
+        }
+
+        /** Keeps what was collected as {@code dir}'s listing, if it fits in what is left of the budget. */
+        boolean keep(String dir) {
+            if (abandoned) {
+                return false;
+            }
+            Listing listing = new Listing(Arrays.copyOf(names, length), Arrays.copyOf(ends, count),
+                    Arrays.copyOf(inodes, count));
+            long cost = listing.bytes();
+            if (free.addAndGet(-cost) < 0) {
+                free.addAndGet(cost);
+                return false;
+            }
+            if (listings.putIfAbsent(dir, listing) != null) {
+                free.addAndGet(cost);
+            }
+            return true;
+        }
+    }
+
+    Builder builder() {
+        return new Builder();
+    }
+
+    /** The listing of {@code dir} (an archive path, "" for the root), or null when it is not held. */
+    Listing get(String dir) {
+        return listings.get(dir);
+    }
+
+    /**
+     * Lists directories from the root down, breadth first, into the cache, until every directory is
+     * held or the budget is spent; a directory too large to keep is skipped with its subtree. Meant for
+     * a background thread once the mount is live: {@code find}, {@code os.walk} and {@code ImageFolder}
+     * then list from memory, even the first time. Ends early, at the next directory, once {@code stop} says so.
+     */
+    void readAhead(Archive archive, BooleanSupplier stop) throws IOException {
+        ArrayDeque<String> dirs = new ArrayDeque<>();
+        dirs.add("");
+        while (!dirs.isEmpty() && !stop.getAsBoolean()) {
+            String dir = dirs.poll();
+            if (get(dir) != null) {
+                continue;
+            }
+            DirectoryListing<Child> listing = archive.listChildren(dir);
+            byte[] prefix = listing.childPrefixUtf8();
+            long state = Inodes.state(prefix);
+            Builder builder = builder();
+            int queued = dirs.size();
+            for (Child c = listing.take(); c != null; c = listing.take()) {
+                byte[] p = c.utf8Path();
+                if (!builder.add(p, prefix.length, c.directory(), Inodes.of(state, p, prefix.length))) {
+                    break;
+                }
+                if (c.directory()) {
+                    dirs.add(c.path());
+                }
+            }
+            if (!builder.keep(dir)) {
+                while (dirs.size() > queued) {
+                    dirs.pollLast(); // not kept: its subdirectories are not worth the budget either
+                }
+                if (free.get() < maxListingBytes / 64) {
+                    return; // spent
+                }
+            }
+        }
+    }
+}

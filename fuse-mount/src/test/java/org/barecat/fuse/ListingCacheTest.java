@@ -1,0 +1,141 @@
+package org.barecat.fuse;
+
+import org.barecat.core.Archive;
+import org.barecat.core.ArchiveWriter;
+import org.barecat.core.Attributes;
+import org.barecat.core.Child;
+import org.barecat.core.DirectoryListing;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ListingCacheTest {
+    @TempDir
+    static Path tmp;
+    static Path archivePath;
+
+    /** A root with 3 directories of 10 files, one of 400 (in a subdirectory), and non-ASCII names. */
+    @BeforeAll
+    static void writeArchive() throws IOException {
+        archivePath = tmp.resolve("l.barecat");
+        try (ArchiveWriter w = ArchiveWriter.create(archivePath)) {
+            for (int d = 0; d < 3; d++) {
+                for (int f = 0; f < 10; f++) {
+                    w.add("d" + d + "/f" + f + ".jpg", new byte[] {(byte) f}, Attributes.NONE);
+                }
+            }
+            for (int f = 0; f < 400; f++) {
+                w.add("big/inner/file-with-a-longish-name-" + f, new byte[0], Attributes.NONE);
+            }
+            w.add("日本語/ファイル", new byte[1], Attributes.NONE);
+            w.addDirectory("empty", Attributes.NONE);
+        }
+    }
+
+    /** What readdir would list for {@code dir}, as "name kind inode" lines. */
+    private static List<String> listed(Archive archive, String dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        DirectoryListing<Child> listing = archive.listChildren(dir);
+        for (Child c = listing.take(); c != null; c = listing.take()) {
+            out.add(c.name() + " " + c.directory() + " " + Inodes.of(c.path()));
+        }
+        return out;
+    }
+
+    private static List<String> held(ListingCache.Listing l) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < l.size(); i++) {
+            out.add(new String(l.names(), l.start(i), l.end(i) - l.start(i), StandardCharsets.UTF_8) + " "
+                    + l.directory(i) + " " + l.inode(i));
+        }
+        return out;
+    }
+
+    @Test
+    void readingAheadHoldsEveryDirectoryAsTheIndexListsIt() throws IOException {
+        try (Archive archive = Archive.open(archivePath)) {
+            ListingCache cache = new ListingCache(ListingCache.DEFAULT_BUDGET);
+            cache.readAhead(archive, () -> false);
+            for (String dir : List.of("", "d0", "d1", "d2", "big", "big/inner", "日本語", "empty")) {
+                ListingCache.Listing l = cache.get(dir);
+                assertNotNull(l, dir);
+                assertEquals(listed(archive, dir), held(l), dir);
+            }
+            assertNull(cache.get("d0/f0.jpg"));
+            assertNull(cache.get("nope"));
+        }
+    }
+
+    @Test
+    void aListingTooLargeForItsShareOfTheBudgetIsNeverKeptNorIsItsSubtreeRead() throws IOException {
+        try (Archive archive = Archive.open(archivePath)) {
+            // 400 names of ~37 bytes and 12 bytes each besides: over a quarter of 32 KiB
+            ListingCache cache = new ListingCache(32 * 1024);
+            cache.readAhead(archive, () -> false);
+            assertNotNull(cache.get("d1"));
+            assertNull(cache.get("big/inner"));
+            ListingCache.Builder b = cache.builder();
+            byte[] name = "x".repeat(200).getBytes(StandardCharsets.UTF_8);
+            int added = 0;
+            while (b.add(name, 0, false, 7)) {
+                added++;
+            }
+            assertTrue(added > 0 && added * 212L <= 8 * 1024, "kept to a quarter of the budget: " + added);
+            assertFalse(b.keep("huge"), "a builder that gave up keeps nothing");
+            assertNull(cache.get("huge"));
+        }
+    }
+
+    @Test
+    void theBudgetBoundsWhatIsKeptAltogether() {
+        ListingCache cache = new ListingCache(4 * 1024);
+        byte[] name = "n".repeat(50).getBytes(StandardCharsets.UTF_8);
+        int kept = 0;
+        for (int d = 0; d < 100; d++) {
+            ListingCache.Builder b = cache.builder();
+            for (int i = 0; i < 10; i++) {
+                assertTrue(b.add(name, 0, i % 2 == 0, i));
+            }
+            if (b.keep("dir" + d)) {
+                kept++;
+            }
+        }
+        assertTrue(kept >= 4 && kept * (10 * 62L + 64) <= 4 * 1024, "kept " + kept);
+        assertNotNull(cache.get("dir0"));
+        assertNull(cache.get("dir99"));
+    }
+
+    @Test
+    void direntsAreTheKernelsLayoutPaddedToEightBytesAndStopWhenTheReplyIsFull() {
+        ByteBuffer out = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
+        FuseSession.DirentWriter w = new FuseSession.DirentWriter().reset(out);
+        byte[] path = "dir/abc".getBytes(StandardCharsets.UTF_8);
+        assertFalse(w.add(path, 4, 7, true, 0x1122334455L, 9));
+        assertEquals(32, w.length()); // 24-byte header + 3 bytes of name, padded
+        assertEquals(0x1122334455L, out.getLong(0));
+        assertEquals(9, out.getLong(8));
+        assertEquals(3, out.getInt(16));
+        assertEquals(4, out.getInt(20)); // DT_DIR
+        assertArrayEquals("abc\0\0\0\0\0".getBytes(StandardCharsets.UTF_8), java.util.Arrays.copyOfRange(out.array(), 24, 32));
+        assertFalse(w.add(path, 0, 7, false, 5, 10)); // 24 + 7 -> 32 bytes: fills the buffer exactly
+        assertEquals(64, w.length());
+        assertEquals(8, out.getInt(52)); // DT_REG
+        assertTrue(w.add(path, 6, 7, false, 6, 11), "no room left: not taken");
+        assertEquals(64, w.length());
+    }
+}

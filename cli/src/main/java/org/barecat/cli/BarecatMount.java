@@ -112,6 +112,7 @@ public final class BarecatMount implements Callable<Integer> {
                 System.out.println(READY);
                 DaemonProcess.detach(logFile);
             }
+            mount.startBackgroundWork();
             mount.awaitUnmount();
             return 0;
         } catch (IOException e) {

@@ -49,8 +49,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       are cached is read without one. {@code read} finds the file's row in the entry cache
  *       that the {@code getattr} before it filled (no SQL), and reads straight into the
  *       kernel's buffer. On older kernels {@code open} keeps a handle table instead.</li>
- *   <li>{@code readdir} streams names and kinds only ({@link Archive#listChildren}) from a listing
- *       kept per open directory, and resumes at the offset the kernel passes back. Whole rows would
+ *   <li>{@code readdir} serves a listing held in memory ({@link ListingCache}: read ahead after
+ *       mounting, within a fixed budget), or else streams names and kinds only
+ *       ({@link Archive#listChildren}) from a listing kept per open directory, and resumes at the
+ *       offset the kernel passes back. {@link FuseSession} answers READDIR through
+ *       {@link #directoryReplies}, writing the entries straight into the reply. Whole rows would
  *       let the {@code getattr} that may follow each child skip its query, but cost every listing
  *       about half again as much ({@code find}, {@code os.walk} and {@code ImageFolder} never ask
  *       for them; see bench/results). The kernel keeps each listing it has read and serves the
@@ -85,7 +88,7 @@ public final class BarecatFs extends FuseStubFS {
     private final boolean zeroMessageOpen;
     private final Map<Long, FileEntry> openFiles = new ConcurrentHashMap<>();
     private final Map<Long, OpenDirectory> openDirectories = new ConcurrentHashMap<>();
-    private final ListingCache listings;
+    private final ListingCache listings = new ListingCache(ListingCache.DEFAULT_BUDGET);
     private volatile boolean stopping;
     /** Open directories by libfuse's handle for them (see {@link #directoryReplies}). */
     private final Map<Long, OpenDirectory> byKernelHandle = new ConcurrentHashMap<>();
@@ -111,7 +114,7 @@ public final class BarecatFs extends FuseStubFS {
         long inodeState;
         long nextOffset;
         /** libfuse's handle for it, as the kernel sends it with each READDIR (0 until the reply to opendir). */
-        long kernelHandle;
+        volatile long kernelHandle;
 
         OpenDirectory(String path, ListingCache.Listing held) {
             this.path = path;
@@ -133,12 +136,6 @@ public final class BarecatFs extends FuseStubFS {
 
     /** @param zeroMessageOpen answer open with ENOSYS (kernels since 3.15 then never send it again) */
     BarecatFs(Archive archive, EntryDefaults defaults, boolean verify, boolean zeroMessageOpen) {
-        this(archive, defaults, verify, zeroMessageOpen, ListingCache.DEFAULT_BUDGET);
-    }
-
-    /** @param listingBudget bytes of directory listings to hold in memory (see {@link ListingCache}) */
-    BarecatFs(Archive archive, EntryDefaults defaults, boolean verify, boolean zeroMessageOpen, long listingBudget) {
-        this.listings = new ListingCache(listingBudget);
         this.archive = archive;
         this.defaults = defaults;
         this.verifiers = verify ? new ConcurrentHashMap<>() : null;

@@ -112,15 +112,7 @@ public final class FuseMount {
         self[0].awaitReady();
         // however the JVM ends (System.exit, an uncaught error), the mount goes with it
         Runtime.getRuntime().addShutdownHook(new Thread(self[0]::unmount, "barecat-unmount"));
-        Thread background = new Thread(() -> {
-            Posix.niceThisThread(BACKGROUND_NICENESS); // after requests and other programs, never before them
-            fs.readAheadListings();
-            fs.warmUp(WARM_UP_ENTRIES);
-        }, "barecat-after-mount");
-        background.setDaemon(true);
         self[0].fs = fs;
-        self[0].background = background;
-        background.start();
         return self[0];
     }
 
@@ -212,12 +204,34 @@ public final class FuseMount {
         return mountPoint;
     }
 
-    /** Blocks until the filesystem is unmounted and the FUSE loop has ended. */
+    /**
+     * Starts, on a niced thread, what makes the mount fast from its first use: listings read ahead into
+     * memory ({@link BarecatFs#readAheadListings}), then the JIT warm-up ({@link BarecatFs#warmUp}).
+     * Called once the mount has been reported ready, so that it never delays the report.
+     */
+    public synchronized void startBackgroundWork() {
+        if (background != null) {
+            return;
+        }
+        background = new Thread(() -> {
+            Posix.niceThisThread(BACKGROUND_NICENESS); // after requests and other programs, never before them
+            fs.readAheadListings();
+            fs.warmUp(WARM_UP_ENTRIES);
+        }, "barecat-after-mount");
+        background.setDaemon(true);
+        background.start();
+    }
+
+    /** Blocks until the filesystem is unmounted, the FUSE loop has ended and background work has stopped. */
     public void awaitUnmount() throws InterruptedException {
         loop.join();
-        if (background != null) { // it reads the archive, which the caller closes next
+        Thread started;
+        synchronized (this) {
+            started = background;
+        }
+        if (started != null) { // it reads the archive, which the caller closes next
             fs.stopBackgroundWork();
-            background.join();
+            started.join();
         }
     }
 

@@ -93,7 +93,7 @@ public final class BarecatFs extends FuseStubFS {
     /** Open directories by libfuse's handle for them (see {@link #directoryReplies}). */
     private final Map<Long, OpenDirectory> byKernelHandle = new ConcurrentHashMap<>();
     /** The directory this thread's opendir callback just opened, until libfuse's reply names its handle. */
-    private static final ThreadLocal<OpenDirectory> LAST_OPENED = new ThreadLocal<>();
+    private final ThreadLocal<OpenDirectory> lastOpened = new ThreadLocal<>();
     /** Rows recently looked up, by archive path (for the read after a getattr); emptied when it reaches its limit. */
     private final Map<String, Entry> entryCache = new ConcurrentHashMap<>();
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
@@ -373,7 +373,7 @@ public final class BarecatFs extends FuseStubFS {
 
     @Override
     public int opendir(String path, FuseFileInfo fi) {
-        LAST_OPENED.remove();
+        lastOpened.remove();
         try {
             Optional<Entry> entry = resolve(path);
             if (entry.isEmpty()) {
@@ -385,7 +385,7 @@ public final class BarecatFs extends FuseStubFS {
             long handle = nextHandle.getAndIncrement();
             OpenDirectory open = new OpenDirectory(dir.path(), listings.get(dir.path()));
             openDirectories.put(handle, open);
-            LAST_OPENED.set(open); // for DirectoryReplies.opened, which libfuse's reply to this request reaches next
+            lastOpened.set(open); // for DirectoryReplies.opened, which libfuse's reply to this request reaches next
             fi.fh.set(handle);
             return 0;
         } catch (IOException | RuntimeException | Error e) {
@@ -421,8 +421,8 @@ public final class BarecatFs extends FuseStubFS {
         return new FuseSession.DirectoryReplies() {
             @Override
             public void opened(long kernelHandle) {
-                OpenDirectory dir = LAST_OPENED.get();
-                LAST_OPENED.remove();
+                OpenDirectory dir = lastOpened.get();
+                lastOpened.remove();
                 if (dir != null) {
                     dir.kernelHandle = kernelHandle;
                     byKernelHandle.put(kernelHandle, dir);

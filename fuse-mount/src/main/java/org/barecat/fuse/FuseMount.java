@@ -35,12 +35,13 @@ public final class FuseMount {
     private final Path mountPoint;
     private final Thread loop;
     private volatile Throwable loopFailure;
-    /** The file system, and the thread that reads listings ahead and warms up after mounting. */
-    private BarecatFs fs;
+    private final BarecatFs fs;
+    /** The thread that reads listings ahead and warms up after mounting (see {@link #startBackgroundWork}). */
     private Thread background;
 
-    private FuseMount(Path mountPoint, Thread loop) {
+    private FuseMount(Path mountPoint, BarecatFs fs, Thread loop) {
         this.mountPoint = mountPoint;
+        this.fs = fs;
         this.loop = loop;
     }
 
@@ -63,13 +64,15 @@ public final class FuseMount {
 
     /**
      * Runs what a mount runs short of mounting: option parsing, the callbacks' setup, libfuse's
-     * bindings, a warm-up over {@code archive}. Loads the classes a mount needs, for the class-data
+     * bindings, listings read ahead and a warm-up over {@code archive}. Loads the classes a mount needs, for the class-data
      * archive the launcher has the JVM write (bin/barecat-launch); mounts nothing, changes nothing.
      */
     public static void rehearse(Archive archive) throws IOException {
         MountOptions.parse(List.of()).fuseArguments(archive.files().index().toString());
         loadBindings();
-        new BarecatFs(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()), false).warmUp(WARM_UP_ENTRIES);
+        BarecatFs fs = new BarecatFs(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()), false);
+        fs.readAheadListings();
+        fs.warmUp(WARM_UP_ENTRIES);
     }
 
     /** jnr-fuse's callback classes (built with any file system) and the libfuse binding. */
@@ -107,12 +110,11 @@ public final class FuseMount {
                 self[0].loopFailure = t;
             }
         }, "barecat-fuse");
-        self[0] = new FuseMount(target, loop);
+        self[0] = new FuseMount(target, fs, loop);
         loop.start();
         self[0].awaitReady();
         // however the JVM ends (System.exit, an uncaught error), the mount goes with it
         Runtime.getRuntime().addShutdownHook(new Thread(self[0]::unmount, "barecat-unmount"));
-        self[0].fs = fs;
         return self[0];
     }
 

@@ -164,7 +164,7 @@ final class FuseSession {
     }
 
     private static final int FUSE_BUF_IS_FD = 1 << 1;
-    /** {@code fuse_in_header.opcode}, and the opcode of OPENDIR. */
+    /** {@code fuse_in_header.opcode}, and the opcodes looked at before libfuse dispatches a request. */
     private static final int FUSE_IN_OPCODE = 4;
     private static final int FUSE_OPENDIR = 27;
     private static final int FUSE_READDIR = 28;
@@ -311,12 +311,11 @@ final class FuseSession {
                 return false;
             }
             boolean inMemory = (buf.getInt(8) & FUSE_BUF_IS_FD) == 0; // else spliced: libfuse reads it
-            if (inMemory && directories != null && mem.getInt(FUSE_IN_OPCODE) == FUSE_READDIR
-                    && answerReaddir(mem, reply, dirents, writer, iov)) {
+            int opcode = inMemory ? mem.getInt(FUSE_IN_OPCODE) : 0;
+            if (opcode == FUSE_READDIR && directories != null && answerReaddir(mem, reply, dirents, writer, iov)) {
                 continue;
             }
-            Pointer replyTo = inMemory && mem.getInt(FUSE_IN_OPCODE) == FUSE_OPENDIR
-                    ? cachingDirectories : channelRef.getPointer(0);
+            Pointer replyTo = opcode == FUSE_OPENDIR ? cachingDirectories : channelRef.getPointer(0);
             lib.fuse_session_process_buf(session, buf, replyTo);
         }
     }

@@ -175,11 +175,11 @@ final class ListingCache {
                 }
             }
             if (!builder.keep(dir)) {
-                while (dirs.size() > queued) {
-                    dirs.pollLast(); // not kept: its subdirectories are not worth the budget either
+                if (!builder.abandoned) {
+                    return; // the budget is spent
                 }
-                if (free.get() < maxListingBytes / 64) {
-                    return; // spent
+                while (dirs.size() > queued) {
+                    dirs.pollLast(); // too large to keep: its subdirectories are not read ahead either
                 }
             }
         }

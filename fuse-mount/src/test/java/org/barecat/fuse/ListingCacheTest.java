@@ -42,6 +42,7 @@ class ListingCacheTest {
             for (int f = 0; f < 400; f++) {
                 w.add("big/inner/file-with-a-longish-name-" + f, new byte[0], Attributes.NONE);
             }
+            w.add("big/inner/deeper/x", new byte[0], Attributes.NONE);
             w.add("日本語/ファイル", new byte[1], Attributes.NONE);
             w.addDirectory("empty", Attributes.NONE);
         }
@@ -71,7 +72,7 @@ class ListingCacheTest {
         try (Archive archive = Archive.open(archivePath)) {
             ListingCache cache = new ListingCache(ListingCache.DEFAULT_BUDGET);
             cache.readAhead(archive, () -> false);
-            for (String dir : List.of("", "d0", "d1", "d2", "big", "big/inner", "日本語", "empty")) {
+            for (String dir : List.of("", "d0", "d1", "d2", "big", "big/inner", "big/inner/deeper", "日本語", "empty")) {
                 ListingCache.Listing l = cache.get(dir);
                 assertNotNull(l, dir);
                 assertEquals(listed(archive, dir), held(l), dir);
@@ -89,6 +90,7 @@ class ListingCacheTest {
             cache.readAhead(archive, () -> false);
             assertNotNull(cache.get("d1"));
             assertNull(cache.get("big/inner"));
+            assertNull(cache.get("big/inner/deeper"), "the subtree of a listing not kept is not read ahead");
             ListingCache.Builder b = cache.builder();
             byte[] name = "x".repeat(200).getBytes(StandardCharsets.UTF_8);
             int added = 0;

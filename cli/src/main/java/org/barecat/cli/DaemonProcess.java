@@ -1,6 +1,6 @@
 package org.barecat.cli;
 
-import jnr.ffi.LibraryLoader;
+import org.barecat.fuse.NativeLibraries;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +33,12 @@ final class DaemonProcess {
     }
 
     private static LibC libc() {
-        return LibraryLoader.create(LibC.class).load("c");
+        return Bound.LIBC;
+    }
+
+    /** Bound on first use, once (each binding is a class jnr-ffi generates). */
+    private static final class Bound {
+        static final LibC LIBC = NativeLibraries.libc(LibC.class);
     }
 
     /**

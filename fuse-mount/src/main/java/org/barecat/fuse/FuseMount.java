@@ -29,19 +29,19 @@ public final class FuseMount {
      * slowed a mount started right after it by up to 0.4 s.
      */
     private static final int WARM_UP_ENTRIES = 5_000;
-    /** The nice value of the thread that reads listings ahead and warms up after mounting. */
-    private static final int BACKGROUND_NICENESS = 10;
 
     private final Path mountPoint;
     private final Thread loop;
     private volatile Throwable loopFailure;
     private final BarecatFs fs;
+    private final BackgroundPriority backgroundPriority;
     /** The thread that reads listings ahead and warms up after mounting (see {@link #startBackgroundWork}). */
     private Thread background;
 
-    private FuseMount(Path mountPoint, BarecatFs fs, Thread loop) {
+    private FuseMount(Path mountPoint, BarecatFs fs, BackgroundPriority backgroundPriority, Thread loop) {
         this.mountPoint = mountPoint;
         this.fs = fs;
+        this.backgroundPriority = backgroundPriority;
         this.loop = loop;
     }
 
@@ -101,16 +101,18 @@ public final class FuseMount {
         args.add(target.toString());
         args.addAll(options.fuseArguments(archive.files().index().toString()));
         FuseMount[] self = new FuseMount[1];
+        BackgroundPriority backgroundPriority = new BackgroundPriority();
         Thread loop = new Thread(() -> {
             try {
                 // under -d libfuse prints each request it answers: it answers READDIR too
-                FuseSession session = FuseSession.setup(fs.operations(), debug ? null : fs.directoryReplies(), args);
+                FuseSession session = FuseSession.setup(fs.operations(), debug ? null : fs.directoryReplies(),
+                        backgroundPriority::requestArrived, args);
                 session.loop("barecat-fuse", options.threads(), self[0]::unmount);
             } catch (Throwable t) {
                 self[0].loopFailure = t;
             }
         }, "barecat-fuse");
-        self[0] = new FuseMount(target, fs, loop);
+        self[0] = new FuseMount(target, fs, backgroundPriority, loop);
         loop.start();
         self[0].awaitReady();
         // however the JVM ends (System.exit, an uncaught error), the mount goes with it
@@ -207,7 +209,7 @@ public final class FuseMount {
     }
 
     /**
-     * Starts, on a niced thread, what makes the mount fast from its first use: listings read ahead into
+     * Starts, at a low priority (see {@link BackgroundPriority}), what makes the mount fast from its first use: listings read ahead into
      * memory ({@link BarecatFs#readAheadListings}), then the JIT warm-up ({@link BarecatFs#warmUp}).
      * Called once the mount has been reported ready, so that it never delays the report.
      */
@@ -216,7 +218,7 @@ public final class FuseMount {
             return;
         }
         background = new Thread(() -> {
-            Posix.niceThisThread(BACKGROUND_NICENESS); // after requests and other programs, never before them
+            backgroundPriority.enter();
             fs.readAheadListings();
             fs.warmUp(WARM_UP_ENTRIES);
         }, "barecat-after-mount");

@@ -1,6 +1,5 @@
 package org.barecat.fuse;
 
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -132,15 +131,7 @@ final class FuseSession {
     }
 
     private static final class Bound {
-        static final LibFuse2 LIB = bind();
-
-        private static LibFuse2 bind() {
-            try {
-                return LibraryLoader.create(LibFuse2.class).failImmediately().load("fuse");
-            } catch (LinkageError e) {
-                return LibraryLoader.create(LibFuse2.class).failImmediately().load("libfuse.so.2");
-            }
-        }
+        static final LibFuse2 LIB = NativeLibraries.load(LibFuse2.class, "libfuse.so.2", "fuse");
     }
 
     private final LibFuse2 lib;
@@ -152,8 +143,10 @@ final class FuseSession {
     private final Pointer channel;
     private final long bufferSize;
 
-    private FuseSession(LibFuse2 lib, Pointer fuse, Pointer mountpoint, DirectoryReplies directories) {
+    private FuseSession(LibFuse2 lib, Pointer fuse, Pointer mountpoint, DirectoryReplies directories,
+                        Runnable onRequest) {
         this.directories = directories;
+        this.onRequest = onRequest;
         this.lib = lib;
         this.fuse = fuse;
         this.mountpoint = mountpoint;
@@ -178,6 +171,8 @@ final class FuseSession {
     /** The largest READDIR reply answered here (kernels ask for a page at a time); larger asks get this much. */
     private static final int MAX_DIRENTS = 64 * 1024;
     private final DirectoryReplies directories;
+    /** Run as each request arrives, before it is answered. */
+    private final Runnable onRequest;
     /** {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} of the kernel's {@code fuse_open_out.open_flags}. */
     private static final int KEEP_AND_CACHE_DIR = (1 << 1) | (1 << 3);
     /** The callback below and the ops struct holding it, kept reachable for as long as libfuse may call it. */
@@ -218,10 +213,11 @@ final class FuseSession {
      * the mountpoint), mounts, and makes the session.
      *
      * @param directories answers READDIR requests before libfuse sees them, or null to leave them to libfuse
+     * @param onRequest   run on the worker's thread as each request arrives (it must be quick)
      * @throws IOException when libfuse could not mount (it has printed why on stderr)
      */
-    static FuseSession setup(FuseOperations operations, DirectoryReplies directories, List<String> args)
-            throws IOException {
+    static FuseSession setup(FuseOperations operations, DirectoryReplies directories, Runnable onRequest,
+                             List<String> args) throws IOException {
         LibFuse2 lib = load();
         PointerByReference mountpoint = new PointerByReference();
         Pointer fuse = lib.fuse_setup(args.size(), args.toArray(String[]::new), operations, Struct.size(operations),
@@ -229,7 +225,7 @@ final class FuseSession {
         if (fuse == null) {
             throw new IOException("libfuse could not mount (see its message above)");
         }
-        return new FuseSession(lib, fuse, mountpoint.getValue(), directories);
+        return new FuseSession(lib, fuse, mountpoint.getValue(), directories, onRequest);
     }
 
     /**
@@ -310,6 +306,7 @@ final class FuseSession {
                 lib.fuse_session_exit(session);
                 return false;
             }
+            onRequest.run();
             boolean inMemory = (buf.getInt(8) & FUSE_BUF_IS_FD) == 0; // else spliced: libfuse reads it
             int opcode = inMemory ? mem.getInt(FUSE_IN_OPCODE) : 0;
             if (opcode == FUSE_READDIR && directories != null && answerReaddir(mem, reply, dirents, writer, iov)) {

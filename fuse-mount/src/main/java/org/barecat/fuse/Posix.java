@@ -1,13 +1,13 @@
 package org.barecat.fuse;
 
 import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /** The few libc calls Java does not offer with their errno intact. */
 final class Posix {
@@ -17,11 +17,16 @@ final class Posix {
         int access(String path, int mode);
 
         int setpriority(int which, int who, int priority);
+
+        int getsid(int pid);
+
+        int getpid();
     }
 
     private static final int F_OK = 0;
     private static final int PRIO_PROCESS = 0;
-    private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    private static final Path AUTOGROUP = Path.of("/proc/self/autogroup");
+    private static final LibC LIBC = NativeLibraries.libc(LibC.class);
 
     private Posix() {
     }
@@ -45,6 +50,38 @@ final class Posix {
             LIBC.setpriority(PRIO_PROCESS, Integer.parseInt(self.substring(self.lastIndexOf('/') + 1)), niceness);
         } catch (IOException | RuntimeException | LinkageError e) {
             // no /proc, or no such call: not worth a message
+        }
+    }
+
+    /**
+     * The nice value of this process's scheduling autogroup, if the process leads a session of its own
+     * (as the daemon barecat-mount starts with setsid does) and the kernel has autogroups; empty
+     * otherwise. A process in someone else's session (a mount with -f run from a shell) must leave the
+     * group alone: it is the whole shell's.
+     */
+    static OptionalInt ownSessionGroupNice() {
+        try {
+            if (LIBC.getsid(0) != LIBC.getpid()) {
+                return OptionalInt.empty();
+            }
+            String[] fields = Files.readString(AUTOGROUP).trim().split(" "); // "/autogroup-2469 nice 0"
+            return OptionalInt.of(Integer.parseInt(fields[fields.length - 1]));
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /**
+     * Sets the nice value of this process's autogroup; false when the kernel refused. Unprivileged
+     * processes may raise it at will and lower it back to 0, but change one at most once per 100 ms
+     * system-wide (EAGAIN in between).
+     */
+    static boolean setOwnSessionGroupNice(int niceness) {
+        try {
+            Files.writeString(AUTOGROUP, Integer.toString(niceness));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 }

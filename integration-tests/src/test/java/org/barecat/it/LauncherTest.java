@@ -245,6 +245,29 @@ class LauncherTest {
         }
     }
 
+    @Test
+    void backgroundWorkYieldsToOtherSessionsUntilTheMountIsUsed() throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/self/autogroup")), "a kernel with scheduling autogroups");
+        // the daemon barecat-mount starts is a session of its own: its group is niced once it is
+        // mounted, and has its priority back from the first request (a daemon in someone else's
+        // session leaves the group alone: BackgroundPriorityTest)
+        try (Mount mount = Mount.of(archive)) {
+            Path group = Path.of("/proc/" + mount.daemon().orElseThrow().pid() + "/autogroup");
+            for (int i = 0; i < 2_000 && groupNice(group) != 19; i++) {
+                Thread.sleep(5);
+            }
+            assertEquals(19, groupNice(group), "lowered before any request");
+            assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+            assertEquals(0, groupNice(group), "restored by the first request");
+        }
+    }
+
+    /** The nice value in a {@code /proc/PID/autogroup} file ("/autogroup-25 nice 0"). */
+    private static int groupNice(Path autogroup) throws IOException {
+        String[] fields = Files.readString(autogroup).trim().split(" ");
+        return Integer.parseInt(fields[fields.length - 1]);
+    }
+
     private static long readdirRequests(Path debugLog) throws IOException {
         return Files.readAllLines(debugLog).stream().filter(l -> l.contains("opcode: READDIR ")).count();
     }

@@ -1,0 +1,50 @@
+package org.barecat.fuse;
+
+import java.util.OptionalInt;
+
+/**
+ * Keeps the work a mount does in the background (reading listings ahead, the JIT warm-up, and the
+ * compiling that follows) behind everything else on the machine until the mount is used. A nice
+ * value on a thread ranks it only within the daemon's session: with autogroups (the kernel's default
+ * on most distributions) the CPU is first shared between sessions, and the daemon, started with
+ * setsid, is a session of its own. So the daemon's whole session group is niced from the start of
+ * that work until the first request, which gives the group its priority back: requests are never
+ * served at a lowered priority, and a mount started right after this one gets the CPU first.
+ */
+final class BackgroundPriority {
+    /** Within the session: behind the requests, yet making headway while the mount is busy. */
+    private static final int THREAD_NICENESS = 10;
+    /** Against other sessions, until the first request: only CPU time no one else wants. */
+    private static final int GROUP_NICENESS = 19;
+    /** The group's nice value before it was lowered, while it is lowered; else null. Guarded by this. */
+    private Integer before;
+    /** Whether the group is lowered: read on every request. */
+    private volatile boolean lowered;
+
+    /** Nices the calling thread, and the daemon's session group if it is a session of its own. */
+    synchronized void enter() {
+        Posix.niceThisThread(THREAD_NICENESS);
+        OptionalInt group = Posix.ownSessionGroupNice();
+        if (group.isPresent() && group.getAsInt() < GROUP_NICENESS && Posix.setOwnSessionGroupNice(GROUP_NICENESS)) {
+            before = group.getAsInt();
+            lowered = true;
+        }
+    }
+
+    /**
+     * A request has come: the group gets its priority back. Should the kernel refuse (it allows one
+     * change per 100 ms system-wide to unprivileged processes), the next request tries again.
+     */
+    void requestArrived() {
+        if (lowered) {
+            restore();
+        }
+    }
+
+    private synchronized void restore() {
+        if (before != null && Posix.setOwnSessionGroupNice(before)) {
+            before = null;
+            lowered = false;
+        }
+    }
+}

@@ -77,7 +77,8 @@ field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 # bin/barecat-launch): done here, so every mount measured is one as users get it from the second on.
 mkdir -p "$work/mnt/prime"
 bin/barecat-mount "$work/big.barecat" "$work/mnt/prime" && fusermount -u "$work/mnt/prime"
-for _ in $(seq 600); do pgrep -f org.barecat.cli.ClassDataTraining > /dev/null || break; sleep 0.1; done
+cds_cache=${XDG_CACHE_HOME:-$HOME/.cache}/barecat  # the launcher holds a lock directory there while it trains
+for _ in $(seq 600); do compgen -G "$cds_cache/*.jsa.lock" > /dev/null || break; sleep 0.1; done
 
 declare -A root
 for d in images small big; do

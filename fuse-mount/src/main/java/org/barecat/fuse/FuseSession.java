@@ -159,6 +159,7 @@ final class FuseSession {
     private static final int FUSE_BUF_IS_FD = 1 << 1;
     /** {@code fuse_in_header.opcode}, and the opcodes looked at before libfuse dispatches a request. */
     private static final int FUSE_IN_OPCODE = 4;
+    private static final int FUSE_INIT = 26;
     private static final int FUSE_OPENDIR = 27;
     private static final int FUSE_READDIR = 28;
     /** Offsets in a request: {@code fuse_in_header.unique}, then {@code fuse_read_in}'s fh, offset and size. */
@@ -171,7 +172,7 @@ final class FuseSession {
     /** The largest READDIR reply answered here (kernels ask for a page at a time); larger asks get this much. */
     private static final int MAX_DIRENTS = 64 * 1024;
     private final DirectoryReplies directories;
-    /** Run as each request arrives, before it is answered. */
+    /** Run as each request arrives, before it is answered; not for INIT, the kernel's own handshake. */
     private final Runnable onRequest;
     /** {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} of the kernel's {@code fuse_open_out.open_flags}. */
     private static final int KEEP_AND_CACHE_DIR = (1 << 1) | (1 << 3);
@@ -213,7 +214,8 @@ final class FuseSession {
      * the mountpoint), mounts, and makes the session.
      *
      * @param directories answers READDIR requests before libfuse sees them, or null to leave them to libfuse
-     * @param onRequest   run on the worker's thread as each request arrives (it must be quick)
+     * @param onRequest   run on the worker's thread as each request arrives, except INIT, which the kernel
+     *                    sends by itself (it may come after the mount shows); it must be quick
      * @throws IOException when libfuse could not mount (it has printed why on stderr)
      */
     static FuseSession setup(FuseOperations operations, DirectoryReplies directories, Runnable onRequest,
@@ -306,9 +308,11 @@ final class FuseSession {
                 lib.fuse_session_exit(session);
                 return false;
             }
-            onRequest.run();
             boolean inMemory = (buf.getInt(8) & FUSE_BUF_IS_FD) == 0; // else spliced: libfuse reads it
             int opcode = inMemory ? mem.getInt(FUSE_IN_OPCODE) : 0;
+            if (opcode != FUSE_INIT) {
+                onRequest.run();
+            }
             if (opcode == FUSE_READDIR && directories != null && answerReaddir(mem, reply, dirents, writer, iov)) {
                 continue;
             }

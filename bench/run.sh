@@ -4,7 +4,10 @@
 # system's figure and its ratio to the plain directory, and writes it as Markdown to bench/results/.
 #
 # usage: bench/run.sh [--smoke]       (--smoke: tiny data, seconds; what CI runs)
-# env:   BENCH_DIR (work dir, default /var/tmp/barecat-bench-SCALE), BENCH_RESULTS (output .md path)
+# env:   BENCH_DIR (work dir, default /var/tmp/barecat-bench-SCALE), BENCH_RESULTS (output .md path),
+#        BENCH_REPS (runs per figure, default 3, smoke 1; each figure is their median, as this kind of
+#        machine varies by 30-50% from minute to minute; the cold whole-file reads, the cold sequential
+#        read and the cold epoch run once: they take minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -16,6 +19,7 @@ if [ "$scale" = full ]; then
 else
   images=300; classes=6; small=2000; big_mb=64
 fi
+reps=${BENCH_REPS:-$([ "$scale" = full ] && echo 3 || echo 1)}
 work=${BENCH_DIR:-/var/tmp/barecat-bench-$scale}
 results_md=${BENCH_RESULTS:-$repo/bench/results/$(date -u +%Y-%m-%d)-$scale.md}
 [ "$scale" = smoke ] && results_md=${BENCH_RESULTS:-$work/results.md}
@@ -71,7 +75,9 @@ results=$work/results.tsv
 : > "$results"
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; }  # metric system value better(higher|lower)
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+field() {  # NAME: the median of the NAME=VALUE found in the lines read
+  sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
 
 # A first mount has the launcher make barecat-mount's class-data archive in the background (see
 # bin/barecat-launch): done here, so every mount measured is one as users get it from the second on.
@@ -81,18 +87,20 @@ cds_cache=${XDG_CACHE_HOME:-$HOME/.cache}/barecat  # the launcher holds a lock d
 for _ in $(seq 600); do compgen -G "$cds_cache/*.jsa.lock" > /dev/null || break; sleep 0.1; done
 
 declare -A root
-for d in images small big; do
-  root[plain-$d]=$data/$d
-  for sys in squashfuse barecat; do
-    m=$work/mnt/$sys-$d
-    mkdir -p "$m"
-    fusermount -uz "$m" 2>/dev/null || true
-    drop_caches
-    t0=$(now)
-    if [ $sys = squashfuse ]; then squashfuse "$work/$d.sqfs" "$m"; else bin/barecat-mount "$work/$d.barecat" "$m"; fi
-    record "mount time, $d (s)" $sys "$(elapsed "$t0")" lower
-    mounts+=("$m")
-    root[$sys-$d]=$m
+for rep in $(seq "$reps"); do  # each round replaces the last one's mounts; the last round's stay
+  for d in images small big; do
+    root[plain-$d]=$data/$d
+    for sys in squashfuse barecat; do
+      m=$work/mnt/$sys-$d
+      mkdir -p "$m"
+      fusermount -u "$m" 2>/dev/null || fusermount -uz "$m" 2>/dev/null || true
+      drop_caches
+      t0=$(now)
+      if [ $sys = squashfuse ]; then squashfuse "$work/$d.sqfs" "$m"; else bin/barecat-mount "$work/$d.barecat" "$m"; fi
+      record "mount time, $d (s)" $sys "$(elapsed "$t0")" lower
+      [ "$rep" -gt 1 ] || mounts+=("$m")
+      root[$sys-$d]=$m
+    done
   done
 done
 
@@ -101,15 +109,18 @@ done
 # measurement once unrecorded, so the one recorded finds everything it needs cached and nothing else
 # (a "warm" figure never depends on what an earlier measurement left behind: with the 4 GiB file
 # cached twice by each FUSE system, leftovers of earlier runs used to push its pages out).
-run_measured() {  # CACHE COMMAND... : prints the output of the recorded run
-  drop_caches
-  if [ "$1" = warm ]; then "${@:2}" > /dev/null; fi
-  "${@:2}"
+run_measured() {  # CACHE COMMAND... : prints the output of each recorded run ($runs of them)
+  for _ in $(seq "$runs"); do
+    drop_caches
+    if [ "$1" = warm ]; then "${@:2}" > /dev/null; fi
+    "${@:2}"
+  done
 }
 count_entries() { find "$1" | wc -l; }
 timed_find() { local t0; t0=$(now); n=$(count_entries "$1"); echo "seconds=$(elapsed "$t0") entries=$n"; }
 for cache in cold warm; do
   for sys in plain squashfuse barecat; do
+    runs=$reps
     for d in images small; do
       out=$(run_measured $cache timed_find "${root[$sys-$d]}")
       [ "$(echo "$out" | field entries)" -gt "$(wc -l < "$work/$d.list")" ] || { echo "find on $sys-$d: $out" >&2; exit 1; }
@@ -117,6 +128,7 @@ for cache in cold warm; do
       record "lstat every file, $d, $cache (files/s)" $sys \
         "$(run_measured $cache tool stat "$work/$d.list" "${root[$sys-$d]}" | field files_per_s)" higher
     done
+    [ $cache = warm ] || runs=1  # each of these takes minutes cold
     for threads in 1 8; do
       out=$(run_measured $cache tool read "$work/images.list" "${root[$sys-images]}" $threads)
       record "shuffled whole-file reads, images, $threads thread(s), $cache (files/s)" $sys "$(echo "$out" | field files_per_s)" higher
@@ -142,13 +154,18 @@ done
 
 # ---------------------------------------------------------------- report
 mkdir -p "$(dirname "$results_md")"
-python3 - "$results" "$results_md" "$scale" "$images" "$classes" "$small" "$big_mb" "$has_torch" <<'PY'
+python3 - "$results" "$results_md" "$scale" "$images" "$classes" "$small" "$big_mb" "$has_torch" "$reps" <<'PY'
 import sys, collections, platform, datetime, subprocess
-path, out, scale, images, classes, small, big_mb, torch = sys.argv[1:]
+path, out, scale, images, classes, small, big_mb, torch, reps = sys.argv[1:]
 rows = collections.OrderedDict()
 for line in open(path):
     metric, system, value, better = line.rstrip("\n").split("\t")
-    rows.setdefault(metric, {"better": better})[system] = float(value) if value else None
+    if value:
+        rows.setdefault(metric, {"better": better}).setdefault(system, []).append(float(value))
+for row in rows.values():  # the median of the rounds of mount times (each other figure is one median)
+    for system, values in row.items():
+        if system != "better":
+            row[system] = sorted(values)[(len(values) - 1) // 2]
 def ratio(row, system):
     a, p = row.get(system), row.get("plain")
     if a is None or p is None or a == 0 or p == 0:
@@ -165,7 +182,9 @@ lines = [f"# barecat-mount benchmark ({scale})", "",
          f"kernel {platform.release()}. Data: {images} JPEG-like files of ~110 KB in {classes} class folders "
          f"(images), {small} files of 0.5-4 KB (small), one {big_mb} MiB file (big).", "",
          "Ratios are speed relative to the plain directory in the same run (1.00 = as fast as plain files, higher is "
-         "faster); the last column is barecat's speed relative to squashfuse (above 1.00: barecat is faster).", "",
+         "faster); the last column is barecat's speed relative to squashfuse (above 1.00: barecat is faster). "
+         f"Each figure is the median of {reps} runs, but for the cold whole-file reads, sequential read and epoch "
+         "(one run each).", "",
          "| measurement | plain | squashfuse | barecat | squashfuse / plain | barecat / plain | barecat / squashfuse |",
          "|---|---:|---:|---:|---:|---:|---:|"]
 for metric, row in rows.items():

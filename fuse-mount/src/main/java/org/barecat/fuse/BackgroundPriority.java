@@ -5,11 +5,12 @@ import java.util.OptionalInt;
 /**
  * Keeps the work a mount does in the background (reading listings ahead, the JIT warm-up, and the
  * compiling that follows) behind everything else on the machine until the mount is used. A nice
- * value on a thread ranks it only within the daemon's session: with autogroups (the kernel's default
- * on most distributions) the CPU is first shared between sessions, and the daemon, started with
- * setsid, is a session of its own. So the daemon's whole session group is niced from the start of
- * that work until the first request, which gives the group its priority back: requests are never
- * served at a lowered priority, and a mount started right after this one gets the CPU first.
+ * value on a thread ranks it only within the daemon's session: with autogroups (on by default in the
+ * kernels of many distributions, Debian's among them) the CPU is first shared between sessions, and
+ * the daemon, started with setsid, is a session of its own. So the daemon's whole session group is
+ * niced from the start of that work until the first request (the kernel's INIT handshake aside),
+ * which gives the group its priority back: requests are never served at a lowered priority, and a
+ * mount started right after this one gets the CPU first.
  */
 final class BackgroundPriority {
     /** Within the session: behind the requests, yet making headway while the mount is busy. */

@@ -209,9 +209,10 @@ public final class FuseMount {
     }
 
     /**
-     * Starts, at a low priority (see {@link BackgroundPriority}), what makes the mount fast from its first use: listings read ahead into
-     * memory ({@link BarecatFs#readAheadListings}), then the JIT warm-up ({@link BarecatFs#warmUp}).
-     * Called once the mount has been reported ready, so that it never delays the report.
+     * Starts, at a low priority (see {@link BackgroundPriority}), what makes the mount fast from its
+     * first use: listings read ahead into memory ({@link BarecatFs#readAheadListings}), then the JIT
+     * warm-up ({@link BarecatFs#warmUp}). Called once the mount has been reported ready, so that it
+     * never delays the report.
      */
     public synchronized void startBackgroundWork() {
         if (background != null) {

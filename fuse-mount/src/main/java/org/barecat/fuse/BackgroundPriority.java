@@ -17,10 +17,8 @@ final class BackgroundPriority {
     private static final int THREAD_NICENESS = 10;
     /** Against other sessions, until the first request: only CPU time no one else wants. */
     private static final int GROUP_NICENESS = 19;
-    /** The group's nice value before it was lowered, while it is lowered; else null. Guarded by this. */
-    private Integer before;
-    /** Whether the group is lowered: read on every request. */
-    private volatile boolean lowered;
+    /** The group's nice value before it was lowered, while it is lowered; else null (read on every request). */
+    private volatile Integer before;
 
     /** Nices the calling thread, and the daemon's session group if it is a session of its own. */
     synchronized void enter() {
@@ -28,7 +26,6 @@ final class BackgroundPriority {
         OptionalInt group = Posix.ownSessionGroupNice();
         if (group.isPresent() && group.getAsInt() < GROUP_NICENESS && Posix.setOwnSessionGroupNice(GROUP_NICENESS)) {
             before = group.getAsInt();
-            lowered = true;
         }
     }
 
@@ -37,15 +34,15 @@ final class BackgroundPriority {
      * change per 100 ms system-wide to unprivileged processes), the next request tries again.
      */
     void requestArrived() {
-        if (lowered) {
+        if (before != null) {
             restore();
         }
     }
 
     private synchronized void restore() {
-        if (before != null && Posix.setOwnSessionGroupNice(before)) {
+        Integer nice = before;
+        if (nice != null && Posix.setOwnSessionGroupNice(nice)) {
             before = null;
-            lowered = false;
         }
     }
 }

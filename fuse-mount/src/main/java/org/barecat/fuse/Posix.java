@@ -61,14 +61,21 @@ final class Posix {
      */
     static OptionalInt ownSessionGroupNice() {
         try {
-            if (LIBC.getsid(0) != LIBC.getpid()) {
+            if (!isSessionLeader()) {
                 return OptionalInt.empty();
             }
-            String[] fields = Files.readString(AUTOGROUP).trim().split(" "); // "/autogroup-2469 nice 0"
+            // "/autogroup-2469 nice 0"; empty for a session in the root group (autogroups off, or a
+            // container's first session): then there is no group of our own to lower
+            String[] fields = Files.readString(AUTOGROUP).trim().split(" ");
             return OptionalInt.of(Integer.parseInt(fields[fields.length - 1]));
         } catch (IOException | RuntimeException | LinkageError e) {
             return OptionalInt.empty();
         }
+    }
+
+    /** Whether this process leads its session (its session id is its process id). */
+    static boolean isSessionLeader() {
+        return LIBC.getsid(0) == LIBC.getpid();
     }
 
     /**

@@ -6,8 +6,9 @@
 # usage: bench/run.sh [--smoke]       (--smoke: tiny data, seconds; what CI runs)
 # env:   BENCH_DIR (work dir, default /var/tmp/barecat-bench-SCALE), BENCH_RESULTS (output .md path),
 #        BENCH_REPS (runs per figure, default 3, smoke 1; each figure is their median, as this kind of
-#        machine varies by 30-50% from minute to minute; the cold whole-file reads, the cold sequential
-#        read and the cold epoch run once: they take minutes)
+#        machine varies by 30-50% from minute to minute; a find runs 2 x BENCH_REPS - 1 times, the cold
+#        whole-file reads, the cold sequential read and the cold epoch once: they take minutes).
+#        The three systems take turns run by run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -105,44 +106,62 @@ for rep in $(seq "$reps"); do  # each round replaces the last one's mounts; the 
 done
 
 # ---------------------------------------------------------------- measurements
-# prepare CACHE: cold drops the page, dentry and inode caches; warm drops them too, then runs the
-# measurement once unrecorded, so the one recorded finds everything it needs cached and nothing else
-# (a "warm" figure never depends on what an earlier measurement left behind: with the 4 GiB file
-# cached twice by each FUSE system, leftovers of earlier runs used to push its pages out).
-run_measured() {  # CACHE COMMAND... : prints the output of each recorded run ($runs of them)
+# measure CACHE RUNS COMMAND...: runs "COMMAND... SYSTEM" RUNS times for each system, the systems
+# taking turns (so that a slow minute on a shared machine falls on all of them alike); the output of
+# each recorded run is kept in out[SYSTEM] for record_median. Cold drops the page, dentry and inode
+# caches first; warm drops them too, then runs the command once unrecorded, so the run recorded finds
+# everything it needs cached and nothing else (a "warm" figure never depends on what an earlier
+# measurement left behind: with the 4 GiB file cached twice by each FUSE system, leftovers of earlier
+# runs used to push its pages out).
+systems=(plain squashfuse barecat)
+declare -A out
+measure() {
+  local cache=$1 runs=$2 sys; shift 2
+  out=()
   for _ in $(seq "$runs"); do
-    drop_caches
-    if [ "$1" = warm ]; then "${@:2}" > /dev/null; fi
-    "${@:2}"
+    for sys in "${systems[@]}"; do
+      drop_caches
+      if [ "$cache" = warm ]; then "$@" "$sys" > /dev/null; fi
+      out[$sys]+=$("$@" "$sys")$'\n'
+    done
   done
 }
-count_entries() { find "$1" | wc -l; }
-timed_find() { local t0; t0=$(now); n=$(count_entries "$1"); echo "seconds=$(elapsed "$t0") entries=$n"; }
+record_median() {  # FIELD METRIC BETTER: records the median of FIELD over each system's runs
+  local sys
+  for sys in "${systems[@]}"; do record "$2" "$sys" "$(printf '%s' "${out[$sys]}" | field "$1")" "$3"; done
+}
+find_tree() {  # TREE SYSTEM
+  local t0 n; t0=$(now); n=$(find "${root[$2-$1]}" | wc -l)
+  [ "$n" -gt "$(wc -l < "$work/$1.list")" ] || { echo "find on $2-$1 saw only $n entries" >&2; return 1; }
+  echo "seconds=$(elapsed "$t0")"
+}
+stat_tree() { tool stat "$work/$1.list" "${root[$2-$1]}"; }              # TREE SYSTEM
+read_tree() { tool read "$work/$1.list" "${root[$3-$1]}" "$2"; }          # TREE THREADS SYSTEM
+read_big() { tool seq "${root[$1-big]}/big.bin"; }                        # SYSTEM
+epoch() { /usr/bin/python3 "$repo/bench/imagefolder_epoch.py" "${root[$1-images]}"; }  # SYSTEM
+quick=$((2 * reps - 1))  # a find takes a fraction of a second: more runs for the same confidence
 for cache in cold warm; do
-  for sys in plain squashfuse barecat; do
-    runs=$reps
-    for d in images small; do
-      out=$(run_measured $cache timed_find "${root[$sys-$d]}")
-      [ "$(echo "$out" | field entries)" -gt "$(wc -l < "$work/$d.list")" ] || { echo "find on $sys-$d: $out" >&2; exit 1; }
-      record "find | wc -l, $d, $cache (s)" $sys "$(echo "$out" | field seconds)" lower
-      record "lstat every file, $d, $cache (files/s)" $sys \
-        "$(run_measured $cache tool stat "$work/$d.list" "${root[$sys-$d]}" | field files_per_s)" higher
-    done
-    [ $cache = warm ] || runs=1  # each of these takes minutes cold
-    for threads in 1 8; do
-      out=$(run_measured $cache tool read "$work/images.list" "${root[$sys-images]}" $threads)
-      record "shuffled whole-file reads, images, $threads thread(s), $cache (files/s)" $sys "$(echo "$out" | field files_per_s)" higher
-      record "shuffled whole-file reads, images, $threads thread(s), $cache (MB/s)" $sys "$(echo "$out" | field mb_per_s)" higher
-      out=$(run_measured $cache tool read "$work/small.list" "${root[$sys-small]}" $threads)
-      record "shuffled whole-file reads, small, $threads thread(s), $cache (files/s)" $sys "$(echo "$out" | field files_per_s)" higher
-    done
-    record "sequential read of one $big_mb MiB file, $cache (MB/s)" $sys \
-      "$(run_measured $cache tool seq "${root[$sys-big]}/big.bin" | field mb_per_s)" higher
-    if [ $has_torch = yes ]; then
-      out=$(run_measured $cache /usr/bin/python3 "$repo/bench/imagefolder_epoch.py" "${root[$sys-images]}")
-      record "ImageFolder + DataLoader epoch, 2 workers, $cache (images/s)" $sys "$(echo "$out" | field images_per_s)" higher
-    fi
+  long=$reps
+  [ $cache = warm ] || long=1  # each of these takes minutes cold
+  for d in images small; do
+    measure $cache $quick find_tree $d
+    record_median seconds "find | wc -l, $d, $cache (s)" lower
+    measure $cache $reps stat_tree $d
+    record_median files_per_s "lstat every file, $d, $cache (files/s)" higher
   done
+  for threads in 1 8; do
+    measure $cache $long read_tree images $threads
+    record_median files_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (files/s)" higher
+    record_median mb_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (MB/s)" higher
+    measure $cache $long read_tree small $threads
+    record_median files_per_s "shuffled whole-file reads, small, $threads thread(s), $cache (files/s)" higher
+  done
+  measure $cache $long read_big
+  record_median mb_per_s "sequential read of one $big_mb MiB file, $cache (MB/s)" higher
+  if [ $has_torch = yes ]; then
+    measure $cache $long epoch
+    record_median images_per_s "ImageFolder + DataLoader epoch, 2 workers, $cache (images/s)" higher
+  fi
 done
 for d in images small big; do
   for sys in squashfuse barecat; do
@@ -183,8 +202,8 @@ lines = [f"# barecat-mount benchmark ({scale})", "",
          f"(images), {small} files of 0.5-4 KB (small), one {big_mb} MiB file (big).", "",
          "Ratios are speed relative to the plain directory in the same run (1.00 = as fast as plain files, higher is "
          "faster); the last column is barecat's speed relative to squashfuse (above 1.00: barecat is faster). "
-         f"Each figure is the median of {reps} runs, but for the cold whole-file reads, sequential read and epoch "
-         "(one run each).", "",
+         f"Each figure is the median of {reps} run(s) ({2 * int(reps) - 1} for a find), but for the cold whole-file "
+         "reads, sequential read and epoch (one run each); the three systems take turns run by run.", "",
          "| measurement | plain | squashfuse | barecat | squashfuse / plain | barecat / plain | barecat / squashfuse |",
          "|---|---:|---:|---:|---:|---:|---:|"]
 for metric, row in rows.items():

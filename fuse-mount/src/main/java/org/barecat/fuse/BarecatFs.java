@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * FUSE callbacks over an {@link Archive}. Thin on purpose: each callback turns a kernel request
@@ -205,9 +206,10 @@ public final class BarecatFs extends FuseStubFS {
      * from the root down, so that the JIT has compiled them before the first {@code find} or epoch
      * arrives: until then the JVM interprets them, and the first {@code find} after a mount took some
      * three times as long as the next. Meant for a background thread once the mount is live; it reads
-     * only the index (a few MB at most) and changes nothing a request could see.
+     * only the index (a few MB at most) and changes nothing a request could see. Ends early, at the
+     * next directory, once {@code until} says so (the mount's first request).
      */
-    void warmUp(int limit) {
+    void warmUp(int limit, BooleanSupplier until) {
         FuseFileInfo fi = FuseFileInfo.of(jnr.ffi.Memory.allocateDirect(Runtime.getSystemRuntime(),
                 Struct.size(new FuseFileInfo(Runtime.getSystemRuntime()) { }), true));
         FileStat stat = newStat();
@@ -230,7 +232,7 @@ public final class BarecatFs extends FuseStubFS {
             return 0;
         };
         ArrayDeque<String> dirs = new ArrayDeque<>(List.of("/"));
-        while (!dirs.isEmpty() && seen[0] < limit && !stopping) {
+        while (!dirs.isEmpty() && seen[0] < limit && !stopping && !until.getAsBoolean()) {
             listing[0] = dirs.poll();
             if (opendir(listing[0], fi) != 0) {
                 continue;

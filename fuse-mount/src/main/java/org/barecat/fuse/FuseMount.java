@@ -72,7 +72,7 @@ public final class FuseMount {
         loadBindings();
         BarecatFs fs = new BarecatFs(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()), false);
         fs.readAheadListings();
-        fs.warmUp(WARM_UP_ENTRIES);
+        fs.warmUp(WARM_UP_ENTRIES, () -> false);
     }
 
     /** jnr-fuse's callback classes (built with any file system) and the libfuse binding. */
@@ -211,8 +211,8 @@ public final class FuseMount {
     /**
      * Starts, at a low priority (see {@link BackgroundPriority}), what makes the mount fast from its
      * first use: listings read ahead into memory ({@link BarecatFs#readAheadListings}), then the JIT
-     * warm-up ({@link BarecatFs#warmUp}). Called once the mount has been reported ready, so that it
-     * never delays the report.
+     * warm-up ({@link BarecatFs#warmUp}) until the first request. Called once the mount has been
+     * reported ready, so that it never delays the report.
      */
     public synchronized void startBackgroundWork() {
         if (background != null) {
@@ -221,7 +221,7 @@ public final class FuseMount {
         background = new Thread(() -> {
             backgroundPriority.enter();
             fs.readAheadListings();
-            fs.warmUp(WARM_UP_ENTRIES);
+            fs.warmUp(WARM_UP_ENTRIES, backgroundPriority::used);
         }, "barecat-after-mount");
         background.setDaemon(true);
         background.start();

@@ -74,11 +74,8 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 results=$work/results.tsv
 : > "$results"
-record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; }  # metric system value better(higher|lower)
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; }  # metric system value better(higher|lower), once per run
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
-field() {  # NAME: the median of the NAME=VALUE found in the lines read
-  sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
-}
 
 # A first mount has the launcher make barecat-mount's class-data archive in the background (see
 # bin/barecat-launch): done here, so every mount measured is one as users get it from the second on.
@@ -108,7 +105,7 @@ done
 # ---------------------------------------------------------------- measurements
 # measure CACHE RUNS COMMAND...: runs "COMMAND... SYSTEM" RUNS times for each system, the systems
 # taking turns (so that a slow minute on a shared machine falls on all of them alike); the output of
-# each recorded run is kept in out[SYSTEM] for record_median. Cold drops the page, dentry and inode
+# each recorded run is kept in out[SYSTEM] for record_runs. Cold drops the page, dentry and inode
 # caches first; warm drops them too, then runs the command once unrecorded, so the run recorded finds
 # everything it needs cached and nothing else (a "warm" figure never depends on what an earlier
 # measurement left behind: with the 4 GiB file cached twice by each FUSE system, leftovers of earlier
@@ -126,9 +123,11 @@ measure() {
     done
   done
 }
-record_median() {  # FIELD METRIC BETTER: records the median of FIELD over each system's runs
-  local sys
-  for sys in "${systems[@]}"; do record "$2" "$sys" "$(printf '%s' "${out[$sys]}" | field "$1")" "$3"; done
+record_runs() {  # FIELD METRIC BETTER: records the FIELD=VALUE of each system's runs (the report takes the median)
+  local sys value
+  for sys in "${systems[@]}"; do
+    for value in $(printf '%s' "${out[$sys]}" | sed -n "s/.*$1=\([0-9.]*\).*/\1/p"); do record "$2" "$sys" "$value" "$3"; done
+  done
 }
 find_tree() {  # TREE SYSTEM
   local t0 n; t0=$(now); n=$(find "${root[$2-$1]}" | wc -l)
@@ -145,22 +144,22 @@ for cache in cold warm; do
   [ $cache = warm ] || long=1  # each of these takes minutes cold
   for d in images small; do
     measure $cache $quick find_tree $d
-    record_median seconds "find | wc -l, $d, $cache (s)" lower
+    record_runs seconds "find | wc -l, $d, $cache (s)" lower
     measure $cache $reps stat_tree $d
-    record_median files_per_s "lstat every file, $d, $cache (files/s)" higher
+    record_runs files_per_s "lstat every file, $d, $cache (files/s)" higher
   done
   for threads in 1 8; do
     measure $cache $long read_tree images $threads
-    record_median files_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (files/s)" higher
-    record_median mb_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (MB/s)" higher
+    record_runs files_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (files/s)" higher
+    record_runs mb_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (MB/s)" higher
     measure $cache $long read_tree small $threads
-    record_median files_per_s "shuffled whole-file reads, small, $threads thread(s), $cache (files/s)" higher
+    record_runs files_per_s "shuffled whole-file reads, small, $threads thread(s), $cache (files/s)" higher
   done
   measure $cache $long read_big
-  record_median mb_per_s "sequential read of one $big_mb MiB file, $cache (MB/s)" higher
+  record_runs mb_per_s "sequential read of one $big_mb MiB file, $cache (MB/s)" higher
   if [ $has_torch = yes ]; then
     measure $cache $long epoch
-    record_median images_per_s "ImageFolder + DataLoader epoch, 2 workers, $cache (images/s)" higher
+    record_runs images_per_s "ImageFolder + DataLoader epoch, 2 workers, $cache (images/s)" higher
   fi
 done
 for d in images small big; do
@@ -181,7 +180,7 @@ for line in open(path):
     metric, system, value, better = line.rstrip("\n").split("\t")
     if value:
         rows.setdefault(metric, {"better": better}).setdefault(system, []).append(float(value))
-for row in rows.values():  # the median of the rounds of mount times (each other figure is one median)
+for row in rows.values():  # each figure: the median of its runs
     for system, values in row.items():
         if system != "better":
             row[system] = sorted(values)[(len(values) - 1) // 2]

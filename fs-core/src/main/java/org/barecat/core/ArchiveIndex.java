@@ -13,8 +13,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * Read-only access to an archive's SQLite index. Connections are opened with {@code immutable=1}
@@ -41,7 +41,12 @@ final class ArchiveIndex implements AutoCloseable {
     private final Path file;
     private final IndexReadahead readahead;
     private final String url;
-    private final Queue<IndexConnection> idle = new ConcurrentLinkedQueue<>();
+    /**
+     * Connections no thread is using, the last one given back first: a lone reader ({@code find},
+     * {@code ls}) keeps using one connection, whose page cache is warm, and the others' caches stay
+     * empty (each may hold 1 MiB).
+     */
+    private final Deque<IndexConnection> idle = new ConcurrentLinkedDeque<>();
     private final List<IndexConnection> all = new ArrayList<>();
     private String filesKey;
     private String dirsKey;
@@ -204,7 +209,7 @@ final class ArchiveIndex implements AutoCloseable {
         config.setSharedCache(false);
         Connection connection = SqliteLibrary.connect(url, config.toProperties());
         try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA cache_size = -2048");
+            s.execute("PRAGMA cache_size = -1024"); // KiB: the kernel's page cache holds the index too
             s.execute("PRAGMA temp_store = MEMORY");
         }
         return new IndexConnection(connection);
@@ -221,7 +226,7 @@ final class ArchiveIndex implements AutoCloseable {
         if (closed) {
             throw new IOException(file + ": archive is closed");
         }
-        IndexConnection c = idle.poll();
+        IndexConnection c = idle.pollFirst();
         try {
             if (c == null) {
                 c = connect();
@@ -237,7 +242,7 @@ final class ArchiveIndex implements AutoCloseable {
             throw describe(file, e);
         } finally {
             if (c != null) {
-                idle.offer(c);
+                idle.offerFirst(c);
             }
         }
     }

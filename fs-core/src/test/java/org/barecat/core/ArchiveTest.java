@@ -28,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -259,6 +261,27 @@ class ArchiveTest {
                                 archive.getFileName() + ": " + q + " -> " + plan);
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void aLoneReaderKeepsUsingTheConnectionGivenBackLast() throws Exception {
+        try (Archive a = Archive.open(writeSample())) {
+            ArchiveIndex index = a.index();
+            // a query inside a query holds two connections at once: the outer one is given back last
+            Object[] outer = new Object[1];
+            Object inner = index.query(o -> {
+                outer[0] = o;
+                try {
+                    return index.query(i -> i);
+                } catch (IOException e) {
+                    throw new java.sql.SQLException(e);
+                }
+            });
+            assertNotSame(outer[0], inner);
+            for (int k = 0; k < 3; k++) {
+                assertSame(outer[0], index.query(c -> c), "query " + k);
             }
         }
     }

@@ -466,8 +466,8 @@ public final class BarecatFs extends FuseStubFS {
                 }
                 if (dir.listing == null || dir.nextOffset != Math.max(next, 3)) {
                     dir.listing = archive.listChildren(dir.path);
-                    dir.collected = next <= 3 ? listings.builder() : null;
                     byte[] prefix = dir.listing.childPrefixUtf8();
+                    dir.collected = next <= 3 ? listings.builder(prefix) : null;
                     dir.nameStart = prefix.length; // a listed child's name never holds a slash
                     dir.inodeState = Inodes.state(prefix);
                     dir.nextOffset = 3;
@@ -481,7 +481,7 @@ public final class BarecatFs extends FuseStubFS {
                     if (fill.add(p, dir.nameStart, p.length, c.directory(), ino, dir.nextOffset + 1)) {
                         return 0;
                     }
-                    if (dir.collected != null && !dir.collected.add(p, dir.nameStart, c.directory(), ino)) {
+                    if (dir.collected != null && !dir.collected.add(p, dir.nameStart, c.directory())) {
                         dir.collected = null;
                     }
                     dir.listing.take();

@@ -57,7 +57,12 @@ final class Inodes {
      * bytes: a listing hashes its directory's part once, then only each child's name.
      */
     static long of(long state, byte[] path, int from) {
-        return path.length == 0 ? ROOT : finish(update(state, path, from, path.length));
+        return path.length == 0 ? ROOT : of(state, path, from, path.length);
+    }
+
+    /** {@link #of(long, byte[], int)} of a child whose name is {@code bytes[from..to)}, given the state after its directory's child prefix. */
+    static long of(long state, byte[] bytes, int from, int to) {
+        return finish(update(state, bytes, from, to));
     }
 
     private static long update(long h, byte[] bytes, int from, int to) {

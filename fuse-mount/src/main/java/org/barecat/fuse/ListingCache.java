@@ -25,8 +25,11 @@ import java.util.function.BooleanSupplier;
  * change while mounted.
  */
 final class ListingCache {
-    /** Bytes all listings may take together: about 500,000 children with 12-byte names. */
-    static final long DEFAULT_BUDGET = 12L << 20;
+    /**
+     * Bytes all listings may take together: about 260,000 children with 12-byte names. Small against
+     * the daemon's ~90 MB, so that its memory stays within a fifth from 10,000 files to millions.
+     */
+    static final long DEFAULT_BUDGET = 4L << 20;
 
     private final Map<String, Listing> listings = new ConcurrentHashMap<>();
     private final AtomicLong free;
@@ -38,18 +41,20 @@ final class ListingCache {
     }
 
     /**
-     * The children of one directory, in listing order: their names back to back, where each ends (bit
-     * complemented for a subdirectory), and their inode numbers.
+     * The children of one directory, in listing order: their names back to back, and where each ends
+     * (bit complemented for a subdirectory). Their inode numbers are hashed from the names again when
+     * asked for: a third less memory per child than keeping them.
      */
     static final class Listing {
         private final byte[] names;
         private final int[] ends;
-        private final long[] inodes;
+        /** {@link Inodes#state} of the directory's child prefix. */
+        private final long inodeState;
 
-        private Listing(byte[] names, int[] ends, long[] inodes) {
+        private Listing(byte[] names, int[] ends, long inodeState) {
             this.names = names;
             this.ends = ends;
-            this.inodes = inodes;
+            this.inodeState = inodeState;
         }
 
         int size() {
@@ -74,34 +79,37 @@ final class ListingCache {
         }
 
         long inode(int i) {
-            return inodes[i];
+            return Inodes.of(inodeState, names, start(i), end(i));
         }
 
         long bytes() {
-            return names.length + 12L * ends.length + 64;
+            return names.length + 4L * ends.length + 64;
         }
     }
 
     /** Collects a listing as it is read; gives up (and lets go of what it had) once it outgrows a listing's limit. */
     final class Builder {
+        private final long inodeState;
         private byte[] names = new byte[256];
         private int[] ends = new int[16];
-        private long[] inodes = new long[16];
         private int length;
         private int count;
         private boolean abandoned;
 
+        private Builder(byte[] childPrefix) {
+            this.inodeState = Inodes.state(childPrefix);
+        }
+
         /** Adds the child whose name is {@code utf8[from..]}; false once the listing is too large to keep. */
-        boolean add(byte[] utf8, int from, boolean directory, long inode) {
+        boolean add(byte[] utf8, int from, boolean directory) {
             if (abandoned) {
                 return false;
             }
             int n = utf8.length - from;
-            if (length + n + 12L * (count + 1) > maxListingBytes) {
+            if (length + n + 4L * (count + 1) > maxListingBytes) {
                 abandoned = true;
                 names = null;
                 ends = null;
-                inodes = null;
                 return false;
             }
             if (length + n > names.length) {
@@ -109,12 +117,10 @@ final class ListingCache {
             }
             if (count == ends.length) {
                 ends = Arrays.copyOf(ends, count * 2);
-                inodes = Arrays.copyOf(inodes, count * 2);
             }
             System.arraycopy(utf8, from, names, length, n);
             length += n;
-            ends[count] = directory ? ~length : length;
-            inodes[count++] = inode;
+            ends[count++] = directory ? ~length : length;
             return true;
         }
 
@@ -123,8 +129,7 @@ final class ListingCache {
             if (abandoned) {
                 return false;
             }
-            Listing listing = new Listing(Arrays.copyOf(names, length), Arrays.copyOf(ends, count),
-                    Arrays.copyOf(inodes, count));
+            Listing listing = new Listing(Arrays.copyOf(names, length), Arrays.copyOf(ends, count), inodeState);
             long cost = listing.bytes();
             if (free.addAndGet(-cost) < 0) {
                 free.addAndGet(cost);
@@ -137,8 +142,9 @@ final class ListingCache {
         }
     }
 
-    Builder builder() {
-        return new Builder();
+    /** Collects the listing of a directory whose children's paths all start with {@code childPrefix} (UTF-8). */
+    Builder builder(byte[] childPrefix) {
+        return new Builder(childPrefix);
     }
 
     /** The listing of {@code dir} (an archive path, "" for the root), or null when it is not held. */
@@ -162,12 +168,11 @@ final class ListingCache {
             }
             DirectoryListing<Child> listing = archive.listChildren(dir);
             byte[] prefix = listing.childPrefixUtf8();
-            long state = Inodes.state(prefix);
-            Builder builder = builder();
+            Builder builder = builder(prefix);
             int queued = dirs.size();
             for (Child c = listing.take(); c != null; c = listing.take()) {
                 byte[] p = c.utf8Path();
-                if (!builder.add(p, prefix.length, c.directory(), Inodes.of(state, p, prefix.length))) {
+                if (!builder.add(p, prefix.length, c.directory())) {
                     break;
                 }
                 if (c.directory()) {

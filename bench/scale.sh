@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Does barecat-mount's cost grow with the archive? Mounts an archive of 10,000 files (100 folders
+# of 100) and one of 1,000,000 (1,000 of 1,000) in turn, page cache cold, and reports for each the
+# mount time, the daemon's peak RSS once its background work is done (8 s idle) and its peak RSS
+# after a `find` of every entry; then the 1M/10k ratio of each. Target (issue 4): mount under 1 s,
+# RSS under 200 MB, both within 20% from 10k to 1M. Writes the table as Markdown to bench/results/.
+#
+# usage: bench/scale.sh [--smoke]      (--smoke: 1,000 vs 10,000 files, one round)
+# env:   BENCH_DIR (work dir, default /var/tmp/barecat-scale), BENCH_REPS (rounds, default 5),
+#        BENCH_RESULTS (output .md path)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+smoke=no
+[ "${1:-}" = "--smoke" ] && smoke=yes
+if [ $smoke = yes ]; then sizes=("1k 10 100" "10k 100 100"); reps=${BENCH_REPS:-1}
+else sizes=("10k 100 100" "1m 1000 1000"); reps=${BENCH_REPS:-5}; fi
+work=${BENCH_DIR:-/var/tmp/barecat-scale}
+results_md=${BENCH_RESULTS:-$repo/bench/results/$(date -u +%Y-%m-%d)-scale.md}
+[ $smoke = yes ] && results_md=${BENCH_RESULTS:-$work/results.md}
+
+scripts/install-deps.sh
+[ -f cli/target/barecat.jar ] || ./mvnw -q -B -DskipTests package
+mkdir -p "$work/mnt"
+
+# ---------------------------------------------------------------- data: empty files, as a tar stream
+for s in "${sizes[@]}"; do
+  read -r name dirs per <<< "$s"
+  if [ ! -f "$work/$name.barecat" ]; then
+    echo "generating $work/$name.barecat: $dirs folders of $per files" >&2
+    /usr/bin/python3 - "$dirs" "$per" <<'EOF' | bin/barecat convert -q -f - "$work/$name.barecat" >&2
+import sys, tarfile
+dirs, per = int(sys.argv[1]), int(sys.argv[2])
+with tarfile.open(fileobj=sys.stdout.buffer, mode="w|") as tar:
+    for d in range(dirs):
+        for f in range(per):
+            info = tarfile.TarInfo(f"d{d:04d}/f{f:04d}.jpg")
+            info.mtime = 1700000000
+            tar.addfile(info)
+EOF
+  fi
+done
+
+# ---------------------------------------------------------------- measurements
+mnt=$work/mnt/scale
+cleanup() { fusermount -u "$mnt" 2>/dev/null || fusermount -uz "$mnt" 2>/dev/null || true; }
+trap cleanup EXIT
+mkdir -p "$mnt"
+hwm_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# The first mount trains the launcher's class-data archive in the background: done here, unmeasured.
+bin/barecat-mount "$work/${sizes[0]%% *}.barecat" "$mnt" && fusermount -u "$mnt"
+cds_cache=${XDG_CACHE_HOME:-$HOME/.cache}/barecat
+for _ in $(seq 600); do compgen -G "$cds_cache/*.jsa.lock" > /dev/null || break; sleep 0.1; done
+
+raw=$work/runs.tsv
+: > "$raw"
+for rep in $(seq "$reps"); do  # the two archives take turns
+  for s in "${sizes[@]}"; do
+    name=${s%% *}
+    sync; echo 3 > /proc/sys/vm/drop_caches
+    t0=$(date +%s%N)
+    bin/barecat-mount "$work/$name.barecat" "$mnt"
+    t1=$(date +%s%N)
+    pid=$(pgrep -f -- "$work/$name.barecat $mnt" | head -1)
+    sleep 8
+    idle=$(hwm_mb "$pid")
+    entries=$(find "$mnt" | wc -l)
+    after=$(hwm_mb "$pid")
+    fusermount -u "$mnt"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$(( (t1 - t0) / 1000000 ))" "$idle" "$after" "$entries" >> "$raw"
+  done
+done
+
+/usr/bin/python3 - "$raw" "$results_md" "$reps" <<'EOF'
+import statistics, sys
+raw, out, reps = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = {}
+for line in open(raw):
+    name, ms, idle, after, entries = line.split("\t")
+    r = rows.setdefault(name, {"mount": [], "idle": [], "after": [], "entries": int(entries)})
+    r["mount"].append(int(ms) / 1000); r["idle"].append(float(idle)); r["after"].append(float(after))
+small, large = list(rows)
+med = {n: {k: statistics.median(v) for k, v in r.items() if k != "entries"} for n, r in rows.items()}
+lines = [f"# barecat-mount from {rows[small]['entries'] - 1:,} to {rows[large]['entries'] - 1:,} entries",
+         "", f"Medians of {reps} round(s), the archives taking turns, page cache dropped before each mount.",
+         "Peak RSS (VmHWM) of the daemon 8 s after the mount, and after a `find` of every entry.", "",
+         f"| measurement | {small} | {large} | {large} / {small} |", "|---|---:|---:|---:|"]
+for key, label in (("mount", "mount time (s)"), ("idle", "peak RSS, idle (MB)"), ("after", "peak RSS, after find (MB)")):
+    a, b = med[small][key], med[large][key]
+    lines.append(f"| {label} | {a:.3f} | {b:.3f} | {b / a:.2f} |" if key == "mount"
+                 else f"| {label} | {a:.1f} | {b:.1f} | {b / a:.2f} |")
+lines += ["", "Every round (s; MB; MB):", ""]
+for n, r in rows.items():
+    lines.append(f"- {n}: mount {', '.join(f'{x:.3f}' for x in r['mount'])}; idle {', '.join(f'{x:.0f}' for x in r['idle'])};"
+                 f" after find {', '.join(f'{x:.0f}' for x in r['after'])}")
+text = "\n".join(lines) + "\n"
+open(out, "w").write(text)
+print(text)
+EOF
+echo "written: $results_md" >&2

@@ -44,7 +44,7 @@ final class ArchiveIndex implements AutoCloseable {
     /**
      * Connections no thread is using, the last one given back first: a lone reader ({@code find},
      * {@code ls}) keeps using one connection, whose page cache is warm, and the others' caches stay
-     * empty (each may hold 1 MiB).
+     * empty (each may hold 2 MiB).
      */
     private final Deque<IndexConnection> idle = new ConcurrentLinkedDeque<>();
     private final List<IndexConnection> all = new ArrayList<>();
@@ -209,7 +209,7 @@ final class ArchiveIndex implements AutoCloseable {
         config.setSharedCache(false);
         Connection connection = SqliteLibrary.connect(url, config.toProperties());
         try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA cache_size = -1024"); // KiB: the kernel's page cache holds the index too
+            s.execute("PRAGMA cache_size = -2048"); // KiB; 1 MiB made cold lstat of 20,000 files ~10% slower
             s.execute("PRAGMA temp_store = MEMORY");
         }
         return new IndexConnection(connection);

@@ -467,9 +467,9 @@ public final class BarecatFs extends FuseStubFS {
                 if (dir.listing == null || dir.nextOffset != Math.max(next, 3)) {
                     dir.listing = archive.listChildren(dir.path);
                     byte[] prefix = dir.listing.childPrefixUtf8();
-                    dir.collected = next <= 3 ? listings.builder(prefix) : null;
                     dir.nameStart = prefix.length; // a listed child's name never holds a slash
                     dir.inodeState = Inodes.state(prefix);
+                    dir.collected = next <= 3 ? listings.builder(dir.inodeState) : null;
                     dir.nextOffset = 3;
                     while (dir.nextOffset < next && dir.listing.take() != null) {
                         dir.nextOffset++;

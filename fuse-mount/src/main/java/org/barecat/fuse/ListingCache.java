@@ -96,8 +96,8 @@ final class ListingCache {
         private int count;
         private boolean abandoned;
 
-        private Builder(byte[] childPrefix) {
-            this.inodeState = Inodes.state(childPrefix);
+        private Builder(long inodeState) {
+            this.inodeState = inodeState;
         }
 
         /** Adds the child whose name is {@code utf8[from..]}; false once the listing is too large to keep. */
@@ -142,9 +142,9 @@ final class ListingCache {
         }
     }
 
-    /** Collects the listing of a directory whose children's paths all start with {@code childPrefix} (UTF-8). */
-    Builder builder(byte[] childPrefix) {
-        return new Builder(childPrefix);
+    /** Collects the listing of a directory whose child prefix has {@link Inodes#state} {@code inodeState}. */
+    Builder builder(long inodeState) {
+        return new Builder(inodeState);
     }
 
     /** The listing of {@code dir} (an archive path, "" for the root), or null when it is not held. */
@@ -168,7 +168,7 @@ final class ListingCache {
             }
             DirectoryListing<Child> listing = archive.listChildren(dir);
             byte[] prefix = listing.childPrefixUtf8();
-            Builder builder = builder(prefix);
+            Builder builder = builder(Inodes.state(prefix));
             int queued = dirs.size();
             for (Child c = listing.take(); c != null; c = listing.take()) {
                 byte[] p = c.utf8Path();

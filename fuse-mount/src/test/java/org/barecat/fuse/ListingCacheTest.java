@@ -91,7 +91,7 @@ class ListingCacheTest {
             assertNotNull(cache.get("d1"));
             assertNull(cache.get("big/inner"));
             assertNull(cache.get("big/inner/deeper"), "the subtree of a listing not kept is not read ahead");
-            ListingCache.Builder b = cache.builder(new byte[0]);
+            ListingCache.Builder b = cache.builder(Inodes.state(new byte[0]));
             byte[] name = "x".repeat(200).getBytes(StandardCharsets.UTF_8);
             int added = 0;
             while (b.add(name, 0, false)) {
@@ -109,7 +109,7 @@ class ListingCacheTest {
         byte[] name = "n".repeat(50).getBytes(StandardCharsets.UTF_8);
         int kept = 0;
         for (int d = 0; d < 100; d++) {
-            ListingCache.Builder b = cache.builder(new byte[0]);
+            ListingCache.Builder b = cache.builder(Inodes.state(new byte[0]));
             for (int i = 0; i < 10; i++) {
                 assertTrue(b.add(name, 0, i % 2 == 0));
             }

@@ -26,7 +26,8 @@ results_md=${BENCH_RESULTS:-$repo/bench/results/$(date -u +%Y-%m-%d)-$scale.md}
 [ "$scale" = smoke ] && results_md=${BENCH_RESULTS:-$work/results.md}
 
 # ---------------------------------------------------------------- dependencies and build
-scripts/install-deps.sh
+. bench/common.sh
+build_barecat
 need=()
 for p in squashfuse squashfs-tools; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
@@ -34,7 +35,6 @@ done
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-[ -f cli/target/barecat.jar ] || ./mvnw -q -B -DskipTests package
 tool() { java -Xmx2g -cp "$repo/bench" "$repo/bench/BenchTool.java" "$@"; }
 has_torch=no
 /usr/bin/python3 -c "import torchvision" 2>/dev/null && has_torch=yes
@@ -77,12 +77,7 @@ results=$work/results.tsv
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; }  # metric system value better(higher|lower), once per run
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 
-# A first mount has the launcher make barecat-mount's class-data archive in the background (see
-# bin/barecat-launch): done here, so every mount measured is one as users get it from the second on.
-mkdir -p "$work/mnt/prime"
-bin/barecat-mount "$work/big.barecat" "$work/mnt/prime" && fusermount -u "$work/mnt/prime"
-cds_cache=${XDG_CACHE_HOME:-$HOME/.cache}/barecat  # the launcher holds a lock directory there while it trains
-for _ in $(seq 600); do compgen -G "$cds_cache/*.jsa.lock" > /dev/null || break; sleep 0.1; done
+prime_mount "$work/big.barecat" "$work/mnt/prime"
 
 declare -A root
 for rep in $(seq "$reps"); do  # each round replaces the last one's mounts; the last round's stay
@@ -166,7 +161,7 @@ for d in images small big; do
   for sys in squashfuse barecat; do
     if [ $sys = squashfuse ]; then pid=$(pgrep -f "squashfuse $work/$d.sqfs" | head -1)
     else pid=$(pgrep -f "BarecatMount.*$work/mnt/barecat-$d" | head -1); fi
-    record "daemon peak RSS, $d (MB)" $sys "$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")" lower
+    record "daemon peak RSS, $d (MB)" $sys "$(peak_rss_mb "$pid")" lower
   done
 done
 

@@ -19,8 +19,8 @@ work=${BENCH_DIR:-/var/tmp/barecat-scale}
 results_md=${BENCH_RESULTS:-$repo/bench/results/$(date -u +%Y-%m-%d)-scale.md}
 [ $smoke = yes ] && results_md=${BENCH_RESULTS:-$work/results.md}
 
-scripts/install-deps.sh
-[ -f cli/target/barecat.jar ] || ./mvnw -q -B -DskipTests package
+. bench/common.sh
+build_barecat
 mkdir -p "$work/mnt"
 
 # ---------------------------------------------------------------- data: empty files, as a tar stream
@@ -46,11 +46,7 @@ mnt=$work/mnt/scale
 cleanup() { fusermount -u "$mnt" 2>/dev/null || fusermount -uz "$mnt" 2>/dev/null || true; }
 trap cleanup EXIT
 mkdir -p "$mnt"
-hwm_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-# The first mount trains the launcher's class-data archive in the background: done here, unmeasured.
-bin/barecat-mount "$work/${sizes[0]%% *}.barecat" "$mnt" && fusermount -u "$mnt"
-cds_cache=${XDG_CACHE_HOME:-$HOME/.cache}/barecat
-for _ in $(seq 600); do compgen -G "$cds_cache/*.jsa.lock" > /dev/null || break; sleep 0.1; done
+prime_mount "$work/${sizes[0]%% *}.barecat" "$mnt"
 
 raw=$work/runs.tsv
 : > "$raw"
@@ -63,9 +59,9 @@ for rep in $(seq "$reps"); do  # the two archives take turns
     t1=$(date +%s%N)
     pid=$(pgrep -f -- "$work/$name.barecat $mnt" | head -1)
     sleep 8
-    idle=$(hwm_mb "$pid")
+    idle=$(peak_rss_mb "$pid")
     entries=$(find "$mnt" | wc -l)
-    after=$(hwm_mb "$pid")
+    after=$(peak_rss_mb "$pid")
     fusermount -u "$mnt"
     printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$(( (t1 - t0) / 1000000 ))" "$idle" "$after" "$entries" >> "$raw"
   done

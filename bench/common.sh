@@ -1,0 +1,20 @@
+# Sourced by bench/run.sh and bench/scale.sh (from the repository's root).
+
+# build_barecat: the project's system packages, and the jar if it is not built yet
+build_barecat() {
+  scripts/install-deps.sh
+  [ -f cli/target/barecat.jar ] || ./mvnw -q -B -DskipTests package
+}
+
+# prime_mount ARCHIVE MOUNTPOINT: a first mount has the launcher make barecat-mount's class-data
+# archive in the background (see bin/barecat-launch); done here, unmeasured, and waited for, so every
+# mount measured is one as users get it from the second on
+prime_mount() {
+  mkdir -p "$2"
+  bin/barecat-mount "$1" "$2" && fusermount -u "$2"
+  local cds_cache=${XDG_CACHE_HOME:-$HOME/.cache}/barecat  # the launcher holds a lock directory there while it trains
+  for _ in $(seq 600); do compgen -G "$cds_cache/*.jsa.lock" > /dev/null || break; sleep 0.1; done
+}
+
+# peak_rss_mb PID: the process's peak resident memory (VmHWM), in MB
+peak_rss_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }

@@ -38,7 +38,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 /**
  * FUSE callbacks over an {@link Archive}. Thin on purpose: each callback turns a kernel request
@@ -183,7 +182,7 @@ public final class BarecatFs extends FuseStubFS {
         return entry;
     }
 
-    /** Ends {@link #readAheadListings} and {@link #warmUp} early (at the next directory): the mount is going away. */
+    /** Ends {@link #readAheadListings} early (at the next directory): the mount is going away. */
     void stopBackgroundWork() {
         stopping = true;
     }
@@ -203,13 +202,11 @@ public final class BarecatFs extends FuseStubFS {
     /**
      * Runs the callbacks a {@code find} or an epoch runs ({@code opendir}, {@code readdir} with a
      * filler written in Java, {@code releasedir}, {@code getattr}) over up to {@code limit} entries,
-     * from the root down, so that the JIT has compiled them before the first {@code find} or epoch
-     * arrives: until then the JVM interprets them, and the first {@code find} after a mount took some
-     * three times as long as the next. Meant for a background thread once the mount is live; it reads
-     * only the index (a few MB at most) and changes nothing a request could see. Ends early, at the
-     * next directory, once {@code until} says so (the mount's first request).
+     * from the root down, without a mount: what the run that writes the launcher's class-data archive
+     * does ({@link FuseMount#rehearse}), so that the classes they load are in it. It reads only the
+     * index and changes nothing a request could see. (A live mount warms up through {@link WarmUp}.)
      */
-    void warmUp(int limit, BooleanSupplier until) {
+    void exerciseCallbacks(int limit) {
         FuseFileInfo fi = FuseFileInfo.of(jnr.ffi.Memory.allocateDirect(Runtime.getSystemRuntime(),
                 Struct.size(new FuseFileInfo(Runtime.getSystemRuntime()) { }), true));
         FileStat stat = newStat();
@@ -232,7 +229,7 @@ public final class BarecatFs extends FuseStubFS {
             return 0;
         };
         ArrayDeque<String> dirs = new ArrayDeque<>(List.of("/"));
-        while (!dirs.isEmpty() && seen[0] < limit && !stopping && !until.getAsBoolean()) {
+        while (!dirs.isEmpty() && seen[0] < limit) {
             listing[0] = dirs.poll();
             if (opendir(listing[0], fi) != 0) {
                 continue;

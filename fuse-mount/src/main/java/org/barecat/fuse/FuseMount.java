@@ -23,23 +23,32 @@ import java.util.concurrent.TimeUnit;
 public final class FuseMount {
     private static final Logger log = LoggerFactory.getLogger(FuseMount.class);
     private static final long READY_TIMEOUT_MS = 15_000;
+    /** Entries the class-data archive's training run takes the callbacks through (see {@link #rehearse}). */
+    private static final int TRAINING_ENTRIES = 5_000;
     /**
-     * Entries the JIT warm-up goes through after mounting (see {@link BarecatFs#warmUp}): 5,000 took
-     * a cold first find over 20,000 files from 470-490 ms to 330 ms; 20,000 to 290 ms, but its CPU
-     * slowed a mount started right after it by up to 0.4 s.
+     * Requests the JIT warm-up makes after mounting, unless a request comes first (see {@link WarmUp}):
+     * 0.3-0.5 s of one core, and as much again compiling. Cold finds over 20,000 files right after a
+     * mount, medians of 8 mounts: the first 143 ms and the next three 96 ms, against 182 and 130 ms
+     * with the warm-up through Java calls it replaces (squashfuse: 95 and 85 ms); with 5,000 requests
+     * the first took 164 ms against 110 ms with 15,000.
      */
-    private static final int WARM_UP_ENTRIES = 5_000;
+    private static final int WARM_UP_REQUESTS = 15_000;
 
     private final Path mountPoint;
     private final Thread loop;
     private volatile Throwable loopFailure;
     private final BarecatFs fs;
     private final BackgroundPriority backgroundPriority;
+    /** The session, once libfuse has mounted; the mount is not reported ready before. */
+    private volatile FuseSession session;
+    /** No warm-up under {@code -d}: libfuse would print each of its requests. */
+    private final boolean debug;
     /** The thread that reads listings ahead and warms up after mounting (see {@link #startBackgroundWork}). */
     private Thread background;
 
-    private FuseMount(Path mountPoint, BarecatFs fs, BackgroundPriority backgroundPriority, Thread loop) {
+    private FuseMount(Path mountPoint, BarecatFs fs, BackgroundPriority backgroundPriority, Thread loop, boolean debug) {
         this.mountPoint = mountPoint;
+        this.debug = debug;
         this.fs = fs;
         this.backgroundPriority = backgroundPriority;
         this.loop = loop;
@@ -72,7 +81,7 @@ public final class FuseMount {
         loadBindings();
         BarecatFs fs = new BarecatFs(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()), false);
         fs.readAheadListings();
-        fs.warmUp(WARM_UP_ENTRIES, () -> false);
+        fs.exerciseCallbacks(TRAINING_ENTRIES);
     }
 
     /** jnr-fuse's callback classes (built with any file system) and the libfuse binding. */
@@ -107,12 +116,13 @@ public final class FuseMount {
                 // under -d libfuse prints each request it answers: it answers READDIR too
                 FuseSession session = FuseSession.setup(fs.operations(), debug ? null : fs.directoryReplies(),
                         backgroundPriority::requestArrived, args);
+                self[0].session = session;
                 session.loop("barecat-fuse", options.threads(), self[0]::unmount);
             } catch (Throwable t) {
                 self[0].loopFailure = t;
             }
         }, "barecat-fuse");
-        self[0] = new FuseMount(target, fs, backgroundPriority, loop);
+        self[0] = new FuseMount(target, fs, backgroundPriority, loop, debug);
         loop.start();
         self[0].awaitReady();
         // however the JVM ends (System.exit, an uncaught error), the mount goes with it
@@ -179,7 +189,7 @@ public final class FuseMount {
     private void awaitReady() throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
         while (System.nanoTime() < deadline) {
-            if (MountTable.isMounted(mountPoint)) {
+            if (session != null && MountTable.isMounted(mountPoint)) { // libfuse mounts, then returns the session
                 return;
             }
             if (!loop.isAlive()) {
@@ -211,8 +221,8 @@ public final class FuseMount {
     /**
      * Starts, at a low priority (see {@link BackgroundPriority}), what makes the mount fast from its
      * first use: listings read ahead into memory ({@link BarecatFs#readAheadListings}), then the JIT
-     * warm-up ({@link BarecatFs#warmUp}) until the first request. Called once the mount has been
-     * reported ready, so that it never delays the report.
+     * warm-up ({@link WarmUp}) until the first request. Called once the mount has been reported ready,
+     * so that it never delays the report.
      */
     public synchronized void startBackgroundWork() {
         if (background != null) {
@@ -221,10 +231,25 @@ public final class FuseMount {
         background = new Thread(() -> {
             backgroundPriority.enter();
             fs.readAheadListings();
-            fs.warmUp(WARM_UP_ENTRIES, backgroundPriority::used);
+            warmUp(WARM_UP_REQUESTS);
         }, "barecat-after-mount");
         background.setDaemon(true);
         background.start();
+    }
+
+    /**
+     * Warms the JIT up with made-up requests (see {@link WarmUp}) until {@code requests} have been
+     * answered or a request comes from the kernel; the number answered (0 under {@code -d}, or once
+     * unmounted).
+     */
+    int warmUp(int requests) {
+        if (debug) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        int made = WarmUp.run(session, requests, backgroundPriority::used);
+        log.debug("JIT warm-up: {} requests in {} ms", made, (System.nanoTime() - start) / 1_000_000);
+        return made;
     }
 
     /** Blocks until the filesystem is unmounted, the FUSE loop has ended and background work has stopped. */

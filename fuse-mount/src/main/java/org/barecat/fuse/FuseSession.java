@@ -30,6 +30,9 @@ import java.util.List;
  * the kernel to keep the listing, see {@link #directoryCachingChannel}) and READDIR, which is answered
  * here when {@link DirectoryReplies} are given: the entries are written straight into the reply, where
  * libfuse 2's filler would take a call from Java into C per entry.
+ * <p>
+ * Requests can also be made up and answered here as if the kernel had sent them, their replies going
+ * elsewhere ({@link Worker#answerOffline}): the JIT warm-up after mounting ({@link WarmUp}).
  */
 final class FuseSession {
     private static final Logger log = LoggerFactory.getLogger(FuseSession.class);
@@ -153,22 +156,27 @@ final class FuseSession {
         this.session = lib.fuse_get_session(fuse);
         this.channel = lib.fuse_session_next_chan(session, null);
         this.bufferSize = lib.fuse_chan_bufsize(channel);
-        this.cachingDirectories = directoryCachingChannel();
+        this.cachingDirectories = directoryCachingChannel(channel);
     }
 
     private static final int FUSE_BUF_IS_FD = 1 << 1;
-    /** {@code fuse_in_header.opcode}, and the opcodes looked at before libfuse dispatches a request. */
+    /** {@code fuse_in_header.opcode}, and the opcodes looked at here or made up by {@link WarmUp}. */
     private static final int FUSE_IN_OPCODE = 4;
+    static final int FUSE_LOOKUP = 1;
+    static final int FUSE_FORGET = 2;
     private static final int FUSE_INIT = 26;
-    private static final int FUSE_OPENDIR = 27;
-    private static final int FUSE_READDIR = 28;
+    static final int FUSE_OPENDIR = 27;
+    static final int FUSE_READDIR = 28;
+    static final int FUSE_RELEASEDIR = 29;
+    /** {@code struct fuse_in_header}: len, opcode, unique, nodeid, uid, gid, pid, padding; the request's arguments follow. */
+    static final int IN_HEADER = 40;
     /** Offsets in a request: {@code fuse_in_header.unique}, then {@code fuse_read_in}'s fh, offset and size. */
     private static final int FUSE_IN_UNIQUE = 8;
-    private static final int READ_IN_FH = 40;
-    private static final int READ_IN_OFFSET = 48;
-    private static final int READ_IN_SIZE = 56;
-    /** {@code struct fuse_out_header}: len, error, unique. */
-    private static final int OUT_HEADER = 16;
+    private static final int READ_IN_FH = IN_HEADER;
+    private static final int READ_IN_OFFSET = IN_HEADER + 8;
+    private static final int READ_IN_SIZE = IN_HEADER + 16;
+    /** {@code struct fuse_out_header}: len, error, unique; the reply's payload follows. */
+    static final int OUT_HEADER = 16;
     /** The largest READDIR reply answered here (kernels ask for a page at a time); larger asks get this much. */
     private static final int MAX_DIRENTS = 64 * 1024;
     private final DirectoryReplies directories;
@@ -176,21 +184,25 @@ final class FuseSession {
     private final Runnable onRequest;
     /** {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} of the kernel's {@code fuse_open_out.open_flags}. */
     private static final int KEEP_AND_CACHE_DIR = (1 << 1) | (1 << 3);
-    /** The callback below and the ops struct holding it, kept reachable for as long as libfuse may call it. */
-    private Send opendirReply;
-    private Pointer opendirOps;
+    /** The callbacks of the channels made here, and the ops structs holding them: libfuse may call them until teardown. */
+    private final List<Object> keptReachable = java.util.Collections.synchronizedList(new ArrayList<>());
     /** A channel whose replies go to the real one after one change: see {@link #directoryCachingChannel}. */
     private final Pointer cachingDirectories;
+    /** Whether the kernel's INIT has been answered: libfuse answers any other request before it with EIO. */
+    private volatile boolean initialized;
+    /** Held while a request made up here is answered ({@link Worker#answerOffline}) and to tear the session down. */
+    private final Object teardown = new Object();
+    private volatile boolean tornDown;
 
     /**
      * A channel for OPENDIR requests: libfuse 2 writes its reply to it, and it sets
-     * {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} in the reply before passing it on, so the kernel
-     * keeps each listing it has read in its page cache and serves the next from there (libfuse 2
-     * has no field for these flags; kernels since 4.20 honour them whatever the protocol version
-     * libfuse speaks, older ones ignore them).
+     * {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} in the reply before passing it on to {@code target},
+     * so the kernel keeps each listing it has read in its page cache and serves the next from there
+     * (libfuse 2 has no field for these flags; kernels since 4.20 honour them whatever the protocol
+     * version libfuse speaks, older ones ignore them).
      */
-    private Pointer directoryCachingChannel() {
-        opendirReply = (ch, iov, count) -> {
+    private Pointer directoryCachingChannel(Pointer target) {
+        return newChannel((ch, iov, count) -> {
             if (count >= 2) {
                 Pointer header = iov.getPointer(0);
                 if (header.getInt(4) == 0) { // fuse_out_header.error
@@ -201,12 +213,17 @@ final class FuseSession {
                     }
                 }
             }
-            return lib.fuse_chan_send(channel, iov, count);
-        };
-        opendirOps = Memory.allocateDirect(runtime, 3L * runtime.addressSize(), true);
-        opendirOps.putPointer(runtime.addressSize(),
-                runtime.getClosureManager().getClosurePointer(Send.class, opendirReply));
-        return lib.fuse_chan_new(opendirOps, lib.fuse_chan_fd(channel), bufferSize, null);
+            return lib.fuse_chan_send(target, iov, count);
+        });
+    }
+
+    /** A channel on the kernel's descriptor whose {@code send} is {@code send}: libfuse writes replies through it. */
+    private Pointer newChannel(Send send) {
+        keptReachable.add(send);
+        Pointer ops = Memory.allocateDirect(runtime, 3L * runtime.addressSize(), true);
+        ops.putPointer(runtime.addressSize(), runtime.getClosureManager().getClosurePointer(Send.class, send));
+        keptReachable.add(ops);
+        return lib.fuse_chan_new(ops, lib.fuse_chan_fd(channel), bufferSize, null);
     }
 
     /**
@@ -255,25 +272,11 @@ final class FuseSession {
                 t.join();
             }
         } finally {
-            lib.fuse_teardown(fuse, mountpoint);
+            synchronized (teardown) {
+                tornDown = true;
+                lib.fuse_teardown(fuse, mountpoint);
+            }
         }
-    }
-
-    /** Answers the READDIR request in {@code request}, unless the handle is not one the file system knows. */
-    private boolean answerReaddir(Pointer request, Pointer reply, ByteBuffer dirents, DirentWriter writer, Pointer iov) {
-        dirents.clear().limit(Math.min(request.getInt(READ_IN_SIZE), MAX_DIRENTS));
-        int error = directories.readdir(request.getLong(READ_IN_FH), request.getLong(READ_IN_OFFSET), writer.reset(dirents));
-        if (error == DirectoryReplies.UNKNOWN_HANDLE) {
-            return false;
-        }
-        int length = OUT_HEADER + (error == 0 ? writer.length() : 0);
-        reply.putInt(0, length);
-        reply.putInt(4, error);
-        reply.putLong(8, request.getLong(FUSE_IN_UNIQUE));
-        iov.putPointer(0, reply);
-        iov.putLong(runtime.addressSize(), length);
-        lib.fuse_chan_send(channel, iov, 1); // fails only when the request was interrupted: nothing to do
-        return true;
     }
 
     /**
@@ -282,21 +285,11 @@ final class FuseSession {
      * @return false when it ended on an error rather than an unmount
      */
     private boolean work() {
-        Pointer buf = Memory.allocateDirect(runtime, FUSE_BUF_SIZE, true);
-        Pointer mem = Memory.allocateDirect(runtime, bufferSize);
-        Pointer channelRef = Memory.allocateDirect(runtime, runtime.addressSize(), true);
-        Pointer reply = Memory.allocateDirect(runtime, OUT_HEADER + MAX_DIRENTS, true);
-        ByteBuffer dirents = MemoryIO.getInstance().newDirectByteBuffer(reply.address() + OUT_HEADER, MAX_DIRENTS)
-                .order(ByteOrder.nativeOrder());
-        DirentWriter writer = new DirentWriter();
-        Pointer iov = Memory.allocateDirect(runtime, 2L * runtime.addressSize(), true);
+        Worker w = new Worker();
         while (true) {
-            buf.putLong(0, bufferSize);
-            buf.putInt(8, 0);
-            buf.putPointer(FUSE_BUF_MEM, mem);
-            buf.putInt(FUSE_BUF_FD, -1);
-            channelRef.putPointer(0, channel);
-            int res = lib.fuse_session_receive_buf(session, buf, channelRef);
+            w.describe(bufferSize);
+            w.channelRef.putPointer(0, channel);
+            int res = lib.fuse_session_receive_buf(session, w.buf, w.channelRef);
             if (res == -EINTR) {
                 continue;
             }
@@ -308,16 +301,107 @@ final class FuseSession {
                 lib.fuse_session_exit(session);
                 return false;
             }
-            boolean inMemory = (buf.getInt(8) & FUSE_BUF_IS_FD) == 0; // else spliced: libfuse reads it
-            int opcode = inMemory ? mem.getInt(FUSE_IN_OPCODE) : 0;
+            boolean inMemory = (w.buf.getInt(8) & FUSE_BUF_IS_FD) == 0; // else spliced: libfuse reads it
+            int opcode = inMemory ? w.mem.getInt(FUSE_IN_OPCODE) : 0;
             if (opcode != FUSE_INIT) {
                 onRequest.run();
             }
-            if (opcode == FUSE_READDIR && directories != null && answerReaddir(mem, reply, dirents, writer, iov)) {
-                continue;
+            w.answer(opcode, w.channelRef.getPointer(0), cachingDirectories);
+            if (opcode == FUSE_INIT) {
+                initialized = true;
             }
-            Pointer replyTo = opcode == FUSE_OPENDIR ? cachingDirectories : channelRef.getPointer(0);
-            lib.fuse_session_process_buf(session, buf, replyTo);
         }
+    }
+
+    /** A worker's buffers: the request, and the reply to a READDIR answered here. */
+    final class Worker {
+        private final Pointer buf = Memory.allocateDirect(runtime, FUSE_BUF_SIZE, true);
+        /** The request: {@code struct fuse_in_header}, then its arguments. */
+        final Pointer mem = Memory.allocateDirect(runtime, bufferSize);
+        private final Pointer channelRef = Memory.allocateDirect(runtime, runtime.addressSize(), true);
+        private final Pointer reply = Memory.allocateDirect(runtime, OUT_HEADER + MAX_DIRENTS, true);
+        private final ByteBuffer dirents = MemoryIO.getInstance().newDirectByteBuffer(reply.address() + OUT_HEADER, MAX_DIRENTS)
+                .order(ByteOrder.nativeOrder());
+        private final DirentWriter writer = new DirentWriter();
+        private final Pointer iov = Memory.allocateDirect(runtime, 2L * runtime.addressSize(), true);
+        /** For {@link #answerOffline}: where its replies go, directly and through {@link #directoryCachingChannel}. */
+        private Pointer offline;
+        private Pointer offlineDirectories;
+
+        /** Sets {@link #buf} to describe {@link #mem}, holding {@code size} bytes (or room for them). */
+        private void describe(long size) {
+            buf.putLong(0, size);
+            buf.putInt(8, 0);
+            buf.putPointer(FUSE_BUF_MEM, mem);
+            buf.putInt(FUSE_BUF_FD, -1);
+        }
+
+        /** The request in {@link #mem}, answered to {@code to}, an OPENDIR to {@code opendirTo}. */
+        private void answer(int opcode, Pointer to, Pointer opendirTo) {
+            if (opcode == FUSE_READDIR && directories != null && answerReaddir(to)) {
+                return;
+            }
+            lib.fuse_session_process_buf(session, buf, opcode == FUSE_OPENDIR ? opendirTo : to);
+        }
+
+        /**
+         * Answers a request made up by the caller in {@link #mem} ({@code length} bytes, header
+         * included) as one from the kernel, the replies going to {@code replies} instead. Runs the
+         * same code a request from the kernel runs, which is what {@link WarmUp} is for.
+         *
+         * @return false, having answered nothing, when the session has not started (no INIT yet) or has ended
+         */
+        boolean answerOffline(int length, Send replies) {
+            if (!initialized) {
+                return false;
+            }
+            synchronized (teardown) {
+                if (tornDown) {
+                    return false;
+                }
+                if (offline == null) {
+                    offline = newChannel(replies);
+                    offlineDirectories = directoryCachingChannel(offline);
+                }
+                describe(length);
+                answer(mem.getInt(FUSE_IN_OPCODE), offline, offlineDirectories);
+                return true;
+            }
+        }
+
+        /** Answers the READDIR request in {@link #mem} to {@code to}, unless the handle is not one the file system knows. */
+        private boolean answerReaddir(Pointer to) {
+            Pointer request = mem;
+            dirents.clear().limit(Math.min(request.getInt(READ_IN_SIZE), MAX_DIRENTS));
+            int error = directories.readdir(request.getLong(READ_IN_FH), request.getLong(READ_IN_OFFSET), writer.reset(dirents));
+            if (error == DirectoryReplies.UNKNOWN_HANDLE) {
+                return false;
+            }
+            int length = OUT_HEADER + (error == 0 ? writer.length() : 0);
+            reply.putInt(0, length);
+            reply.putInt(4, error);
+            reply.putLong(8, request.getLong(FUSE_IN_UNIQUE));
+            iov.putPointer(0, reply);
+            iov.putLong(runtime.addressSize(), length);
+            lib.fuse_chan_send(to, iov, 1); // fails only when the request was interrupted: nothing to do
+            return true;
+        }
+    }
+
+    /**
+     * Waits until the kernel's INIT has been answered (the mount shows before it comes), up to
+     * {@code timeoutMs} or the session's end; whether it has.
+     */
+    boolean awaitInitialized(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (!initialized && !tornDown && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        return initialized;
+    }
+
+    /** A worker for {@link Worker#answerOffline}, to be used by one thread at a time. */
+    Worker offlineWorker() {
+        return new Worker();
     }
 }

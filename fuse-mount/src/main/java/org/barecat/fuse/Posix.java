@@ -73,6 +73,11 @@ final class Posix {
         }
     }
 
+    /** This process's id. */
+    static int pid() {
+        return LIBC.getpid();
+    }
+
     /** Whether this process leads its session (its session id is its process id). */
     static boolean isSessionLeader() {
         return LIBC.getsid(0) == LIBC.getpid();

@@ -1,10 +1,6 @@
 package org.barecat.fuse;
 
-import org.barecat.core.Archive;
-import org.barecat.core.ArchiveWriter;
-import org.barecat.core.Attributes;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,28 +33,6 @@ class BackgroundPriorityTest {
     void aProcessInSomeoneElsesSessionLeavesTheGroupAlone() throws Exception {
         // as with -f from a shell: the shell leads the session, the JVM is one of its jobs
         assertEquals("member, before 0, working 0, after a request 0", probe("setsid", "-w", "sh", "-c", "\"$@\" & wait $!", "sh"));
-    }
-
-    @Test
-    void theWarmUpEndsAtTheFirstRequest(@TempDir Path tmp) throws IOException {
-        Path path = tmp.resolve("w.barecat");
-        try (ArchiveWriter w = ArchiveWriter.create(path)) {
-            for (int d = 0; d < 20; d++) {
-                w.add("d" + d + "/f", new byte[1], Attributes.NONE);
-            }
-        }
-        BackgroundPriority priority = new BackgroundPriority(); // not entered: no group is touched
-        try (Archive archive = Archive.open(path)) {
-            BarecatFs fs = new BarecatFs(archive, new EntryDefaults(0, 0, 0), false);
-            int[] directories = {0};
-            fs.warmUp(1_000, () -> {
-                if (++directories[0] == 3) {
-                    priority.requestArrived(); // while the warm-up is in its third directory of 21
-                }
-                return priority.used();
-            });
-            assertEquals(3, directories[0], "directories the warm-up began");
-        }
     }
 
     private static String probe(String... launcher) throws Exception {

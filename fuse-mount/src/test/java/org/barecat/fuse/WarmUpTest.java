@@ -82,7 +82,7 @@ class WarmUpTest {
     void answersItsRequestsAndLeavesTheMountAnsweringAsBefore() throws Exception {
         FuseMount mount = mount("as-before");
         try {
-            // 156 entries: the walk goes round the tree many times, and never counts as the mount being used
+            // 160 entries: the walk goes round the tree many times, and never counts as the mount being used
             int first = mount.warmUp(5_000);
             assertTrue(first >= 5_000, "requests answered: " + first);
             int second = mount.warmUp(2_000);

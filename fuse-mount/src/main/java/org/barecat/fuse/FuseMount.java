@@ -27,10 +27,10 @@ public final class FuseMount {
     private static final int TRAINING_ENTRIES = 5_000;
     /**
      * Requests the JIT warm-up makes after mounting, unless a request comes first (see {@link WarmUp}):
-     * 0.3-0.5 s of one core, and as much again compiling. Cold finds over 20,000 files right after a
-     * mount, medians of 8 mounts: the first 143 ms and the next three 96 ms, against 182 and 130 ms
-     * with the warm-up through Java calls it replaces (squashfuse: 95 and 85 ms); with 5,000 requests
-     * the first took 164 ms against 110 ms with 15,000.
+     * some 0.3 s of one core when idle, and as much again compiling. Cold finds over 20,000 files
+     * right after a mount, medians of 8 mounts: the first 143 ms and the next three 96 ms, against
+     * 182 and 130 ms with the warm-up through Java calls it replaces (squashfuse: 95 and 85 ms); with
+     * 5,000 requests the first took 164 ms against 110 ms with 15,000.
      */
     private static final int WARM_UP_REQUESTS = 15_000;
 

@@ -324,9 +324,21 @@ final class FuseSession {
                 .order(ByteOrder.nativeOrder());
         private final DirentWriter writer = new DirentWriter();
         private final Pointer iov = Memory.allocateDirect(runtime, 2L * runtime.addressSize(), true);
-        /** For {@link #answerOffline}: where its replies go, directly and through {@link #directoryCachingChannel}. */
-        private Pointer offline;
-        private Pointer offlineDirectories;
+        /** For {@link #answerOffline}: where its replies go, directly and through {@link #directoryCachingChannel}; else null. */
+        private final Pointer offline;
+        private final Pointer offlineDirectories;
+
+        /** A worker for requests from the kernel. */
+        private Worker() {
+            offline = null;
+            offlineDirectories = null;
+        }
+
+        /** A worker for made-up requests ({@link #answerOffline}), whose replies go to {@code replies}. */
+        private Worker(Send replies) {
+            offline = newChannel(replies);
+            offlineDirectories = directoryCachingChannel(offline);
+        }
 
         /** Sets {@link #buf} to describe {@link #mem}, holding {@code size} bytes (or room for them). */
         private void describe(long size) {
@@ -346,22 +358,18 @@ final class FuseSession {
 
         /**
          * Answers a request made up by the caller in {@link #mem} ({@code length} bytes, header
-         * included) as one from the kernel, the replies going to {@code replies} instead. Runs the
+         * included) as one from the kernel, the replies going to this worker's {@code replies}. Runs the
          * same code a request from the kernel runs, which is what {@link WarmUp} is for.
          *
          * @return false, having answered nothing, when the session has not started (no INIT yet) or has ended
          */
-        boolean answerOffline(int length, Send replies) {
+        boolean answerOffline(int length) {
             if (!initialized) {
                 return false;
             }
             synchronized (teardown) {
                 if (tornDown) {
                     return false;
-                }
-                if (offline == null) {
-                    offline = newChannel(replies);
-                    offlineDirectories = directoryCachingChannel(offline);
                 }
                 describe(length);
                 answer(mem.getInt(FUSE_IN_OPCODE), offline, offlineDirectories);
@@ -400,8 +408,8 @@ final class FuseSession {
         return initialized;
     }
 
-    /** A worker for {@link Worker#answerOffline}, to be used by one thread at a time. */
-    Worker offlineWorker() {
-        return new Worker();
+    /** A worker for {@link Worker#answerOffline}, its replies going to {@code replies}; for one thread at a time. */
+    Worker offlineWorker(Send replies) {
+        return new Worker(replies);
     }
 }

@@ -44,7 +44,6 @@ final class WarmUp {
     /** The last reply: {@code struct fuse_out_header}, then its payload (cut at the buffer's end). */
     private final Pointer reply;
     private final int replyCapacity;
-    private final FuseSession.Send replies;
     private final int pid;
     private final int budget;
     private final BooleanSupplier until;
@@ -57,12 +56,10 @@ final class WarmUp {
         this.budget = budget;
         this.until = until;
         Runtime runtime = Runtime.getSystemRuntime();
-        this.worker = session.offlineWorker();
-        this.request = worker.mem;
         this.replyCapacity = OUT_HEADER + 64 * 1024;
         this.reply = Memory.allocateDirect(runtime, replyCapacity, true);
         this.pid = Posix.pid();
-        this.replies = (channel, iov, count) -> {
+        this.worker = session.offlineWorker((channel, iov, count) -> { // keeps the reply, cut at the buffer's end
             long at = 0;
             for (int i = 0; i < count; i++) {
                 Pointer base = iov.getPointer(i * 2L * runtime.addressSize());
@@ -73,7 +70,8 @@ final class WarmUp {
                 }
             }
             return 0;
-        };
+        });
+        this.request = worker.mem;
     }
 
     /**
@@ -216,7 +214,7 @@ final class WarmUp {
         request.putInt(36, 0);
         reply.putInt(0, 0);
         reply.putInt(4, 0);
-        if (!worker.answerOffline(length, replies)) {
+        if (!worker.answerOffline(length)) {
             return false;
         }
         made++;

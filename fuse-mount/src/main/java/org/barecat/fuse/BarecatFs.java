@@ -74,6 +74,8 @@ public final class BarecatFs extends FuseStubFS {
     private static final int IO_BLOCK_SIZE = 128 * 1024;
     /** Entries kept by path for the getattr, open and read that follow a lookup or a listing. */
     private static final int ENTRY_CACHE_LIMIT = 16_384;
+    /** Most rows one directory's fetch puts in the entry cache (see {@link #entryAt}). */
+    private static final int SIBLING_ROWS_LIMIT = ENTRY_CACHE_LIMIT / 4;
     private static final int REPORTED_FAILURES_LIMIT = 10_000;
 
     static final String XATTR_CRC32C = "user.barecat.crc32c";
@@ -96,6 +98,10 @@ public final class BarecatFs extends FuseStubFS {
     private final ThreadLocal<OpenDirectory> lastOpened = new ThreadLocal<>();
     /** Rows recently looked up, by archive path (for the read after a getattr); emptied when it reaches its limit. */
     private final Map<String, Entry> entryCache = new ConcurrentHashMap<>();
+    /** Directories whose rows were all fetched into the entry cache since it was last emptied. */
+    private final Set<String> fetchedDirectories = ConcurrentHashMap.newKeySet();
+    /** The directory of the last path the entry cache missed. */
+    private volatile String lastMissDirectory;
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
     /** Checksum state per open file handle when mounted with {@code verify}, else null. */
     private final Map<Long, ReadVerifier> verifiers;
@@ -166,18 +172,57 @@ public final class BarecatFs extends FuseStubFS {
         return Optional.ofNullable(entry);
     }
 
-    /** Like {@link #resolve} without the location check, or null when there is nothing at the path. */
+    /**
+     * Like {@link #resolve} without the location check, or null when there is nothing at the path.
+     * A second miss in a row in the same directory fetches the rows of all its children, once until
+     * the cache is emptied, when its {@code dirs} row counts at most {@link #SIBLING_ROWS_LIMIT} of
+     * them: {@code ls -l}, {@code du}, {@code rsync} and {@code tar} stat a directory's children one
+     * after another, and listing a directory's rows costs about what a few lookups do. A reader going
+     * from directory to directory at random rarely misses twice in one.
+     */
     private Entry entryAt(String fusePath) throws IOException {
         String path = ArchivePaths.normalize(fusePath);
         if (path == null) {
             return null;
         }
         Entry entry = entryCache.get(path);
-        if (entry == null) {
-            entry = archive.lookup(path).orElse(null);
-            if (entry != null) {
-                remember(entry);
+        if (entry != null) {
+            return entry;
+        }
+        if (!path.isEmpty()) {
+            String dir = ArchivePaths.parent(path);
+            if (dir.equals(lastMissDirectory) && isSmall(entryCache.get(dir)) && fetchedDirectories.add(dir)) {
+                DirectoryListing<Entry> children = archive.list(dir);
+                Entry child;
+                for (int n = 0; n < SIBLING_ROWS_LIMIT && (child = children.take()) != null; n++) {
+                    remember(child);
+                }
+                entry = entryCache.get(path);
+                if (entry != null) {
+                    return entry;
+                }
             }
+            lastMissDirectory = dir;
+        }
+        return lookUp(path);
+    }
+
+    /** Whether {@code dir} is a directory whose row counts at most {@link #SIBLING_ROWS_LIMIT} children. */
+    private static boolean isSmall(Entry dir) {
+        return dir instanceof DirEntry d && d.stats() != null
+                && d.stats().numFiles() + d.stats().numSubdirs() <= SIBLING_ROWS_LIMIT;
+    }
+
+    /** Whether the rows of {@code dir}'s children were fetched together since the entry cache was last emptied. */
+    boolean fetchedRowsOf(String dir) {
+        return fetchedDirectories.contains(dir);
+    }
+
+    /** The entry at an archive path from the index, remembered; null when there is none. */
+    private Entry lookUp(String path) throws IOException {
+        Entry entry = archive.lookup(path).orElse(null);
+        if (entry != null) {
+            remember(entry);
         }
         return entry;
     }
@@ -538,6 +583,7 @@ public final class BarecatFs extends FuseStubFS {
     private void remember(Entry e) {
         if (entryCache.size() >= ENTRY_CACHE_LIMIT) {
             entryCache.clear();
+            fetchedDirectories.clear();
         }
         entryCache.put(e.path(), e);
     }

@@ -574,7 +574,8 @@ public final class BarecatFs extends FuseStubFS {
         }
     }
 
-    private static FileStat newStat() {
+    /** A zeroed {@code struct stat} in native memory, as libfuse passes one. */
+    static FileStat newStat() {
         Runtime runtime = Runtime.getSystemRuntime();
         FileStat stat = new FileStat(runtime);
         return FileStat.of(jnr.ffi.Memory.allocateDirect(runtime, Struct.size(stat), true));

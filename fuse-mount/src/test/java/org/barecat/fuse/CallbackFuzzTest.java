@@ -431,7 +431,7 @@ class CallbackFuzzTest {
 
         /** getattr, xattrs, and for a regular file open, reads and release. */
         private void visit(String path) throws RuntimeException {
-            FileStat stat = FileStat.of(Memory.allocateDirect(RUNTIME, Struct.size(new FileStat(RUNTIME))));
+            FileStat stat = BarecatFs.newStat();
             int rc = fs.getattr(path, stat);
             answer("getattr " + path, rc);
             answer("getxattr " + path, fs.getxattr(path, "user.barecat.crc32c", readBuffer, 64));

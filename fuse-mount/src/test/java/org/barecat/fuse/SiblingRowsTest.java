@@ -1,8 +1,5 @@
 package org.barecat.fuse;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Runtime;
-import jnr.ffi.Struct;
 import org.barecat.core.Archive;
 import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Attributes;
@@ -27,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * answers for each child exactly what a lookup of that child alone answers.
  */
 class SiblingRowsTest {
-    private static final Runtime RUNTIME = Runtime.getSystemRuntime();
     private static final EntryDefaults DEFAULTS = new EntryDefaults(0, 0, 0);
     /** More children than one directory's fetch takes. */
     private static final int LARGE = 5_000;
@@ -66,28 +62,28 @@ class SiblingRowsTest {
             paths.add("/small/f" + i);
         }
         paths.add("/small/sub/x");
-        assertEquals(0, fs.getattr("/small", newStat()));
+        assertEquals(0, fs.getattr("/small", BarecatFs.newStat()));
         for (String path : paths) {
             assertEquals(describe(new BarecatFs(archive, DEFAULTS), path), describe(fs, path), path);
         }
         assertTrue(fs.fetchedRowsOf("small"), "the directory's rows were fetched");
-        assertEquals(-ErrorCodes.ENOENT(), fs.getattr("/small/nothing", newStat()));
+        assertEquals(-ErrorCodes.ENOENT(), fs.getattr("/small/nothing", BarecatFs.newStat()));
     }
 
     @Test
     void directoriesVisitedAtRandomOrTooLargeAreNotFetched() {
         BarecatFs fs = new BarecatFs(archive, DEFAULTS);
         for (String dir : List.of("/small", "/other", "/large")) {
-            assertEquals(0, fs.getattr(dir, newStat()));
+            assertEquals(0, fs.getattr(dir, BarecatFs.newStat()));
         }
         for (int i = 0; i < 10; i++) { // one miss in each directory in turn
-            assertEquals(0, fs.getattr("/small/f" + i, newStat()));
-            assertEquals(0, fs.getattr("/large/f" + i, newStat()));
+            assertEquals(0, fs.getattr("/small/f" + i, BarecatFs.newStat()));
+            assertEquals(0, fs.getattr("/large/f" + i, BarecatFs.newStat()));
         }
         assertFalse(fs.fetchedRowsOf("small"));
         assertFalse(fs.fetchedRowsOf("large"));
         for (int i = 10; i < 20; i++) { // misses in a row, in a directory of more children than a fetch takes
-            assertEquals(0, fs.getattr("/large/f" + i, newStat()));
+            assertEquals(0, fs.getattr("/large/f" + i, BarecatFs.newStat()));
         }
         assertFalse(fs.fetchedRowsOf("large"));
         assertEquals(describe(new BarecatFs(archive, DEFAULTS), "/large/f" + (LARGE - 1)),
@@ -96,14 +92,10 @@ class SiblingRowsTest {
 
     /** getattr's answer and the fields it filled. */
     private static String describe(BarecatFs fs, String path) {
-        FileStat s = newStat();
+        FileStat s = BarecatFs.newStat();
         int rc = fs.getattr(path, s);
         return rc + " ino=" + s.st_ino.longValue() + " mode=" + Integer.toOctalString(s.st_mode.intValue())
                 + " uid=" + s.st_uid.longValue() + " gid=" + s.st_gid.longValue() + " size=" + s.st_size.longValue()
                 + " nlink=" + s.st_nlink.longValue() + " mtime=" + s.st_mtim.tv_sec.longValue() + "." + s.st_mtim.tv_nsec.longValue();
-    }
-
-    private static FileStat newStat() {
-        return FileStat.of(Memory.allocateDirect(RUNTIME, Struct.size(new FileStat(RUNTIME)), true));
     }
 }

@@ -1,5 +1,11 @@
 # Sourced by bench/run.sh and bench/scale.sh (from the repository's root).
 
+# results_path NAME: where a run's Markdown goes, bench/results/DATE-COMMIT-NAME.md: the commit measured
+# is in the name (with -dirty for uncommitted changes), and a second run on the same day keeps the first
+results_path() {
+  echo "$repo/bench/results/$(date -u +%Y-%m-%d)-$(git describe --always --dirty --abbrev=7 2>/dev/null || echo unknown)-$1.md"
+}
+
 # build_barecat: the project's system packages, and the jar if it is not built yet
 build_barecat() {
   scripts/install-deps.sh

@@ -22,11 +22,11 @@ else
 fi
 reps=${BENCH_REPS:-$([ "$scale" = full ] && echo 3 || echo 1)}
 work=${BENCH_DIR:-/var/tmp/barecat-bench-$scale}
-results_md=${BENCH_RESULTS:-$repo/bench/results/$(date -u +%Y-%m-%d)-$scale.md}
+. bench/common.sh
+results_md=${BENCH_RESULTS:-$(results_path $scale)}
 [ "$scale" = smoke ] && results_md=${BENCH_RESULTS:-$work/results.md}
 
 # ---------------------------------------------------------------- dependencies and build
-. bench/common.sh
 build_barecat
 need=()
 for p in squashfuse squashfs-tools; do

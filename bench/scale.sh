@@ -16,10 +16,10 @@ smoke=no
 if [ $smoke = yes ]; then sizes=("1k 10 100" "10k 100 100"); reps=${BENCH_REPS:-1}
 else sizes=("10k 100 100" "1m 1000 1000"); reps=${BENCH_REPS:-5}; fi
 work=${BENCH_DIR:-/var/tmp/barecat-scale}
-results_md=${BENCH_RESULTS:-$repo/bench/results/$(date -u +%Y-%m-%d)-scale.md}
+. bench/common.sh
+results_md=${BENCH_RESULTS:-$(results_path scale)}
 [ $smoke = yes ] && results_md=${BENCH_RESULTS:-$work/results.md}
 
-. bench/common.sh
 build_barecat
 mkdir -p "$work/mnt"
 

@@ -26,8 +26,10 @@ public final class FuseMount {
     /** Entries the class-data archive's training run takes the callbacks through (see {@link #rehearse}). */
     private static final int TRAINING_ENTRIES = 5_000;
     /**
-     * Requests the JIT warm-up makes after mounting, unless a request comes first (see {@link WarmUp}):
-     * some 0.3 s of one core when idle, and as much again compiling. Cold finds over 20,000 files
+     * Requests the JIT warm-up makes after mounting, unless a request comes first (see {@link WarmUp}).
+     * In the first 6 s after mounting the images archive of bench/run.sh (idle, C1 only) the daemon
+     * took 1.0 s of CPU: 0.3 s starting and mounting, 0.15-0.19 s compiling, some 0.4 s on the
+     * warm-up and the listings read ahead. Measured when C2 still ran: cold finds over 20,000 files
      * right after a mount, medians of 8 mounts: the first 143 ms and the next three 96 ms, against
      * 182 and 130 ms with the warm-up through Java calls it replaces (squashfuse: 95 and 85 ms); with
      * 5,000 requests the first took 164 ms against 110 ms with 15,000.

@@ -1,4 +1,4 @@
-# Sourced by bench/run.sh and bench/scale.sh (from the repository's root).
+# Sourced by bench/run.sh, bench/scale.sh and bench/profile.sh (from the repository's root).
 
 # results_path NAME: where a run's Markdown goes, bench/results/DATE-COMMIT-NAME.md: the commit measured
 # is in the name (with -dirty for uncommitted changes), and a second run on the same day keeps the first

@@ -26,7 +26,7 @@ class IndexReadaheadTest {
         Path index = Files.write(tmp.resolve("x.barecat"), new byte[3 * 1024 * 1024]);
         IndexReadahead readahead = new IndexReadahead(index);
         readahead.afterQuery(IndexReadahead.SLOW_QUERY_NS - 1);
-        assertEquals(0, readahead.passes(), "a fast query starts nothing");
+        assertEquals(0, readahead.passes(), "under 2 ms, on a file in the page cache: nothing");
         readahead.afterQuery(IndexReadahead.SLOW_QUERY_NS);
         assertEquals(1, readahead.passes());
         for (int i = 0; i < 200 && readahead.running(); i++) {

@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * gen-images DIR FILES CLASSES   JPEGs of about 110 KB in CLASSES folders (real images; each file unique)
  * gen-small DIR FILES            FILES small files (0.5-4 KB) in folders of 1000
  * stat LIST ROOT                 lstat every path of LIST (relative to ROOT); prints files/s
- * read LIST ROOT THREADS         read every file whole, shuffled, with THREADS readers; prints files/s and MB/s
- * seq FILE                       read FILE start to end in 1 MiB reads; prints MB/s
+ * read LIST ROOT THREADS [K/N]   read every file whole, shuffled, with THREADS readers; prints files/s and MB/s
+ *                                (K/N: only the K-th of N equal slices of the shuffled order)
+ * seq FILE [K/N]                 read FILE start to end in 1 MiB reads; prints MB/s (K/N: the K-th of N equal ranges)
  * </pre>
  */
 public class BenchTool {
@@ -37,8 +38,8 @@ public class BenchTool {
             case "gen-images" -> genImages(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "gen-small" -> genSmall(Path.of(args[1]), Integer.parseInt(args[2]));
             case "stat" -> stat(lines(args[1]), Path.of(args[2]));
-            case "read" -> read(lines(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
-            case "seq" -> seq(Path.of(args[1]));
+            case "read" -> read(lines(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), args.length > 4 ? args[4] : "1/1");
+            case "seq" -> seq(Path.of(args[1]), args.length > 2 ? args[2] : "1/1");
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -101,9 +102,19 @@ public class BenchTool {
         System.out.printf("files_per_s=%.0f seconds=%.3f bytes=%d%n", paths.size() / s, s, sizes);
     }
 
-    static void read(List<String> paths, Path root, int threads) throws Exception {
-        List<String> order = new ArrayList<>(paths);
-        Collections.shuffle(order, new Random(3));
+    /** Slice {@code k/n} (1-based) of {@code size} items: {from, to}. */
+    static long[] slice(String kOfN, long size) {
+        String[] parts = kOfN.split("/");
+        long k = Long.parseLong(parts[0]);
+        long n = Long.parseLong(parts[1]);
+        return new long[] {size * (k - 1) / n, size * k / n};
+    }
+
+    static void read(List<String> paths, Path root, int threads, String kOfN) throws Exception {
+        List<String> shuffled = new ArrayList<>(paths);
+        Collections.shuffle(shuffled, new Random(3));
+        long[] range = slice(kOfN, shuffled.size());
+        List<String> order = shuffled.subList((int) range[0], (int) range[1]);
         AtomicInteger next = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
         AtomicLong checksum = new AtomicLong();
@@ -134,18 +145,25 @@ public class BenchTool {
             w.join();
         }
         double s = (System.nanoTime() - start) / 1e9;
-        System.out.printf("files_per_s=%.0f mb_per_s=%.1f seconds=%.3f bytes=%d check=%d%n", order.size() / s,
-                bytes.get() / s / 1e6, s, bytes.get(), checksum.get());
+        System.out.printf("files_per_s=%.0f mb_per_s=%.1f seconds=%.3f bytes=%d files=%d check=%d%n", order.size() / s,
+                bytes.get() / s / 1e6, s, bytes.get(), order.size(), checksum.get());
     }
 
-    static void seq(Path file) throws IOException {
+    static void seq(Path file, String kOfN) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
         long start = System.nanoTime();
         long total = 0;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            for (int n = ch.read(buf); n >= 0; n = ch.read(buf)) {
+            long[] mib = slice(kOfN, (ch.size() + buf.capacity() - 1) / buf.capacity());
+            long end = Math.min(ch.size(), mib[1] * buf.capacity());
+            ch.position(mib[0] * buf.capacity());
+            while (ch.position() < end) {
+                buf.clear().limit((int) Math.min(buf.capacity(), end - ch.position()));
+                int n = ch.read(buf);
+                if (n < 0) {
+                    break;
+                }
                 total += n;
-                buf.clear();
             }
         }
         double s = (System.nanoTime() - start) / 1e9;

@@ -8,7 +8,8 @@
 #        BENCH_REPS (runs per figure, default 3, smoke 1; each figure is their median, as this kind of
 #        machine varies by 30-50% from minute to minute; a find runs 2 x BENCH_REPS - 1 times, the cold
 #        whole-file reads, the cold sequential read and the cold epoch once: they take minutes).
-#        The three systems take turns run by run.
+#        The three systems take turns run by run; in the cold whole-file and sequential reads, slice by
+#        slice (BENCH_SLICES, default 4, smoke 2: each run of every file cut into that many).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -21,6 +22,7 @@ else
   images=300; classes=6; small=2000; big_mb=64
 fi
 reps=${BENCH_REPS:-$([ "$scale" = full ] && echo 3 || echo 1)}
+slices=${BENCH_SLICES:-$([ "$scale" = full ] && echo 4 || echo 2)}
 work=${BENCH_DIR:-/var/tmp/barecat-bench-$scale}
 . bench/common.sh
 results_md=${BENCH_RESULTS:-$(results_path $scale)}
@@ -118,6 +120,31 @@ measure() {
     done
   done
 }
+# measure_slices SLICES COMMAND...: one cold run of "COMMAND... K/SLICES SYSTEM" for every slice K
+# (the command reads its K-th part of the files or bytes), the systems taking turns slice by slice, the
+# caches dropped before each: a slow minute of a shared disk falls on all three alike, where one run of
+# every file per system took minutes of its own. out[SYSTEM] gets one line: files and bytes over the
+# seconds of all slices.
+measure_slices() {
+  local n=$1 k sys; shift
+  local -A parts=()
+  for k in $(seq "$n"); do
+    for sys in "${systems[@]}"; do
+      drop_caches
+      parts[$sys]+=$("$@" "$k/$n" "$sys")$'\n'
+    done
+  done
+  out=()
+  for sys in "${systems[@]}"; do
+    out[$sys]=$(printf '%s' "${parts[$sys]}" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] += kv[2] } }
+      END { printf "files_per_s=%.0f mb_per_s=%.1f\n", v["files"] / v["seconds"], v["bytes"] / v["seconds"] / 1e6 }')$'\n'
+  done
+}
+# measure_long CACHE COMMAND...: the runs that take minutes: cold, one run in slices; warm, BENCH_REPS runs
+measure_long() {
+  local cache=$1; shift
+  if [ "$cache" = cold ]; then measure_slices "$slices" "$@"; else measure warm "$reps" "$@" 1/1; fi
+}
 record_runs() {  # FIELD METRIC BETTER: records the FIELD=VALUE of each system's runs (the report takes the median)
   local sys value
   for sys in "${systems[@]}"; do
@@ -130,13 +157,13 @@ find_tree() {  # TREE SYSTEM
   echo "seconds=$(elapsed "$t0")"
 }
 stat_tree() { tool stat "$work/$1.list" "${root[$2-$1]}"; }              # TREE SYSTEM
-read_tree() { tool read "$work/$1.list" "${root[$3-$1]}" "$2"; }          # TREE THREADS SYSTEM
-read_big() { tool seq "${root[$1-big]}/big.bin"; }                        # SYSTEM
+read_tree() { tool read "$work/$1.list" "${root[$4-$1]}" "$2" "$3"; }     # TREE THREADS K/N SYSTEM
+read_big() { tool seq "${root[$2-big]}/big.bin" "$1"; }                   # K/N SYSTEM
 epoch() { /usr/bin/python3 "$repo/bench/imagefolder_epoch.py" "${root[$1-images]}"; }  # SYSTEM
 quick=$((2 * reps - 1))  # a find takes a fraction of a second: more runs for the same confidence
 for cache in cold warm; do
   long=$reps
-  [ $cache = warm ] || long=1  # each of these takes minutes cold
+  [ $cache = warm ] || long=1  # an epoch takes minutes cold
   for d in images small; do
     measure $cache $quick find_tree $d
     record_runs seconds "find | wc -l, $d, $cache (s)" lower
@@ -144,13 +171,13 @@ for cache in cold warm; do
     record_runs files_per_s "lstat every file, $d, $cache (files/s)" higher
   done
   for threads in 1 8; do
-    measure $cache $long read_tree images $threads
+    measure_long $cache read_tree images $threads
     record_runs files_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (files/s)" higher
     record_runs mb_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (MB/s)" higher
-    measure $cache $long read_tree small $threads
+    measure_long $cache read_tree small $threads
     record_runs files_per_s "shuffled whole-file reads, small, $threads thread(s), $cache (files/s)" higher
   done
-  measure $cache $long read_big
+  measure_long $cache read_big
   record_runs mb_per_s "sequential read of one $big_mb MiB file, $cache (MB/s)" higher
   if [ $has_torch = yes ]; then
     measure $cache $long epoch
@@ -167,9 +194,9 @@ done
 
 # ---------------------------------------------------------------- report
 mkdir -p "$(dirname "$results_md")"
-python3 - "$results" "$results_md" "$scale" "$images" "$classes" "$small" "$big_mb" "$has_torch" "$reps" <<'PY'
+python3 - "$results" "$results_md" "$scale" "$images" "$classes" "$small" "$big_mb" "$has_torch" "$reps" "$slices" <<'PY'
 import sys, collections, platform, datetime, subprocess
-path, out, scale, images, classes, small, big_mb, torch, reps = sys.argv[1:]
+path, out, scale, images, classes, small, big_mb, torch, reps, slices = sys.argv[1:]
 rows = collections.OrderedDict()
 for line in open(path):
     metric, system, value, better = line.rstrip("\n").split("\t")
@@ -197,7 +224,8 @@ lines = [f"# barecat-mount benchmark ({scale})", "",
          "Ratios are speed relative to the plain directory in the same run (1.00 = as fast as plain files, higher is "
          "faster); the last column is barecat's speed relative to squashfuse (above 1.00: barecat is faster). "
          f"Each figure is the median of {reps} run(s) ({2 * int(reps) - 1} for a find), but for the cold whole-file "
-         "reads, sequential read and epoch (one run each); the three systems take turns run by run.", "",
+         f"reads and sequential read (one run of every file, in {slices} slices: the three systems take turns slice "
+         "by slice) and the cold epoch (one run); the three systems take turns run by run.", "",
          "| measurement | plain | squashfuse | barecat | squashfuse / plain | barecat / plain | barecat / squashfuse |",
          "|---|---:|---:|---:|---:|---:|---:|"]
 for metric, row in rows.items():

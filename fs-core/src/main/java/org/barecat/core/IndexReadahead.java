@@ -139,7 +139,7 @@ final class IndexReadahead {
         }
     }
 
-    private static long physicalMemory() {
+    static long physicalMemory() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getTotalMemorySize();
         }

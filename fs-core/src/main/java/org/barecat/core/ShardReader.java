@@ -16,6 +16,7 @@ final class ShardReader implements AutoCloseable {
     private final ArchiveFiles files;
     private final FileChannel[] shards;
     private final long[] sizes;
+    private final ShardReadAround readAround;
 
     /** Opens shards 0 to {@code lastShard}; a gap in that sequence fails the open. */
     ShardReader(ArchiveFiles files, int lastShard) throws IOException {
@@ -31,6 +32,7 @@ final class ShardReader implements AutoCloseable {
                 }
                 sizes[i] = shards[i].size();
             }
+            readAround = new ShardReadAround(shards, totalSize());
         } catch (IOException e) {
             close();
             throw e;
@@ -64,6 +66,8 @@ final class ShardReader implements AutoCloseable {
         }
         FileChannel channel = shards[shard];
         long pos = position;
+        int length = dst.remaining();
+        long start = System.nanoTime();
         while (dst.hasRemaining()) {
             int n = channel.read(dst, pos);
             if (n < 0) {
@@ -71,10 +75,14 @@ final class ShardReader implements AutoCloseable {
             }
             pos += n;
         }
+        readAround.afterRead(shard, position, length, System.nanoTime() - start);
     }
 
     @Override
     public void close() throws IOException {
+        if (readAround != null) {
+            readAround.close();
+        }
         IOException first = null;
         for (FileChannel channel : shards) {
             if (channel != null) {

@@ -63,7 +63,7 @@ class IndexReadaheadTest {
     }
 
     /** Writes {@code size} bytes (a multiple of 4 KiB) with O_DIRECT, so that none of them is in the page cache; false when that is not supported. */
-    private static boolean writeBypassingPageCache(Path file, int size) throws IOException {
+    static boolean writeBypassingPageCache(Path file, int size) throws IOException {
         int block = 4096;
         ByteBuffer buffer = ByteBuffer.allocateDirect(size + block).alignedSlice(block);
         buffer.limit(size);

@@ -8,8 +8,9 @@
 #        BENCH_REPS (runs per figure, default 3, smoke 1; each figure is their median, as this kind of
 #        machine varies by 30-50% from minute to minute; a find runs 2 x BENCH_REPS - 1 times, the cold
 #        whole-file reads, the cold sequential read and the cold epoch once: they take minutes).
-#        The three systems take turns run by run; in the cold whole-file and sequential reads, slice by
-#        slice (BENCH_SLICES, default 4, smoke 2: each run of every file cut into that many).
+#        The three systems take turns run by run, each round starting with the next; in the cold
+#        whole-file and sequential reads, slice by slice (BENCH_SLICES, default 4, smoke 2: each run
+#        of every file cut into that many).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -122,12 +123,18 @@ done
 # runs used to push its pages out). Twice: the second run reads again what memory reclaim paged out
 # during the first (see damon_idle_s: a first read of the 4 GiB file on a slow disk outlasts it).
 systems=(plain squashfuse barecat)
+turn=0
+next_turn() {  # order: the systems in the order of the next round. Each round starts with the next system, so
+  # none always follows the same one (a disk that throttles, or caches below the VM, favour some places)
+  order=("${systems[@]:turn % 3}" "${systems[@]:0:turn % 3}"); turn=$((turn + 1))
+}
 declare -A out
 measure() {
   local cache=$1 runs=$2 sys; shift 2
   out=()
   for _ in $(seq "$runs"); do
-    for sys in "${systems[@]}"; do
+    next_turn
+    for sys in "${order[@]}"; do
       drop_caches
       if [ "$cache" = warm ]; then "$@" "$sys" > /dev/null; "$@" "$sys" > /dev/null; fi
       out[$sys]+=$("$@" "$sys")$'\n'
@@ -143,7 +150,8 @@ measure_slices() {
   local n=$1 k sys; shift
   local -A parts=()
   for k in $(seq "$n"); do
-    for sys in "${systems[@]}"; do
+    next_turn
+    for sys in "${order[@]}"; do
       drop_caches
       parts[$sys]+=$("$@" "$k/$n" "$sys")$'\n'
     done
@@ -239,8 +247,8 @@ lines = [f"# barecat-mount benchmark ({scale})", "",
          "faster); the last column is barecat's speed relative to squashfuse (above 1.00: barecat is faster). "
          f"Each figure is the median of {reps} run(s) ({2 * int(reps) - 1} for a find), but for the cold whole-file "
          f"reads and sequential read (one run of every file, in {slices} slices: the three systems take turns slice "
-         "by slice) and the cold epoch (one run); the three systems take turns run by run. A warm run follows two "
-         "unrecorded ones." + (f" This machine runs DAMON proactive reclaim: page-cache pages idle for about {damon} s "
+         "by slice) and the cold epoch (one run); the three systems take turns run by run, each round starting "
+         "with the next. A warm run follows two unrecorded ones." + (f" This machine runs DAMON proactive reclaim: page-cache pages idle for about {damon} s "
          "are paged out, so what is warm does not stay warm for long." if damon else ""), "",
          "| measurement | plain | squashfuse | barecat | squashfuse / plain | barecat / plain | barecat / squashfuse |",
          "|---|---:|---:|---:|---:|---:|---:|"]

@@ -14,13 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Reads the {@link #BLOCK} of a shard around a small file, on a background thread, when reading the
  * file had to wait for the disk.
  *
- * <p>A small file's read is a few KiB at a random place in the shard, for which the kernel reads 16
- * KiB ahead at most: reading every file of a tree of small files in shuffled order takes one disk
- * request per file, where its neighbours came in the same request when the reads came in order. A
- * squashfs image keeps small files in blocks of 128 KiB that are read whole, so its first shuffled
- * pass over such a tree reads the image in a few thousand requests and finds the rest cached. This
- * gives a Barecat shard the same: the neighbours of a file that was not cached come in with one larger
- * request, made beside the reader's next one.
+ * <p>A small file's read is a few KiB at a random place in the shard, for which the kernel reads
+ * little more than asked: 25,000 of 200,000 files of 0.5-4 KiB, read cold in shuffled order, took
+ * 24,000 disk requests of 12 KiB on average, where in order their neighbours came in the same request.
+ * A squashfs image keeps small files in blocks of 128 KiB that are read whole, and squashfuse read
+ * the same files in 4,000-7,000 requests, most of the image, finding the rest cached. This gives a
+ * Barecat shard the same: the neighbours of a file that was not cached come in with one larger
+ * request, made beside the reader's next one (18,000-22,000 requests then, and 1.24 times the speed).
  *
  * <p>Only while the shards fit in a quarter of the memory: beyond that, the neighbours read along
  * would mostly be pushed out of the page cache before anyone read them, and the extra bytes cost disk

@@ -6,10 +6,14 @@ results_path() {
   echo "$repo/bench/results/$(date -u +%Y-%m-%d)-$(git describe --always --dirty --abbrev=7 2>/dev/null || echo unknown)-$1.md"
 }
 
-# build_barecat: the project's system packages, and the jar if it is not built yet
+# build_barecat: the project's system packages, and the jar if it is missing or older than a source
+# (a jar left from before a pull or a cherry-pick would be measured in place of the code checked out)
 build_barecat() {
   scripts/install-deps.sh
-  [ -f cli/target/barecat.jar ] || ./mvnw -q -B -DskipTests package
+  if [ ! -f cli/target/barecat.jar ] || [ -n "$(find . \( -path '*/src/*' -o -name pom.xml \) -type f \
+      -not -path '*/target/*' -newer cli/target/barecat.jar -print -quit)" ]; then
+    ./mvnw -q -B -DskipTests package
+  fi
 }
 
 # prime_mount ARCHIVE MOUNTPOINT: a first mount has the launcher make barecat-mount's class-data

@@ -248,8 +248,9 @@ lines = [f"# barecat-mount benchmark ({scale})", "",
          f"Each figure is the median of {reps} run(s) ({2 * int(reps) - 1} for a find), but for the cold whole-file "
          f"reads and sequential read (one run of every file, in {slices} slices: the three systems take turns slice "
          "by slice) and the cold epoch (one run); the three systems take turns run by run, each round starting "
-         "with the next. A warm run follows two unrecorded ones." + (f" This machine runs DAMON proactive reclaim: page-cache pages idle for about {damon} s "
-         "are paged out, so what is warm does not stay warm for long." if damon else ""), "",
+         "with the next. A warm run follows two unrecorded ones."
+         + (f" This machine runs DAMON proactive reclaim: page-cache pages idle for about {damon} s are paged out, "
+            "so what is warm does not stay warm for long." if damon else ""), "",
          "| measurement | plain | squashfuse | barecat | squashfuse / plain | barecat / plain | barecat / squashfuse |",
          "|---|---:|---:|---:|---:|---:|---:|"]
 for metric, row in rows.items():

@@ -108,6 +108,7 @@ final class ShardReadAround implements AutoCloseable {
         }
     }
 
+    /** Stops the thread. A read it is in the middle of closes that shard's channel: only for when the shards close next. */
     @Override
     public synchronized void close() {
         closed = true;

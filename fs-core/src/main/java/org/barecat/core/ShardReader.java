@@ -32,7 +32,7 @@ final class ShardReader implements AutoCloseable {
                 }
                 sizes[i] = shards[i].size();
             }
-            readAround = new ShardReadAround(shards, totalSize());
+            readAround = new ShardReadAround(shards, sizes, totalSize());
         } catch (IOException e) {
             close();
             throw e;
@@ -64,10 +64,11 @@ final class ShardReader implements AutoCloseable {
         if (shard < 0 || shard >= shards.length) {
             throw new NoSuchFileException(files.shard(Math.max(shard, 0)).toString(), null, "no such shard");
         }
+        if (readAround.read(shard, position, dst)) {
+            return;
+        }
         FileChannel channel = shards[shard];
         long pos = position;
-        int length = dst.remaining();
-        long start = System.nanoTime();
         while (dst.hasRemaining()) {
             int n = channel.read(dst, pos);
             if (n < 0) {
@@ -75,14 +76,10 @@ final class ShardReader implements AutoCloseable {
             }
             pos += n;
         }
-        readAround.afterRead(shard, position, length, System.nanoTime() - start);
     }
 
     @Override
     public void close() throws IOException {
-        if (readAround != null) {
-            readAround.close();
-        }
         IOException first = null;
         for (FileChannel channel : shards) {
             if (channel != null) {

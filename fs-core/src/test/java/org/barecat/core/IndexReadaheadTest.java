@@ -62,11 +62,17 @@ class IndexReadaheadTest {
         assertFalse(readahead.running(), "the pass ends");
     }
 
-    /** Writes {@code size} bytes (a multiple of 4 KiB) with O_DIRECT, so that none of them is in the page cache; false when that is not supported. */
+    /**
+     * Writes {@code size} bytes (a multiple of 4 KiB), byte {@code i} being {@link #byteAt}{@code (i)},
+     * with O_DIRECT, so that none of them is in the page cache; false when that is not supported.
+     */
     static boolean writeBypassingPageCache(Path file, int size) throws IOException {
         int block = 4096;
         ByteBuffer buffer = ByteBuffer.allocateDirect(size + block).alignedSlice(block);
         buffer.limit(size);
+        for (int i = 0; i < size; i++) {
+            buffer.put(i, byteAt(i));
+        }
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 ExtendedOpenOption.DIRECT)) {
             while (buffer.hasRemaining()) {
@@ -76,5 +82,10 @@ class IndexReadaheadTest {
         } catch (UnsupportedOperationException | IOException e) {
             return false;
         }
+    }
+
+    /** Byte {@code i} of a file {@link #writeBypassingPageCache} wrote. */
+    static byte byteAt(long i) {
+        return (byte) (i * 131 + (i >>> 12));
     }
 }

@@ -3,6 +3,7 @@ package org.barecat.core;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,22 +20,20 @@ class ShardReadAroundTest {
     Path tmp;
 
     @Test
-    void aSmallReadThatWaitedBringsItsBlockIntoThePageCacheAndNothingElse() throws Exception {
+    void aSmallFileNotInThePageCacheComesWithItsBlockAndNothingElse() throws Exception {
         Path shard = tmp.resolve("x.barecat-shard-00000");
-        assumeTrue(IndexReadaheadTest.writeBypassingPageCache(shard, 8 * BLOCK), "this file system takes no O_DIRECT writes");
-        try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.READ);
-             ShardReadAround around = new ShardReadAround(new FileChannel[] {channel}, true)) {
-            around.afterRead(0, 2L * BLOCK + 100, 2000, ShardReadAround.MISS_NS - 1);
-            around.afterRead(0, 3L * BLOCK + 100, ShardReadAround.SMALL + 1, ShardReadAround.MISS_NS * 10);
-            around.afterRead(0, 5L * BLOCK + 100, 2000, ShardReadAround.MISS_NS);
-            around.afterRead(0, 5L * BLOCK + 9000, 2000, ShardReadAround.MISS_NS);
-            waitFor(around, 1);
-            assertTrue(cached(channel, 5L * BLOCK), "the block around a small read that waited is read whole");
-            assertFalse(cached(channel, 2L * BLOCK), "a fast read (the file was cached) reads nothing around");
-            assertFalse(cached(channel, 3L * BLOCK), "a large read reads nothing around");
-            assertFalse(cached(channel, 4L * BLOCK), "nor does a block's neighbour");
-            Thread.sleep(100);
-            assertEquals(1, around.blocksRead(), "a block asked for twice in a row is read once");
+        long size = 8L * BLOCK;
+        assumeTrue(IndexReadaheadTest.writeBypassingPageCache(shard, (int) size), "this file system takes no O_DIRECT writes");
+        try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.READ)) {
+            ShardReadAround around = new ShardReadAround(new FileChannel[] {channel}, new long[] {size}, true);
+            assertRead(around, true, 5L * BLOCK + 100, 2000);
+            assertTrue(cached(channel, 5L * BLOCK, BLOCK), "the block around a small file not cached is read whole");
+            assertFalse(cached(channel, 4L * BLOCK, BLOCK), "and not its neighbours");
+            assertFalse(cached(channel, 6L * BLOCK, BLOCK));
+
+            assertRead(around, false, 5L * BLOCK + 9000, 2000); // cached now: left to the caller
+            assertRead(around, false, 3L * BLOCK + 100, ShardReadAround.SMALL + 1); // large: left to the caller
+            assertEquals(1, around.blocksRead());
         }
     }
 
@@ -44,30 +43,35 @@ class ShardReadAroundTest {
         long size = 2L * BLOCK - 4096;
         assumeTrue(IndexReadaheadTest.writeBypassingPageCache(shard, (int) size), "this file system takes no O_DIRECT writes");
         try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.READ)) {
-            try (ShardReadAround around = new ShardReadAround(new FileChannel[] {channel},
-                    IndexReadahead.physicalMemory())) {
-                around.afterRead(0, BLOCK + 10, 100, ShardReadAround.MISS_NS);
-                Thread.sleep(100);
-                assertEquals(0, around.blocksRead(), "shards as large as the memory: no reading around");
-            }
-            try (ShardReadAround around = new ShardReadAround(new FileChannel[] {channel}, true)) {
-                around.afterRead(0, BLOCK + 10, 100, ShardReadAround.MISS_NS);
-                waitFor(around, 1);
-                assertTrue(cached(channel, BLOCK, size - BLOCK), "the last block, up to the shard's end");
-                assertFalse(cached(channel, 0, BLOCK));
-            }
+            FileChannel[] shards = {channel};
+            long[] sizes = {size};
+            ShardReadAround tooLarge = new ShardReadAround(shards, sizes, IndexReadahead.physicalMemory());
+            assertRead(tooLarge, false, BLOCK + 10, 100);
+            assertFalse(cached(channel, 0, size), "shards as large as the memory: no reading around");
+
+            ShardReadAround around = new ShardReadAround(shards, sizes, true);
+            assertRead(around, false, size - 100, 200); // past the end: the caller reports the truncation
+            assertRead(around, true, BLOCK - 1000, 3000); // a file across two blocks
+            assertTrue(cached(channel, 0, BLOCK + 2000));
+            assertFalse(cached(channel, BLOCK + 4096, 4096));
+            assertRead(around, true, BLOCK + 8000, 100);
+            assertTrue(cached(channel, 0, size), "the last block, up to the shard's end");
+            assertEquals(2, around.blocksRead());
         }
     }
 
-    private static void waitFor(ShardReadAround around, long blocks) throws InterruptedException {
-        for (int i = 0; i < 500 && around.blocksRead() < blocks; i++) {
-            Thread.sleep(10);
+    /** Asserts that reading {@code length} bytes at {@code position} was done ({@code read}) or left to the caller. */
+    private static void assertRead(ShardReadAround around, boolean read, long position, int length) throws Exception {
+        ByteBuffer dst = ByteBuffer.allocate(length);
+        assertEquals(read, around.read(0, position, dst), "read at " + position);
+        if (read) {
+            assertFalse(dst.hasRemaining());
+            for (int i = 0; i < length; i++) {
+                assertEquals(IndexReadaheadTest.byteAt(position + i), dst.get(i), "byte " + (position + i));
+            }
+        } else {
+            assertEquals(length, dst.remaining(), "nothing read at " + position);
         }
-        assertEquals(blocks, around.blocksRead());
-    }
-
-    private static boolean cached(FileChannel channel, long start) throws Exception {
-        return cached(channel, start, BLOCK);
     }
 
     private static boolean cached(FileChannel channel, long start, long length) throws Exception {

@@ -40,22 +40,22 @@ class ShardReadAroundTest {
     @Test
     void theLastBlockEndsWithTheShardAndAShardThatDoesNotFitInMemoryIsNotReadAround() throws Exception {
         Path shard = tmp.resolve("x.barecat-shard-00000");
-        long size = 2L * BLOCK - 4096;
+        long size = 4L * BLOCK - 4096;
         assumeTrue(IndexReadaheadTest.writeBypassingPageCache(shard, (int) size), "this file system takes no O_DIRECT writes");
         try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.READ)) {
             FileChannel[] shards = {channel};
             long[] sizes = {size};
             ShardReadAround tooLarge = new ShardReadAround(shards, sizes, IndexReadahead.physicalMemory());
-            assertRead(tooLarge, false, BLOCK + 10, 100);
+            assertRead(tooLarge, false, 3L * BLOCK + 10, 100);
             assertFalse(cached(channel, 0, size), "shards as large as the memory: no reading around");
 
             ShardReadAround around = new ShardReadAround(shards, sizes, true);
             assertRead(around, false, size - 100, 200); // past the end: the caller reports the truncation
-            assertRead(around, true, BLOCK - 1000, 3000); // a file across two blocks
-            assertTrue(cached(channel, 0, BLOCK + 2000));
-            assertFalse(cached(channel, BLOCK + 4096, 4096));
-            assertRead(around, true, BLOCK + 8000, 100);
-            assertTrue(cached(channel, 0, size), "the last block, up to the shard's end");
+            assertRead(around, true, 2L * BLOCK - 1000, 3000); // a file across two blocks
+            assertTrue(cached(channel, BLOCK, BLOCK + 2000));
+            assertFalse(cached(channel, 2L * BLOCK + 4096, 4096));
+            assertRead(around, true, 3L * BLOCK + 8000, 100);
+            assertTrue(cached(channel, 3L * BLOCK, size - 3L * BLOCK), "the last block, up to the shard's end");
             assertEquals(2, around.blocksRead());
         }
     }

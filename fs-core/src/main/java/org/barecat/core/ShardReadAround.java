@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Barecat shard the same: whether the file's pages are cached is asked first ({@code mincore}, through
  * {@link MappedByteBuffer#isLoaded} on a mapping that is never read through, so it adds nothing to the
  * RSS), and when they are not, the aligned block around them is read and the file copied out of it.
+ * Read so, 33,000 such files took 3,500-4,400 requests and came 1.18 times as fast as with the block
+ * read by a background thread after a read that waited (10,600-22,800 requests: the reader's next
+ * misses came before the thread had caught up).
  *
  * <p>Only while the shards fit in a quarter of the memory: beyond that, the neighbours read along
  * would mostly be pushed out of the page cache before anyone read them, and the extra bytes cost disk

@@ -46,9 +46,9 @@ final class ShardReadAround {
     private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BLOCK + SMALL));
     private final LongAdder blocksRead = new LongAdder();
 
-    /** Reads around in {@code shards} of {@code sizes}, if their {@code total} size fits in a quarter of the memory. */
-    ShardReadAround(FileChannel[] shards, long[] sizes, long total) {
-        this(shards, sizes, total <= IndexReadahead.physicalMemory() / 4);
+    /** Whether shards of {@code total} bytes fit in a quarter of the memory, so that reading around pays. */
+    static boolean fitsInMemory(long total) {
+        return total <= IndexReadahead.physicalMemory() / 4;
     }
 
     ShardReadAround(FileChannel[] shards, long[] sizes, boolean enabled) {

@@ -32,7 +32,7 @@ final class ShardReader implements AutoCloseable {
                 }
                 sizes[i] = shards[i].size();
             }
-            readAround = new ShardReadAround(shards, sizes, totalSize());
+            readAround = new ShardReadAround(shards, sizes, ShardReadAround.fitsInMemory(totalSize()));
         } catch (IOException e) {
             close();
             throw e;

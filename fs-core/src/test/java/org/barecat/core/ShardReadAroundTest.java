@@ -45,7 +45,8 @@ class ShardReadAroundTest {
         try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.READ)) {
             FileChannel[] shards = {channel};
             long[] sizes = {size};
-            ShardReadAround tooLarge = new ShardReadAround(shards, sizes, IndexReadahead.physicalMemory());
+            ShardReadAround tooLarge = new ShardReadAround(shards, sizes,
+                    ShardReadAround.fitsInMemory(IndexReadahead.physicalMemory()));
             assertRead(tooLarge, false, 3L * BLOCK + 10, 100);
             assertFalse(cached(channel, 0, size), "shards as large as the memory: no reading around");
 

@@ -53,7 +53,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       mounting, within a fixed budget), or else streams names and kinds only
  *       ({@link Archive#listChildren}) from a listing kept per open directory, and resumes at the
  *       offset the kernel passes back. {@link FuseSession} answers READDIR through
- *       {@link #directoryReplies}, writing the entries straight into the reply. Whole rows would
+ *       {@link #directoryReplies}, writing the entries straight into the reply. Directories are
+ *       opened without a message too: {@code opendir} answers {@code ENOSYS} once, which kernels
+ *       since 5.1 take as "opens always succeed, keep each listing", so listing a directory costs
+ *       its READDIRs alone, a third fewer requests in a {@code find}. Those READDIRs name the
+ *       directory by node id: {@link FuseSession} keeps each directory's path
+ *       ({@link DirectoryNodes}), and a listing that stops short of its end waits for the next
+ *       READDIR in {@link #resumable}. Whole rows would
  *       let the {@code getattr} that may follow each child skip its query, but cost every listing
  *       about half again as much ({@code find}, {@code os.walk} and {@code ImageFolder} never ask
  *       for them; see bench/results). The kernel keeps each listing it has read and serves the
@@ -88,6 +94,25 @@ public final class BarecatFs extends FuseStubFS {
     private final EntryDefaults defaults;
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final boolean zeroMessageOpen;
+    private final boolean zeroMessageOpendir;
+    /** Calls of {@link #opendir} (for tests: with zero-message opendirs the kernel makes one). */
+    private final AtomicLong opendirCalls = new AtomicLong();
+    /**
+     * Listings of directories opened without a message that stopped short of their end (the
+     * kernel's buffer was full), by path and the offset they go on from; the oldest dropped beyond
+     * {@link #RESUMABLE_LIMIT}, as no RELEASEDIR says when a reader has gone. Listings held in the
+     * {@link ListingCache} need none of this.
+     */
+    private final Map<Resume, OpenDirectory> resumable = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Resume, OpenDirectory> eldest) {
+            return size() > RESUMABLE_LIMIT;
+        }
+    };
+    private static final int RESUMABLE_LIMIT = 64;
+
+    private record Resume(String path, long offset) {
+    }
     private final Map<Long, FileEntry> openFiles = new ConcurrentHashMap<>();
     private final Map<Long, OpenDirectory> openDirectories = new ConcurrentHashMap<>();
     private final ListingCache listings = new ListingCache(ListingCache.DEFAULT_BUDGET);
@@ -137,15 +162,29 @@ public final class BarecatFs extends FuseStubFS {
      *               handle per open file, so it turns zero-message opens off
      */
     public BarecatFs(Archive archive, EntryDefaults defaults, boolean verify) {
-        this(archive, defaults, verify, !verify && KernelVersion.atLeast(3, 15));
+        this(archive, defaults, verify, true);
     }
 
-    /** @param zeroMessageOpen answer open with ENOSYS (kernels since 3.15 then never send it again) */
-    BarecatFs(Archive archive, EntryDefaults defaults, boolean verify, boolean zeroMessageOpen) {
+    /**
+     * @param readdirAnswered whether READDIR reaches {@link #directoryReplies} (not under {@code -d},
+     *                        where libfuse answers it: that needs a handle from opendir)
+     */
+    BarecatFs(Archive archive, EntryDefaults defaults, boolean verify, boolean readdirAnswered) {
+        this(archive, defaults, verify, !verify && KernelVersion.atLeast(3, 15),
+                readdirAnswered && KernelVersion.atLeast(5, 1));
+    }
+
+    /**
+     * @param zeroMessageOpen    answer open with ENOSYS (kernels since 3.15 then never send it again)
+     * @param zeroMessageOpendir answer opendir with ENOSYS (kernels since 5.1 then never send it again)
+     */
+    BarecatFs(Archive archive, EntryDefaults defaults, boolean verify, boolean zeroMessageOpen,
+              boolean zeroMessageOpendir) {
         this.archive = archive;
         this.defaults = defaults;
         this.verifiers = verify ? new ConcurrentHashMap<>() : null;
         this.zeroMessageOpen = zeroMessageOpen;
+        this.zeroMessageOpendir = zeroMessageOpendir;
     }
 
     @Override
@@ -245,11 +284,12 @@ public final class BarecatFs extends FuseStubFS {
     }
 
     /**
-     * Runs the callbacks a {@code find} or an epoch runs ({@code opendir}, {@code readdir} with a
-     * filler written in Java, {@code releasedir}, {@code getattr}) over up to {@code limit} entries,
-     * from the root down, without a mount: what the run that writes the launcher's class-data archive
-     * does ({@link FuseMount#rehearse}), so that the classes they load are in it. It reads only the
-     * index and changes nothing a request could see. (A live mount warms up through {@link WarmUp}.)
+     * Runs the callbacks a {@code find} or an epoch runs ({@code opendir}, the listing as
+     * {@link FuseSession} asks for it, {@code releasedir}, {@code getattr}) over up to {@code limit}
+     * entries, from the root down, without a mount: what the run that writes the launcher's
+     * class-data archive does ({@link FuseMount#rehearse}), so that the classes they load are in it.
+     * It reads only the index and changes nothing a request could see. (A live mount warms up
+     * through {@link WarmUp}.)
      */
     void exerciseCallbacks(int limit) {
         FuseFileInfo fi = FuseFileInfo.of(jnr.ffi.Memory.allocateDirect(Runtime.getSystemRuntime(),
@@ -260,30 +300,29 @@ public final class BarecatFs extends FuseStubFS {
         List<Listed> children = new ArrayList<>();
         String[] listing = {"/"};
         int[] seen = {0};
-        FuseFillDir collect = (buf, name, stbuf, nextOffset) -> {
+        DirentSink collect = (utf8, from, to, directory, ino, nextOffset) -> {
             if (seen[0] + children.size() >= limit) {
-                return 1; // as if the kernel's buffer were full: the listing stops here
+                return true; // as if the kernel's buffer were full: the listing stops here
             }
-            byte[] bytes = new byte[name.remaining() - 1]; // without the NUL
-            name.get(bytes);
-            String child = new String(bytes, StandardCharsets.UTF_8);
+            String child = new String(utf8, from, to - from, StandardCharsets.UTF_8);
             if (!child.equals(".") && !child.equals("..")) {
-                children.add(new Listed((listing[0].equals("/") ? "/" : listing[0] + "/") + child,
-                        (stbuf.getInt(Filler.MODE_OFFSET) & FileStat.S_IFMT) == FileStat.S_IFDIR));
+                children.add(new Listed((listing[0].equals("/") ? "/" : listing[0] + "/") + child, directory));
             }
-            return 0;
+            return false;
         };
         ArrayDeque<String> dirs = new ArrayDeque<>(List.of("/"));
         while (!dirs.isEmpty() && seen[0] < limit) {
             listing[0] = dirs.poll();
-            if (opendir(listing[0], fi) != 0) {
-                continue;
-            }
             children.clear();
-            try {
-                readdir(listing[0], null, collect, 0, fi);
-            } finally {
-                releasedir(listing[0], fi);
+            int opened = opendir(listing[0], fi);
+            if (opened == -ErrorCodes.ENOSYS()) {
+                listUnopened(listing[0], 0, collect);
+            } else if (opened == 0) {
+                try {
+                    list(openDirectories.get(fi.fh.get()), 0, collect);
+                } finally {
+                    releasedir(listing[0], fi);
+                }
             }
             for (Listed child : children) {
                 getattr(child.path(), stat);
@@ -418,6 +457,10 @@ public final class BarecatFs extends FuseStubFS {
     @Override
     public int opendir(String path, FuseFileInfo fi) {
         lastOpened.remove();
+        opendirCalls.incrementAndGet();
+        if (zeroMessageOpendir) {
+            return -ErrorCodes.ENOSYS(); // the kernel stops sending opendir and releasedir (see class comment)
+        }
         try {
             Optional<Entry> entry = resolve(path);
             if (entry.isEmpty()) {
@@ -478,7 +521,58 @@ public final class BarecatFs extends FuseStubFS {
                 OpenDirectory dir = byKernelHandle.get(kernelHandle);
                 return dir == null ? FuseSession.DirectoryReplies.UNKNOWN_HANDLE : list(dir, offset, sink);
             }
+
+            @Override
+            public boolean opensWithoutMessage() {
+                return zeroMessageOpendir;
+            }
+
+            @Override
+            public int readdir(String fusePath, long offset, DirentSink sink) {
+                return listUnopened(fusePath, offset, sink);
+            }
         };
+    }
+
+    /**
+     * Lists the directory at {@code fusePath}, opened without a message, from {@code offset}: from
+     * the listing cache, or else the listing that stopped at that offset ({@link #resumable}), or a
+     * new one.
+     */
+    int listUnopened(String fusePath, long offset, DirentSink sink) {
+        String path = ArchivePaths.normalize(fusePath);
+        if (path == null) {
+            return -ErrorCodes.ENOENT();
+        }
+        ListingCache.Listing held = listings.get(path);
+        if (held != null) {
+            return list(new OpenDirectory(path, held), offset, sink);
+        }
+        OpenDirectory dir;
+        synchronized (resumable) {
+            dir = resumable.remove(new Resume(path, offset));
+        }
+        if (dir == null) {
+            dir = new OpenDirectory(path, null);
+        }
+        int result = list(dir, offset, sink);
+        boolean more;
+        try {
+            more = result == 0 && dir.listing != null && dir.listing.peek() != null; // peeked already: no query
+        } catch (IOException e) {
+            more = false;
+        }
+        if (more) {
+            synchronized (resumable) {
+                resumable.put(new Resume(path, dir.nextOffset), dir);
+            }
+        }
+        return result;
+    }
+
+    /** Calls of opendir so far. */
+    long opendirCalls() {
+        return opendirCalls.get();
     }
 
     private int list(OpenDirectory dir, long offset, DirentSink fill) {
@@ -554,7 +648,7 @@ public final class BarecatFs extends FuseStubFS {
         private final FileStat stat = newStat();
         private final Pointer statMemory = Struct.getMemory(stat);
         private static final long INO_OFFSET = new FileStat(Runtime.getSystemRuntime()).st_ino.offset();
-        static final long MODE_OFFSET = new FileStat(Runtime.getSystemRuntime()).st_mode.offset();
+        private static final long MODE_OFFSET = new FileStat(Runtime.getSystemRuntime()).st_mode.offset();
         private FuseFillDir filler;
         private Pointer buf;
 

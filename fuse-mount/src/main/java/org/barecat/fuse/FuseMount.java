@@ -104,7 +104,7 @@ public final class FuseMount {
         if (!Files.exists(Path.of("/dev/fuse"))) {
             throw new IOException("/dev/fuse: no such device (is the fuse kernel module loaded?)");
         }
-        BarecatFs fs = new BarecatFs(archive, defaults, options.verify());
+        BarecatFs fs = new BarecatFs(archive, defaults, options.verify(), !debug);
         List<String> args = new ArrayList<>(List.of("barecat", "-f"));
         if (debug) {
             args.add("-d");
@@ -218,6 +218,16 @@ public final class FuseMount {
 
     public Path mountPoint() {
         return mountPoint;
+    }
+
+    /** The callbacks (for tests). */
+    BarecatFs fs() {
+        return fs;
+    }
+
+    /** The session, once mounted (for tests). */
+    FuseSession session() {
+        return session;
     }
 
     /**

@@ -26,10 +26,13 @@ import java.util.List;
  * a {@code find}). Here each worker is a Java thread that reads a request from the kernel and has
  * libfuse dispatch it: the same libfuse code, never an attach.
  * <p>
- * Two kinds of request are looked at before libfuse dispatches them: OPENDIR (its reply is marked for
- * the kernel to keep the listing, see {@link #directoryCachingChannel}) and READDIR, which is answered
+ * Some requests are looked at before libfuse dispatches them: OPENDIR (its reply is marked for the
+ * kernel to keep the listing, see {@link #directoryCachingChannel}) and READDIR, which is answered
  * here when {@link DirectoryReplies} are given: the entries are written straight into the reply, where
- * libfuse 2's filler would take a call from Java into C per entry.
+ * libfuse 2's filler would take a call from Java into C per entry. When directories are opened
+ * without a message ({@link DirectoryReplies#opensWithoutMessage}), a READDIR names its directory by
+ * node id alone: LOOKUP replies and FORGET requests are followed too, to know each directory's path
+ * ({@link DirectoryNodes}).
  * <p>
  * Requests can also be made up and answered here as if the kernel had sent them, their replies going
  * elsewhere ({@link Worker#answerOffline}): the JIT warm-up after mounting ({@link WarmUp}).
@@ -82,6 +85,16 @@ final class FuseSession {
     interface DirectoryReplies {
         /** What {@link #readdir} returns for a handle it does not know: libfuse then answers as usual. */
         int UNKNOWN_HANDLE = Integer.MIN_VALUE;
+
+        /**
+         * Whether opendir answers {@code ENOSYS}, which kernels since 5.1 take as "every opendir
+         * succeeds, keep each listing": they send no OPENDIR or RELEASEDIR again, and each READDIR
+         * comes with handle 0, for {@link #readdir(String, long, BarecatFs.DirentSink)}.
+         */
+        boolean opensWithoutMessage();
+
+        /** Lists directory {@code fusePath}, opened without a message, from {@code offset} into {@code sink}; 0 or a negative errno. */
+        int readdir(String fusePath, long offset, BarecatFs.DirentSink sink);
 
         /** The opendir just answered successfully on this thread has {@code kernelHandle} (libfuse's). */
         void opened(long kernelHandle);
@@ -157,6 +170,7 @@ final class FuseSession {
         this.channel = lib.fuse_session_next_chan(session, null);
         this.bufferSize = lib.fuse_chan_bufsize(channel);
         this.cachingDirectories = directoryCachingChannel(channel);
+        this.nodes = directories != null && directories.opensWithoutMessage() ? new DirectoryNodes() : null;
     }
 
     private static final int FUSE_BUF_IS_FD = 1 << 1;
@@ -168,18 +182,32 @@ final class FuseSession {
     static final int FUSE_OPENDIR = 27;
     static final int FUSE_READDIR = 28;
     static final int FUSE_RELEASEDIR = 29;
+    private static final int FUSE_BATCH_FORGET = 42;
     /** {@code struct fuse_in_header}: len, opcode, unique, nodeid, uid, gid, pid, padding; the request's arguments follow. */
     static final int IN_HEADER = 40;
     /** Offsets in a request: {@code fuse_in_header.unique}, then {@code fuse_read_in}'s fh, offset and size. */
     private static final int FUSE_IN_UNIQUE = 8;
+    private static final int FUSE_IN_NODEID = 16;
     private static final int READ_IN_FH = IN_HEADER;
     private static final int READ_IN_OFFSET = IN_HEADER + 8;
     private static final int READ_IN_SIZE = IN_HEADER + 16;
+    /**
+     * Offset of {@code attr.mode} in {@code struct fuse_entry_out}: after nodeid, generation, two
+     * valid times and their nanoseconds (40 bytes), and attr's ino, size, blocks, three times and
+     * their nanoseconds (60).
+     */
+    private static final int ENTRY_OUT_MODE = 40 + 60;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
+    private static final int ENOENT = 2;
+    private static final int EIO = 5;
     /** {@code struct fuse_out_header}: len, error, unique; the reply's payload follows. */
     static final int OUT_HEADER = 16;
     /** The largest READDIR reply answered here (kernels ask for a page at a time); larger asks get this much. */
     private static final int MAX_DIRENTS = 64 * 1024;
     private final DirectoryReplies directories;
+    /** The directories the kernel holds node ids for, when they are opened without a message; else null. */
+    private final DirectoryNodes nodes;
     /** Run as each request arrives, before it is answered; not for INIT, the kernel's own handshake. */
     private final Runnable onRequest;
     /** {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} of the kernel's {@code fuse_open_out.open_flags}. */
@@ -215,6 +243,47 @@ final class FuseSession {
             }
             return lib.fuse_chan_send(target, iov, count);
         });
+    }
+
+    /**
+     * A channel for the replies to one worker's LOOKUP requests (see {@link DirectoryNodes}): a reply
+     * naming a directory counts one more lookup of it, from before the kernel can see the reply until
+     * a FORGET; one the kernel did not take back (the request was interrupted) is undone, as libfuse
+     * undoes it in its own table.
+     */
+    private Pointer lookupChannel(Pointer target, Worker worker) {
+        return newChannel((ch, iov, count) -> {
+            String path = worker.lookupPath;
+            worker.lookupPath = null;
+            long node = 0;
+            if (path != null && count >= 2 && iov.getPointer(0).getInt(4) == 0) { // fuse_out_header.error
+                Pointer entry = iov.getPointer(2L * runtime.addressSize()); // iov[1].iov_base: struct fuse_entry_out
+                if ((entry.getInt(ENTRY_OUT_MODE) & S_IFMT) == S_IFDIR) {
+                    node = entry.getLong(0); // nodeid (0: a negative entry)
+                    if (node != 0) {
+                        nodes.lookedUp(node, path);
+                    }
+                }
+            }
+            int result = lib.fuse_chan_send(target, iov, count);
+            if (node != 0 && result == -ENOENT) {
+                nodes.forgot(node, 1);
+            }
+            return result;
+        });
+    }
+
+    /** Follows a FORGET or BATCH_FORGET request in {@code request} for {@link #nodes}. */
+    private void forget(int opcode, Pointer request) {
+        if (opcode == FUSE_FORGET) {
+            nodes.forgot(request.getLong(FUSE_IN_NODEID), request.getLong(IN_HEADER)); // fuse_forget_in.nlookup
+        } else {
+            int n = request.getInt(IN_HEADER); // fuse_batch_forget_in.count, then struct fuse_forget_one {nodeid, nlookup}
+            for (int i = 0; i < n; i++) {
+                long at = IN_HEADER + 8 + 16L * i;
+                nodes.forgot(request.getLong(at), request.getLong(at + 8));
+            }
+        }
     }
 
     /** A channel on the kernel's descriptor whose {@code send} is {@code send}: libfuse writes replies through it. */
@@ -327,17 +396,23 @@ final class FuseSession {
         /** For {@link #answerOffline}: where its replies go, directly and through {@link #directoryCachingChannel}; else null. */
         private final Pointer offline;
         private final Pointer offlineDirectories;
+        /** Where replies to LOOKUP go when {@link #nodes} are kept ({@link #lookupChannel}), else null. */
+        private final Pointer lookups;
+        /** The path the LOOKUP being answered asks for, while it is answered (see {@link #lookupChannel}). */
+        private String lookupPath;
 
         /** A worker for requests from the kernel. */
         private Worker() {
             offline = null;
             offlineDirectories = null;
+            lookups = nodes == null ? null : lookupChannel(channel, this);
         }
 
         /** A worker for made-up requests ({@link #answerOffline}), whose replies go to {@code replies}. */
         private Worker(Send replies) {
             offline = newChannel(replies);
             offlineDirectories = directoryCachingChannel(offline);
+            lookups = nodes == null ? null : lookupChannel(offline, this);
         }
 
         /** Sets {@link #buf} to describe {@link #mem}, holding {@code size} bytes (or room for them). */
@@ -353,7 +428,34 @@ final class FuseSession {
             if (opcode == FUSE_READDIR && directories != null && answerReaddir(to)) {
                 return;
             }
-            lib.fuse_session_process_buf(session, buf, opcode == FUSE_OPENDIR ? opendirTo : to);
+            Pointer replyTo = opcode == FUSE_OPENDIR ? opendirTo : to;
+            if (nodes != null) {
+                if (opcode == FUSE_LOOKUP) {
+                    lookupPath = lookedUpPath();
+                    replyTo = lookups;
+                } else if (opcode == FUSE_FORGET || opcode == FUSE_BATCH_FORGET) {
+                    forget(opcode, mem);
+                }
+            }
+            try {
+                lib.fuse_session_process_buf(session, buf, replyTo);
+            } finally {
+                lookupPath = null;
+            }
+        }
+
+        /** The path the LOOKUP request in {@link #mem} asks for, or null (a parent not known, "." or ".."). */
+        private String lookedUpPath() {
+            int length = mem.getInt(0) - IN_HEADER - 1; // fuse_in_header.len; the name ends with a NUL
+            if (length <= 0 || length > 255) {
+                return null;
+            }
+            byte[] name = new byte[length];
+            mem.get(IN_HEADER, name, 0, length);
+            if (name[0] == '.' && (length == 1 || (length == 2 && name[1] == '.'))) {
+                return null;
+            }
+            return nodes.childPath(mem.getLong(FUSE_IN_NODEID), name, length);
         }
 
         /**
@@ -381,9 +483,21 @@ final class FuseSession {
         private boolean answerReaddir(Pointer to) {
             Pointer request = mem;
             dirents.clear().limit(Math.min(request.getInt(READ_IN_SIZE), MAX_DIRENTS));
-            int error = directories.readdir(request.getLong(READ_IN_FH), request.getLong(READ_IN_OFFSET), writer.reset(dirents));
-            if (error == DirectoryReplies.UNKNOWN_HANDLE) {
-                return false;
+            long handle = request.getLong(READ_IN_FH);
+            long offset = request.getLong(READ_IN_OFFSET);
+            int error;
+            if (handle == 0 && nodes != null) { // opened without a message: named by node id alone
+                long node = request.getLong(FUSE_IN_NODEID);
+                String path = nodes.pathOf(node);
+                if (path == null) {
+                    log.error("READDIR of node {}, which no lookup has named", node);
+                }
+                error = path == null ? -EIO : directories.readdir(path, offset, writer.reset(dirents));
+            } else {
+                error = directories.readdir(handle, offset, writer.reset(dirents));
+                if (error == DirectoryReplies.UNKNOWN_HANDLE) {
+                    return false;
+                }
             }
             int length = OUT_HEADER + (error == 0 ? writer.length() : 0);
             reply.putInt(0, length);
@@ -406,6 +520,11 @@ final class FuseSession {
             Thread.sleep(2);
         }
         return initialized;
+    }
+
+    /** Directories whose node ids the kernel holds, as far as READDIR needs to know (for tests); -1 when not kept. */
+    int directoryNodesHeld() {
+        return nodes == null ? -1 : nodes.size();
     }
 
     /** A worker for {@link Worker#answerOffline}, its replies going to {@code replies}; for one thread at a time. */

@@ -17,13 +17,14 @@ public final class MountOptions {
 
     /**
      * Options libfuse 2.9 and the kernel accept (fuse_mount, the high-level library and mount
-     * flags). Checked here so that a typo gets one clear line instead of libfuse's usage noise.
+     * flags). Checked here so that a typo gets one clear line instead of libfuse's usage noise. Not
+     * {@code splice_read}: {@link FuseSession} reads each request's header before libfuse does.
      */
     private static final Set<String> FUSE_FLAGS = Set.of("allow_other", "allow_root", "auto_unmount", "nonempty",
             "default_permissions", "large_read", "direct_io", "kernel_cache", "auto_cache", "noauto_cache",
             "readdir_ino", "hard_remove", "noforget", "nopath", "intr", "async_read", "sync_read",
             "atomic_o_trunc", "big_writes", "no_remote_lock", "no_remote_flock", "no_remote_posix_lock",
-            "splice_write", "no_splice_write", "splice_move", "no_splice_move", "splice_read", "no_splice_read",
+            "splice_write", "no_splice_write", "splice_move", "no_splice_move", "no_splice_read",
             "suid", "nosuid", "dev", "nodev", "exec", "noexec", "async", "sync", "atime", "noatime", "dirsync",
             "blkdev");
     private static final Set<String> FUSE_VALUED = Set.of("fsname", "uid", "gid", "umask", "entry_timeout",

@@ -34,6 +34,7 @@ final class WarmUp {
     /** What a READDIR asks for: a page, as the kernel does. */
     private static final int READDIR_SIZE = 4096;
     private static final int DT_DIR = 4;
+    private static final int ENOSYS = 38;
     /** Uniques the kernel never gives: replies to these go nowhere anyway, and no INTERRUPT names them. */
     private static final long UNIQUE_BASE = 1L << 62;
     /** How long to wait for the kernel's INIT, which comes once the mount shows. */
@@ -135,17 +136,22 @@ final class WarmUp {
         }
     }
 
-    /** OPENDIR, READDIR until the end (or the budget), RELEASEDIR; the children's names and kinds go to the lists. */
+    /**
+     * OPENDIR, READDIR until the end (or the budget), RELEASEDIR; the children's names and kinds go
+     * to the lists. An OPENDIR answered with ENOSYS is a zero-message opendir: as the kernel then
+     * does, READDIR with handle 0, and no RELEASEDIR.
+     */
     private boolean list(long dir, List<byte[]> names, List<Boolean> directories) {
         request.putInt(IN_HEADER, 0); // fuse_open_in: flags (O_RDONLY), unused
         request.putInt(IN_HEADER + 4, 0);
         if (!send(FUSE_OPENDIR, dir, 8)) {
             return false;
         }
-        if (error() != 0) {
+        boolean opened = error() == 0;
+        if (!opened && error() != -ENOSYS) {
             return true;
         }
-        long handle = reply.getLong(OUT_HEADER); // fuse_open_out.fh
+        long handle = opened ? reply.getLong(OUT_HEADER) : 0; // fuse_open_out.fh
         try {
             long offset = 0;
             while (goOn() && names.size() < budget - made) { // no more names than lookups to come: bounded memory
@@ -176,11 +182,13 @@ final class WarmUp {
                 }
             }
         } finally {
-            request.putLong(IN_HEADER, handle); // fuse_release_in: fh, flags, release_flags, lock_owner
-            request.putInt(IN_HEADER + 8, 0);
-            request.putInt(IN_HEADER + 12, 0);
-            request.putLong(IN_HEADER + 16, 0);
-            send(FUSE_RELEASEDIR, dir, 24);
+            if (opened) {
+                request.putLong(IN_HEADER, handle); // fuse_release_in: fh, flags, release_flags, lock_owner
+                request.putInt(IN_HEADER + 8, 0);
+                request.putInt(IN_HEADER + 12, 0);
+                request.putLong(IN_HEADER + 16, 0);
+                send(FUSE_RELEASEDIR, dir, 24);
+            }
         }
         return true;
     }

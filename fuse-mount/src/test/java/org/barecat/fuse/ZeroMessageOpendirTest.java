@@ -1,0 +1,124 @@
+package org.barecat.fuse;
+
+import org.barecat.core.Archive;
+import org.barecat.core.ArchiveWriter;
+import org.barecat.core.Attributes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Directories opened without a message, on a real mount in this JVM: the kernel sends one OPENDIR
+ * (answered ENOSYS) and from then on lists each directory by node id alone; every listing is
+ * whole, one that takes dozens of READDIRs too, also with two readers at once; and the paths kept
+ * for node ids go when the kernel forgets the directories.
+ */
+class ZeroMessageOpendirTest {
+    @TempDir
+    static Path tmp;
+    private static Archive archive;
+    private static final List<String> FILES = new ArrayList<>();
+    private static final List<String> LARGE_NAMES = new ArrayList<>();
+    /** Names of some 30 bytes: a page of READDIR reply holds about 70, so the large directory takes some 40. */
+    private static final int LARGE = 3_000;
+
+    @BeforeAll
+    static void writeArchive() throws IOException {
+        assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
+        assumeTrue(KernelVersion.atLeast(5, 1), "a kernel that takes ENOSYS from opendir as success");
+        Path path = tmp.resolve("z.barecat");
+        try (ArchiveWriter w = ArchiveWriter.create(path)) {
+            for (int d = 0; d < 5; d++) {
+                for (int f = 0; f < 20; f++) {
+                    String name = "d" + d + (f % 4 == 3 ? "/sub" : "") + "/f" + f;
+                    w.add(name, name.getBytes(StandardCharsets.UTF_8), Attributes.NONE);
+                    FILES.add(name);
+                }
+            }
+            for (int f = 0; f < LARGE; f++) {
+                String name = String.format("a-file-with-a-longer-name-%05d", f);
+                w.add("large/" + name, new byte[] {(byte) f}, Attributes.NONE);
+                FILES.add("large/" + name);
+                LARGE_NAMES.add(name);
+            }
+        }
+        FILES.sort(null);
+        archive = Archive.open(path);
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        if (archive != null) {
+            archive.close();
+        }
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static String sortedFiles(Path root) throws Exception {
+        return run("sh", "-c", "cd '" + root + "' && find . -type f | sed 's|^./||' | LC_ALL=C sort");
+    }
+
+    @Test
+    void listsEveryDirectoryAfterOneOpendirAndForgetsWhatTheKernelForgets() throws Exception {
+        Path point = Files.createDirectory(tmp.resolve("mnt"));
+        FuseMount mount = FuseMount.mount(archive, point, MountOptions.parse(List.of()), new EntryDefaults(0, 0, 0), false);
+        try {
+            assertEquals("f0\nf1\nf10\n", listing(point.resolve("d0").toString()).substring(0, 10));
+            String large = point.resolve("large").toString(); // before this, the kernel has stopped sending OPENDIR
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> listing(large));
+            CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> listing(large));
+            String expected = String.join("\n", LARGE_NAMES) + "\n";
+            assertEquals(expected, first.get(), "one of two readers listing the large directory at once");
+            assertEquals(expected, second.get(), "the other");
+            String all = String.join("\n", FILES) + "\n";
+            assertEquals(all, sortedFiles(point));
+            assertEquals(1, mount.fs().opendirCalls(), "the kernel's first OPENDIR, and no other");
+            int held = mount.session().directoryNodesHeld();
+            assertTrue(held >= 11, "d0-d4, their subdirectories and large: " + held);
+
+            Path dropCaches = Path.of("/proc/sys/vm/drop_caches");
+            assumeTrue(Files.isWritable(dropCaches), "root, to have the kernel forget its dentries and inodes");
+            Files.writeString(dropCaches, "2");
+            for (int i = 0; i < 500 && mount.session().directoryNodesHeld() > 0; i++) {
+                Thread.sleep(10); // FORGETs come in the background
+            }
+            assertEquals(0, mount.session().directoryNodesHeld(), "every directory forgotten");
+            assertEquals(all, sortedFiles(point), "listed again, by node ids looked up again");
+            assertEquals(expected, listing(large));
+        } finally {
+            mount.unmount();
+            mount.awaitUnmount();
+        }
+    }
+
+    /** The names in {@code dir}, sorted, from {@code ls -f} (unsorted, as read). */
+    private static String listing(String dir) {
+        try {
+            String out = run("ls", "-f", dir);
+            return out.lines().filter(n -> !n.equals(".") && !n.equals("..")).sorted().reduce("", (a, b) -> a + b + "\n");
+        } catch (Exception e) {
+            throw new RuntimeException(e);
+        }
+    }
+}

@@ -253,14 +253,15 @@ final class FuseSession {
      */
     private Pointer lookupChannel(Pointer target, Worker worker) {
         return newChannel((ch, iov, count) -> {
-            String path = worker.lookupPath;
-            worker.lookupPath = null;
+            boolean pending = worker.lookupPending;
+            worker.lookupPending = false;
             long node = 0;
-            if (path != null && count >= 2 && iov.getPointer(0).getInt(4) == 0) { // fuse_out_header.error
+            if (pending && count >= 2 && iov.getPointer(0).getInt(4) == 0) { // fuse_out_header.error
                 Pointer entry = iov.getPointer(2L * runtime.addressSize()); // iov[1].iov_base: struct fuse_entry_out
-                if ((entry.getInt(ENTRY_OUT_MODE) & S_IFMT) == S_IFDIR) {
-                    node = entry.getLong(0); // nodeid (0: a negative entry)
-                    if (node != 0) {
+                if ((entry.getInt(ENTRY_OUT_MODE) & S_IFMT) == S_IFDIR && entry.getLong(0) != 0) { // nodeid 0: a negative entry
+                    String path = worker.lookedUpPath();
+                    if (path != null) {
+                        node = entry.getLong(0);
                         nodes.lookedUp(node, path);
                     }
                 }
@@ -398,8 +399,11 @@ final class FuseSession {
         private final Pointer offlineDirectories;
         /** Where replies to LOOKUP go when {@link #nodes} are kept ({@link #lookupChannel}), else null. */
         private final Pointer lookups;
-        /** The path the LOOKUP being answered asks for, while it is answered (see {@link #lookupChannel}). */
-        private String lookupPath;
+        /**
+         * Whether a LOOKUP is being answered (see {@link #lookupChannel}): its path is made from the
+         * request, still in {@link #mem}, only when the reply names a directory.
+         */
+        private boolean lookupPending;
 
         /** A worker for requests from the kernel. */
         private Worker() {
@@ -431,7 +435,7 @@ final class FuseSession {
             Pointer replyTo = opcode == FUSE_OPENDIR ? opendirTo : to;
             if (nodes != null) {
                 if (opcode == FUSE_LOOKUP) {
-                    lookupPath = lookedUpPath();
+                    lookupPending = true;
                     replyTo = lookups;
                 } else if (opcode == FUSE_FORGET || opcode == FUSE_BATCH_FORGET) {
                     forget(opcode, mem);
@@ -440,7 +444,7 @@ final class FuseSession {
             try {
                 lib.fuse_session_process_buf(session, buf, replyTo);
             } finally {
-                lookupPath = null;
+                lookupPending = false;
             }
         }
 

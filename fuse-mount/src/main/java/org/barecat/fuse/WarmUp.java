@@ -52,6 +52,9 @@ final class WarmUp {
     private int made;
     /** Looked-up directories not yet listed, each holding one lookup that is forgotten when it is listed. */
     private final ArrayDeque<Long> pending = new ArrayDeque<>();
+    /** Walks from the root begun so far: the first looks up directories only, later ones files too. */
+    private int rounds;
+    private boolean filesToo;
 
     private WarmUp(FuseSession session, int budget, BooleanSupplier until) {
         this.budget = budget;
@@ -108,8 +111,17 @@ final class WarmUp {
         return made < budget && !until.getAsBoolean();
     }
 
-    /** Lists the next directory and looks up its children; false when the session answered nothing. */
+    /**
+     * Lists the next directory and looks up its children; false when the session answered nothing.
+     * The first walk from the root looks up only the directories, as a {@code find} does: READDIR
+     * and the lookups of directories are most of its requests, and looking up every file on the
+     * way left them so few before the budget ran out that the JIT compiled them during the first
+     * {@code find} after a mount.
+     */
     private boolean listNext() {
+        if (pending.isEmpty()) {
+            filesToo = rounds++ > 0;
+        }
         long dir = pending.isEmpty() ? ROOT : pending.poll();
         try {
             List<byte[]> names = new ArrayList<>();
@@ -118,6 +130,9 @@ final class WarmUp {
                 return false;
             }
             for (int i = 0; i < names.size() && goOn(); i++) {
+                if (!filesToo && !directories.get(i)) {
+                    continue;
+                }
                 long node = lookup(dir, names.get(i));
                 if (node == 0) {
                     continue;

@@ -90,6 +90,29 @@ class SiblingRowsTest {
                 describe(fs, "/large/f" + (LARGE - 1)));
     }
 
+    @Test
+    void aPassOverTwentyThousandFilesLeavesThemAllCachedForTheNext(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("images.barecat");
+        try (ArchiveWriter w = ArchiveWriter.create(file)) { // an ImageNet-like tree, as bench/run.sh makes
+            for (int i = 0; i < 20_000; i++) {
+                w.add(String.format("c%03d/img%05d", i % 200, i), new byte[1], Attributes.NONE);
+            }
+        }
+        try (Archive images = Archive.open(file)) {
+            BarecatFs fs = new BarecatFs(images, DEFAULTS);
+            for (int i = 0; i < 20_000; i++) { // the order bench/run.sh's lstat takes: a folder after another
+                if (i % 100 == 0) { // the kernel looks the folder up first
+                    assertEquals(0, fs.getattr(String.format("/c%03d", i / 100), BarecatFs.newStat()));
+                }
+                int at = i % 100 * 200 + i / 100;
+                assertEquals(0, fs.getattr(String.format("/c%03d/img%05d", at % 200, at), BarecatFs.newStat()));
+            }
+            for (int c = 0; c < 200; c++) { // the next pass finds every folder's rows still there
+                assertTrue(fs.fetchedRowsOf(String.format("c%03d", c)), "rows of c" + c);
+            }
+        }
+    }
+
     /** getattr's answer and the fields it filled. */
     private static String describe(BarecatFs fs, String path) {
         FileStat s = BarecatFs.newStat();

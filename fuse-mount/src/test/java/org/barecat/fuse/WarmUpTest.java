@@ -98,6 +98,20 @@ class WarmUpTest {
     }
 
     @Test
+    void firstWalksThroughEveryDirectoryAsAFindDoes() throws Exception {
+        FuseMount mount = mount("directories-first");
+        try {
+            // enough requests to list the 11 directories, not to look up their 150 files on the way
+            mount.warmUp(60);
+            for (String dir : List.of("", "d0", "d4", "d0/sub", "d4/sub")) {
+                assertTrue(mount.fs().holdsListing(dir), "listing held: '" + dir + "'");
+            }
+        } finally {
+            unmount(mount);
+        }
+    }
+
+    @Test
     void stopsAtTheFirstRequestFromTheKernel() throws Exception {
         FuseMount mount = mount("first-request");
         try {

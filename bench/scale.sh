@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Does barecat-mount's cost grow with the archive? Mounts an archive of 10,000 files (100 folders
 # of 100) and one of 1,000,000 (1,000 of 1,000) in turn, page cache cold, and reports for each the
-# mount time, the daemon's peak RSS once its background work is done (8 s idle) and its peak RSS
-# after a `find` of every entry; then the 1M/10k ratio of each. Target (issue 4): mount under 1 s,
+# mount time, the daemon's peak RSS once its background work is done (8 s idle), its peak RSS after
+# a `find` of every entry and after an lstat of every entry (which makes the kernel hold an entry,
+# and libfuse a node, for every file); then the 1M/10k ratio of each. Target (issue 4): mount under 1 s,
 # RSS under 200 MB, both within 20% from 10k to 1M. Writes the table as Markdown to bench/results/.
 #
 # usage: bench/scale.sh [--smoke]      (--smoke: 1,000 vs 10,000 files, one round)
-# env:   BENCH_DIR (work dir, default /var/tmp/barecat-scale), BENCH_REPS (rounds, default 5),
+# env:   BENCH_DIR (work dir, default /var/tmp/barecat-scale), BENCH_REPS (rounds, default 3),
 #        BENCH_RESULTS (output .md path)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ repo=$(pwd)
 smoke=no
 [ "${1:-}" = "--smoke" ] && smoke=yes
 if [ $smoke = yes ]; then sizes=("1k 10 100" "10k 100 100"); reps=${BENCH_REPS:-1}
-else sizes=("10k 100 100" "1m 1000 1000"); reps=${BENCH_REPS:-5}; fi
+else sizes=("10k 100 100" "1m 1000 1000"); reps=${BENCH_REPS:-3}; fi
 work=${BENCH_DIR:-/var/tmp/barecat-scale}
 . bench/common.sh
 results_md=${BENCH_RESULTS:-$(results_path scale)}
@@ -62,8 +63,14 @@ for rep in $(seq "$reps"); do  # the two archives take turns
     idle=$(peak_rss_mb "$pid")
     entries=$(find "$mnt" | wc -l)
     after=$(peak_rss_mb "$pid")
+    t2=$(date +%s%N)
+    stated=$(find "$mnt" -printf '%s\n' | wc -l)  # %s: find lstats every entry
+    t3=$(date +%s%N)
+    lstat=$(peak_rss_mb "$pid")
     fusermount -u "$mnt"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$(( (t1 - t0) / 1000000 ))" "$idle" "$after" "$entries" >> "$raw"
+    [ "$stated" = "$entries" ] || { echo "scale: lstat saw $stated entries, find $entries" >&2; exit 1; }
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$(( (t1 - t0) / 1000000 ))" "$idle" "$after" "$lstat" \
+      "$(( (t3 - t2) / 1000000 ))" "$entries" >> "$raw"
   done
 done
 
@@ -72,23 +79,28 @@ import statistics, sys
 raw, out, reps = sys.argv[1], sys.argv[2], sys.argv[3]
 rows = {}
 for line in open(raw):
-    name, ms, idle, after, entries = line.split("\t")
-    r = rows.setdefault(name, {"mount": [], "idle": [], "after": [], "entries": int(entries)})
+    name, ms, idle, after, lstat, lstat_ms, entries = line.split("\t")
+    r = rows.setdefault(name, {"mount": [], "idle": [], "after": [], "lstat": [], "rate": [], "entries": int(entries)})
     r["mount"].append(int(ms) / 1000); r["idle"].append(float(idle)); r["after"].append(float(after))
+    r["lstat"].append(float(lstat)); r["rate"].append(int(entries) / max(int(lstat_ms), 1) * 1000)
 small, large = list(rows)
 med = {n: {k: statistics.median(v) for k, v in r.items() if k != "entries"} for n, r in rows.items()}
 lines = [f"# barecat-mount from {rows[small]['entries'] - 1:,} to {rows[large]['entries'] - 1:,} entries",
          "", f"Medians of {reps} round(s), the archives taking turns, page cache dropped before each mount.",
-         "Peak RSS (VmHWM) of the daemon 8 s after the mount, and after a `find` of every entry.", "",
+         "Peak RSS (VmHWM) of the daemon 8 s after the mount, after a `find` of every entry, and after",
+         "an lstat of every entry (`find -printf %s`, which follows the `find`); its rate, cold.", "",
          f"| measurement | {small} | {large} | {large} / {small} |", "|---|---:|---:|---:|"]
-for key, label in (("mount", "mount time (s)"), ("idle", "peak RSS, idle (MB)"), ("after", "peak RSS, after find (MB)")):
+for key, label in (("mount", "mount time (s)"), ("idle", "peak RSS, idle (MB)"), ("after", "peak RSS, after find (MB)"),
+                   ("lstat", "peak RSS, after lstat of all (MB)"), ("rate", "lstat of all (entries/s)")):
     a, b = med[small][key], med[large][key]
     lines.append(f"| {label} | {a:.3f} | {b:.3f} | {b / a:.2f} |" if key == "mount"
+                 else f"| {label} | {a:,.0f} | {b:,.0f} | {b / a:.2f} |" if key == "rate"
                  else f"| {label} | {a:.1f} | {b:.1f} | {b / a:.2f} |")
-lines += ["", "Every round (s; MB; MB):", ""]
+lines += ["", "Every round (s; MB; MB; MB; entries/s):", ""]
 for n, r in rows.items():
     lines.append(f"- {n}: mount {', '.join(f'{x:.3f}' for x in r['mount'])}; idle {', '.join(f'{x:.0f}' for x in r['idle'])};"
-                 f" after find {', '.join(f'{x:.0f}' for x in r['after'])}")
+                 f" after find {', '.join(f'{x:.0f}' for x in r['after'])}; after lstat {', '.join(f'{x:.0f}' for x in r['lstat'])};"
+                 f" lstat rate {', '.join(f'{x:,.0f}' for x in r['rate'])}")
 text = "\n".join(lines) + "\n"
 open(out, "w").write(text)
 print(text)

@@ -80,11 +80,12 @@ public final class BarecatFs extends FuseStubFS {
     private static final int IO_BLOCK_SIZE = 128 * 1024;
     /**
      * Entries kept by path for the getattr, open and read that follow a lookup or a listing: some
-     * 16 MB at most. A dataset of up to this many files stays whole from one pass to the next (an
+     * 8 MB at most. A dataset of up to this many files stays whole from one pass to the next (an
      * lstat of 20,000 files after the kernel dropped its caches took two thirds of the daemon's CPU
-     * it took with 16,384, which emptied once a pass).
+     * it took with 16,384, which emptied once a pass; 65,536 made no pass over the benchmark's trees
+     * faster, and an lstat of a 1,000,000-file archive 11 MB bigger).
      */
-    private static final int ENTRY_CACHE_LIMIT = 65_536;
+    private static final int ENTRY_CACHE_LIMIT = 32_768;
     /** Most rows one directory's fetch puts in the entry cache (see {@link #entryAt}). */
     private static final int SIBLING_ROWS_LIMIT = 4_096;
     private static final int REPORTED_FAILURES_LIMIT = 10_000;

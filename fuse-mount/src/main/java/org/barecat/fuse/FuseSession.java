@@ -70,6 +70,8 @@ final class FuseSession {
         Pointer fuse_chan_new(Pointer ops, int fd, @size_t long bufsize, Pointer data);
 
         int fuse_chan_send(Pointer channel, Pointer iov, @size_t long count);
+
+        int fuse_lowlevel_notify_inval_entry(Pointer channel, long parent, byte[] name, @size_t long length);
     }
 
     /** {@code send} of libfuse 2's {@code struct fuse_chan_ops}. */
@@ -171,6 +173,9 @@ final class FuseSession {
         this.bufferSize = lib.fuse_chan_bufsize(channel);
         this.cachingDirectories = directoryCachingChannel(channel);
         this.nodes = directories != null && directories.opensWithoutMessage() ? new DirectoryNodes() : null;
+        this.heldFiles = nodes == null ? null : new HeldFiles(Integer.getInteger("barecat.heldFiles", HELD_FILES),
+                (parent, name) -> lib.fuse_lowlevel_notify_inval_entry(channel, parent, name, name.length),
+                "barecat-held-files");
     }
 
     private static final int FUSE_BUF_IS_FD = 1 << 1;
@@ -208,6 +213,17 @@ final class FuseSession {
     private final DirectoryReplies directories;
     /** The directories the kernel holds node ids for, when they are opened without a message; else null. */
     private final DirectoryNodes nodes;
+    /**
+     * How many file entries the kernel may hold at once, when {@link #nodes} are kept: each costs
+     * libfuse about 190 bytes until the kernel forgets it (see {@link HeldFiles}): 50 MB at most.
+     * Dropping entries costs: an lstat of 200,000 files held at most 32,768 took the daemon twice
+     * the CPU and the kernel three times its own, and found none held on the next pass. So a tree
+     * of up to this many files stays whole in the kernel from one pass to the next. The system
+     * property {@code barecat.heldFiles} sets another bound (tests use a small one).
+     */
+    static final int HELD_FILES = 262_144;
+    /** Bounds the file entries the kernel holds, when {@link #nodes} are kept; else null. */
+    private final HeldFiles heldFiles;
     /** Run as each request arrives, before it is answered; not for INIT, the kernel's own handshake. */
     private final Runnable onRequest;
     /** {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} of the kernel's {@code fuse_open_out.open_flags}. */
@@ -256,19 +272,27 @@ final class FuseSession {
             boolean pending = worker.lookupPending;
             worker.lookupPending = false;
             long node = 0;
+            byte[] file = null;
             if (pending && count >= 2 && iov.getPointer(0).getInt(4) == 0) { // fuse_out_header.error
                 Pointer entry = iov.getPointer(2L * runtime.addressSize()); // iov[1].iov_base: struct fuse_entry_out
-                if ((entry.getInt(ENTRY_OUT_MODE) & S_IFMT) == S_IFDIR && entry.getLong(0) != 0) { // nodeid 0: a negative entry
+                if (entry.getLong(0) == 0) { // nodeid 0: a negative entry
+                    // nothing held
+                } else if ((entry.getInt(ENTRY_OUT_MODE) & S_IFMT) == S_IFDIR) {
                     String path = worker.lookedUpPath();
                     if (path != null) {
                         node = entry.getLong(0);
                         nodes.lookedUp(node, path);
                     }
+                } else if (worker.offline == null) { // made-up requests' replies do not reach the kernel
+                    file = worker.lookedUpName();
                 }
             }
             int result = lib.fuse_chan_send(target, iov, count);
             if (node != 0 && result == -ENOENT) {
                 nodes.forgot(node, 1);
+            }
+            if (file != null && result != -ENOENT) {
+                heldFiles.lookedUp(worker.mem.getLong(FUSE_IN_NODEID), file);
             }
             return result;
         });
@@ -342,6 +366,9 @@ final class FuseSession {
                 t.join();
             }
         } finally {
+            if (heldFiles != null) {
+                heldFiles.stop();
+            }
             synchronized (teardown) {
                 tornDown = true;
                 lib.fuse_teardown(fuse, mountpoint);
@@ -450,6 +477,12 @@ final class FuseSession {
 
         /** The path the LOOKUP request in {@link #mem} asks for, or null (a parent not known, "." or ".."). */
         private String lookedUpPath() {
+            byte[] name = lookedUpName();
+            return name == null ? null : nodes.childPath(mem.getLong(FUSE_IN_NODEID), name, name.length);
+        }
+
+        /** The name (UTF-8) the LOOKUP request in {@link #mem} asks for, or null ("." or ".."). */
+        private byte[] lookedUpName() {
             int length = mem.getInt(0) - IN_HEADER - 1; // fuse_in_header.len; the name ends with a NUL
             if (length <= 0 || length > 255) {
                 return null;
@@ -459,7 +492,7 @@ final class FuseSession {
             if (name[0] == '.' && (length == 1 || (length == 2 && name[1] == '.'))) {
                 return null;
             }
-            return nodes.childPath(mem.getLong(FUSE_IN_NODEID), name, length);
+            return name;
         }
 
         /**
@@ -529,6 +562,11 @@ final class FuseSession {
     /** Directories whose node ids the kernel holds, as far as READDIR needs to know (for tests); -1 when not kept. */
     int directoryNodesHeld() {
         return nodes == null ? -1 : nodes.size();
+    }
+
+    /** File entries the kernel dropped when told to (see {@link HeldFiles}); -1 when none are bounded. */
+    long heldFilesDropped() {
+        return heldFiles == null ? -1 : heldFiles.dropped();
     }
 
     /** A worker for {@link Worker#answerOffline}, its replies going to {@code replies}; for one thread at a time. */

@@ -174,6 +174,7 @@ final class FuseSession {
         this.cachingDirectories = directoryCachingChannel(channel);
         this.nodes = directories != null && directories.opensWithoutMessage() ? new DirectoryNodes() : null;
         this.heldFiles = nodes == null ? null : new HeldFiles(Integer.getInteger("barecat.heldFiles", HELD_FILES),
+                parent -> nodes.pathOf(parent) != null,
                 (parent, name) -> lib.fuse_lowlevel_notify_inval_entry(channel, parent, name, name.length),
                 "barecat-held-files");
     }

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 
 /**
  * Keeps the number of files the kernel holds a node for bounded. libfuse 2's high-level layer keeps
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and with an immutable archive's long entry timeouts the kernel forgets only under memory pressure:
  * an {@code lstat} of every file of a 1,000,000-file archive grew the daemon by 190 MB. So the
  * {@link #capacity} most recent file lookups are remembered here (parent node id and name, in the
- * order they came); one pushed out is handed to a thread of its own that tells the kernel to drop
+ * order they came, with {@link #NAME_BYTES} of name per entry on average); one pushed out is handed to a thread of its own that tells the kernel to drop
  * that entry ({@code FUSE_NOTIFY_INVAL_ENTRY}). The kernel frees the inode with its last entry and
  * sends a FORGET, and libfuse frees its node. The next use of that file costs one LOOKUP again.
  * <p>
@@ -33,42 +34,129 @@ final class HeldFiles {
     private record Held(long parent, byte[] name) {
     }
 
+    /** Name bytes kept per entry, on average, at most: beyond that the oldest entries go earlier. */
+    static final int NAME_BYTES = 32;
+    private static final int INITIAL = 1_024;
+
     private final int capacity;
-    private final long[] parents;
-    private final byte[][] names;
-    private int next;
+    private final LongPredicate parentHeld;
+    /*
+     * The entries held, oldest first, in rings that grow up to capacity: no object per entry, so the
+     * garbage collector never copies or scans them (a byte[] per name, kept for minutes, made every
+     * young collection copy it and the old generation fill). Entry i (from first, count of them)
+     * is parents[i] and lengths[i] bytes of names from starts[i], the names a FIFO that wraps.
+     */
+    private long[] parents;
+    private int[] starts;
+    private byte[] lengths;
+    private byte[] names;
+    /** The most name bytes held: room for a name of 255 however small the capacity. */
+    private final int maxNameBytes;
+    private int first;
+    private int count;
+    private int nameBytes;
     private final BlockingQueue<Held> pushedOut = new ArrayBlockingQueue<>(QUEUE);
     private final Thread dropper;
     private final AtomicLong dropped = new AtomicLong();
 
     /**
      * @param capacity    how many file entries the kernel may hold at once (as far as lookups here go)
+     * @param parentHeld  whether the kernel still holds directory node id; an entry of one it forgot is not sent
      * @param invalidator sends the notification; called on this object's own thread only
      */
-    HeldFiles(int capacity, Invalidator invalidator, String threadName) {
+    HeldFiles(int capacity, LongPredicate parentHeld, Invalidator invalidator, String threadName) {
         this.capacity = capacity;
-        this.parents = new long[capacity];
-        this.names = new byte[capacity][];
+        this.parentHeld = parentHeld;
+        int entries = Math.min(INITIAL, capacity);
+        this.parents = new long[entries];
+        this.starts = new int[entries];
+        this.lengths = new byte[entries];
+        this.maxNameBytes = (int) Math.min(Integer.MAX_VALUE, Math.max(255, (long) capacity * NAME_BYTES));
+        this.names = new byte[Math.min(INITIAL * NAME_BYTES, maxNameBytes)];
         this.dropper = new Thread(() -> drop(invalidator), threadName);
         dropper.setDaemon(true);
         dropper.start();
     }
 
-    /** A LOOKUP reply gave the kernel an entry for file {@code name} (UTF-8) in directory {@code parent}. */
-    void lookedUp(long parent, byte[] name) {
-        Held out = null;
-        synchronized (this) {
-            int i = next;
-            next = i + 1 == capacity ? 0 : i + 1;
-            if (names[i] != null) {
-                out = new Held(parents[i], names[i]);
+    /** A LOOKUP reply gave the kernel an entry for file {@code name} (UTF-8, 1-255 bytes) in directory {@code parent}. */
+    synchronized void lookedUp(long parent, byte[] name) {
+        int length = name.length;
+        while (true) {
+            boolean entriesFull = count == parents.length;
+            boolean bytesFull = nameBytes + length > names.length;
+            if (!entriesFull && !bytesFull) {
+                break;
             }
-            parents[i] = parent;
-            names[i] = name;
+            if (entriesFull && parents.length < capacity) {
+                growEntries();
+            } else if (!entriesFull && names.length < maxNameBytes) {
+                growNames();
+            } else {
+                pushOut();
+            }
         }
-        if (out != null) {
-            pushedOut.offer(out);
+        int i = (first + count) % parents.length;
+        int at = (start(first) + nameBytes) % names.length;
+        parents[i] = parent;
+        lengths[i] = (byte) length;
+        starts[i] = at;
+        int head = Math.min(length, names.length - at);
+        System.arraycopy(name, 0, names, at, head);
+        System.arraycopy(name, head, names, 0, length - head);
+        count++;
+        nameBytes += length;
+    }
+
+    private int start(int entry) {
+        return count == 0 ? 0 : starts[entry];
+    }
+
+    /** Hands the oldest entry to the thread that drops it. */
+    private void pushOut() {
+        int length = lengths[first] & 0xFF;
+        if (parentHeld.test(parents[first])) { // else the kernel forgot it with its directory (drop_caches)
+            byte[] name = new byte[length];
+            int at = starts[first];
+            int head = Math.min(length, names.length - at);
+            System.arraycopy(names, at, name, 0, head);
+            System.arraycopy(names, 0, name, head, length - head);
+            pushedOut.offer(new Held(parents[first], name)); // when full (a burst), the kernel keeps this one
         }
+        first = (first + 1) % parents.length;
+        count--;
+        nameBytes -= length;
+    }
+
+    private void growEntries() {
+        int size = (int) Math.min(capacity, 2L * parents.length);
+        long[] p = new long[size];
+        int[] s = new int[size];
+        byte[] l = new byte[size];
+        for (int k = 0; k < count; k++) {
+            int i = (first + k) % parents.length;
+            p[k] = parents[i];
+            s[k] = starts[i];
+            l[k] = lengths[i];
+        }
+        parents = p;
+        starts = s;
+        lengths = l;
+        first = 0;
+    }
+
+    private void growNames() {
+        byte[] n = new byte[(int) Math.min(maxNameBytes, 2L * names.length)];
+        int at = 0;
+        for (int k = 0; k < count; k++) {
+            int i = (first + k) % parents.length;
+            int length = lengths[i] & 0xFF;
+            int head = Math.min(length, names.length - starts[i]);
+            System.arraycopy(names, starts[i], n, at, head);
+            System.arraycopy(names, 0, n, at + head, length - head);
+            starts[i] = at;
+            at += length;
+        }
+        names = n;
     }
 
     private void drop(Invalidator invalidator) {

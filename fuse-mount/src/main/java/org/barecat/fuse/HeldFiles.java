@@ -14,8 +14,8 @@ import java.util.function.LongPredicate;
  * and with an immutable archive's long entry timeouts the kernel forgets only under memory pressure:
  * an {@code lstat} of every file of a 1,000,000-file archive grew the daemon by 190 MB. So the
  * {@link #capacity} most recent file lookups are remembered here (parent node id and name, in the
- * order they came, with {@link #NAME_BYTES} of name per entry on average); one pushed out is handed to a thread of its own that tells the kernel to drop
- * that entry ({@code FUSE_NOTIFY_INVAL_ENTRY}). The kernel frees the inode with its last entry and
+ * order they came, with {@link #NAME_BYTES} of name per entry on average); one pushed out is handed
+ * to a thread of its own that tells the kernel to drop that entry ({@code FUSE_NOTIFY_INVAL_ENTRY}). The kernel frees the inode with its last entry and
  * sends a FORGET, and libfuse frees its node. The next use of that file costs one LOOKUP again.
  * <p>
  * The notification is sent from its own thread: the kernel takes the parent directory's lock for
@@ -25,6 +25,7 @@ final class HeldFiles {
     private static final Logger log = LoggerFactory.getLogger(HeldFiles.class);
     /** Entries waiting to be dropped; beyond this the oldest wait in the ring no more (rare: a burst). */
     private static final int QUEUE = 4_096;
+    private static final int ENOENT = 2;
 
     /** Tells the kernel to drop entry {@code name} (UTF-8) of directory {@code parent}; 0 or a negative errno. */
     interface Invalidator {
@@ -65,6 +66,9 @@ final class HeldFiles {
      * @param invalidator sends the notification; called on this object's own thread only
      */
     HeldFiles(int capacity, LongPredicate parentHeld, Invalidator invalidator, String threadName) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("held files: " + capacity + " is not a positive number");
+        }
         this.capacity = capacity;
         this.parentHeld = parentHeld;
         int entries = Math.min(INITIAL, capacity);
@@ -96,7 +100,7 @@ final class HeldFiles {
             }
         }
         int i = (first + count) % parents.length;
-        int at = (start(first) + nameBytes) % names.length;
+        int at = (starts[first] + nameBytes) % names.length; // with none held, anywhere will do
         parents[i] = parent;
         lengths[i] = (byte) length;
         starts[i] = at;
@@ -107,8 +111,12 @@ final class HeldFiles {
         nameBytes += length;
     }
 
-    private int start(int entry) {
-        return count == 0 ? 0 : starts[entry];
+    /** Copies entry {@code i}'s name, which may wrap round the end of {@link #names}, to {@code to} at {@code at}. */
+    private void copyName(int i, byte[] to, int at) {
+        int length = lengths[i] & 0xFF;
+        int head = Math.min(length, names.length - starts[i]);
+        System.arraycopy(names, starts[i], to, at, head);
+        System.arraycopy(names, 0, to, at + head, length - head);
     }
 
     /** Hands the oldest entry to the thread that drops it. */
@@ -116,10 +124,7 @@ final class HeldFiles {
         int length = lengths[first] & 0xFF;
         if (parentHeld.test(parents[first])) { // else the kernel forgot it with its directory (drop_caches)
             byte[] name = new byte[length];
-            int at = starts[first];
-            int head = Math.min(length, names.length - at);
-            System.arraycopy(names, at, name, 0, head);
-            System.arraycopy(names, 0, name, head, length - head);
+            copyName(first, name, 0);
             pushedOut.offer(new Held(parents[first], name)); // when full (a burst), the kernel keeps this one
         }
         first = (first + 1) % parents.length;
@@ -149,12 +154,9 @@ final class HeldFiles {
         int at = 0;
         for (int k = 0; k < count; k++) {
             int i = (first + k) % parents.length;
-            int length = lengths[i] & 0xFF;
-            int head = Math.min(length, names.length - starts[i]);
-            System.arraycopy(names, starts[i], n, at, head);
-            System.arraycopy(names, 0, n, at + head, length - head);
+            copyName(i, n, at);
             starts[i] = at;
-            at += length;
+            at += lengths[i] & 0xFF;
         }
         names = n;
     }
@@ -167,7 +169,7 @@ final class HeldFiles {
                 // ENOENT: the kernel had dropped it already (or the parent); anything else is unexpected
                 if (result == 0) {
                     dropped.incrementAndGet();
-                } else if (result != -2) {
+                } else if (result != -ENOENT) {
                     log.debug("dropping a held entry failed: errno {}", -result);
                 }
             }

@@ -64,7 +64,7 @@ public final class BarecatMount implements Callable<Integer> {
     boolean notifyReady;
 
     public static void main(String[] args) {
-        FuseMount.preloadInBackground(); // while the arguments are read and the archive opened
+        FuseMount.Preload.inBackground(); // while the arguments are read and the archive opened
         System.setProperty("barecat.program", "barecat-mount");
         System.exit(new CommandLine(new BarecatMount()).execute(args));
     }

@@ -57,20 +57,29 @@ public final class FuseMount {
     }
 
     /**
-     * Starts loading libfuse's bindings on another thread: jffi's native stub, and the classes jnr
-     * generates for libfuse's functions and callbacks. That takes about as long as opening an archive
-     * (some 0.2-0.3 s), so a launcher that calls this first has both done in the time of one.
+     * Starts, on another thread, what a mount needs first and takes long: the logging library (some
+     * 65 ms of a cold start: this class's logger made it run first thing on the launcher's main
+     * thread), then libfuse's bindings: jffi's native stub, and the classes jnr generates for libfuse's
+     * functions and callbacks (some 0.2-0.3 s). A launcher that calls {@link #inBackground} first has
+     * them done while it reads its arguments and opens the archive. Nested, so that calling it does
+     * not initialize {@link FuseMount} (and its logger) on the caller's thread.
      */
-    public static void preloadInBackground() {
-        Thread t = new Thread(() -> {
-            try {
-                loadBindings();
-            } catch (RuntimeException | LinkageError e) {
-                log.debug("preloading libfuse's bindings: {}", e.toString()); // mount() reports it, if it matters
-            }
-        }, "barecat-preload");
-        t.setDaemon(true);
-        t.start();
+    public static final class Preload {
+        private Preload() {
+        }
+
+        public static void inBackground() {
+            Thread t = new Thread(() -> {
+                LoggerFactory.getILoggerFactory();
+                try {
+                    loadBindings();
+                } catch (RuntimeException | LinkageError e) {
+                    log.debug("preloading libfuse's bindings: {}", e.toString()); // mount() reports it, if it matters
+                }
+            }, "barecat-preload");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /**

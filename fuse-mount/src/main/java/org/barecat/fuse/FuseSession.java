@@ -187,8 +187,8 @@ final class FuseSession {
     private static final int FUSE_IN_OPCODE = 4;
     static final int FUSE_LOOKUP = 1;
     static final int FUSE_FORGET = 2;
-    private static final int FUSE_INIT = 26;
     private static final int FUSE_READ = 15;
+    private static final int FUSE_INIT = 26;
     static final int FUSE_OPENDIR = 27;
     static final int FUSE_READDIR = 28;
     static final int FUSE_RELEASEDIR = 29;

@@ -446,7 +446,7 @@ final class FuseSession {
             int opcode = res > 0 && inMemory ? w.mem.getInt(FUSE_IN_OPCODE) : 0;
             boolean read = opcode == FUSE_READ;
             int readsNow = read ? readsInFlight.incrementAndGet() : 0;
-            if (reading.decrementAndGet() == 0 && (read || opcode == 0)) { // 0: the session's end, or not looked at
+            if (reading.decrementAndGet() == 0 && (read || (res > 0 && !inMemory))) { // a READ, or one not looked at
                 noneWaiting(readsNow > 1);
             }
             if (res == -EINTR) {

@@ -11,14 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -64,16 +61,6 @@ class HeldFilesTest {
         }
     }
 
-    /** Path and size of every file below {@code root}: find lstats each one. */
-    private static String sizes(Path root) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", "cd '" + root + "' && find . -type f -printf '%P %s\\n' | LC_ALL=C sort")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "find");
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
     @Test
     void theKernelDropsTheOldestFileEntriesBeyondTheBound() throws Exception {
         Path point = Files.createDirectory(tmp.resolve("mnt"));
@@ -85,7 +72,7 @@ class HeldFilesTest {
             System.clearProperty("barecat.heldFiles");
         }
         try (FileChannel open = FileChannel.open(point.resolve("d0/f499"))) {
-            assertEquals(expected, sizes(point));
+            assertEquals(expected, FindSizes.of(point));
             // d0/f499 twice: by the open, and by find, since the 100 entries find looked up before it
             // pushed it out
             int pushedOut = DIRS * PER_DIR + 1 - HELD;
@@ -94,11 +81,11 @@ class HeldFilesTest {
             }
             assertEquals(pushedOut, mount.session().heldFilesDropped(), "entries the kernel held and dropped");
 
-            assertEquals(expected, sizes(point), "every file looked up again");
+            assertEquals(expected, FindSizes.of(point), "every file looked up again");
             Path dropCaches = Path.of("/proc/sys/vm/drop_caches");
             if (Files.isWritable(dropCaches)) { // the entries held are then of directories forgotten
                 Files.writeString(dropCaches, "2");
-                assertEquals(expected, sizes(point), "after the kernel forgot what it held");
+                assertEquals(expected, FindSizes.of(point), "after the kernel forgot what it held");
             }
             ByteBuffer content = ByteBuffer.allocate(1000);
             assertEquals(499, open.read(content, 0), "a file open while its entry was dropped");

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,11 +81,7 @@ class WaitingWorkersTest {
         try {
             FuseSession session = mount.session();
             long before = session.turnsHandedOut();
-            Process p = new ProcessBuilder("sh", "-c", "cd '" + point + "' && find . -type f -printf '%P %s\\n' | LC_ALL=C sort")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "find");
-            assertEquals(expected, out);
+            assertEquals(expected, FindSizes.of(point));
             assertEquals(before, session.turnsHandedOut(), "turns handed out during a find");
 
             ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -456,7 +456,7 @@ final class FuseSession {
             }
             if (res <= 0) {
                 ended = true;
-                turns.release(MountOptions.MAX_THREADS); // the workers waiting for a turn end
+                turns.release(workers); // the workers waiting for a turn end
                 if (res == 0) {
                     return true; // the kernel ended the session: unmounted
                 }

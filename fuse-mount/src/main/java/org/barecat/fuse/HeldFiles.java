@@ -15,8 +15,9 @@ import java.util.function.LongPredicate;
  * an {@code lstat} of every file of a 1,000,000-file archive grew the daemon by 190 MB. So the
  * {@link #capacity} most recent file lookups are remembered here (parent node id and name, in the
  * order they came, with {@link #NAME_BYTES} of name per entry on average); one pushed out is handed
- * to a thread of its own that tells the kernel to drop that entry ({@code FUSE_NOTIFY_INVAL_ENTRY}). The kernel frees the inode with its last entry and
- * sends a FORGET, and libfuse frees its node. The next use of that file costs one LOOKUP again.
+ * to a thread of its own that tells the kernel to drop that entry ({@code FUSE_NOTIFY_INVAL_ENTRY}).
+ * The kernel frees the inode with its last entry and sends a FORGET, and libfuse frees its node.
+ * The next use of that file costs one LOOKUP again.
  * <p>
  * The notification is sent from its own thread: the kernel takes the parent directory's lock for
  * it, which a LOOKUP in that directory may hold while it waits for a worker to answer it.

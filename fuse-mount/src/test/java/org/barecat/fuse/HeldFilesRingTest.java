@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * {@link HeldFiles} hands entries to its thread oldest first, with their own parent and name (but
- * for entries of a directory forgotten), once more than its capacity are held (its rings growing on the way) or their names take more
- * than {@link HeldFiles#NAME_BYTES} each on average, the names wrapping round the ring's end.
+ * for entries of a directory forgotten), once more than its capacity are held (its rings growing on
+ * the way) or their names take more than {@link HeldFiles#NAME_BYTES} each on average, the names
+ * wrapping round the ring's end.
  */
 class HeldFilesRingTest {
     /** A directory the kernel forgot: its entries are not sent. */

@@ -2,7 +2,6 @@ package org.barecat.fuse;
 
 import org.barecat.core.Archive;
 import org.barecat.core.ArchiveWriter;
-import org.barecat.core.Attributes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,11 +42,7 @@ class HeldFilesTest {
         StringBuilder lines = new StringBuilder();
         try (ArchiveWriter w = ArchiveWriter.create(path)) {
             for (int d = 0; d < DIRS; d++) {
-                for (int f = 0; f < PER_DIR; f++) {
-                    String name = String.format("d%d/f%03d", d, f);
-                    w.add(name, new byte[f], Attributes.NONE);
-                    lines.append(name).append(' ').append(f).append('\n');
-                }
+                lines.append(FindSizes.addSized(w, "d" + d + "/f%03d", PER_DIR));
             }
         }
         expected = lines.toString();

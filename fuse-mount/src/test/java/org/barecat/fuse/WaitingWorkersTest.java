@@ -49,11 +49,7 @@ class WaitingWorkersTest {
                 w.add(String.format("large/f%02d", f), content(f), Attributes.NONE);
                 lines.append(String.format("large/f%02d %d%n", f, LARGE_SIZE));
             }
-            for (int f = 0; f < SMALL; f++) {
-                String name = String.format("small/f%03d", f);
-                w.add(name, new byte[f], Attributes.NONE);
-                lines.append(name).append(' ').append(f).append('\n');
-            }
+            lines.append(FindSizes.addSized(w, "small/f%03d", SMALL));
         }
         expected = lines.toString();
         archive = Archive.open(path);

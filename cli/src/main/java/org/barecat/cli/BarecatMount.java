@@ -100,9 +100,12 @@ public final class BarecatMount implements Callable<Integer> {
                     m.unmount();
                 }
             };
-            DaemonProcess.acceptInterrupts();
             Signal.handle(new Signal("TERM"), unmount);
-            Signal.handle(new Signal("INT"), unmount);
+            if (Signal.handle(new Signal("INT"), unmount) == SignalHandler.SIG_IGN) {
+                // the JVM leaves an ignored signal ignored (and says so); restoring it takes libc
+                DaemonProcess.acceptInterrupts();
+                Signal.handle(new Signal("INT"), unmount);
+            }
             FuseMount mount = FuseMount.mount(archive, mountPoint, mountOptions, defaults, debug);
             mounted.set(mount);
             if (stop.get()) {

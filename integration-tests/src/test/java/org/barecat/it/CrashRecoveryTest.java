@@ -109,4 +109,20 @@ class CrashRecoveryTest {
             }
         }
     }
+
+    @Test
+    void sigintUnmountsADaemonStartedWithSigintIgnored() throws Exception {
+        // as "barecat-mount ... &" in a script starts it: a shell starts background commands with
+        // SIGINT ignored, which the JVM keeps unless the daemon restores it
+        try (Mount mount = Mount.prepare()) {
+            Programs.run("bash", "-c", "trap '' INT; exec \"$0\" \"$@\"", Launchers.bin("barecat-mount").toString(),
+                    archive.toString(), mount.point.toString()).ok();
+            assertTrue(Mount.isMounted(mount.point));
+            ProcessHandle daemon = mount.daemon().orElseThrow();
+            Programs.run("kill", "-INT", Long.toString(daemon.pid())).ok();
+            daemon.onExit().get(20, TimeUnit.SECONDS);
+            assertFalse(daemon.isAlive());
+            assertFalse(Mount.isMounted(mount.point), "unmounted on SIGINT");
+        }
+    }
 }

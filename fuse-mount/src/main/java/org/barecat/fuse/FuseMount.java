@@ -39,11 +39,6 @@ public final class FuseMount {
     private final Path mountPoint;
     private final Thread loop;
     private volatile Throwable loopFailure;
-    /**
-     * The FUSE loop has returned: the mount is gone, and whatever is mounted at the mountpoint now
-     * belongs to someone else (the next mount of a script that unmounted this one).
-     */
-    private volatile boolean ended;
     private final BarecatFs fs;
     private final BackgroundPriority backgroundPriority;
     /** The session, once libfuse has mounted; the mount is not reported ready before. */
@@ -136,8 +131,6 @@ public final class FuseMount {
                 session.loop("barecat-fuse", options.threads(), self[0]::unmount);
             } catch (Throwable t) {
                 self[0].loopFailure = t;
-            } finally {
-                self[0].ended = true;
             }
         }, "barecat-fuse");
         self[0] = new FuseMount(target, fs, backgroundPriority, loop, debug);
@@ -295,12 +288,12 @@ public final class FuseMount {
 
     /**
      * Unmounts with {@code fusermount -u}; when the mount is busy, detaches it lazily
-     * ({@code -uz}) so the kernel finishes it once the last user lets go. Does nothing once this
-     * mount has ended: the shutdown hook of a daemon unmounted from outside must not unmount the
-     * mount that took its place.
+     * ({@code -uz}) so the kernel finishes it once the last user lets go. Does nothing once the
+     * FUSE loop has ended: whatever is mounted there then belongs to someone else, and the shutdown
+     * hook of a daemon unmounted from outside must not unmount the mount that took its place.
      */
     public void unmount() {
-        if (ended || !MountTable.isMounted(mountPoint)) {
+        if (!loop.isAlive() || !MountTable.isMounted(mountPoint)) {
             return;
         }
         if (run("fusermount", "-u", mountPoint.toString()) != 0 && MountTable.isMounted(mountPoint)) {

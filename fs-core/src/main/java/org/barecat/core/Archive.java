@@ -145,11 +145,12 @@ public final class Archive implements AutoCloseable {
      */
     public Optional<Entry> lookup(String path) throws IOException {
         return Optional.ofNullable(index.query(c -> {
-            PreparedStatement f = c.prepare("SELECT " + ArchiveIndex.FILE_COLUMNS + " FROM files WHERE path = ?");
+            PreparedStatement f = c.prepare("SELECT " + ArchiveIndex.FILE_COLUMNS + ", "
+                    + (index.filesHaveRows() ? "rowid" : FileEntry.NO_ROW) + " FROM files WHERE path = ?");
             f.setString(1, path);
             try (ResultSet rs = f.executeQuery()) {
                 if (rs.next() && !path.isEmpty()) { // a files row with an empty path must not hide the root
-                    return ArchiveIndex.readFile(rs, 1, index.utf8());
+                    return ArchiveIndex.readFile(rs, 1, index.utf8(), rs.getLong(ArchiveIndex.FILE_COLUMN_COUNT + 1));
                 }
             }
             PreparedStatement d = c.prepare("SELECT " + ArchiveIndex.DIR_COLUMNS + " FROM dirs WHERE path = ?");
@@ -163,6 +164,28 @@ public final class Archive implements AutoCloseable {
                 return DirEntry.implicit(path);
             }
             return null;
+        }));
+    }
+
+    /** Whether files have rows that {@link #file(long)} finds them by (see {@link FileEntry#row}). */
+    public boolean hasFileRows() {
+        return index.filesHaveRows();
+    }
+
+    /**
+     * The file whose {@link FileEntry#row} is {@code row}, as {@link #lookup} gives it; empty when there
+     * is none, or when files have no rows ({@link #hasFileRows}).
+     */
+    public Optional<FileEntry> file(long row) throws IOException {
+        if (!index.filesHaveRows()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(index.query(c -> {
+            PreparedStatement f = c.prepare("SELECT " + ArchiveIndex.FILE_COLUMNS + " FROM files WHERE rowid = ?");
+            f.setLong(1, row);
+            try (ResultSet rs = f.executeQuery()) {
+                return rs.next() ? ArchiveIndex.readFile(rs, 1, index.utf8(), row) : null;
+            }
         }));
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 final class ArchiveIndex implements AutoCloseable {
     static final String FILE_COLUMNS = "path, shard, offset, size, crc32c, mode, uid, gid, mtime_ns";
+    static final int FILE_COLUMN_COUNT = 9;
     static final String DIR_COLUMNS = "path, num_subdirs, num_files, num_files_tree, size_tree, mode, uid, gid, mtime_ns";
 
     /** The two tables, with the column listings page through: rowid where the table has one, else path. */
@@ -262,6 +263,11 @@ final class ArchiveIndex implements AutoCloseable {
         return file;
     }
 
+    /** Whether the {@code files} table has rowids (see {@link FileEntry#row}). */
+    boolean filesHaveRows() {
+        return filesKey.equals("rowid");
+    }
+
     /** Column the listings of {@code table} page by: {@code rowid} or {@code path}. */
     String pageKey(Table table) {
         return table == Table.FILES ? filesKey : dirsKey;
@@ -281,6 +287,11 @@ final class ArchiveIndex implements AutoCloseable {
      * {@code utf8}: the index stores text as UTF-8, so the path can be read as bytes (see {@link #readPath}).
      */
     static FileEntry readFile(ResultSet rs, int first, boolean utf8) throws SQLException {
+        return readFile(rs, first, utf8, FileEntry.NO_ROW);
+    }
+
+    /** {@link #readFile(ResultSet, int, boolean)} of the row with rowid {@code row}. */
+    static FileEntry readFile(ResultSet rs, int first, boolean utf8, long row) throws SQLException {
         String path = readPath(rs, first, utf8);
         long shardNumber = integer(rs, first + 1);
         int shard = shardNumber == NOT_AN_INTEGER ? SHARD_NOT_AN_INTEGER
@@ -289,12 +300,15 @@ final class ArchiveIndex implements AutoCloseable {
         long offset = integer(rs, first + 2);
         long size = integer(rs, first + 3);
         Long crc = nullableLong(rs, first + 4);
-        return new FileEntry(path, new ShardLocation(shard, offset), size, crc, readAttributes(rs, first + 5));
+        return new FileEntry(path, new ShardLocation(shard, offset), size, crc, readAttributes(rs, first + 5), row);
     }
 
-    /** A row of {@code table}, its columns as {@link Table#columns} lists them from {@code first}. */
-    static Entry readEntry(ResultSet rs, int first, Table table, boolean utf8) throws SQLException {
-        return table == Table.FILES ? readFile(rs, first, utf8) : readDir(rs, first, utf8);
+    /**
+     * A row of {@code table}, its columns as {@link Table#columns} lists them from {@code first};
+     * {@code row}: its rowid for a files row, else {@link FileEntry#NO_ROW}.
+     */
+    static Entry readEntry(ResultSet rs, int first, Table table, boolean utf8, long row) throws SQLException {
+        return table == Table.FILES ? readFile(rs, first, utf8, row) : readDir(rs, first, utf8);
     }
 
     /** A dirs row; {@code utf8} as for {@link #readFile}. */

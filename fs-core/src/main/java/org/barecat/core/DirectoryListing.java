@@ -42,9 +42,10 @@ public final class DirectoryListing<T> implements Iterator<T> {
 
         /**
          * The child from the current row, whose first selected column (after the key) is {@code first};
-         * {@code utf8}: see {@link ArchiveIndex#readPath}.
+         * {@code utf8}: see {@link ArchiveIndex#readPath}; {@code row}: the key when it is a rowid, else
+         * {@link FileEntry#NO_ROW}.
          */
-        T read(ResultSet rs, int first, Table table, boolean utf8) throws SQLException;
+        T read(ResultSet rs, int first, Table table, boolean utf8, long row) throws SQLException;
 
         /** A child directory that has no {@code dirs} row. */
         T implicitDirectory(String path);
@@ -61,8 +62,8 @@ public final class DirectoryListing<T> implements Iterator<T> {
         }
 
         @Override
-        public Entry read(ResultSet rs, int first, Table table, boolean utf8) throws SQLException {
-            return ArchiveIndex.readEntry(rs, first, table, utf8);
+        public Entry read(ResultSet rs, int first, Table table, boolean utf8, long row) throws SQLException {
+            return ArchiveIndex.readEntry(rs, first, table, utf8, row);
         }
 
         @Override
@@ -84,7 +85,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
         }
 
         @Override
-        public Child read(ResultSet rs, int first, Table table, boolean utf8) throws SQLException {
+        public Child read(ResultSet rs, int first, Table table, boolean utf8, long row) throws SQLException {
             boolean dir = table == Table.DIRS;
             if (utf8) {
                 byte[] bytes = rs.getBytes(first);
@@ -194,8 +195,9 @@ public final class DirectoryListing<T> implements Iterator<T> {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     n++;
-                    lastKey = rowidKey ? (Object) rs.getLong(1) : rs.getString(1);
-                    T child = rows.read(rs, 2, table, utf8);
+                    long row = rowidKey ? rs.getLong(1) : FileEntry.NO_ROW;
+                    lastKey = rowidKey ? (Object) row : rs.getString(1);
+                    T child = rows.read(rs, 2, table, utf8, row);
                     if (rows.isShowable(this, child)) {
                         page.add(child);
                     }

@@ -95,7 +95,7 @@ public final class IndexScan {
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         rows++;
-                        Entry e = ArchiveIndex.readEntry(rs, 1, table, index.utf8());
+                        Entry e = ArchiveIndex.readEntry(rs, 1, table, index.utf8(), FileEntry.NO_ROW);
                         last = e.path();
                         if (!(e.path().isEmpty() && table == Table.DIRS)) {
                             page.add(e);

@@ -182,6 +182,31 @@ class ArchiveTest {
     }
 
     @Test
+    void findsFilesByTheRowsThatLookupsAndListingsGive() throws IOException {
+        try (Archive archive = Archive.open(writeSample())) {
+            assertTrue(archive.hasFileRows());
+            FileEntry c = (FileEntry) archive.lookup("a/b/c.bin").orElseThrow();
+            FileEntry top = (FileEntry) archive.lookup("top.txt").orElseThrow();
+            assertTrue(c.row() != FileEntry.NO_ROW && top.row() != FileEntry.NO_ROW && c.row() != top.row());
+            assertEquals(c, archive.file(c.row()).orElseThrow());
+            assertEquals(top, archive.file(top.row()).orElseThrow());
+            assertEquals(c, archive.list("a/b").take(), "a listing's row is the lookup's");
+            assertTrue(archive.file(Math.max(c.row(), top.row()) + 100).isEmpty());
+        }
+    }
+
+    @Test
+    void filesOfAnIndexWithoutRowidsHaveNoRow() throws Exception {
+        try (Archive a = Archive.open(legacySample())) {
+            assertFalse(a.hasFileRows());
+            FileEntry c = (FileEntry) a.lookup("a/b/c.bin").orElseThrow();
+            assertEquals(FileEntry.NO_ROW, c.row());
+            assertEquals(FileEntry.NO_ROW, ((FileEntry) a.list("a/b").take()).row());
+            assertTrue(a.file(1).isEmpty());
+        }
+    }
+
+    @Test
     void opensLegacyIndexNameAndShowsDirectoriesThatHaveNoRow() throws Exception {
         Path index = tmp.resolve("old.barecat-sqlite-index");
         Files.write(tmp.resolve("old.barecat-shard-00000"), bytes("xxHELLOyyWORLD"));

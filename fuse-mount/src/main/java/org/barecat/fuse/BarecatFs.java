@@ -46,9 +46,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Files are opened without a message: {@code open} answers {@code ENOSYS} once, which
  *       kernels since 3.15 take as "opens always succeed, keep the page cache", so from then on
  *       opening and closing a file costs no round trip to this process, and a file whose pages
- *       are cached is read without one. {@code read} finds the file's row in the entry cache
- *       that the {@code getattr} before it filled (no SQL), and reads straight into the
- *       kernel's buffer. On older kernels {@code open} keeps a handle table instead.</li>
+ *       are cached is read without one. A read finds the file by the row its node id carries
+ *       ({@link #fileReplies}), in {@link #byRow} that the lookup before it filled (no SQL), and
+ *       reads straight into the kernel's buffer. On older kernels {@code open} keeps a handle table
+ *       instead.</li>
  *   <li>{@code readdir} serves a listing held in memory ({@link ListingCache}: read ahead after
  *       mounting, within a fixed budget), or else streams names and kinds only
  *       ({@link Archive#listChildren}) from a listing kept per open directory, and resumes at the
@@ -88,6 +89,11 @@ public final class BarecatFs extends FuseStubFS {
     private static final int ENTRY_CACHE_LIMIT = 32_768;
     /** Most rows one directory's fetch puts in the entry cache (see {@link #entryAt}). */
     private static final int SIBLING_ROWS_LIMIT = 4_096;
+    /**
+     * Slots of {@link #byRow}, a power of two: the files last looked up or read by row, one per slot
+     * chosen by the row's low bits, so the files of a directory (consecutive rows) share none.
+     */
+    private static final int ROW_SLOTS = 4_096;
     private static final int REPORTED_FAILURES_LIMIT = 10_000;
 
     static final String XATTR_CRC32C = "user.barecat.crc32c";
@@ -134,6 +140,12 @@ public final class BarecatFs extends FuseStubFS {
     /** The directory of the last path the entry cache missed. */
     private volatile String lastMissDirectory;
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
+    /**
+     * Files by {@link FileEntry#row} ({@link #ROW_SLOTS}): for the requests that name a file by the
+     * node id {@link FuseSession} made of its row. Written and read without locks: a slot holds an
+     * immutable entry or null, and a reader checks the row.
+     */
+    private final FileEntry[] byRow = new FileEntry[ROW_SLOTS];
     /** Checksum state per open file handle when mounted with {@code verify}, else null. */
     private final Map<Long, ReadVerifier> verifiers;
 
@@ -364,26 +376,41 @@ public final class BarecatFs extends FuseStubFS {
     }
 
     private void fillStat(Entry entry, FileStat stat) {
+        attributes(entry, (ino, mode, nlink, size, blocks, uid, gid, mtimeNs, blksize) -> {
+            stat.st_ino.set(ino);
+            stat.st_mode.set(mode);
+            stat.st_nlink.set(nlink);
+            stat.st_size.set(size);
+            stat.st_blocks.set(blocks);
+            stat.st_uid.set(uid);
+            stat.st_gid.set(gid);
+            setTime(stat.st_mtim, mtimeNs);
+            setTime(stat.st_atim, mtimeNs);
+            setTime(stat.st_ctim, mtimeNs);
+            stat.st_blksize.set(blksize);
+        });
+    }
+
+    /** Takes what {@link #attributes} gives: the fields of a {@code struct stat}, the three times being one. */
+    interface StatSink {
+        void set(long ino, int mode, int nlink, long size, long blocks, long uid, long gid, long mtimeNs, int blksize);
+    }
+
+    /** What {@code stat} shows for {@code entry}, into {@code sink}. */
+    void attributes(Entry entry, StatSink sink) {
         Attributes a = entry.attributes();
-        stat.st_ino.set(Inodes.of(entry.path()));
-        stat.st_uid.set(a.uid() != null ? a.uid() : defaults.uid());
-        stat.st_gid.set(a.gid() != null ? a.gid() : defaults.gid());
+        long uid = a.uid() != null ? a.uid() : defaults.uid();
+        long gid = a.gid() != null ? a.gid() : defaults.gid();
         long mtime = a.mtimeNs() != null ? a.mtimeNs() : defaults.mtimeNs();
-        setTime(stat.st_mtim, mtime);
-        setTime(stat.st_atim, mtime);
-        setTime(stat.st_ctim, mtime);
-        stat.st_blksize.set(IO_BLOCK_SIZE);
+        long ino = Inodes.of(entry.path());
         if (entry instanceof FileEntry f) {
-            stat.st_mode.set(FileStat.S_IFREG | a.permissionsOr(EntryDefaults.FILE_PERMISSIONS));
-            stat.st_nlink.set(1);
-            stat.st_size.set(f.size());
-            stat.st_blocks.set((f.size() + 511) / 512);
+            sink.set(ino, FileStat.S_IFREG | a.permissionsOr(EntryDefaults.FILE_PERMISSIONS), 1, f.size(),
+                    (f.size() + 511) / 512, uid, gid, mtime, IO_BLOCK_SIZE);
         } else {
             DirEntry d = (DirEntry) entry;
-            stat.st_mode.set(FileStat.S_IFDIR | a.permissionsOr(EntryDefaults.DIR_PERMISSIONS));
-            stat.st_nlink.set(2 + (d.stats() == null ? 0 : Math.max(0, d.stats().numSubdirs())));
-            stat.st_size.set(BLOCK_SIZE);
-            stat.st_blocks.set(BLOCK_SIZE / 512);
+            sink.set(ino, FileStat.S_IFDIR | a.permissionsOr(EntryDefaults.DIR_PERMISSIONS),
+                    2 + (d.stats() == null ? 0 : (int) Math.min(Integer.MAX_VALUE - 2, Math.max(0, d.stats().numSubdirs()))),
+                    BLOCK_SIZE, BLOCK_SIZE / 512, uid, gid, mtime, IO_BLOCK_SIZE);
         }
     }
 
@@ -410,17 +437,23 @@ public final class BarecatFs extends FuseStubFS {
             if (!(entry.get() instanceof FileEntry file)) {
                 return -ErrorCodes.EISDIR();
             }
-            ReadVerifier verifier = verifiers != null && ReadVerifier.applies(file) ? ReadVerifier.open(archive, file) : null;
-            long handle = nextHandle.getAndIncrement();
-            openFiles.put(handle, file);
-            if (verifier != null) {
-                verifiers.put(handle, verifier);
-            }
+            long handle = openHandle(file);
             fi.fh.set(handle);
             return 0;
         } catch (IOException | RuntimeException | Error e) {
             return failure("open", path, e);
         }
+    }
+
+    /** A new handle to {@code file}, in the handle table until {@link #release}d. */
+    private long openHandle(FileEntry file) throws IOException {
+        ReadVerifier verifier = verifiers != null && ReadVerifier.applies(file) ? ReadVerifier.open(archive, file) : null;
+        long handle = nextHandle.getAndIncrement();
+        openFiles.put(handle, file);
+        if (verifier != null) {
+            verifiers.put(handle, verifier);
+        }
+        return handle;
     }
 
     @Override
@@ -431,6 +464,15 @@ public final class BarecatFs extends FuseStubFS {
         } catch (IOException | RuntimeException | Error e) {
             return failure("read", path, e);
         }
+        return read(file, fi.fh.get(), buf.address(), size, offset);
+    }
+
+    /**
+     * Reads {@code file}, opened as {@code handle} (0: opened without a message), from {@code offset}
+     * into the {@code size} bytes of native memory at {@code address}: the bytes read, 0 at the end,
+     * or a negative errno.
+     */
+    private int read(FileEntry file, long handle, long address, long size, long offset) {
         if (file == null) {
             return -ErrorCodes.EBADF();
         }
@@ -439,8 +481,8 @@ public final class BarecatFs extends FuseStubFS {
                 return 0;
             }
             int n = (int) Math.min(size, file.size() - offset);
-            ByteBuffer target = MemoryIO.getInstance().newDirectByteBuffer(buf.address(), n);
-            ReadVerifier verifier = verifiers == null ? null : verifiers.get(fi.fh.get());
+            ByteBuffer target = MemoryIO.getInstance().newDirectByteBuffer(address, n);
+            ReadVerifier verifier = verifiers == null ? null : verifiers.get(handle);
             return verifier == null ? archive.read(file, offset, target) : verifier.read(offset, target);
         } catch (IOException | RuntimeException | Error e) {
             return failure("read", file.path(), e);
@@ -460,11 +502,15 @@ public final class BarecatFs extends FuseStubFS {
 
     @Override
     public int release(String path, FuseFileInfo fi) {
-        openFiles.remove(fi.fh.get());
-        if (verifiers != null) {
-            verifiers.remove(fi.fh.get());
-        }
+        release(fi.fh.get());
         return 0;
+    }
+
+    private void release(long handle) {
+        openFiles.remove(handle);
+        if (verifiers != null) {
+            verifiers.remove(handle);
+        }
     }
 
     // ---------------------------------------------------------------- directories
@@ -516,6 +562,91 @@ public final class BarecatFs extends FuseStubFS {
          * when the buffer is full and the entry was not taken.
          */
         boolean add(byte[] utf8, int from, int to, boolean directory, long ino, long nextOffset);
+    }
+
+    /**
+     * What {@link FuseSession} needs to answer the requests about files itself, libfuse keeping no
+     * node for them; null when the archive's files have no rows to name them by ({@link Archive#hasFileRows}).
+     */
+    FuseSession.FileReplies fileReplies() {
+        if (!archive.hasFileRows()) {
+            return null;
+        }
+        return new FuseSession.FileReplies() {
+            @Override
+            public Entry lookup(String fusePath) throws IOException {
+                Entry entry = resolve(fusePath).orElse(null);
+                if (entry instanceof FileEntry f) {
+                    byRow[(int) f.row() & (ROW_SLOTS - 1)] = f;
+                }
+                return entry;
+            }
+
+            @Override
+            public FileEntry file(long row) throws IOException {
+                int slot = (int) row & (ROW_SLOTS - 1);
+                FileEntry f = byRow[slot];
+                if (f != null && f.row() == row) {
+                    return f;
+                }
+                f = archive.file(row).orElse(null);
+                if (f != null) {
+                    byRow[slot] = f;
+                }
+                return f;
+            }
+
+            @Override
+            public void attributes(Entry entry, StatSink sink) {
+                BarecatFs.this.attributes(entry, sink);
+            }
+
+            @Override
+            public long open(FileEntry file, int flags) {
+                if (zeroMessageOpen) {
+                    return -ErrorCodes.ENOSYS();
+                }
+                if ((flags & O_ACCMODE) != O_RDONLY) {
+                    return -ErrorCodes.EROFS();
+                }
+                try {
+                    return openHandle(file);
+                } catch (IOException | RuntimeException | Error e) {
+                    return failure("open", file.path(), e);
+                }
+            }
+
+            @Override
+            public int read(long row, long handle, long address, long size, long offset) {
+                FileEntry file;
+                try {
+                    file = handle != 0 ? openFiles.get(handle) : file(row);
+                } catch (IOException | RuntimeException | Error e) {
+                    return failure("read", "file row " + row, e);
+                }
+                return BarecatFs.this.read(file, handle, address, size, offset);
+            }
+
+            @Override
+            public void release(long handle) {
+                BarecatFs.this.release(handle);
+            }
+
+            @Override
+            public int getxattr(Entry entry, String name, Pointer value, long size) {
+                return BarecatFs.getxattr(entry, name, value, size);
+            }
+
+            @Override
+            public int listxattr(Entry entry, Pointer list, long size) {
+                return BarecatFs.listxattr(entry, list, size);
+            }
+
+            @Override
+            public int failure(String operation, String path, Throwable e) {
+                return BarecatFs.this.failure(operation, path, e);
+            }
+        };
     }
 
     /** What {@link FuseSession} needs to answer READDIR itself, bypassing libfuse's filler. */
@@ -740,37 +871,39 @@ public final class BarecatFs extends FuseStubFS {
     public int getxattr(String path, String name, Pointer value, @size_t long size) {
         try {
             Optional<Entry> entry = resolve(path);
-            if (entry.isEmpty()) {
-                return -ErrorCodes.ENOENT();
-            }
-            String text = xattr(entry.get(), name);
-            if (text == null) {
-                return -ErrorCodes.ENODATA();
-            }
-            return copyOut(text.getBytes(StandardCharsets.UTF_8), value, size);
+            return entry.isEmpty() ? -ErrorCodes.ENOENT() : getxattr(entry.get(), name, value, size);
         } catch (IOException | RuntimeException | Error e) {
             return failure("getxattr", path, e);
         }
+    }
+
+    private static int getxattr(Entry entry, String name, Pointer value, long size) {
+        String text = xattr(entry, name);
+        if (text == null) {
+            return -ErrorCodes.ENODATA();
+        }
+        return copyOut(text.getBytes(StandardCharsets.UTF_8), value, size);
     }
 
     @Override
     public int listxattr(String path, Pointer list, @size_t long size) {
         try {
             Optional<Entry> entry = resolve(path);
-            if (entry.isEmpty()) {
-                return -ErrorCodes.ENOENT();
-            }
-            StringBuilder names = new StringBuilder();
-            for (String name : new String[] {XATTR_CRC32C, XATTR_SHARD, XATTR_OFFSET, XATTR_NUM_FILES_TREE,
-                    XATTR_SIZE_TREE}) {
-                if (xattr(entry.get(), name) != null) {
-                    names.append(name).append('\0');
-                }
-            }
-            return copyOut(names.toString().getBytes(StandardCharsets.UTF_8), list, size);
+            return entry.isEmpty() ? -ErrorCodes.ENOENT() : listxattr(entry.get(), list, size);
         } catch (IOException | RuntimeException | Error e) {
             return failure("listxattr", path, e);
         }
+    }
+
+    private static int listxattr(Entry entry, Pointer list, long size) {
+        StringBuilder names = new StringBuilder();
+        for (String name : new String[] {XATTR_CRC32C, XATTR_SHARD, XATTR_OFFSET, XATTR_NUM_FILES_TREE,
+                XATTR_SIZE_TREE}) {
+            if (xattr(entry, name) != null) {
+                names.append(name).append('\0');
+            }
+        }
+        return copyOut(names.toString().getBytes(StandardCharsets.UTF_8), list, size);
     }
 
     /** The value of extended attribute {@code name} of {@code entry}, or null when it has none. */

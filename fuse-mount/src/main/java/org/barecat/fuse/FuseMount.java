@@ -88,9 +88,12 @@ public final class FuseMount {
      * archive the launcher has the JVM write (bin/barecat-launch); mounts nothing, changes nothing.
      */
     public static void rehearse(Archive archive) throws IOException {
-        MountOptions.parse(List.of()).fuseArguments(archive.files().index().toString());
+        MountOptions options = MountOptions.parse(List.of());
+        options.fuseArguments(archive.files().index().toString());
+        options.replySettings();
         loadBindings();
         BarecatFs fs = new BarecatFs(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()), false);
+        fs.fileReplies();
         fs.readAheadListings();
         fs.exerciseCallbacks(TRAINING_ENTRIES);
     }
@@ -126,7 +129,7 @@ public final class FuseMount {
             try {
                 // under -d libfuse prints each request it answers: it answers READDIR too
                 FuseSession session = FuseSession.setup(fs.operations(), debug ? null : fs.directoryReplies(),
-                        backgroundPriority::requestArrived, args);
+                        fs.fileReplies(), options.replySettings(), backgroundPriority::requestArrived, args);
                 self[0].session = session;
                 session.loop("barecat-fuse", options.threads(), self[0]::unmount);
             } catch (Throwable t) {

@@ -8,6 +8,8 @@ import jnr.ffi.byref.IntByReference;
 import jnr.ffi.byref.PointerByReference;
 import jnr.ffi.types.size_t;
 import com.kenai.jffi.MemoryIO;
+import org.barecat.core.Entry;
+import org.barecat.core.FileEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.serce.jnrfuse.struct.FuseOperations;
@@ -15,6 +17,7 @@ import ru.serce.jnrfuse.struct.FuseOperations;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -36,6 +39,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * without a message ({@link DirectoryReplies#opensWithoutMessage}), a READDIR names its directory by
  * node id alone: LOOKUP replies and FORGET requests are followed too, to know each directory's path
  * ({@link DirectoryNodes}).
+ * <p>
+ * Then files never reach libfuse, when the archive's files have rows ({@link FileReplies}): a LOOKUP
+ * that finds a file is answered here with a node id made of the file's row ({@link #FILE_NODE}), and
+ * every request naming such a node is answered here too. libfuse 2's high-level layer keeps a node
+ * (about 190 bytes) for every entry the kernel holds, until the kernel forgets it, and with day-long
+ * timeouts the kernel holds each file it looked up until memory runs short; now it holds files at no
+ * cost to this process. Directories (few, and READDIR needs their paths) stay with libfuse. Without
+ * rows (the 0.2 layout) libfuse answers for files too, and {@link HeldFiles} bounds what it keeps.
  * <p>
  * Requests can also be made up and answered here as if the kernel had sent them, their replies going
  * elsewhere ({@link Worker#answerOffline}): the JIT warm-up after mounting ({@link WarmUp}).
@@ -109,6 +120,38 @@ final class FuseSession {
     }
 
     /**
+     * The requests about files, answered here: libfuse never hears of a file (see {@link #FILE_NODE}).
+     * A file is found by path for a LOOKUP, then by the {@link FileEntry#row} its node id carries.
+     */
+    interface FileReplies {
+        /** The entry at {@code fusePath} ({@code /a/b}), as getattr finds it, or null; throws where getattr answers EIO. */
+        Entry lookup(String fusePath) throws IOException;
+
+        /** The file whose row is {@code row}, or null when there is none. */
+        FileEntry file(long row) throws IOException;
+
+        /** What {@code stat} shows for {@code entry}. */
+        void attributes(Entry entry, BarecatFs.StatSink sink);
+
+        /** A handle for a read-only open of {@code file} with {@code flags}, or a negative errno ({@code -ENOSYS}: opens need no message). */
+        long open(FileEntry file, int flags);
+
+        /** Reads the file at {@code row} (or open as {@code handle}, when not 0) into native memory: bytes read or a negative errno. */
+        int read(long row, long handle, long address, long size, long offset);
+
+        void release(long handle);
+
+        /** getxattr of {@code entry}: the value's length, or a negative errno; {@code size} 0 asks for the length alone. */
+        int getxattr(Entry entry, String name, Pointer value, long size);
+
+        /** listxattr of {@code entry}, as {@link #getxattr}. */
+        int listxattr(Entry entry, Pointer list, long size);
+
+        /** Logs a failure of {@code operation} on {@code path} (once per path); returns {@code -EIO}. */
+        int failure(String operation, String path, Throwable e);
+    }
+
+    /**
      * Writes the kernel's {@code struct fuse_dirent} records (inode, offset of the next entry, name
      * length, type, the name, zero padding to 8 bytes) into a READDIR reply, until it is full.
      */
@@ -165,8 +208,9 @@ final class FuseSession {
     private final long bufferSize;
 
     private FuseSession(LibFuse2 lib, Pointer fuse, Pointer mountpoint, DirectoryReplies directories,
-                        Runnable onRequest) {
+                        FileReplies files, MountOptions.ReplySettings settings, Runnable onRequest) {
         this.directories = directories;
+        this.settings = settings;
         this.onRequest = onRequest;
         this.lib = lib;
         this.fuse = fuse;
@@ -176,7 +220,8 @@ final class FuseSession {
         this.bufferSize = lib.fuse_chan_bufsize(channel);
         this.cachingDirectories = directoryCachingChannel(channel);
         this.nodes = directories != null && directories.opensWithoutMessage() ? new DirectoryNodes() : null;
-        this.heldFiles = nodes == null ? null : new HeldFiles(Integer.getInteger("barecat.heldFiles", HELD_FILES),
+        this.files = nodes == null ? null : files;
+        this.heldFiles = nodes == null || this.files != null ? null : new HeldFiles(Integer.getInteger("barecat.heldFiles", HELD_FILES),
                 parent -> nodes.pathOf(parent) != null,
                 (parent, name) -> lib.fuse_lowlevel_notify_inval_entry(channel, parent, name, name.length),
                 "barecat-held-files");
@@ -187,12 +232,24 @@ final class FuseSession {
     private static final int FUSE_IN_OPCODE = 4;
     static final int FUSE_LOOKUP = 1;
     static final int FUSE_FORGET = 2;
+    private static final int FUSE_GETATTR = 3;
+    private static final int FUSE_SETATTR = 4;
+    private static final int FUSE_OPEN = 14;
     private static final int FUSE_READ = 15;
+    private static final int FUSE_WRITE = 16;
+    private static final int FUSE_STATFS = 17;
+    private static final int FUSE_RELEASE = 18;
+    private static final int FUSE_SETXATTR = 21;
+    private static final int FUSE_GETXATTR = 22;
+    private static final int FUSE_LISTXATTR = 23;
+    private static final int FUSE_REMOVEXATTR = 24;
     private static final int FUSE_INIT = 26;
     static final int FUSE_OPENDIR = 27;
     static final int FUSE_READDIR = 28;
     static final int FUSE_RELEASEDIR = 29;
     private static final int FUSE_BATCH_FORGET = 42;
+    private static final int FUSE_FALLOCATE = 43;
+    private static final long ROOT = 1; // FUSE_ROOT_ID
     /** {@code struct fuse_in_header}: len, opcode, unique, nodeid, uid, gid, pid, padding; the request's arguments follow. */
     static final int IN_HEADER = 40;
     /** Offsets in a request: {@code fuse_in_header.unique}, then {@code fuse_read_in}'s fh, offset and size. */
@@ -211,6 +268,22 @@ final class FuseSession {
     private static final int S_IFDIR = 0040000;
     private static final int ENOENT = 2;
     private static final int EIO = 5;
+    private static final int EROFS = 30;
+    private static final int ENOSYS = 38;
+    /** {@code FOPEN_KEEP_CACHE} of {@code fuse_open_out.open_flags}: what libfuse sets under {@code kernel_cache}. */
+    private static final int FOPEN_KEEP_CACHE = 1 << 1;
+    /**
+     * Sizes of the replies made here, as protocol 7.9 and later have them (libfuse 2.9 speaks 7.19):
+     * {@code struct fuse_attr} (ino, size, blocks, three times, their nanoseconds, mode, nlink, uid,
+     * gid, rdev, blksize, padding), {@code fuse_entry_out} (nodeid, generation, entry and attribute
+     * validity, their nanoseconds, the attributes), {@code fuse_attr_out} (validity, nanoseconds,
+     * dummy, the attributes), {@code fuse_open_out} and {@code fuse_getxattr_out}.
+     */
+    private static final int ATTR_SIZE = 88;
+    private static final int ENTRY_OUT_SIZE = 40 + ATTR_SIZE;
+    private static final int ATTR_OUT_SIZE = 16 + ATTR_SIZE;
+    private static final int OPEN_OUT_SIZE = 16;
+    private static final int GETXATTR_OUT_SIZE = 8;
     /** {@code struct fuse_out_header}: len, error, unique; the reply's payload follows. */
     static final int OUT_HEADER = 16;
     /** The largest READDIR reply answered here (kernels ask for a page at a time); larger asks get this much. */
@@ -227,8 +300,21 @@ final class FuseSession {
      * property {@code barecat.heldFiles} sets another bound (tests use a small one).
      */
     static final int HELD_FILES = 262_144;
-    /** Bounds the file entries the kernel holds, when {@link #nodes} are kept; else null. */
+    /** Bounds the file entries the kernel holds, when {@link #nodes} are kept and libfuse keeps a node per file; else null. */
     private final HeldFiles heldFiles;
+    /**
+     * Answers the requests about files, when {@link #nodes} are kept and files have rows; else null,
+     * and libfuse answers them.
+     */
+    private final FileReplies files;
+    /**
+     * The bit that marks the node id of a file answered through {@link #files}: its other bits are the
+     * file's row. libfuse hands out node ids counting up from 2, far below it.
+     */
+    static final long FILE_NODE = 1L << 62;
+    private final MountOptions.ReplySettings settings;
+    /** LOOKUPs answered with a file node (for tests). */
+    private final AtomicLong fileLookups = new AtomicLong();
     /** Run as each request arrives, before it is answered; not for INIT, the kernel's own handshake. */
     private final Runnable onRequest;
     /** {@code FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR} of the kernel's {@code fuse_open_out.open_flags}. */
@@ -296,7 +382,7 @@ final class FuseSession {
             if (node != 0 && result == -ENOENT) {
                 nodes.forgot(node, 1);
             }
-            if (file != null && result != -ENOENT) {
+            if (file != null && heldFiles != null && result != -ENOENT) {
                 heldFiles.lookedUp(worker.mem.getLong(FUSE_IN_NODEID), file);
             }
             return result;
@@ -330,12 +416,16 @@ final class FuseSession {
      * the mountpoint), mounts, and makes the session.
      *
      * @param directories answers READDIR requests before libfuse sees them, or null to leave them to libfuse
+     * @param files       answers the requests about files (when directories are opened without a
+     *                    message), or null to leave them to libfuse
+     * @param settings    what libfuse applies to its replies, for the replies made here
      * @param onRequest   run on the worker's thread as each request arrives, except INIT, which the kernel
      *                    sends by itself (it may come after the mount shows); it must be quick
      * @throws IOException when libfuse could not mount (it has printed why on stderr)
      */
-    static FuseSession setup(FuseOperations operations, DirectoryReplies directories, Runnable onRequest,
-                             List<String> args) throws IOException {
+    static FuseSession setup(FuseOperations operations, DirectoryReplies directories, FileReplies files,
+                             MountOptions.ReplySettings settings, Runnable onRequest, List<String> args)
+            throws IOException {
         LibFuse2 lib = load();
         PointerByReference mountpoint = new PointerByReference();
         Pointer fuse = lib.fuse_setup(args.size(), args.toArray(String[]::new), operations, Struct.size(operations),
@@ -343,7 +433,7 @@ final class FuseSession {
         if (fuse == null) {
             throw new IOException("libfuse could not mount (see its message above)");
         }
-        return new FuseSession(lib, fuse, mountpoint.getValue(), directories, onRequest);
+        return new FuseSession(lib, fuse, mountpoint.getValue(), directories, files, settings, onRequest);
     }
 
     /**
@@ -533,11 +623,16 @@ final class FuseSession {
         /** The request: {@code struct fuse_in_header}, then its arguments. */
         final Pointer mem = Memory.allocateDirect(runtime, bufferSize);
         private final Pointer channelRef = Memory.allocateDirect(runtime, runtime.addressSize(), true);
-        private final Pointer reply = Memory.allocateDirect(runtime, OUT_HEADER + MAX_DIRENTS, true);
+        /** Room for a reply's payload: a READDIR's, or a READ's of up to the request buffer's size. */
+        private final int replyRoom = (int) Math.max(MAX_DIRENTS, bufferSize);
+        private final Pointer reply = Memory.allocateDirect(runtime, OUT_HEADER + replyRoom, true);
         private final ByteBuffer dirents = MemoryIO.getInstance().newDirectByteBuffer(reply.address() + OUT_HEADER, MAX_DIRENTS)
                 .order(ByteOrder.nativeOrder());
         private final DirentWriter writer = new DirentWriter();
         private final Pointer iov = Memory.allocateDirect(runtime, 2L * runtime.addressSize(), true);
+        /** Writes a {@code struct fuse_attr} into {@link #reply} at {@link #attrAt}. */
+        private final BarecatFs.StatSink attrWriter = this::putAttr;
+        private int attrAt;
         /** For {@link #answerOffline}: where its replies go, directly and through {@link #directoryCachingChannel}; else null. */
         private final Pointer offline;
         private final Pointer offlineDirectories;
@@ -576,6 +671,26 @@ final class FuseSession {
             if (opcode == FUSE_READDIR && directories != null && answerReaddir(to)) {
                 return;
             }
+            if (files != null) {
+                long node = mem.getLong(FUSE_IN_NODEID);
+                try {
+                    if ((node & FILE_NODE) != 0 && opcode != FUSE_STATFS) {
+                        answerFileRequest(opcode, node & ~FILE_NODE, to);
+                        return;
+                    }
+                    if (opcode == FUSE_LOOKUP && answerFileLookup(to)) {
+                        return;
+                    }
+                } catch (RuntimeException | Error e) { // the worker goes on: the request gets EIO
+                    sendError(to, files.failure("request " + opcode, "node " + node, e));
+                    return;
+                }
+                if (opcode == FUSE_STATFS) {
+                    mem.putLong(FUSE_IN_NODEID, ROOT); // the same for every node, and libfuse knows the root
+                } else if (opcode == FUSE_BATCH_FORGET && !dropFileNodes()) {
+                    return;
+                }
+            }
             Pointer replyTo = opcode == FUSE_OPENDIR ? opendirTo : to;
             if (nodes != null) {
                 if (opcode == FUSE_LOOKUP) {
@@ -590,6 +705,214 @@ final class FuseSession {
             } finally {
                 lookupPending = false;
             }
+        }
+
+        /**
+         * Answers the LOOKUP request in {@link #mem} when it finds a file (or nothing), naming the file
+         * by {@link #FILE_NODE} and its row; false, having answered nothing, for a directory or a
+         * name libfuse must look up (".", "..", a parent not known).
+         */
+        private boolean answerFileLookup(Pointer to) {
+            String path = lookedUpPath();
+            if (path == null) {
+                return false;
+            }
+            Entry entry;
+            try {
+                entry = files.lookup(path);
+            } catch (IOException | RuntimeException | Error e) {
+                return sendError(to, files.failure("getattr", path, e));
+            }
+            if (entry instanceof FileEntry f && f.row() > 0 && f.row() < FILE_NODE) {
+                putEntryOut(f.row() | FILE_NODE, f, settings.entrySeconds(), settings.attrSeconds());
+                fileLookups.incrementAndGet();
+                return send(to, ENTRY_OUT_SIZE);
+            }
+            if (entry == null && settings.negativeSeconds() > 0) {
+                putEntryOut(0, null, settings.negativeSeconds(), 0);
+                return send(to, ENTRY_OUT_SIZE);
+            }
+            return entry == null ? sendError(to, -ENOENT) : false;
+        }
+
+        /**
+         * Answers the request in {@link #mem} about the file at {@code row} (its node id less
+         * {@link #FILE_NODE}). Nothing about a file reaches libfuse, which has no node for it: what is not
+         * answered here as the file system would is {@code ENOSYS}, or {@code EROFS} for a change.
+         */
+        private void answerFileRequest(int opcode, long row, Pointer to) {
+            switch (opcode) {
+                case FUSE_FORGET -> { } // nothing held: no reply
+                case FUSE_GETATTR -> {
+                    FileEntry file = fileAt(row, to);
+                    if (file != null) {
+                        reply.putLong(OUT_HEADER, seconds(settings.attrSeconds()));
+                        reply.putInt(OUT_HEADER + 8, nanos(settings.attrSeconds()));
+                        reply.putInt(OUT_HEADER + 12, 0);
+                        attrAt = OUT_HEADER + 16;
+                        files.attributes(file, attrWriter);
+                        send(to, ATTR_OUT_SIZE);
+                    }
+                }
+                case FUSE_OPEN -> {
+                    FileEntry file = fileAt(row, to);
+                    if (file != null) {
+                        long handle = files.open(file, mem.getInt(IN_HEADER)); // fuse_open_in.flags
+                        if (handle < 0) {
+                            sendError(to, (int) handle);
+                        } else {
+                            reply.putLong(OUT_HEADER, handle);
+                            reply.putInt(OUT_HEADER + 8, FOPEN_KEEP_CACHE);
+                            reply.putInt(OUT_HEADER + 12, 0);
+                            send(to, OPEN_OUT_SIZE);
+                        }
+                    }
+                }
+                case FUSE_READ -> {
+                    long size = Math.min(mem.getInt(READ_IN_SIZE) & 0xffffffffL, replyRoom);
+                    int n = files.read(row, mem.getLong(READ_IN_FH), reply.address() + OUT_HEADER, size,
+                            mem.getLong(READ_IN_OFFSET));
+                    if (n < 0) {
+                        sendError(to, n);
+                    } else {
+                        send(to, n);
+                    }
+                }
+                case FUSE_RELEASE -> {
+                    files.release(mem.getLong(IN_HEADER)); // fuse_release_in.fh
+                    send(to, 0);
+                }
+                case FUSE_GETXATTR, FUSE_LISTXATTR -> answerXattr(opcode, row, to);
+                case FUSE_SETATTR, FUSE_WRITE, FUSE_SETXATTR, FUSE_REMOVEXATTR, FUSE_FALLOCATE -> sendError(to, -EROFS);
+                default -> sendError(to, -ENOSYS);
+            }
+        }
+
+        /** The file at {@code row}; null, having answered the request with an error, when there is none or it cannot be had. */
+        private FileEntry fileAt(long row, Pointer to) {
+            try {
+                FileEntry file = files.file(row);
+                if (file == null) {
+                    sendError(to, -ENOENT);
+                }
+                return file;
+            } catch (IOException | RuntimeException | Error e) {
+                sendError(to, files.failure("getattr", "file row " + row, e));
+                return null;
+            }
+        }
+
+        /** GETXATTR ({@code fuse_getxattr_in}: size, padding, then the name) or LISTXATTR of the file at {@code row}. */
+        private void answerXattr(int opcode, long row, Pointer to) {
+            FileEntry file = fileAt(row, to);
+            if (file == null) {
+                return;
+            }
+            long size = mem.getInt(IN_HEADER) & 0xffffffffL;
+            Pointer value = reply.slice(OUT_HEADER, replyRoom);
+            long room = Math.min(size, replyRoom);
+            int n;
+            if (opcode == FUSE_GETXATTR) {
+                String name = mem.getString(IN_HEADER + 8, mem.getInt(0) - IN_HEADER - 8, StandardCharsets.UTF_8);
+                n = files.getxattr(file, name, value, room);
+            } else {
+                n = files.listxattr(file, value, room);
+            }
+            if (n < 0) {
+                sendError(to, n);
+            } else if (size == 0) {
+                reply.putInt(OUT_HEADER, n); // fuse_getxattr_out.size
+                reply.putInt(OUT_HEADER + 4, 0);
+                send(to, GETXATTR_OUT_SIZE);
+            } else {
+                send(to, n);
+            }
+        }
+
+        /**
+         * Takes the file nodes out of the BATCH_FORGET request in {@link #mem} (libfuse would not know
+         * them); whether any entries are left for libfuse.
+         */
+        private boolean dropFileNodes() {
+            int n = mem.getInt(IN_HEADER); // fuse_batch_forget_in.count, then struct fuse_forget_one {nodeid, nlookup}
+            int kept = 0;
+            for (int i = 0; i < n; i++) {
+                long at = IN_HEADER + 8 + 16L * i;
+                long node = mem.getLong(at);
+                if ((node & FILE_NODE) == 0) {
+                    long to = IN_HEADER + 8 + 16L * kept++;
+                    mem.putLong(to, node);
+                    mem.putLong(to + 8, mem.getLong(at + 8));
+                }
+            }
+            if (kept == n) {
+                return true;
+            }
+            int length = IN_HEADER + 8 + 16 * kept;
+            mem.putInt(IN_HEADER, kept);
+            mem.putInt(0, length); // fuse_in_header.len
+            buf.putLong(0, length); // fuse_buf.size
+            return kept > 0;
+        }
+
+        /** Writes a {@code fuse_entry_out} for node {@code node} (0: a negative entry, {@code entry} null) into {@link #reply}. */
+        private void putEntryOut(long node, Entry entry, double entryValid, double attrValid) {
+            reply.putLong(OUT_HEADER, node);
+            reply.putLong(OUT_HEADER + 8, 0); // generation
+            reply.putLong(OUT_HEADER + 16, seconds(entryValid));
+            reply.putLong(OUT_HEADER + 24, seconds(attrValid));
+            reply.putInt(OUT_HEADER + 32, nanos(entryValid));
+            reply.putInt(OUT_HEADER + 36, nanos(attrValid));
+            attrAt = OUT_HEADER + 40;
+            if (entry == null) {
+                reply.setMemory(attrAt, ATTR_SIZE, (byte) 0);
+            } else {
+                files.attributes(entry, attrWriter);
+            }
+        }
+
+        /** {@link BarecatFs.StatSink} into a {@code struct fuse_attr} at {@link #attrAt} of {@link #reply}. */
+        private void putAttr(long ino, int mode, int nlink, long size, long blocks, long uid, long gid, long mtimeNs,
+                             int blksize) {
+            int at = attrAt;
+            long sec = Math.floorDiv(mtimeNs, 1_000_000_000L);
+            int nsec = (int) Math.floorMod(mtimeNs, 1_000_000_000L);
+            reply.putLong(at, ino);
+            reply.putLong(at + 8, size);
+            reply.putLong(at + 16, blocks);
+            reply.putLong(at + 24, sec); // atime, mtime, ctime
+            reply.putLong(at + 32, sec);
+            reply.putLong(at + 40, sec);
+            reply.putInt(at + 48, nsec);
+            reply.putInt(at + 52, nsec);
+            reply.putInt(at + 56, nsec);
+            reply.putInt(at + 60, settings.umask() == null ? mode : mode & S_IFMT | 0777 & ~settings.umask());
+            reply.putInt(at + 64, nlink);
+            reply.putInt(at + 68, (int) (settings.uid() == null ? uid : settings.uid()));
+            reply.putInt(at + 72, (int) (settings.gid() == null ? gid : settings.gid()));
+            reply.putInt(at + 76, 0); // rdev
+            reply.putInt(at + 80, blksize);
+            reply.putInt(at + 84, 0);
+        }
+
+        /** Sends the reply in {@link #reply} with a payload of {@code length} bytes to the request in {@link #mem}; true. */
+        private boolean send(Pointer to, int length) {
+            return sendReply(to, 0, OUT_HEADER + length);
+        }
+
+        /** Sends {@code error} (a negative errno) as the reply to the request in {@link #mem}; true. */
+        private boolean sendError(Pointer to, int error) {
+            return sendReply(to, error, OUT_HEADER);
+        }
+
+        private boolean sendReply(Pointer to, int error, int length) {
+            reply.putInt(0, length);
+            reply.putInt(4, error);
+            reply.putLong(8, mem.getLong(FUSE_IN_UNIQUE));
+            iov.putPointer(0, reply);
+            iov.putLong(runtime.addressSize(), length);
+            lib.fuse_chan_send(to, iov, 1); // fails only when the request was interrupted: nothing to do
+            return true;
         }
 
         /** The path the LOOKUP request in {@link #mem} asks for, or null (a parent not known, "." or ".."). */
@@ -653,15 +976,18 @@ final class FuseSession {
                     return false;
                 }
             }
-            int length = OUT_HEADER + (error == 0 ? writer.length() : 0);
-            reply.putInt(0, length);
-            reply.putInt(4, error);
-            reply.putLong(8, request.getLong(FUSE_IN_UNIQUE));
-            iov.putPointer(0, reply);
-            iov.putLong(runtime.addressSize(), length);
-            lib.fuse_chan_send(to, iov, 1); // fails only when the request was interrupted: nothing to do
-            return true;
+            return sendReply(to, error, OUT_HEADER + (error == 0 ? writer.length() : 0));
         }
+    }
+
+    /** Whole seconds of a timeout given in seconds, as libfuse counts them. */
+    private static long seconds(double t) {
+        return (long) t;
+    }
+
+    /** The nanoseconds past {@link #seconds}. */
+    private static int nanos(double t) {
+        return (int) ((t - (long) t) * 1.0e9);
     }
 
     /**
@@ -689,6 +1015,11 @@ final class FuseSession {
     /** How often more workers were set to wait for requests because READs came at once (see {@link #readers}; for tests). */
     long readersRaised() {
         return readersRaised.get();
+    }
+
+    /** LOOKUPs answered with a node id made of a file's row, since mounting (for tests). */
+    long fileLookups() {
+        return fileLookups.get();
     }
 
     /** File entries the kernel dropped when told to (see {@link HeldFiles}); -1 when none are bounded. */

@@ -79,6 +79,8 @@ public final class MountOptions {
             case "ro", "use_ino", "subtype" -> { /* always ours */ }
             case "verify" -> verify = true;
             case "threads" -> threads = parseThreads(value);
+            case "entry_timeout", "attr_timeout", "negative_timeout" -> fuse.put(key, parseSeconds(key, value));
+            case "uid", "gid", "umask" -> fuse.put(key, parseNumber(key, value));
             case "nonempty" -> {
                 nonempty = true;
                 fuse.put(key, value);
@@ -91,6 +93,55 @@ public final class MountOptions {
                 fuse.put(key, value);
             }
         }
+    }
+
+    /**
+     * What libfuse's high-level layer applies to the replies it makes, for the replies made without it
+     * ({@link FuseSession}): how long the kernel may keep entries, attributes and negative lookups, in
+     * seconds, and the {@code uid}, {@code gid} and {@code umask} options (null when not given), which
+     * replace every entry's owner, group and permissions ({@code 0777 & ~umask}).
+     */
+    record ReplySettings(double entrySeconds, double attrSeconds, double negativeSeconds, Long uid, Long gid,
+                         Integer umask) {
+    }
+
+    /** The {@link ReplySettings} of these options. */
+    ReplySettings replySettings() {
+        return new ReplySettings(Double.parseDouble(fuse.get("entry_timeout")), Double.parseDouble(fuse.get("attr_timeout")),
+                Double.parseDouble(fuse.get("negative_timeout")), id("uid"), id("gid"),
+                fuse.containsKey("umask") ? Integer.parseInt(fuse.get("umask"), 8) : null);
+    }
+
+    private Long id(String key) {
+        return fuse.containsKey(key) ? Long.parseLong(fuse.get(key)) : null;
+    }
+
+    /** A uid, gid or umask option's value: a decimal id, or octal permission bits, as libfuse reads them. */
+    private static String parseNumber(String key, String value) {
+        try {
+            long n = key.equals("umask") ? Long.parseLong(value == null ? "" : value, 8) : Long.parseLong(value == null ? "" : value);
+            if (n >= 0 && n <= (key.equals("umask") ? 07777 : 0xffffffffL)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("option '" + key + (value == null ? "" : "=" + value) + "': "
+                + (key.equals("umask") ? "octal permission bits" : "a number from 0 to 4294967295"));
+    }
+
+    /** A timeout option's value: a number of seconds, 0 or more, as libfuse reads it. */
+    private static String parseSeconds(String key, String value) {
+        try {
+            double seconds = Double.parseDouble(value == null ? "" : value);
+            if (seconds >= 0 && seconds < 1e15) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("option '" + key + (value == null ? "" : "=" + value)
+                + "': a number of seconds, 0 or more");
     }
 
     private static int parseThreads(String value) {

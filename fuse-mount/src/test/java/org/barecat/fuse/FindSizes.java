@@ -6,6 +6,13 @@ import org.barecat.core.Attributes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,6 +35,34 @@ final class FindSizes {
             lines.append(name).append(' ').append(f).append('\n');
         }
         return lines.toString();
+    }
+
+    /** Rebuilds the {@code files} table of index {@code index} WITHOUT ROWID, keyed by path, as in the 0.2 layout (and no triggers). */
+    static void dropFileRowids(Path index) throws IOException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + index); Statement s = c.createStatement()) {
+            List<String> triggers = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'trigger'")) {
+                while (rs.next()) {
+                    triggers.add(rs.getString(1));
+                }
+            }
+            for (String trigger : triggers) {
+                s.execute("DROP TRIGGER \"" + trigger + "\"");
+            }
+            s.execute("CREATE TABLE files_by_path (path TEXT PRIMARY KEY NOT NULL, parent TEXT GENERATED ALWAYS AS"
+                    + " (rtrim(rtrim(path, replace(path, '/', '')), '/')) VIRTUAL NOT NULL, shard INTEGER NOT NULL,"
+                    + " offset INTEGER NOT NULL, size INTEGER DEFAULT 0, crc32c INTEGER DEFAULT NULL,"
+                    + " mode INTEGER DEFAULT NULL, uid INTEGER DEFAULT NULL, gid INTEGER DEFAULT NULL,"
+                    + " mtime_ns INTEGER DEFAULT NULL) WITHOUT ROWID");
+            s.execute("INSERT INTO files_by_path (path, shard, offset, size, crc32c, mode, uid, gid, mtime_ns)"
+                    + " SELECT path, shard, offset, size, crc32c, mode, uid, gid, mtime_ns FROM files");
+            s.execute("DROP TABLE files");
+            s.execute("ALTER TABLE files_by_path RENAME TO files");
+            s.execute("CREATE INDEX idx_files_parent ON files (parent)");
+            s.execute("CREATE INDEX idx_files_shard_offset ON files (shard, offset)");
+        } catch (SQLException e) {
+            throw new IOException(e);
+        }
     }
 
     /** Path and size of every file below {@code root}, as {@code find -printf '%P %s\n'} prints them (it lstats each one), sorted. */

@@ -53,4 +53,20 @@ class MountOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> joined("uid"));
         assertThrows(IllegalArgumentException.class, () -> joined("allow_other=1"));
     }
+
+    @Test
+    void replySettingsAreTheTimeoutsAndOwnershipLibfuseIsGiven() {
+        assertEquals(new MountOptions.ReplySettings(86400, 86400, 86400, null, null, null),
+                MountOptions.parse(List.of()).replySettings());
+        assertEquals(new MountOptions.ReplySettings(0.5, 0, 86400, 1234L, 0L, 027),
+                MountOptions.parse(List.of("entry_timeout=0.5,attr_timeout=0,uid=1234,gid=0,umask=027")).replySettings());
+        for (String bad : List.of("entry_timeout=x", "attr_timeout=-1", "negative_timeout")) {
+            assertEquals("option '" + bad + "': a number of seconds, 0 or more",
+                    assertThrows(IllegalArgumentException.class, () -> joined(bad)).getMessage());
+        }
+        assertEquals("option 'uid=root': a number from 0 to 4294967295",
+                assertThrows(IllegalArgumentException.class, () -> joined("uid=root")).getMessage());
+        assertEquals("option 'umask=9': octal permission bits",
+                assertThrows(IllegalArgumentException.class, () -> joined("umask=9")).getMessage());
+    }
 }

@@ -1,0 +1,131 @@
+package org.barecat.fuse;
+
+import org.barecat.core.Archive;
+import org.barecat.core.ArchiveWriter;
+import org.barecat.core.FileEntry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Files answered by {@link FuseSession} with node ids made of their rows, libfuse keeping no node
+ * for them, on real mounts in this JVM: every lookup of a file is answered so; sizes, bytes and
+ * extended attributes come out right, again when the kernel asks for attributes each time
+ * ({@code attr_timeout=0}), after it forgot every entry (the FORGETs then mix file and directory
+ * nodes, and a file node reaching libfuse would abort this JVM), and through a file open across
+ * that; and with {@code verify}, where each open gets a handle.
+ */
+class FileNodesTest {
+    @TempDir
+    static Path tmp;
+    private static Archive archive;
+    private static final int DIRS = 3;
+    private static final int PER_DIR = 300;
+    private static String expected;
+
+    @BeforeAll
+    static void writeArchive() throws IOException {
+        assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
+        assumeTrue(KernelVersion.atLeast(5, 1), "a kernel that takes ENOSYS from opendir as success");
+        Path path = tmp.resolve("n.barecat");
+        StringBuilder lines = new StringBuilder();
+        try (ArchiveWriter w = ArchiveWriter.create(path)) {
+            for (int d = 0; d < DIRS; d++) {
+                lines.append(FindSizes.addSized(w, "d" + d + "/f%03d", PER_DIR));
+            }
+        }
+        expected = lines.toString();
+        archive = Archive.open(path);
+        assertTrue(archive.hasFileRows());
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        if (archive != null) {
+            archive.close();
+        }
+    }
+
+    @Test
+    void filesShowAndReadThroughTheirRows() throws Exception {
+        check("attr_timeout=0");
+    }
+
+    @Test
+    void filesOpenWithHandlesUnderVerify() throws Exception {
+        check("verify");
+    }
+
+    @Test
+    void filesAndDirectoriesTakeTheUidGidAndUmaskOptions() throws Exception {
+        Path point = Files.createTempDirectory(tmp, "mnt");
+        FuseMount mount = FuseMount.mount(archive, point, MountOptions.parse(List.of("uid=1234,gid=5678,umask=0227")),
+                new EntryDefaults(0, 0, 0), false);
+        try {
+            for (String path : List.of("d0/f007", "d0")) {
+                Path p = point.resolve(path);
+                assertEquals(1234, Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS), path);
+                assertEquals(5678, Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS), path);
+                assertEquals(0550, (int) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777, path);
+            }
+            assertTrue(mount.session().fileLookups() > 0, "the file's lookup answered with a file node");
+        } finally {
+            mount.unmount();
+            mount.awaitUnmount();
+        }
+    }
+
+    private void check(String options) throws Exception {
+        Path point = Files.createTempDirectory(tmp, "mnt");
+        FuseMount mount = FuseMount.mount(archive, point, MountOptions.parse(List.of(options)),
+                new EntryDefaults(0, 0, 0), false);
+        try (FileChannel open = FileChannel.open(point.resolve("d1/f299"))) {
+            assertEquals(expected, FindSizes.of(point));
+            assertTrue(mount.session().fileLookups() >= DIRS * PER_DIR, "lookups answered with file nodes: "
+                    + mount.session().fileLookups());
+            assertEquals(expected, FindSizes.of(point), "again");
+            Path dropCaches = Path.of("/proc/sys/vm/drop_caches");
+            if (Files.isWritable(dropCaches)) {
+                Files.writeString(dropCaches, "2");
+                assertEquals(expected, FindSizes.of(point), "after the kernel forgot what it held");
+            }
+            ByteBuffer content = ByteBuffer.allocate(1000);
+            assertEquals(299, open.read(content, 0), "a file open while the kernel forgot its entry");
+            assertEquals(-1, open.read(ByteBuffer.allocate(10), 299), "at its end");
+
+            FileEntry row = (FileEntry) archive.lookup("d2/f123").orElseThrow();
+            Path file = point.resolve("d2/f123");
+            assertEquals(123, Files.readAllBytes(file).length);
+            UserDefinedFileAttributeView xattrs = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+            assertEquals(List.of("barecat.crc32c", "barecat.shard", "barecat.offset"), xattrs.list());
+            ByteBuffer crc = ByteBuffer.allocate(64);
+            xattrs.read("barecat.crc32c", crc);
+            assertEquals(String.format("%08x", row.crc32c()), new String(crc.array(), 0, crc.position(), StandardCharsets.UTF_8));
+            assertThrows(FileSystemException.class, () -> xattrs.read("barecat.nothing", ByteBuffer.allocate(64)));
+            assertThrows(NoSuchFileException.class, () -> Files.size(point.resolve("d2/nothing")));
+            assertThrows(FileSystemException.class, () -> Files.newOutputStream(file));
+            assertTrue(Files.getFileStore(file).getTotalSpace() > 0, "statfs of a file");
+        } finally {
+            mount.unmount();
+            mount.awaitUnmount();
+        }
+    }
+}

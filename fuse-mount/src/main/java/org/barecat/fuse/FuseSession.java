@@ -292,8 +292,9 @@ final class FuseSession {
     /** The directories the kernel holds node ids for, when they are opened without a message; else null. */
     private final DirectoryNodes nodes;
     /**
-     * How many file entries the kernel may hold at once, when {@link #nodes} are kept: each costs
-     * libfuse about 190 bytes until the kernel forgets it (see {@link HeldFiles}): 50 MB at most.
+     * How many file entries the kernel may hold at once, when {@link #nodes} are kept and libfuse
+     * answers for files (no {@link #files}): each costs libfuse about 190 bytes until the kernel
+     * forgets it (see {@link HeldFiles}): 50 MB at most.
      * Dropping entries costs: an lstat of 200,000 files held at most 32,768 took the daemon twice
      * the CPU and the kernel three times its own, and found none held on the next pass. So a tree
      * of up to this many files stays whole in the kernel from one pass to the next. The system
@@ -768,7 +769,7 @@ final class FuseSession {
                         }
                     }
                 }
-                case FUSE_READ -> {
+                case FUSE_READ -> { // at most 32 pages, under protocol 7.19: within replyRoom, so never cut short
                     long size = Math.min(mem.getInt(READ_IN_SIZE) & 0xffffffffL, replyRoom);
                     int n = files.read(row, mem.getLong(READ_IN_FH), reply.address() + OUT_HEADER, size,
                             mem.getLong(READ_IN_OFFSET));

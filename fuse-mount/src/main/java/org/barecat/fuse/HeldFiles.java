@@ -19,6 +19,9 @@ import java.util.function.LongPredicate;
  * The kernel frees the inode with its last entry and sends a FORGET, and libfuse frees its node.
  * The next use of that file costs one LOOKUP again.
  * <p>
+ * Used only where libfuse answers for files: an index without rowids (the 0.2 layout). Otherwise
+ * {@link FuseSession} answers every request about a file itself, and libfuse keeps no node for it.
+ * <p>
  * The notification is sent from its own thread: the kernel takes the parent directory's lock for
  * it, which a LOOKUP in that directory may hold while it waits for a worker to answer it.
  */

@@ -118,16 +118,17 @@ public final class MountOptions {
 
     /** A uid, gid or umask option's value: a decimal id, or octal permission bits, as libfuse reads them. */
     private static String parseNumber(String key, String value) {
+        boolean umask = key.equals("umask");
         try {
-            long n = key.equals("umask") ? Long.parseLong(value == null ? "" : value, 8) : Long.parseLong(value == null ? "" : value);
-            if (n >= 0 && n <= (key.equals("umask") ? 07777 : 0xffffffffL)) {
+            long n = Long.parseLong(value == null ? "" : value, umask ? 8 : 10);
+            if (n >= 0 && n <= (umask ? 07777 : 0xffffffffL)) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // below
         }
         throw new IllegalArgumentException("option '" + key + (value == null ? "" : "=" + value) + "': "
-                + (key.equals("umask") ? "octal permission bits" : "a number from 0 to 4294967295"));
+                + (umask ? "octal permission bits" : "a number from 0 to 4294967295"));
     }
 
     /** A timeout option's value: a number of seconds, 0 or more, as libfuse reads it. */

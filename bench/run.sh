@@ -6,11 +6,11 @@
 # usage: bench/run.sh [--smoke]       (--smoke: tiny data, seconds; what CI runs)
 # env:   BENCH_DIR (work dir, default /var/tmp/barecat-bench-SCALE), BENCH_RESULTS (output .md path),
 #        BENCH_REPS (runs per figure, default 3, smoke 1; each figure is their median, as this kind of
-#        machine varies by 30-50% from minute to minute; a find runs 2 x BENCH_REPS - 1 times, the cold
-#        whole-file reads, the cold sequential read and the cold epoch once: they take minutes).
-#        The three systems take turns run by run, each round starting with the next; in the cold
-#        whole-file and sequential reads, slice by slice (BENCH_SLICES, default 4, smoke 2: each run
-#        of every file cut into that many).
+#        machine varies by 30-50% from minute to minute; a find and an lstat of every file run
+#        2 x BENCH_REPS - 1 times, as they take seconds; the cold whole-file reads and the cold epoch
+#        once: they take minutes). The three systems take turns run by run, each round starting with
+#        the next; in the cold whole-file and sequential reads, slice by slice (BENCH_SLICES, default 4,
+#        smoke 2: each run of every file cut into that many).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -148,31 +148,35 @@ measure() {
     done
   done
 }
-# measure_slices SLICES COMMAND...: one cold run of "COMMAND... K/SLICES SYSTEM" for every slice K
-# (the command reads its K-th part of the files or bytes), the systems taking turns slice by slice, the
-# caches dropped before each: a slow minute of a shared disk falls on all three alike, where one run of
-# every file per system took minutes of its own. out[SYSTEM] gets one line: files and bytes over the
-# seconds of all slices.
+# measure_slices RUNS SLICES COMMAND...: RUNS cold runs, each one of "COMMAND... K/SLICES SYSTEM" for
+# every slice K (the command reads its K-th part of the files or bytes), the systems taking turns slice
+# by slice, the caches dropped before each: a slow minute of a shared disk falls on all three alike,
+# where one run of every file per system took minutes of its own. out[SYSTEM] gets one line per run:
+# files and bytes over the seconds of all its slices.
 measure_slices() {
-  local n=$1 k sys; shift
-  local -A parts=()
-  for k in $(seq "$n"); do
-    next_turn
-    for sys in "${order[@]}"; do
-      drop_caches
-      parts[$sys]+=$("$@" "$k/$n" "$sys")$'\n'
+  local runs=$1 n=$2 k sys; shift 2
+  local -A parts
+  out=()
+  for _ in $(seq "$runs"); do
+    parts=()
+    for k in $(seq "$n"); do
+      next_turn
+      for sys in "${order[@]}"; do
+        drop_caches
+        parts[$sys]+=$("$@" "$k/$n" "$sys")$'\n'
+      done
+    done
+    for sys in "${systems[@]}"; do
+      out[$sys]+=$(printf '%s' "${parts[$sys]}" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] += kv[2] } }
+        END { printf "files_per_s=%.0f mb_per_s=%.1f\n", v["files"] / v["seconds"], v["bytes"] / v["seconds"] / 1e6 }')$'\n'
     done
   done
-  out=()
-  for sys in "${systems[@]}"; do
-    out[$sys]=$(printf '%s' "${parts[$sys]}" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] += kv[2] } }
-      END { printf "files_per_s=%.0f mb_per_s=%.1f\n", v["files"] / v["seconds"], v["bytes"] / v["seconds"] / 1e6 }')$'\n'
-  done
 }
-# measure_long CACHE COMMAND...: the runs that take minutes: cold, one run in slices; warm, BENCH_REPS runs
+# measure_long CACHE COLD_RUNS COMMAND...: the reads that take long: cold, COLD_RUNS runs in slices;
+# warm, BENCH_REPS runs
 measure_long() {
-  local cache=$1; shift
-  if [ "$cache" = cold ]; then measure_slices "$slices" "$@"; else measure warm "$reps" "$@" 1/1; fi
+  local cache=$1 cold_runs=$2; shift 2
+  if [ "$cache" = cold ]; then measure_slices "$cold_runs" "$slices" "$@"; else measure warm "$reps" "$@" 1/1; fi
 }
 record_runs() {  # FIELD METRIC BETTER: records the FIELD=VALUE of each system's runs (the report takes the median)
   local sys value
@@ -189,24 +193,24 @@ stat_tree() { tool stat "$work/$1.list" "${root[$2-$1]}"; }              # TREE 
 read_tree() { tool read "$work/$1.list" "${root[$4-$1]}" "$2" "$3"; }     # TREE THREADS K/N SYSTEM
 read_big() { tool seq "${root[$2-big]}/big.bin" "$1"; }                   # K/N SYSTEM
 epoch() { /usr/bin/python3 "$repo/bench/imagefolder_epoch.py" "${root[$1-images]}"; }  # SYSTEM
-quick=$((2 * reps - 1))  # a find takes a fraction of a second: more runs for the same confidence
+quick=$((2 * reps - 1))  # a find or an lstat of every file takes seconds: more runs for the same confidence
 for cache in cold warm; do
   long=$reps
   [ $cache = warm ] || long=1  # an epoch takes minutes cold
   for d in images small; do
     measure $cache $quick find_tree $d
     record_runs seconds "find | wc -l, $d, $cache (s)" lower
-    measure $cache $reps stat_tree $d
+    measure $cache $quick stat_tree $d
     record_runs files_per_s "lstat every file, $d, $cache (files/s)" higher
   done
   for threads in 1 8; do
-    measure_long $cache read_tree images $threads
+    measure_long $cache 1 read_tree images $threads
     record_runs files_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (files/s)" higher
     record_runs mb_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (MB/s)" higher
-    measure_long $cache read_tree small $threads
+    measure_long $cache 1 read_tree small $threads
     record_runs files_per_s "shuffled whole-file reads, small, $threads thread(s), $cache (files/s)" higher
   done
-  measure_long $cache read_big
+  measure_long $cache "$reps" read_big  # seconds a run, where a cold whole-file read takes minutes
   record_runs mb_per_s "sequential read of one $big_mb MiB file, $cache (MB/s)" higher
   if [ $has_torch = yes ]; then
     measure $cache $long epoch
@@ -252,10 +256,10 @@ lines = [f"# barecat-mount benchmark ({scale})", "",
          f"(images), {small} files of 0.5-4 KB (small), one {big_mb} MiB file (big).", "",
          "Ratios are speed relative to the plain directory in the same run (1.00 = as fast as plain files, higher is "
          "faster); the last column is barecat's speed relative to squashfuse (above 1.00: barecat is faster). "
-         f"Each figure is the median of {reps} run(s) ({2 * int(reps) - 1} for a find), but for the cold whole-file "
-         f"reads and sequential read (one run of every file, in {slices} slices: the three systems take turns slice "
-         "by slice) and the cold epoch (one run); the three systems take turns run by run, each round starting "
-         "with the next. A warm run follows two unrecorded ones."
+         f"Each figure is the median of {reps} run(s) ({2 * int(reps) - 1} for a find and an lstat), but for the "
+         "cold whole-file reads (one run of every file) and the cold epoch (one run); the three systems take turns "
+         "run by run, each round starting with the next, and in the cold whole-file and sequential reads slice by "
+         f"slice ({slices} slices to a run). A warm run follows two unrecorded ones."
          + (f" This machine runs DAMON proactive reclaim: page-cache pages idle for about {damon} s are paged out, "
             "so what is warm does not stay warm for long." if damon else ""), "",
          "| measurement | plain | squashfuse | barecat | squashfuse / plain | barecat / plain | barecat / squashfuse |",

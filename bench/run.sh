@@ -6,11 +6,11 @@
 # usage: bench/run.sh [--smoke]       (--smoke: tiny data, seconds; what CI runs)
 # env:   BENCH_DIR (work dir, default /var/tmp/barecat-bench-SCALE), BENCH_RESULTS (output .md path),
 #        BENCH_REPS (runs per figure, default 3, smoke 1; each figure is their median, as this kind of
-#        machine varies by 30-50% from minute to minute; a find and an lstat of every file run
-#        2 x BENCH_REPS - 1 times, as they take seconds; the cold whole-file reads and the cold epoch
-#        once: they take minutes). The three systems take turns run by run, each round starting with
-#        the next; in the cold whole-file and sequential reads, slice by slice (BENCH_SLICES, default 4,
-#        smoke 2: each run of every file cut into that many).
+#        machine varies by 30-50% from minute to minute; a find, an lstat of every file and the
+#        sequential read run 2 x BENCH_REPS - 1 times, as they take seconds; the cold whole-file
+#        reads and the cold epoch once: they take minutes). The three systems take turns run by run,
+#        each round starting with the next; in the cold whole-file and sequential reads, slice by
+#        slice (BENCH_SLICES, default 4, smoke 2: each run cut into that many).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -172,11 +172,10 @@ measure_slices() {
     done
   done
 }
-# measure_long CACHE COLD_RUNS COMMAND...: the reads that take long: cold, COLD_RUNS runs in slices;
-# warm, BENCH_REPS runs
+# measure_long CACHE RUNS COMMAND...: reads of many files or bytes: cold, RUNS runs in slices; warm, RUNS runs
 measure_long() {
-  local cache=$1 cold_runs=$2; shift 2
-  if [ "$cache" = cold ]; then measure_slices "$cold_runs" "$slices" "$@"; else measure warm "$reps" "$@" 1/1; fi
+  local cache=$1 runs=$2; shift 2
+  if [ "$cache" = cold ]; then measure_slices "$runs" "$slices" "$@"; else measure warm "$runs" "$@" 1/1; fi
 }
 record_runs() {  # FIELD METRIC BETTER: records the FIELD=VALUE of each system's runs (the report takes the median)
   local sys value
@@ -193,10 +192,10 @@ stat_tree() { tool stat "$work/$1.list" "${root[$2-$1]}"; }              # TREE 
 read_tree() { tool read "$work/$1.list" "${root[$4-$1]}" "$2" "$3"; }     # TREE THREADS K/N SYSTEM
 read_big() { tool seq "${root[$2-big]}/big.bin" "$1"; }                   # K/N SYSTEM
 epoch() { /usr/bin/python3 "$repo/bench/imagefolder_epoch.py" "${root[$1-images]}"; }  # SYSTEM
-quick=$((2 * reps - 1))  # a find or an lstat of every file takes seconds: more runs for the same confidence
+quick=$((2 * reps - 1))  # a find, an lstat of every file, a sequential read take seconds: more runs, same confidence
 for cache in cold warm; do
   long=$reps
-  [ $cache = warm ] || long=1  # an epoch takes minutes cold
+  [ $cache = warm ] || long=1  # a whole-file read of every file or an epoch takes minutes cold
   for d in images small; do
     measure $cache $quick find_tree $d
     record_runs seconds "find | wc -l, $d, $cache (s)" lower
@@ -204,13 +203,13 @@ for cache in cold warm; do
     record_runs files_per_s "lstat every file, $d, $cache (files/s)" higher
   done
   for threads in 1 8; do
-    measure_long $cache 1 read_tree images $threads
+    measure_long $cache $long read_tree images $threads
     record_runs files_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (files/s)" higher
     record_runs mb_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (MB/s)" higher
-    measure_long $cache 1 read_tree small $threads
+    measure_long $cache $long read_tree small $threads
     record_runs files_per_s "shuffled whole-file reads, small, $threads thread(s), $cache (files/s)" higher
   done
-  measure_long $cache "$reps" read_big  # seconds a run, where a cold whole-file read takes minutes
+  measure_long $cache $quick read_big
   record_runs mb_per_s "sequential read of one $big_mb MiB file, $cache (MB/s)" higher
   if [ $has_torch = yes ]; then
     measure $cache $long epoch
@@ -256,10 +255,11 @@ lines = [f"# barecat-mount benchmark ({scale})", "",
          f"(images), {small} files of 0.5-4 KB (small), one {big_mb} MiB file (big).", "",
          "Ratios are speed relative to the plain directory in the same run (1.00 = as fast as plain files, higher is "
          "faster); the last column is barecat's speed relative to squashfuse (above 1.00: barecat is faster). "
-         f"Each figure is the median of {reps} run(s) ({2 * int(reps) - 1} for a find and an lstat), but for the "
-         "cold whole-file reads (one run of every file) and the cold epoch (one run); the three systems take turns "
-         "run by run, each round starting with the next, and in the cold whole-file and sequential reads slice by "
-         f"slice ({slices} slices to a run). A warm run follows two unrecorded ones."
+         f"Each figure is the median of {reps} run(s) ({2 * int(reps) - 1} for a find, an lstat and a sequential "
+         "read, which take seconds), but for the cold whole-file reads (one run of every file) and the cold epoch "
+         "(one run); the three systems take turns run by run, each round starting with the next, and in the cold "
+         f"whole-file and sequential reads slice by slice ({slices} slices to a run). A warm run follows two "
+         "unrecorded ones."
          + (f" This machine runs DAMON proactive reclaim: page-cache pages idle for about {damon} s are paged out, "
             "so what is warm does not stay warm for long." if damon else ""), "",
          "| measurement | plain | squashfuse | barecat | squashfuse / plain | barecat / plain | barecat / squashfuse |",

@@ -5,7 +5,11 @@ import org.sqlite.SQLiteOpenMode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,13 +17,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Deque;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 
 /**
  * Read-only access to an archive's SQLite index. Connections are opened with {@code immutable=1}
  * (no locks, no journal, nothing created beside the file), pooled so that each concurrent caller
  * has its own, and keep their prepared statements. Every query here is an index search.
+ * <p>
+ * Every connection reads the file that was opened first, even after its path has been renamed,
+ * replaced or deleted (a new version published over it): SQLite opens by path, so a connection is
+ * kept only when the path still names that file once it is open. After that, queries share the
+ * connections already open. Mixing an index of one version with the shards of another would return
+ * wrong bytes.
  */
 final class ArchiveIndex implements AutoCloseable {
     static final String FILE_COLUMNS = "path, shard, offset, size, crc32c, mode, uid, gid, mtime_ns";
@@ -40,6 +49,12 @@ final class ArchiveIndex implements AutoCloseable {
     }
 
     private final Path file;
+    /** The index file as opened first: it stays readable (and read ahead) whatever becomes of its path. */
+    private final FileChannel held;
+    /** The device and inode of {@link #held}, as {@link BasicFileAttributes#fileKey} gives them. */
+    private final Object identity;
+    /** Set once the path names another file than {@link #held}: no further connections are opened. */
+    private volatile boolean replaced;
     private final IndexReadahead readahead;
     private final String url;
     /**
@@ -47,34 +62,72 @@ final class ArchiveIndex implements AutoCloseable {
      * {@code ls}) keeps using one connection, whose page cache is warm, and the others' caches stay
      * empty (each may hold 2 MiB).
      */
-    private final Deque<IndexConnection> idle = new ConcurrentLinkedDeque<>();
+    private final LinkedBlockingDeque<IndexConnection> idle = new LinkedBlockingDeque<>();
     private final List<IndexConnection> all = new ArrayList<>();
     private String filesKey;
     private String dirsKey;
     private boolean utf8;
     private volatile boolean closed;
 
-    private ArchiveIndex(Path file) {
+    private ArchiveIndex(Path file, FileChannel held, Object identity) {
         this.file = file;
-        this.readahead = new IndexReadahead(file);
+        this.held = held;
+        this.identity = identity;
+        this.readahead = new IndexReadahead(file, held);
         this.url = "jdbc:sqlite:file:" + percentEncode(file.toAbsolutePath().toString()) + "?immutable=1";
     }
 
     /** Opens and checks the index: it must be SQLite with Barecat's tables and a schema we know. */
     static ArchiveIndex open(Path file) throws IOException {
-        ArchiveIndex index = new ArchiveIndex(file);
+        for (int attempt = 1; ; attempt++) {
+            Object identity = identity(file);
+            FileChannel held = FileChannel.open(file, StandardOpenOption.READ);
+            ArchiveIndex index = new ArchiveIndex(file, held, identity);
+            if (identity == null || !identity.equals(identity(file))) {
+                index.replaced = true; // the channel may be another file than the one identified
+            }
+            try {
+                if (!index.replaced) {
+                    index.check();
+                }
+            } catch (IOException | RuntimeException e) {
+                index.close();
+                throw e;
+            }
+            if (!index.replaced) {
+                return index;
+            }
+            index.close();
+            if (attempt == 3) {
+                throw new IOException(file + ": the index keeps being replaced while it is opened");
+            }
+        }
+    }
+
+    /** The device and inode {@code file} names now, or null when it names nothing. */
+    private static Object identity(Path file) {
         try {
-            index.query(c -> {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Reads what every query needs to know about the index, checking its schema on the way. */
+    private void check() throws IOException {
+        try {
+            query(c -> {
                 checkSchema(file, c.connection());
-                index.filesKey = hasRowid(c.connection(), "files") ? "rowid" : "path";
-                index.dirsKey = hasRowid(c.connection(), "dirs") ? "rowid" : "path";
-                index.utf8 = isUtf8(c.connection());
+                filesKey = hasRowid(c.connection(), "files") ? "rowid" : "path";
+                dirsKey = hasRowid(c.connection(), "dirs") ? "rowid" : "path";
+                utf8 = isUtf8(c.connection());
                 return null;
             });
-            return index;
-        } catch (IOException | RuntimeException e) {
-            index.close();
-            throw e;
+        } catch (IOException e) {
+            if (!replaced) {
+                throw e;
+            }
+            // replaced before a connection could be made: open() tries again
         }
     }
 
@@ -202,18 +255,45 @@ final class ArchiveIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * A new connection to the file first opened, or null when the path names another file now (see
+     * the class comment).
+     */
     private IndexConnection connect() throws SQLException {
+        if (!stillNamesFirst()) {
+            return null;
+        }
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setOpenMode(SQLiteOpenMode.OPEN_URI);
         config.setOpenMode(SQLiteOpenMode.NOMUTEX);
         config.setSharedCache(false);
-        Connection connection = SqliteLibrary.connect(url, config.toProperties());
-        try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA cache_size = -2048"); // KiB; 1 MiB made cold lstat of 20,000 files ~10% slower
-            s.execute("PRAGMA temp_store = MEMORY");
+        Connection connection;
+        try {
+            connection = SqliteLibrary.connect(url, config.toProperties());
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA cache_size = -2048"); // KiB; 1 MiB made cold lstat of 20,000 files ~10% slower
+                s.execute("PRAGMA temp_store = MEMORY");
+            }
+        } catch (SQLException e) {
+            if (!stillNamesFirst()) {
+                return null; // renamed away or deleted meanwhile
+            }
+            throw e;
+        }
+        if (!stillNamesFirst()) {
+            connection.close();
+            return null;
         }
         return new IndexConnection(connection);
+    }
+
+    /** Whether the index's path still names the file first opened; once it does not, {@link #replaced} is set. */
+    private boolean stillNamesFirst() {
+        if (!replaced && (identity == null || !identity.equals(identity(file)))) {
+            replaced = true;
+        }
+        return !replaced;
     }
 
     /** Something to run with a pooled connection. */
@@ -222,18 +302,26 @@ final class ArchiveIndex implements AutoCloseable {
         T run(IndexConnection c) throws SQLException;
     }
 
-    /** Runs {@code query} on a connection no other thread is using. */
+    /**
+     * Runs {@code query} on a connection no other thread is using; waits for one when no more can be
+     * opened (the index was replaced). Queries must not nest.
+     */
     <T> T query(Query<T> query) throws IOException {
         if (closed) {
             throw new IOException(file + ": archive is closed");
         }
         IndexConnection c = idle.pollFirst();
         try {
-            if (c == null) {
+            if (c == null && !replaced) {
                 c = connect();
-                synchronized (all) {
-                    all.add(c);
+                if (c != null) {
+                    synchronized (all) {
+                        all.add(c);
+                    }
                 }
+            }
+            if (c == null) {
+                c = awaitIdle();
             }
             long start = System.nanoTime();
             T result = query.run(c);
@@ -245,6 +333,21 @@ final class ArchiveIndex implements AutoCloseable {
             if (c != null) {
                 idle.offerFirst(c);
             }
+        }
+    }
+
+    /** An idle connection, once another thread gives one back. */
+    private IndexConnection awaitIdle() throws IOException {
+        synchronized (all) {
+            if (all.isEmpty()) {
+                throw new IOException(file + ": the index was replaced before it could be read");
+            }
+        }
+        try {
+            return idle.takeFirst();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(file + ": interrupted while waiting for the index");
         }
     }
 
@@ -395,5 +498,10 @@ final class ArchiveIndex implements AutoCloseable {
             all.clear();
         }
         idle.clear();
+        try {
+            held.close();
+        } catch (IOException ignored) {
+            // read-only: nothing to lose
+        }
     }
 }

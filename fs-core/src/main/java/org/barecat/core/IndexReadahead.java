@@ -4,13 +4,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +43,8 @@ final class IndexReadahead {
     private static final int GAP_PER_PASS_TIME = 9;
 
     private final Path file;
+    /** The index file, read through this channel: the file the index's connections read, whatever its path names now. */
+    private final FileChannel channel;
     private long nextAllowedNs = System.nanoTime();
     private long nextCheckNs = System.nanoTime();
     /** The whole file mapped, for {@link MappedByteBuffer#isLoaded} (never read through: it adds nothing to the RSS); made on the first check. */
@@ -52,8 +52,10 @@ final class IndexReadahead {
     private volatile boolean running;
     private int passes;
 
-    IndexReadahead(Path file) {
+    /** @param file the index's path, for messages; {@code channel}: the file open for reading */
+    IndexReadahead(Path file, FileChannel channel) {
         this.file = file;
+        this.channel = channel;
     }
 
     /**
@@ -103,9 +105,7 @@ final class IndexReadahead {
                 if (!worthReading()) {
                     return true;
                 }
-                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                    mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
-                }
+                mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
             }
             return mapped.isLoaded();
         } catch (IOException | RuntimeException e) {
@@ -115,17 +115,20 @@ final class IndexReadahead {
     }
 
     private boolean worthReading() throws IOException {
-        return Files.size(file) <= Math.min(1L << 30, physicalMemory() / 8);
+        return channel.size() <= Math.min(1L << 30, physicalMemory() / 8);
     }
 
     private void readWholeFile() {
         long start = System.nanoTime();
-        try (InputStream in = Files.newInputStream(file)) {
+        try {
             if (worthReading()) {
                 log.debug("{}: reading the index ahead (pass {})", file, passes());
-                byte[] buffer = new byte[256 * 1024];
-                while (in.read(buffer) > 0) {
-                    // the pages stay in the page cache; the bytes are not needed here
+                ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
+                for (long position = 0; ; position += buffer.position()) {
+                    buffer.clear();
+                    if (channel.read(buffer, position) <= 0) {
+                        break; // the pages stay in the page cache; the bytes are not needed here
+                    }
                 }
             }
         } catch (IOException e) {

@@ -24,7 +24,7 @@ class IndexReadaheadTest {
     @Test
     void onlyASlowQueryStartsAPassAndPassesKeepTheirDistance() throws Exception {
         Path index = Files.write(tmp.resolve("x.barecat"), new byte[3 * 1024 * 1024]);
-        IndexReadahead readahead = new IndexReadahead(index);
+        IndexReadahead readahead = readahead(index);
         readahead.afterQuery(IndexReadahead.SLOW_QUERY_NS - 1);
         assertEquals(0, readahead.passes(), "under 2 ms, on a file in the page cache: nothing");
         readahead.afterQuery(IndexReadahead.SLOW_QUERY_NS);
@@ -44,14 +44,14 @@ class IndexReadaheadTest {
     @Test
     void aSomewhatSlowQueryStartsAPassOnlyWhenTheFileIsNotAllInThePageCache() throws Exception {
         Path cached = Files.write(tmp.resolve("cached.barecat"), new byte[1024 * 1024]); // just written: in the page cache
-        IndexReadahead readahead = new IndexReadahead(cached);
+        IndexReadahead readahead = readahead(cached);
         readahead.afterQuery(IndexReadahead.SUSPECT_QUERY_NS - 1);
         readahead.afterQuery(IndexReadahead.SUSPECT_QUERY_NS);
         assertEquals(0, readahead.passes(), "every page is cached: nothing to read");
 
         Path uncached = tmp.resolve("uncached.barecat");
         assumeTrue(writeBypassingPageCache(uncached, 1024 * 1024), "this file system takes no O_DIRECT writes");
-        readahead = new IndexReadahead(uncached);
+        readahead = readahead(uncached);
         readahead.afterQuery(IndexReadahead.SUSPECT_QUERY_NS - 1);
         assertEquals(0, readahead.passes(), "a fast query asks nothing");
         readahead.afterQuery(IndexReadahead.SUSPECT_QUERY_NS);
@@ -60,6 +60,22 @@ class IndexReadaheadTest {
             Thread.sleep(10);
         }
         assertFalse(readahead.running(), "the pass ends");
+    }
+
+    /** A read-ahead of {@code file}, opened until the test's end. */
+    private IndexReadahead readahead(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        opened.add(channel);
+        return new IndexReadahead(file, channel);
+    }
+
+    private final java.util.List<FileChannel> opened = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeChannels() throws IOException {
+        for (FileChannel c : opened) {
+            c.close();
+        }
     }
 
     /**

@@ -104,6 +104,7 @@ public final class BarecatFs extends FuseStubFS {
 
     private final Archive archive;
     private final EntryDefaults defaults;
+    private final MountOptions.Overrides overrides;
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final boolean zeroMessageOpen;
     private final boolean zeroMessageOpendir;
@@ -188,7 +189,13 @@ public final class BarecatFs extends FuseStubFS {
      *                        where libfuse answers it: that needs a handle from opendir)
      */
     BarecatFs(Archive archive, EntryDefaults defaults, boolean verify, boolean readdirAnswered) {
-        this(archive, defaults, verify, !verify && KernelVersion.atLeast(3, 15),
+        this(archive, defaults, MountOptions.Overrides.NONE, verify, readdirAnswered);
+    }
+
+    /** @param overrides the owner, group and umask every entry shows ({@link MountOptions#overrides}) */
+    BarecatFs(Archive archive, EntryDefaults defaults, MountOptions.Overrides overrides, boolean verify,
+              boolean readdirAnswered) {
+        this(archive, defaults, overrides, verify, !verify && KernelVersion.atLeast(3, 15),
                 readdirAnswered && KernelVersion.atLeast(5, 1));
     }
 
@@ -198,8 +205,14 @@ public final class BarecatFs extends FuseStubFS {
      */
     BarecatFs(Archive archive, EntryDefaults defaults, boolean verify, boolean zeroMessageOpen,
               boolean zeroMessageOpendir) {
+        this(archive, defaults, MountOptions.Overrides.NONE, verify, zeroMessageOpen, zeroMessageOpendir);
+    }
+
+    BarecatFs(Archive archive, EntryDefaults defaults, MountOptions.Overrides overrides, boolean verify,
+              boolean zeroMessageOpen, boolean zeroMessageOpendir) {
         this.archive = archive;
         this.defaults = defaults;
+        this.overrides = overrides;
         this.verifiers = verify ? new ConcurrentHashMap<>() : null;
         this.zeroMessageOpen = zeroMessageOpen;
         this.zeroMessageOpendir = zeroMessageOpendir;
@@ -399,16 +412,16 @@ public final class BarecatFs extends FuseStubFS {
     /** What {@code stat} shows for {@code entry}, into {@code sink}. */
     void attributes(Entry entry, StatSink sink) {
         Attributes a = entry.attributes();
-        long uid = a.uid() != null ? a.uid() : defaults.uid();
-        long gid = a.gid() != null ? a.gid() : defaults.gid();
+        long uid = overrides.uid(a.uid() != null ? a.uid() : defaults.uid());
+        long gid = overrides.gid(a.gid() != null ? a.gid() : defaults.gid());
         long mtime = a.mtimeNs() != null ? a.mtimeNs() : defaults.mtimeNs();
         long ino = Inodes.of(entry.path());
         if (entry instanceof FileEntry f) {
-            sink.set(ino, FileStat.S_IFREG | a.permissionsOr(EntryDefaults.FILE_PERMISSIONS), 1, f.size(),
+            sink.set(ino, overrides.mode(FileStat.S_IFREG | a.permissionsOr(EntryDefaults.FILE_PERMISSIONS)), 1, f.size(),
                     (f.size() + 511) / 512, uid, gid, mtime, IO_BLOCK_SIZE);
         } else {
             DirEntry d = (DirEntry) entry;
-            sink.set(ino, FileStat.S_IFDIR | a.permissionsOr(EntryDefaults.DIR_PERMISSIONS),
+            sink.set(ino, overrides.mode(FileStat.S_IFDIR | a.permissionsOr(EntryDefaults.DIR_PERMISSIONS)),
                     2 + (d.stats() == null ? 0 : (int) Math.min(Integer.MAX_VALUE - 2, Math.max(0, d.stats().numSubdirs()))),
                     BLOCK_SIZE, BLOCK_SIZE / 512, uid, gid, mtime, IO_BLOCK_SIZE);
         }

@@ -116,7 +116,7 @@ public final class FuseMount {
         if (!Files.exists(Path.of("/dev/fuse"))) {
             throw new IOException("/dev/fuse: no such device (is the fuse kernel module loaded?)");
         }
-        BarecatFs fs = new BarecatFs(archive, defaults, options.verify(), !debug);
+        BarecatFs fs = new BarecatFs(archive, defaults, options.overrides(), options.verify(), !debug);
         List<String> args = new ArrayList<>(List.of("barecat", "-f"));
         if (debug) {
             args.add("-d");

@@ -887,10 +887,10 @@ final class FuseSession {
             reply.putInt(at + 48, nsec);
             reply.putInt(at + 52, nsec);
             reply.putInt(at + 56, nsec);
-            reply.putInt(at + 60, settings.umask() == null ? mode : mode & S_IFMT | 0777 & ~settings.umask());
+            reply.putInt(at + 60, mode);
             reply.putInt(at + 64, nlink);
-            reply.putInt(at + 68, (int) (settings.uid() == null ? uid : settings.uid()));
-            reply.putInt(at + 72, (int) (settings.gid() == null ? gid : settings.gid()));
+            reply.putInt(at + 68, (int) uid);
+            reply.putInt(at + 72, (int) gid);
             reply.putInt(at + 76, 0); // rdev
             reply.putInt(at + 80, blksize);
             reply.putInt(at + 84, 0);

@@ -33,6 +33,10 @@ public final class MountOptions {
             "context", "fscontext", "defcontext", "rootcontext");
 
     private final Map<String, String> fuse = new LinkedHashMap<>();
+    /** {@code uid}, {@code gid} and {@code umask}: applied here to what entries show, not by libfuse (which replaces the mode). */
+    private Long uid;
+    private Long gid;
+    private Integer umask;
     private boolean nonempty;
     private boolean verify;
     private int threads = DEFAULT_THREADS;
@@ -80,7 +84,9 @@ public final class MountOptions {
             case "verify" -> verify = true;
             case "threads" -> threads = parseThreads(value);
             case "entry_timeout", "attr_timeout", "negative_timeout" -> fuse.put(key, parseSeconds(key, value));
-            case "uid", "gid", "umask" -> fuse.put(key, parseNumber(key, value));
+            case "uid" -> uid = Long.parseLong(parseNumber(key, value));
+            case "gid" -> gid = Long.parseLong(parseNumber(key, value));
+            case "umask" -> umask = Integer.parseInt(parseNumber(key, value), 8);
             case "nonempty" -> {
                 nonempty = true;
                 fuse.put(key, value);
@@ -98,22 +104,42 @@ public final class MountOptions {
     /**
      * What libfuse's high-level layer applies to the replies it makes, for the replies made without it
      * ({@link FuseSession}): how long the kernel may keep entries, attributes and negative lookups, in
-     * seconds, and the {@code uid}, {@code gid} and {@code umask} options (null when not given), which
-     * replace every entry's owner, group and permissions ({@code 0777 & ~umask}).
+     * seconds.
      */
-    record ReplySettings(double entrySeconds, double attrSeconds, double negativeSeconds, Long uid, Long gid,
-                         Integer umask) {
+    record ReplySettings(double entrySeconds, double attrSeconds, double negativeSeconds) {
     }
 
     /** The {@link ReplySettings} of these options. */
     ReplySettings replySettings() {
         return new ReplySettings(Double.parseDouble(fuse.get("entry_timeout")), Double.parseDouble(fuse.get("attr_timeout")),
-                Double.parseDouble(fuse.get("negative_timeout")), id("uid"), id("gid"),
-                fuse.containsKey("umask") ? Integer.parseInt(fuse.get("umask"), 8) : null);
+                Double.parseDouble(fuse.get("negative_timeout")));
     }
 
-    private Long id(String key) {
-        return fuse.containsKey(key) ? Long.parseLong(fuse.get(key)) : null;
+    /**
+     * The {@code uid}, {@code gid} and {@code umask} options, each null when not given: every entry
+     * shows that owner and group, and its stored permission bits less those of the umask. A umask
+     * only ever takes bits away: a 0600 file stays 0600 under {@code umask=022}.
+     */
+    public record Overrides(Long uid, Long gid, Integer umask) {
+        static final Overrides NONE = new Overrides(null, null, null);
+
+        /** {@code mode} (type and permission bits) as shown. */
+        int mode(int mode) {
+            return umask == null ? mode : mode & ~umask;
+        }
+
+        long uid(long stored) {
+            return uid == null ? stored : uid;
+        }
+
+        long gid(long stored) {
+            return gid == null ? stored : gid;
+        }
+    }
+
+    /** The {@link Overrides} of these options. */
+    public Overrides overrides() {
+        return new Overrides(uid, gid, umask);
     }
 
     /** A uid, gid or umask option's value: a decimal id, or octal permission bits, as libfuse reads them. */

@@ -23,7 +23,7 @@ class MountOptionsTest {
     void userOptionsOverrideDefaultsAndPassThrough() {
         String o = joined("allow_other,uid=1000", "attr_timeout=5", "default_permissions");
         assertTrue(o.contains(",attr_timeout=5,"), o);
-        assertTrue(o.endsWith(",allow_other,uid=1000,default_permissions"), o);
+        assertTrue(o.endsWith(",allow_other,default_permissions"), o);
     }
 
     @Test
@@ -36,6 +36,19 @@ class MountOptionsTest {
             assertEquals("option '" + bad + "': a number of threads from 1 to 1024",
                     assertThrows(IllegalArgumentException.class, () -> joined(bad)).getMessage());
         }
+    }
+
+    @Test
+    void aUmaskOnlyTakesPermissionBitsAway() {
+        MountOptions.Overrides o = MountOptions.parse(List.of("umask=022")).overrides();
+        assertEquals(0100600, o.mode(0100600), "0600 stays 0600, and is never made executable");
+        assertEquals(0100644, o.mode(0100666));
+        assertEquals(0040755, o.mode(0040777));
+        assertEquals(0100000, MountOptions.parse(List.of("umask=777")).overrides().mode(0100644));
+        assertEquals(0100640, MountOptions.Overrides.NONE.mode(0100640));
+        assertEquals(7, MountOptions.Overrides.NONE.uid(7));
+        assertEquals(0, o.gid(0));
+        assertEquals(5, MountOptions.parse(List.of("uid=5")).overrides().uid(1000));
     }
 
     @Test
@@ -55,11 +68,12 @@ class MountOptionsTest {
     }
 
     @Test
-    void replySettingsAreTheTimeoutsAndOwnershipLibfuseIsGiven() {
-        assertEquals(new MountOptions.ReplySettings(86400, 86400, 86400, null, null, null),
-                MountOptions.parse(List.of()).replySettings());
-        assertEquals(new MountOptions.ReplySettings(0.5, 0, 86400, 1234L, 0L, 027),
-                MountOptions.parse(List.of("entry_timeout=0.5,attr_timeout=0,uid=1234,gid=0,umask=027")).replySettings());
+    void replySettingsAreTheTimeoutsLibfuseIsGiven() {
+        assertEquals(new MountOptions.ReplySettings(86400, 86400, 86400), MountOptions.parse(List.of()).replySettings());
+        MountOptions o = MountOptions.parse(List.of("entry_timeout=0.5,attr_timeout=0,uid=1234,gid=0,umask=027"));
+        assertEquals(new MountOptions.ReplySettings(0.5, 0, 86400), o.replySettings());
+        assertEquals(new MountOptions.Overrides(1234L, 0L, 027), o.overrides());
+        assertTrue(!o.fuseArguments("a").get(1).matches(".*(uid|gid|umask)=.*"), "applied here, not by libfuse");
         for (String bad : List.of("entry_timeout=x", "attr_timeout=-1", "negative_timeout")) {
             assertEquals("option '" + bad + "': a number of seconds, 0 or more",
                     assertThrows(IllegalArgumentException.class, () -> joined(bad)).getMessage());

@@ -93,4 +93,22 @@ class PermissionsTest {
             assertEquals("for root only\n", Files.readString(mount.path("secret.txt")), "root still can");
         }
     }
+
+    @Test
+    void aUmaskTakesPermissionsAwayAndNeverAddsAny() throws IOException {
+        try (Mount mount = Mount.of(archive, "-o", "allow_other,default_permissions,umask=022")) {
+            assertEquals("600 644 755 700\n", asOtherUser(mount, "stat", "-c", "%a", "secret.txt", "public.txt", "open",
+                    "closed").ok().out().replace('\n', ' ').trim() + "\n");
+            assertEquals("-rw-------\n", asOtherUser(mount, "stat", "-c", "%A", "secret.txt").ok().out());
+            assertDenied(asOtherUser(mount, "cat", "secret.txt"));
+            assertDenied(asOtherUser(mount, "ls", "closed"));
+            assertEquals("for everyone\n", asOtherUser(mount, "cat", "public.txt").ok().out());
+        }
+        try (Mount mount = Mount.of(archive, "-o", "allow_other,default_permissions,umask=077")) {
+            assertEquals("700 600 600 700\n", Programs.run(mount.point, Map.of(), List.of("stat", "-c", "%a", ".",
+                    "public.txt", "theirs.txt", "open")).ok().out().replace('\n', ' ').trim() + "\n");
+            assertDenied(asOtherUser(mount, "cat", "public.txt"));
+            assertDenied(asOtherUser(mount, "cat", "theirs.txt")); // its own file, behind the root's 0700
+        }
+    }
 }

@@ -1,0 +1,111 @@
+package org.barecat.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An archive published anew over the one that is open: the open one goes on reading the version it opened. */
+class ReplacedArchiveTest {
+    private static final int FILES = 400;
+    private static final int THREADS = 16;
+
+    @TempDir
+    Path tmp;
+
+    /** Version {@code v} of file {@code i}: same paths and sizes in every version, other bytes, other order. */
+    private static byte[] content(int v, int i) {
+        byte[] b = new byte[100 + i % 50];
+        for (int k = 0; k < b.length; k++) {
+            b[k] = (byte) (v * 31 + i * 7 + k);
+        }
+        return b;
+    }
+
+    private static String path(int i) {
+        return "d" + i % 10 + "/f" + i;
+    }
+
+    private Path write(String name, int version) throws IOException {
+        Path archive = tmp.resolve(name);
+        try (ArchiveWriter w = ArchiveWriter.create(archive)) {
+            for (int k = 0; k < FILES; k++) {
+                int i = version == 1 ? k : FILES - 1 - k; // the second version in the other order: other offsets
+                w.add(path(i), content(version, i), Attributes.NONE);
+            }
+        }
+        return archive;
+    }
+
+    @Test
+    void readsTheVersionItOpenedAfterIndexAndShardsAreRenamedOverIt() throws Exception {
+        Path live = write("data.barecat", 1);
+        Path next = write("next.barecat", 2);
+        try (Archive archive = Archive.open(live)) {
+            assertTrue(archive.lookup(path(0)).isPresent()); // one connection, made before the swap
+            Files.move(next, live, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp.resolve("next.barecat-shard-00000"), tmp.resolve("data.barecat-shard-00000"),
+                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            assertEquals(0, wrongReads(archive), "every read gives the first version's bytes");
+        }
+    }
+
+    @Test
+    void readsTheVersionItOpenedAfterTheIndexIsDeleted() throws Exception {
+        Path live = write("data.barecat", 1);
+        try (Archive archive = Archive.open(live)) {
+            Files.delete(live);
+            assertEquals(0, wrongReads(archive), "every lookup and read still succeeds");
+        }
+    }
+
+    /** Reads every file from {@link #THREADS} threads at once (each wanting a connection of its own); how many went wrong. */
+    private static int wrongReads(Archive archive) throws Exception {
+        AtomicInteger wrong = new AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(THREADS);
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int first = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int k = 0; k < FILES; k++) {
+                        int i = (first * 37 + k) % FILES;
+                        try {
+                            FileEntry f = (FileEntry) archive.lookup(path(i)).orElseThrow();
+                            ByteBuffer buf = ByteBuffer.allocate((int) f.size());
+                            archive.read(f, 0, buf);
+                            if (!java.util.Arrays.equals(buf.array(), content(1, i))) {
+                                wrong.incrementAndGet();
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            wrong.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return wrong.get();
+    }
+}

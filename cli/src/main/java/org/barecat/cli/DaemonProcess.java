@@ -1,6 +1,6 @@
 package org.barecat.cli;
 
-import org.barecat.fuse.NativeLibraries;
+import org.barecat.fuse.kernel.NativeLibraries;
 
 import java.io.IOException;
 import java.nio.file.Path;

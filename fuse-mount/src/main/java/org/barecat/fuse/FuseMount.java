@@ -1,6 +1,9 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
+import org.barecat.fuse.kernel.KernelMount;
+import org.barecat.fuse.kernel.Session;
+import org.barecat.fuse.kernel.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.serce.jnrfuse.ErrorCodes;
@@ -36,10 +39,21 @@ public final class FuseMount {
      */
     private static final int WARM_UP_REQUESTS = 15_000;
 
+    /**
+     * Which request path serves the mount: {@code java} (every request answered by {@link Session},
+     * libfuse only mounting) or {@code libfuse} (libfuse 2's loop, files answered beside it).
+     */
+    static boolean javaRequestPath() {
+        return "java".equals(System.getProperty("barecat.requestPath", "libfuse"));
+    }
+
     private final Path mountPoint;
     private final Thread loop;
     private volatile Throwable loopFailure;
     private final BarecatFs fs;
+    /** The request path in Java: its file system and session (null on the libfuse path). */
+    private final ArchiveFilesystem archiveFs;
+    private final Session kernelSession;
     private final BackgroundPriority backgroundPriority;
     /** The session, once libfuse has mounted; the mount is not reported ready before. */
     private volatile FuseSession session;
@@ -49,9 +63,16 @@ public final class FuseMount {
     private Thread background;
 
     private FuseMount(Path mountPoint, BarecatFs fs, BackgroundPriority backgroundPriority, Thread loop, boolean debug) {
+        this(mountPoint, fs, null, null, backgroundPriority, loop, debug);
+    }
+
+    private FuseMount(Path mountPoint, BarecatFs fs, ArchiveFilesystem archiveFs, Session kernelSession,
+                      BackgroundPriority backgroundPriority, Thread loop, boolean debug) {
         this.mountPoint = mountPoint;
         this.debug = debug;
         this.fs = fs;
+        this.archiveFs = archiveFs;
+        this.kernelSession = kernelSession;
         this.backgroundPriority = backgroundPriority;
         this.loop = loop;
     }
@@ -88,6 +109,18 @@ public final class FuseMount {
      * archive the launcher has the JVM write (bin/barecat-launch); mounts nothing, changes nothing.
      */
     public static void rehearse(Archive archive) throws IOException {
+        if (javaRequestPath()) {
+            MountOptions options = MountOptions.parse(List.of());
+            options.mountOptions(archive.files().index().toString());
+            loadBindings();
+            ArchiveFilesystem fs = new ArchiveFilesystem(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()),
+                    options.overrides(), options.timeouts(), false);
+            Session session = new Session(fs, null, options.sessionSettings(), null);
+            SessionWarmUp.initialize(session);
+            fs.readAheadListings();
+            SessionWarmUp.run(session, TRAINING_ENTRIES * 3, () -> false);
+            return;
+        }
         MountOptions options = MountOptions.parse(List.of());
         options.fuseArguments(archive.files().index().toString());
         options.replySettings();
@@ -100,6 +133,10 @@ public final class FuseMount {
 
     /** jnr-fuse's callback classes (built with any file system) and the libfuse binding. */
     private static void loadBindings() {
+        if (javaRequestPath()) {
+            KernelMount.load();
+            return;
+        }
         new ru.serce.jnrfuse.FuseStubFS() { };
         FuseSession.load();
     }
@@ -115,6 +152,9 @@ public final class FuseMount {
         Path target = checkMountPoint(mountPoint, options);
         if (!Files.exists(Path.of("/dev/fuse"))) {
             throw new IOException("/dev/fuse: no such device (is the fuse kernel module loaded?)");
+        }
+        if (javaRequestPath()) {
+            return mountJava(archive, target, options, defaults, debug);
         }
         BarecatFs fs = new BarecatFs(archive, defaults, options.overrides(), options.verify(), !debug);
         List<String> args = new ArrayList<>(List.of("barecat", "-f"));
@@ -139,6 +179,32 @@ public final class FuseMount {
         self[0] = new FuseMount(target, fs, backgroundPriority, loop, debug);
         loop.start();
         self[0].awaitReady();
+        // however the JVM ends (System.exit, an uncaught error), the mount goes with it
+        Runtime.getRuntime().addShutdownHook(new Thread(self[0]::unmount, "barecat-unmount"));
+        return self[0];
+    }
+
+    /** Mounts with libfuse and serves every request with {@link Session}. */
+    private static FuseMount mountJava(Archive archive, Path target, MountOptions options, EntryDefaults defaults,
+                                       boolean debug) throws IOException {
+        ArchiveFilesystem fs = new ArchiveFilesystem(archive, defaults, options.overrides(), options.timeouts(),
+                options.verify());
+        KernelMount kernel = KernelMount.mount(target, options.mountOptions(archive.files().index().toString()));
+        Session session = new Session(fs, kernel.channel(), options.sessionSettings(),
+                debug ? new Trace(System.err) : null);
+        BackgroundPriority backgroundPriority = new BackgroundPriority();
+        FuseMount[] self = new FuseMount[1];
+        Thread loop = new Thread(() -> {
+            try {
+                session.serve("barecat-fuse", options.threads(), backgroundPriority::requestArrived, self[0]::unmount);
+            } catch (Throwable t) {
+                self[0].loopFailure = t;
+            } finally {
+                kernel.close();
+            }
+        }, "barecat-fuse");
+        self[0] = new FuseMount(target, null, fs, session, backgroundPriority, loop, debug);
+        loop.start();
         // however the JVM ends (System.exit, an uncaught error), the mount goes with it
         Runtime.getRuntime().addShutdownHook(new Thread(self[0]::unmount, "barecat-unmount"));
         return self[0];
@@ -237,6 +303,15 @@ public final class FuseMount {
         return fs;
     }
 
+    /** The file system and session of the Java request path (for tests); null on the libfuse path. */
+    ArchiveFilesystem archiveFilesystem() {
+        return archiveFs;
+    }
+
+    Session kernelSession() {
+        return kernelSession;
+    }
+
     /** The session, once mounted (for tests). */
     FuseSession session() {
         return session;
@@ -254,7 +329,11 @@ public final class FuseMount {
         }
         background = new Thread(() -> {
             backgroundPriority.enter();
-            fs.readAheadListings();
+            if (archiveFs != null) {
+                archiveFs.readAheadListings();
+            } else {
+                fs.readAheadListings();
+            }
             warmUp(WARM_UP_REQUESTS);
         }, "barecat-after-mount");
         background.setDaemon(true);
@@ -271,7 +350,20 @@ public final class FuseMount {
             return 0;
         }
         long start = System.nanoTime();
-        int made = WarmUp.run(session, requests, backgroundPriority::used);
+        int made;
+        if (kernelSession != null) {
+            try {
+                if (!kernelSession.awaitInitialized(5_000)) {
+                    return 0;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+            made = SessionWarmUp.run(kernelSession, requests, backgroundPriority::used);
+        } else {
+            made = WarmUp.run(session, requests, backgroundPriority::used);
+        }
         log.debug("JIT warm-up: {} requests in {} ms", made, (System.nanoTime() - start) / 1_000_000);
         return made;
     }
@@ -284,7 +376,11 @@ public final class FuseMount {
             started = background;
         }
         if (started != null) { // it reads the archive, which the caller closes next
-            fs.stopBackgroundWork();
+            if (archiveFs != null) {
+                archiveFs.stopBackgroundWork();
+            } else {
+                fs.stopBackgroundWork();
+            }
             started.join();
         }
     }

@@ -1,5 +1,6 @@
 package org.barecat.fuse;
 
+import org.barecat.fuse.kernel.NativeLibraries;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;

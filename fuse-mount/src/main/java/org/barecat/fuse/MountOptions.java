@@ -1,5 +1,8 @@
 package org.barecat.fuse;
 
+import org.barecat.fuse.kernel.Abi;
+import org.barecat.fuse.kernel.Session;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,16 @@ public final class MountOptions {
     private boolean nonempty;
     private boolean verify;
     private int threads = DEFAULT_THREADS;
+    private int maxMinor = Abi.MINOR;
+    private boolean readdirPlus;
+
+    /**
+     * What the kernel and fusermount take at mount time, passed on as given: the rest of the options
+     * are applied by the daemon itself.
+     */
+    private static final Set<String> MOUNT_OPTIONS = Set.of("allow_other", "allow_root", "auto_unmount", "nonempty",
+            "default_permissions", "suid", "nosuid", "dev", "nodev", "exec", "noexec", "async", "sync", "atime",
+            "noatime", "dirsync", "fsname", "max_read", "context", "fscontext", "defcontext", "rootcontext");
 
     /** Requests served at once by default: more than a DataLoader's usual workers times their readahead. */
     static final int DEFAULT_THREADS = 16;
@@ -82,6 +95,8 @@ public final class MountOptions {
             case "rw" -> throw new IllegalArgumentException("option 'rw': a Barecat mount is read-only");
             case "ro", "use_ino", "subtype" -> { /* always ours */ }
             case "verify" -> verify = true;
+            case "readdirplus" -> readdirPlus = parseSwitch(key, value);
+            case "max_protocol" -> maxMinor = parseProtocol(value);
             case "threads" -> threads = parseThreads(value);
             case "entry_timeout", "attr_timeout", "negative_timeout" -> fuse.put(key, parseSeconds(key, value));
             case "uid" -> uid = Long.parseLong(parseNumber(key, value));
@@ -171,6 +186,32 @@ public final class MountOptions {
                 + "': a number of seconds, 0 or more");
     }
 
+    private static boolean parseSwitch(String key, String value) {
+        if (value == null || value.equals("yes")) {
+            return true;
+        }
+        if (value.equals("no")) {
+            return false;
+        }
+        throw new IllegalArgumentException("option '" + key + "=" + value + "': yes or no");
+    }
+
+    /** {@code 7.N}: the newest FUSE protocol to agree to, to behave as on an older kernel. */
+    private static int parseProtocol(String value) {
+        try {
+            if (value != null && value.startsWith(Abi.MAJOR + ".")) {
+                int minor = Integer.parseInt(value.substring(2));
+                if (minor >= Abi.OLDEST_MINOR && minor <= Abi.MINOR) {
+                    return minor;
+                }
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("option 'max_protocol" + (value == null ? "" : "=" + value)
+                + "': a FUSE protocol version from 7." + Abi.OLDEST_MINOR + " to 7." + Abi.MINOR);
+    }
+
     private static int parseThreads(String value) {
         try {
             int n = Integer.parseInt(value == null ? "" : value);
@@ -197,6 +238,38 @@ public final class MountOptions {
     /** Whether reads check each file's CRC-32C ({@code -o verify}): ours, not passed to FUSE. */
     public boolean verify() {
         return verify;
+    }
+
+    /** The mount options for the kernel and fusermount: read-only, named after the archive, and those the user gave. */
+    String mountOptions(String archive) {
+        StringBuilder joined = new StringBuilder("ro,subtype=barecat,fsname=")
+                .append(escape(fuse.getOrDefault("fsname", archive)));
+        fuse.forEach((k, v) -> {
+            if (MOUNT_OPTIONS.contains(k) && !k.equals("fsname")) {
+                joined.append(',').append(k).append(v == null ? "" : "=" + escape(v));
+            }
+        });
+        return joined.toString();
+    }
+
+    /** What INIT asks of the kernel. */
+    Session.Settings sessionSettings() {
+        return new Session.Settings(maxMinor, readdirPlus, intOption("max_readahead"), intOption("max_background"));
+    }
+
+    /** How long the kernel may keep names, attributes and negative lookups. */
+    ArchiveFilesystem.Timeouts timeouts() {
+        ReplySettings r = replySettings();
+        return new ArchiveFilesystem.Timeouts(r.entrySeconds(), r.attrSeconds(), r.negativeSeconds());
+    }
+
+    private int intOption(String key) {
+        String v = fuse.get(key);
+        try {
+            return v == null ? 0 : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option '" + key + "=" + v + "': a number");
+        }
     }
 
     /** The FUSE command-line arguments: {@code -o a,b=c,...}, with {@code fsname} naming the archive. */

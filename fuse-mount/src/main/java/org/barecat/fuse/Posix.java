@@ -1,5 +1,6 @@
 package org.barecat.fuse;
 
+import org.barecat.fuse.kernel.NativeLibraries;
 import jnr.ffi.LastError;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;

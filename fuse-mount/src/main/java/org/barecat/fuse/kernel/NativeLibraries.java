@@ -1,4 +1,4 @@
-package org.barecat.fuse;
+package org.barecat.fuse.kernel;
 
 import jnr.ffi.LibraryLoader;
 
@@ -18,7 +18,7 @@ public final class NativeLibraries {
     }
 
     /** Binds {@code api} to the first of {@code names} that loads; throws the first one's error if none does. */
-    static <T> T load(Class<T> api, String... names) {
+    public static <T> T load(Class<T> api, String... names) {
         LinkageError first = null;
         for (String name : names) {
             try {

@@ -550,10 +550,13 @@ public final class ArchiveFilesystem implements Filesystem {
             if (e instanceof FileEntry f) {
                 try {
                     archive.checkLocation(f);
-                } catch (IOException bad) { // listed by name only: its lookup answers EIO
-                    if (!out.add(p, dir.nameStart, p.length, Inodes.of(e.path()), Abi.DT_REG, dir.nextOffset + 1)) {
+                } catch (IOException bad) { // listed without a node: its lookup answers EIO
+                    Attr attr = out.addPlus(p, dir.nameStart, p.length, Inodes.of(e.path()), Abi.DT_REG,
+                            dir.nextOffset + 1, 0, 0, 0);
+                    if (attr == null) {
                         return;
                     }
+                    attr.set(Inodes.of(e.path()), S_IFREG, 1, 0, 0, 0, 0, 0, 0);
                     dir.entries.take();
                     dir.nextOffset++;
                     continue;

@@ -44,7 +44,7 @@ public final class FuseMount {
      * libfuse only mounting) or {@code libfuse} (libfuse 2's loop, files answered beside it).
      */
     static boolean javaRequestPath() {
-        return "java".equals(System.getProperty("barecat.requestPath", "libfuse"));
+        return "java".equals(System.getProperty("barecat.requestPath", "java"));
     }
 
     private final Path mountPoint;
@@ -149,12 +149,19 @@ public final class FuseMount {
      */
     public static FuseMount mount(Archive archive, Path mountPoint, MountOptions options, EntryDefaults defaults,
                                   boolean debug) throws IOException {
+        return mount(archive, mountPoint, options, defaults, debug ? new Trace(System.err) : null);
+    }
+
+    /** {@link #mount}, {@code -d} printing to {@code trace} (null: no {@code -d}). */
+    static FuseMount mount(Archive archive, Path mountPoint, MountOptions options, EntryDefaults defaults, Trace trace)
+            throws IOException {
+        boolean debug = trace != null;
         Path target = checkMountPoint(mountPoint, options);
         if (!Files.exists(Path.of("/dev/fuse"))) {
             throw new IOException("/dev/fuse: no such device (is the fuse kernel module loaded?)");
         }
         if (javaRequestPath()) {
-            return mountJava(archive, target, options, defaults, debug);
+            return mountJava(archive, target, options, defaults, trace);
         }
         BarecatFs fs = new BarecatFs(archive, defaults, options.overrides(), options.verify(), !debug);
         List<String> args = new ArrayList<>(List.of("barecat", "-f"));
@@ -186,12 +193,11 @@ public final class FuseMount {
 
     /** Mounts with libfuse and serves every request with {@link Session}. */
     private static FuseMount mountJava(Archive archive, Path target, MountOptions options, EntryDefaults defaults,
-                                       boolean debug) throws IOException {
+                                       Trace trace) throws IOException {
         ArchiveFilesystem fs = new ArchiveFilesystem(archive, defaults, options.overrides(), options.timeouts(),
                 options.verify());
         KernelMount kernel = KernelMount.mount(target, options.mountOptions(archive.files().index().toString()));
-        Session session = new Session(fs, kernel.channel(), options.sessionSettings(),
-                debug ? new Trace(System.err) : null);
+        Session session = new Session(fs, kernel.channel(), options.sessionSettings(), trace);
         BackgroundPriority backgroundPriority = new BackgroundPriority();
         FuseMount[] self = new FuseMount[1];
         Thread loop = new Thread(() -> {
@@ -203,7 +209,7 @@ public final class FuseMount {
                 kernel.close();
             }
         }, "barecat-fuse");
-        self[0] = new FuseMount(target, null, fs, session, backgroundPriority, loop, debug);
+        self[0] = new FuseMount(target, null, fs, session, backgroundPriority, loop, trace != null);
         loop.start();
         // however the JVM ends (System.exit, an uncaught error), the mount goes with it
         Runtime.getRuntime().addShutdownHook(new Thread(self[0]::unmount, "barecat-unmount"));

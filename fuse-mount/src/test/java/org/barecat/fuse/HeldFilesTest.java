@@ -39,6 +39,7 @@ class HeldFilesTest {
 
     @BeforeAll
     static void writeArchive() throws IOException {
+        System.setProperty("barecat.requestPath", "libfuse"); // what this tests is libfuse's request path
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
         assumeTrue(KernelVersion.atLeast(5, 1), "a kernel that takes ENOSYS from opendir as success");
         Path path = tmp.resolve("h.barecat");
@@ -56,6 +57,7 @@ class HeldFilesTest {
 
     @AfterAll
     static void close() throws IOException {
+        System.clearProperty("barecat.requestPath");
         if (archive != null) {
             archive.close();
         }

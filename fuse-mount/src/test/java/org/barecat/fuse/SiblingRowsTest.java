@@ -3,12 +3,12 @@ package org.barecat.fuse;
 import org.barecat.core.Archive;
 import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Attributes;
+import org.barecat.fuse.kernel.Abi;
+import org.barecat.fuse.kernel.Errno;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import ru.serce.jnrfuse.ErrorCodes;
-import ru.serce.jnrfuse.struct.FileStat;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,40 +54,49 @@ class SiblingRowsTest {
         archive.close();
     }
 
+    private static ArchiveFilesystem newFs(Archive a) {
+        return new ArchiveFilesystem(a, DEFAULTS, MountOptions.Overrides.NONE, new ArchiveFilesystem.Timeouts(1, 1, 0),
+                false);
+    }
+
+    private static KernelDriver driver(ArchiveFilesystem fs) {
+        return new KernelDriver(fs, Abi.MINOR, KernelDriver.CURRENT, false);
+    }
+
     @Test
-    void statsOfSiblingsInARowAnswerWhatLookingEachUpAloneAnswers() {
-        BarecatFs fs = new BarecatFs(archive, DEFAULTS);
-        List<String> paths = new ArrayList<>(List.of("/small/sub", "/small/empty", "/small/nothing"));
+    void lookupsOfSiblingsInARowAnswerWhatLookingEachUpAloneAnswers() {
+        ArchiveFilesystem fs = newFs(archive);
+        KernelDriver kernel = driver(fs);
+        List<String> paths = new ArrayList<>(List.of("small/sub", "small/empty", "small/nothing"));
         for (int i = 0; i < 60; i++) {
-            paths.add("/small/f" + i);
+            paths.add("small/f" + i);
         }
-        paths.add("/small/sub/x");
-        assertEquals(0, fs.getattr("/small", BarecatFs.newStat()));
+        paths.add("small/sub/x");
         for (String path : paths) {
-            assertEquals(describe(new BarecatFs(archive, DEFAULTS), path), describe(fs, path), path);
+            assertEquals(describe(driver(newFs(archive)), path), describe(kernel, path), path);
         }
         assertTrue(fs.fetchedRowsOf("small"), "the directory's rows were fetched");
-        assertEquals(-ErrorCodes.ENOENT(), fs.getattr("/small/nothing", BarecatFs.newStat()));
+        assertEquals("error ENOENT", describe(kernel, "small/nothing"));
     }
 
     @Test
     void directoriesVisitedAtRandomOrTooLargeAreNotFetched() {
-        BarecatFs fs = new BarecatFs(archive, DEFAULTS);
-        for (String dir : List.of("/small", "/other", "/large")) {
-            assertEquals(0, fs.getattr(dir, BarecatFs.newStat()));
-        }
+        ArchiveFilesystem fs = newFs(archive);
+        KernelDriver kernel = driver(fs);
+        long small = kernel.lookup(Abi.ROOT_ID, "small").node();
+        long large = kernel.lookup(Abi.ROOT_ID, "large").node();
+        kernel.lookup(Abi.ROOT_ID, "other");
         for (int i = 0; i < 10; i++) { // one miss in each directory in turn
-            assertEquals(0, fs.getattr("/small/f" + i, BarecatFs.newStat()));
-            assertEquals(0, fs.getattr("/large/f" + i, BarecatFs.newStat()));
+            assertEquals(0, kernel.lookup(small, "f" + i).error());
+            assertEquals(0, kernel.lookup(large, "f" + i).error());
         }
         assertFalse(fs.fetchedRowsOf("small"));
         assertFalse(fs.fetchedRowsOf("large"));
         for (int i = 10; i < 20; i++) { // misses in a row, in a directory of more children than a fetch takes
-            assertEquals(0, fs.getattr("/large/f" + i, BarecatFs.newStat()));
+            assertEquals(0, kernel.lookup(large, "f" + i).error());
         }
         assertFalse(fs.fetchedRowsOf("large"));
-        assertEquals(describe(new BarecatFs(archive, DEFAULTS), "/large/f" + (LARGE - 1)),
-                describe(fs, "/large/f" + (LARGE - 1)));
+        assertEquals(describe(driver(newFs(archive)), "large/f" + (LARGE - 1)), describe(kernel, "large/f" + (LARGE - 1)));
     }
 
     @Test
@@ -99,13 +108,15 @@ class SiblingRowsTest {
             }
         }
         try (Archive images = Archive.open(file)) {
-            BarecatFs fs = new BarecatFs(images, DEFAULTS);
+            ArchiveFilesystem fs = newFs(images);
+            KernelDriver kernel = driver(fs);
+            long folder = 0;
             for (int i = 0; i < 20_000; i++) { // the order bench/run.sh's lstat takes: a folder after another
                 if (i % 100 == 0) { // the kernel looks the folder up first
-                    assertEquals(0, fs.getattr(String.format("/c%03d", i / 100), BarecatFs.newStat()));
+                    folder = kernel.lookup(Abi.ROOT_ID, String.format("c%03d", i / 100)).node();
                 }
                 int at = i % 100 * 200 + i / 100;
-                assertEquals(0, fs.getattr(String.format("/c%03d/img%05d", at % 200, at), BarecatFs.newStat()));
+                assertEquals(0, kernel.lookup(folder, String.format("img%05d", at)).error());
             }
             for (int c = 0; c < 200; c++) { // the next pass finds every folder's rows still there
                 assertTrue(fs.fetchedRowsOf(String.format("c%03d", c)), "rows of c" + c);
@@ -113,12 +124,17 @@ class SiblingRowsTest {
         }
     }
 
-    /** getattr's answer and the fields it filled. */
-    private static String describe(BarecatFs fs, String path) {
-        FileStat s = BarecatFs.newStat();
-        int rc = fs.getattr(path, s);
-        return rc + " ino=" + s.st_ino.longValue() + " mode=" + Integer.toOctalString(s.st_mode.intValue())
-                + " uid=" + s.st_uid.longValue() + " gid=" + s.st_gid.longValue() + " size=" + s.st_size.longValue()
-                + " nlink=" + s.st_nlink.longValue() + " mtime=" + s.st_mtim.tv_sec.longValue() + "." + s.st_mtim.tv_nsec.longValue();
+    /** What a lookup of each component of {@code path} in turn answers for the last: its attributes, or its error. */
+    private static String describe(KernelDriver kernel, String path) {
+        long node = Abi.ROOT_ID;
+        KernelDriver.Looked looked = null;
+        for (String name : path.split("/")) {
+            looked = kernel.lookup(node, name);
+            if (looked.error() != 0) {
+                return "error " + Errno.name(-looked.error());
+            }
+            node = looked.node();
+        }
+        return looked.attributes() + " getattr " + kernel.getattr(node);
     }
 }

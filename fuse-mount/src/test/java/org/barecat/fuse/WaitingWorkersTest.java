@@ -41,6 +41,7 @@ class WaitingWorkersTest {
 
     @BeforeAll
     static void writeArchive() throws IOException {
+        System.setProperty("barecat.requestPath", "libfuse"); // what this tests is libfuse's request path
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
         Path path = tmp.resolve("w.barecat");
         StringBuilder lines = new StringBuilder();
@@ -57,6 +58,7 @@ class WaitingWorkersTest {
 
     @AfterAll
     static void close() throws IOException {
+        System.clearProperty("barecat.requestPath");
         if (archive != null) {
             archive.close();
         }

@@ -1,25 +1,16 @@
 package org.barecat.fuse;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.Struct;
 import org.barecat.core.Archive;
-import org.barecat.core.ArchivePaths;
 import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Attributes;
+import org.barecat.fuse.kernel.Abi;
+import org.barecat.fuse.kernel.Errno;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import ru.serce.jnrfuse.ErrorCodes;
-import ru.serce.jnrfuse.FuseFillDir;
-import ru.serce.jnrfuse.struct.FileStat;
-import ru.serce.jnrfuse.struct.FuseFileInfo;
-import ru.serce.jnrfuse.struct.Statvfs;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,23 +35,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Fuzzing the FUSE callbacks, without a kernel: small archives have their index rows and shard
- * bytes mutated at random (seeded: {@code -Dbarecat.fuzz.seed}, {@code -Dbarecat.fuzz.cases}),
- * then {@link BarecatFs} is driven as the kernel would drive it, with native memory for its structs:
- * list every directory (in small pages), stat and open everything listed and every raw path in the
- * index, read files whole and in random ranges, read extended attributes.
- * <p>Properties: opening either succeeds or fails with one line that names the archive; no callback
- * throws; every callback answers 0, a byte count, or an errno from a fixed set; a read that returns
- * bytes returns exactly the bytes of the file's own row (non-negative integers, inside an existing
- * shard, within the file's size), checked against the index and shards read independently here;
- * with {@code verify}, a file read whole has its stored checksum; nothing hangs.
+ * Fuzzing the request path, without a kernel: small archives have their index rows and shard bytes
+ * mutated at random (seeded: {@code -Dbarecat.fuzz.seed}, {@code -Dbarecat.fuzz.cases}), then an
+ * {@link ArchiveFilesystem} is sent the requests a kernel would send, as bytes ({@link KernelDriver}),
+ * speaking a random protocol version (as RHEL 8's, RHEL 9's or a current kernel) with and without
+ * READDIRPLUS: list every directory (in small pages), look up, stat and open everything listed and
+ * every raw path in the index, read files whole and in random ranges, read extended attributes.
+ * <p>Properties: opening either succeeds or fails with one line that names the archive; nothing
+ * throws; every reply is a success or an errno from a fixed set; a read that returns bytes returns
+ * exactly the bytes of the file's own row (non-negative integers, inside an existing shard, within
+ * the file's size), checked against the index and shards read independently here; with
+ * {@code verify}, a file read whole has its stored checksum; nothing hangs.
  */
-class CallbackFuzzTest {
+class RequestFuzzTest {
     private static final long SEED = Long.getLong("barecat.fuzz.seed", 20240601L);
     private static final int CASES = Integer.getInteger("barecat.fuzz.cases", 150);
-    private static final Runtime RUNTIME = Runtime.getSystemRuntime();
-    private static final Set<Integer> ERRNOS = Set.of(ErrorCodes.ENOENT(), ErrorCodes.EIO(), ErrorCodes.ENOTDIR(),
-            ErrorCodes.EISDIR(), ErrorCodes.ENODATA(), ErrorCodes.ERANGE());
+    private static final Set<Integer> ERRNOS = Set.of(Errno.ENOENT, Errno.EIO, Errno.ENOTDIR, Errno.EISDIR,
+            Errno.ENODATA, Errno.ERANGE);
+    /** Protocol versions a kernel may speak: libfuse 2's, RHEL 8's (4.18), RHEL 9's (5.14), this layer's. */
+    private static final int[] MINORS = {19, 27, 33, Abi.MINOR};
     private static final String[] FILE_COLUMNS = {"path", "shard", "offset", "size", "crc32c", "mode", "uid", "gid",
             "mtime_ns"};
     private static final String[] DIR_COLUMNS = {"path", "num_subdirs", "num_files", "num_files_tree", "size_tree",
@@ -122,17 +115,18 @@ class CallbackFuzzTest {
         }
         try (archive; Connection oracle = DriverManager.getConnection("jdbc:sqlite:" + index)) {
             boolean verify = random.nextBoolean();
-            boolean zeroMessageOpen = !verify && random.nextBoolean();
-            boolean zeroMessageOpendir = random.nextBoolean();
-            BarecatFs fs = new BarecatFs(archive, new EntryDefaults(0, 0, 0), verify, zeroMessageOpen, zeroMessageOpendir);
+            int minor = MINORS[random.nextInt(MINORS.length)];
+            boolean plus = random.nextBoolean();
+            ArchiveFilesystem fs = new ArchiveFilesystem(archive, new EntryDefaults(0, 0, 0), MountOptions.Overrides.NONE,
+                    new ArchiveFilesystem.Timeouts(1, 1, random.nextBoolean() ? 1 : 0), verify);
+            KernelDriver kernel = new KernelDriver(fs, minor, KernelDriver.CURRENT, plus);
             boolean warmedUp = random.nextBoolean();
-            if (warmedUp) { // as after every mount: it must neither throw nor change what callbacks answer
+            if (warmedUp) { // as after every mount: it must neither throw nor change what requests answer
                 fs.readAheadListings();
-                fs.exerciseCallbacks(1_000);
+                SessionWarmUp.run(kernel.session(), 1_000, () -> false);
             }
-            new Driver(fs, verify, index, oracle, random, context + (verify ? " with verify"
-                    : zeroMessageOpen ? " with zero-message opens" : "")
-                    + (zeroMessageOpendir ? " with zero-message opendirs" : "") + (warmedUp ? ", warmed up" : "")).run();
+            new Driver(kernel, verify, index, oracle, random, context + (verify ? " with verify" : "")
+                    + " on protocol 7." + minor + (plus ? " with READDIRPLUS" : "") + (warmedUp ? ", warmed up" : "")).run();
         }
     }
 
@@ -344,22 +338,20 @@ class CallbackFuzzTest {
         return "overwrite bytes of the index file";
     }
 
-    // ---------------------------------------------------------------- driving the callbacks
+    // ---------------------------------------------------------------- driving the requests
 
-    /** Drives one BarecatFs as the kernel would, checking every answer. */
+    /** Sends one file system the requests a kernel would send, checking every answer. */
     private static final class Driver {
-        private final BarecatFs fs;
+        private final KernelDriver kernel;
         private final boolean verify;
         private final Path index;
         private final Connection oracle;
         private final Random random;
         private final String context;
-        private final Pointer readBuffer = Memory.allocateDirect(RUNTIME, 256 * 1024);
-        private final Pointer dirBuffer = Memory.allocateDirect(RUNTIME, 16);
         private int budget = 3000;
 
-        Driver(BarecatFs fs, boolean verify, Path index, Connection oracle, Random random, String context) {
-            this.fs = fs;
+        Driver(KernelDriver kernel, boolean verify, Path index, Connection oracle, Random random, String context) {
+            this.kernel = kernel;
             this.verify = verify;
             this.index = index;
             this.oracle = oracle;
@@ -368,102 +360,136 @@ class CallbackFuzzTest {
         }
 
         void run() throws Exception {
-            int statfs = fs.statfs("/", Statvfs.of(Memory.allocateDirect(RUNTIME, Struct.size(new Statvfs(RUNTIME)))));
-            answer("statfs", statfs);
-            walk("/", 0);
+            String statfs = kernel.statfs(Abi.ROOT_ID);
+            answer("statfs", statfs.startsWith("E") ? -Errno.EIO : 0);
+            walk(Abi.ROOT_ID, "", 0);
             try (Statement s = oracle.createStatement();
                  ResultSet rs = s.executeQuery("SELECT path FROM files UNION ALL SELECT path FROM dirs")) {
                 while (rs.next() && budget-- > 0) {
                     String raw = rs.getString(1);
                     if (raw != null && raw.indexOf('\0') < 0) {
-                        visit("/" + raw);
-                        visit(raw);
+                        visitPath(raw);
                     }
                 }
             } catch (SQLException unreadableIndex) {
-                // the index itself is damaged: what the callbacks did with it was still checked above
+                // the index itself is damaged: what the requests did with it was still checked above
             }
-            FuseFileInfo bogus = fileInfo();
-            bogus.fh.set(987654321L);
-            assertEquals(-ErrorCodes.EBADF(), fs.read("/x", readBuffer, 10, 0, bogus), context);
+            assertEquals(null, kernel.read(Abi.ROOT_ID, 987654321L, 0, 10), context);
+            assertEquals(-Errno.EBADF, kernel.lastError, context + ": a read with a handle never given");
         }
 
-        private void walk(String dir, int depth) {
+        /** Looks up each component of a raw index path in turn, as the kernel would resolve it, and visits the last. */
+        private void visitPath(String raw) {
+            long node = Abi.ROOT_ID;
+            String path = "";
+            for (String name : raw.split("/")) {
+                if (name.isEmpty() || name.equals(".")) {
+                    continue;
+                }
+                if (name.equals("..") || name.getBytes(StandardCharsets.UTF_8).length > 1024) {
+                    return; // the kernel resolves "..", and refuses names this long, itself
+                }
+                KernelDriver.Looked looked = kernel.lookup(node, name);
+                answer("lookup " + name, looked.error());
+                if (looked.error() != 0) {
+                    return;
+                }
+                node = looked.node();
+                path = path.isEmpty() ? name : path + "/" + name;
+            }
+            visit(node, path);
+        }
+
+        private void walk(long dir, String path, int depth) {
             if (depth > 8 || budget-- <= 0) {
                 return;
             }
-            FuseFileInfo fi = fileInfo();
-            int rc = fs.opendir(dir, fi);
-            boolean unopened = rc == -ErrorCodes.ENOSYS();
-            if (unopened) {
-                rc = 0; // a zero-message opendir: the kernel takes ENOSYS as success, and lists by node id
-            }
-            answer("opendir " + dir, rc);
-            if (rc != 0) {
+            long handle = kernel.open(Abi.OPENDIR, dir, 0);
+            boolean unopened = handle == -Errno.ENOSYS;
+            answer("opendir " + path, unopened ? 0 : (int) Math.min(0, handle));
+            if (handle < 0 && !unopened) {
                 return;
             }
-            Page page = new Page();
+            long fh = unopened ? 0 : handle;
             long offset = 0;
             List<String> names = new ArrayList<>();
             List<Boolean> isDir = new ArrayList<>();
             for (int calls = 0; calls < 10_000; calls++) {
-                page.room = 1 + random.nextInt(40);
-                page.full = false;
-                int r = unopened ? fs.listUnopened(dir, offset, page) : fs.readdir(dir, dirBuffer, page, offset, fi);
-                answer("readdir " + dir, r);
-                names.addAll(page.names);
-                isDir.addAll(page.dirs);
-                offset = page.lastOffset;
-                page.names.clear();
-                page.dirs.clear();
-                if (r != 0 || !page.full) {
+                boolean plus = kernel.session().capabilities().readdirPlus() && random.nextBoolean();
+                List<KernelDriver.Dirent> page = kernel.readdir(dir, fh, offset, 80 + random.nextInt(2000), plus);
+                answer("readdir " + path, page == null ? kernel.lastError : 0);
+                if (page == null || page.isEmpty()) {
                     break;
+                }
+                for (KernelDriver.Dirent d : page) {
+                    names.add(d.name());
+                    isDir.add(d.type() == Abi.DT_DIR);
+                    offset = d.nextOffset();
+                    if (plus && d.node() != 0) {
+                        assertEquals(lookupAttributes(dir, d.name()), d.attributes(), context + ": " + path + "/"
+                                + d.name() + ": READDIRPLUS answers what a lookup answers");
+                        kernel.forget(d.node(), 1);
+                    }
                 }
             }
             if (!unopened) {
-                fs.releasedir(dir, fi);
+                kernel.release(Abi.RELEASEDIR, dir, fh);
             }
-            assertEquals(names.size(), Set.copyOf(names).size(), context + ": " + dir + " lists a name twice: " + names);
+            assertEquals(names.size(), Set.copyOf(names).size(), context + ": " + path + " lists a name twice: " + names);
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
                 if (name.equals(".") || name.equals("..")) {
                     continue;
                 }
-                String child = (dir.equals("/") ? "/" : dir + "/") + name;
-                visit(child);
+                KernelDriver.Looked looked = kernel.lookup(dir, name);
+                answer("lookup " + name, looked.error());
+                if (looked.error() != 0) {
+                    continue;
+                }
+                String child = path.isEmpty() ? name : path + "/" + name;
+                visit(looked.node(), child);
                 if (isDir.get(i)) {
-                    walk(child, depth + 1);
+                    walk(looked.node(), child, depth + 1);
                 }
             }
         }
 
+        private String lookupAttributes(long dir, String name) {
+            KernelDriver.Looked looked = kernel.lookup(dir, name);
+            if (looked.error() == 0) {
+                kernel.forget(looked.node(), 1);
+            }
+            return looked.attributes();
+        }
+
         /** getattr, xattrs, and for a regular file open, reads and release. */
-        private void visit(String path) throws RuntimeException {
-            FileStat stat = BarecatFs.newStat();
-            int rc = fs.getattr(path, stat);
-            answer("getattr " + path, rc);
-            answer("getxattr " + path, fs.getxattr(path, "user.barecat.crc32c", readBuffer, 64));
-            answer("listxattr " + path, fs.listxattr(path, readBuffer, random.nextInt(3) * 40));
-            if (rc != 0 || (stat.st_mode.intValue() & FileStat.S_IFMT) != FileStat.S_IFREG) {
+        private void visit(long node, String path) {
+            String attributes = kernel.getattr(node);
+            boolean ok = attributes.startsWith("ino=");
+            answer("getattr " + path, ok ? 0 : -errno(attributes));
+            byte[] crc = kernel.getxattr(node, "user.barecat.crc32c", 64);
+            answer("getxattr " + path, crc == null ? kernel.lastError : 0);
+            byte[] list = kernel.listxattr(node, random.nextInt(3) * 40);
+            answer("listxattr " + path, list == null ? kernel.lastError : 0);
+            if (!ok || !attributes.contains(" mode=100")) {
                 return;
             }
-            long size = stat.st_size.longValue();
-            FuseFileInfo fi = fileInfo();
-            int open = fs.open(path, fi);
-            if (open == -ErrorCodes.ENOSYS()) {
-                open = 0; // a zero-message open: the kernel takes ENOSYS as success, and reads come with no handle
+            long size = Long.parseLong(attributes.replaceAll(".* size=(\\d+).*", "$1"));
+            long handle = kernel.open(Abi.OPEN, node, 0);
+            if (handle == -Errno.ENOSYS) {
+                handle = 0; // a zero-message open: the kernel takes ENOSYS as success, and reads come with no handle
             }
-            answer("open " + path, open);
-            if (open != 0) {
+            answer("open " + path, (int) Math.min(0, handle));
+            if (handle < 0) {
                 return;
             }
             try {
-                Row row = Row.of(oracle, ArchivePaths.normalize(path), context);
+                Row row = Row.of(oracle, path, context);
                 assertEquals(row.size, size, context + ": " + path + " st_size is its row's size");
-                CRC32C crc = new CRC32C();
+                CRC32C sum = new CRC32C();
                 boolean whole = true;
                 for (long at = 0; at < size; ) {
-                    int n = read(path, fi, row, at, 1 + random.nextInt(128 * 1024), crc);
+                    int n = read(node, handle, path, row, at, 1 + random.nextInt(128 * 1024), sum);
                     if (n <= 0) {
                         whole = false;
                         break;
@@ -471,24 +497,25 @@ class CallbackFuzzTest {
                     at += n;
                 }
                 if (whole && verify && row.crc != null) {
-                    assertEquals((long) row.crc, crc.getValue(), context + ": " + path + " read whole under verify");
+                    assertEquals((long) row.crc, sum.getValue(), context + ": " + path + " read whole under verify");
                 }
                 for (int k = 0; k < 3; k++) {
-                    read(path, fi, row, random.nextInt((int) Math.min(Integer.MAX_VALUE, size + 100)),
+                    read(node, handle, path, row, random.nextInt((int) Math.min(Integer.MAX_VALUE, size + 100)),
                             1 + random.nextInt(64 * 1024), null);
                 }
             } finally {
-                assertEquals(0, fs.release(path, fi));
+                if (handle != 0) {
+                    kernel.release(Abi.RELEASE, node, handle);
+                }
             }
         }
 
-        /** One read callback; the bytes it returns must be the row's own. */
-        private int read(String path, FuseFileInfo fi, Row row, long at, int length, CRC32C crc) {
-            int n = fs.read(path, readBuffer, length, at, fi);
-            answer("read " + path, n);
+        /** One READ; the bytes it returns must be the row's own. */
+        private int read(long node, long handle, String path, Row row, long at, int length, CRC32C crc) {
+            byte[] got = kernel.read(node, handle, at, length);
+            int n = got == null ? kernel.lastError : got.length;
+            answer("read " + path, Math.min(0, n));
             if (n > 0) {
-                byte[] got = new byte[n];
-                readBuffer.get(0, got, 0, n);
                 byte[] expected = row.bytes(index, at, n);
                 if (expected == null) {
                     fail(context + ": read of " + path + " at " + at + " returned " + n
@@ -502,55 +529,21 @@ class CallbackFuzzTest {
             return n;
         }
 
+        private static int errno(String name) {
+            for (int e : new int[] {Errno.ENOENT, Errno.EIO, Errno.ENOTDIR, Errno.EISDIR, Errno.EBADF}) {
+                if (Errno.name(e).equals(name)) {
+                    return e;
+                }
+            }
+            return 9999;
+        }
+
         private void answer(String call, int rc) {
             if (rc < 0 && !ERRNOS.contains(-rc)) {
-                fail(context + ": " + call + " answered errno " + -rc);
+                fail(context + ": " + call + " answered " + Errno.name(-rc));
             }
             count(call.substring(0, call.indexOf(' ') < 0 ? call.length() : call.indexOf(' '))
-                    + (rc < 0 ? " errno " + -rc : " ok"));
-        }
-
-        private static FuseFileInfo fileInfo() {
-            return FuseFileInfo.of(Memory.allocateDirect(RUNTIME, Struct.size(new FuseFileInfo(RUNTIME) { }), true));
-        }
-    }
-
-    /** The filler the kernel would give readdir (or its buffer): takes {@code room} entries, then says it is full. */
-    private static final class Page implements FuseFillDir, BarecatFs.DirentSink {
-        final List<String> names = new ArrayList<>();
-        final List<Boolean> dirs = new ArrayList<>();
-        int room;
-        boolean full;
-        long lastOffset;
-
-        @Override
-        public int apply(Pointer buf, ByteBuffer name, Pointer stbuf, long off) {
-            if (room-- <= 0) {
-                full = true;
-                return 1;
-            }
-            byte[] bytes = new byte[name.remaining()];
-            name.duplicate().get(bytes);
-            int end = 0;
-            while (end < bytes.length && bytes[end] != 0) {
-                end++;
-            }
-            names.add(new String(bytes, 0, end, StandardCharsets.UTF_8));
-            dirs.add((FileStat.of(stbuf).st_mode.intValue() & FileStat.S_IFMT) == FileStat.S_IFDIR);
-            lastOffset = off;
-            return 0;
-        }
-
-        @Override
-        public boolean add(byte[] utf8, int from, int to, boolean directory, long ino, long nextOffset) {
-            if (room-- <= 0) {
-                full = true;
-                return true;
-            }
-            names.add(new String(utf8, from, to - from, StandardCharsets.UTF_8));
-            dirs.add(directory);
-            lastOffset = nextOffset;
-            return false;
+                    + (rc < 0 ? " " + Errno.name(-rc) : " ok"));
         }
     }
 

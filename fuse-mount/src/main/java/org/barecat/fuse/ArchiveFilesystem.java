@@ -79,6 +79,8 @@ public final class ArchiveFilesystem implements Filesystem {
     private final MountOptions.Overrides overrides;
     private final Timeouts timeouts;
     private final boolean verify;
+    /** {@code direct_io}: files open with handles and bypass the page cache, so every read comes here. */
+    private final boolean directIo;
     private final Nodes nodes = new Nodes();
     private volatile Capabilities capabilities = new Capabilities(Abi.MINOR, false, false, false, 128 * 1024);
     private final ListingCache listings = new ListingCache(ListingCache.DEFAULT_BUDGET);
@@ -135,11 +137,17 @@ public final class ArchiveFilesystem implements Filesystem {
 
     ArchiveFilesystem(Archive archive, EntryDefaults defaults, MountOptions.Overrides overrides, Timeouts timeouts,
                       boolean verify) {
+        this(archive, defaults, overrides, timeouts, verify, false);
+    }
+
+    ArchiveFilesystem(Archive archive, EntryDefaults defaults, MountOptions.Overrides overrides, Timeouts timeouts,
+                      boolean verify, boolean directIo) {
         this.archive = archive;
         this.defaults = defaults;
         this.overrides = overrides;
         this.timeouts = timeouts;
         this.verify = verify;
+        this.directIo = directIo;
     }
 
     @Override
@@ -329,7 +337,7 @@ public final class ArchiveFilesystem implements Filesystem {
 
     @Override
     public int open(long node, int flags, OpenOut out) {
-        if (capabilities.noOpen() && !verify) {
+        if (capabilities.noOpen() && !verify && !directIo) {
             return -Errno.ENOSYS; // the kernel opens files itself from now on, keeping their pages
         }
         try {
@@ -349,7 +357,8 @@ public final class ArchiveFilesystem implements Filesystem {
                 verifiers.put(handle, ReadVerifier.open(archive, file));
             }
             openFiles.put(handle, file);
-            out.open(handle, Abi.FOPEN_KEEP_CACHE); // the archive never changes: pages stay valid
+            // the archive never changes: pages stay valid (unless they are not to be kept at all)
+            out.open(handle, directIo ? Abi.FOPEN_DIRECT_IO : Abi.FOPEN_KEEP_CACHE);
             return 0;
         } catch (IOException | RuntimeException | Error e) {
             return failure("open", describe(node), e);

@@ -1,14 +1,16 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
+import org.barecat.fuse.kernel.Errno;
 import org.barecat.fuse.kernel.KernelMount;
 import org.barecat.fuse.kernel.Session;
 import org.barecat.fuse.kernel.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import ru.serce.jnrfuse.ErrorCodes;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,74 +18,50 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A live FUSE mount of an archive. {@link #mount} returns only once the kernel shows the
- * filesystem at the mountpoint, or throws with a one-line reason; {@link #awaitUnmount()} blocks
- * until someone unmounts it ({@code fusermount -u}, or {@link #unmount()}).
+ * A live FUSE mount of an archive: libfuse makes the mount, and a {@link Session} serves it with an
+ * {@link ArchiveFilesystem}. {@link #mount} returns once the mount exists, or throws with a one-line
+ * reason; {@link #awaitUnmount()} blocks until someone unmounts it ({@code fusermount -u}, or
+ * {@link #unmount()}).
  */
 public final class FuseMount {
     private static final Logger log = LoggerFactory.getLogger(FuseMount.class);
-    private static final long READY_TIMEOUT_MS = 15_000;
-    /** Entries the class-data archive's training run takes the callbacks through (see {@link #rehearse}). */
-    private static final int TRAINING_ENTRIES = 5_000;
-    /**
-     * Requests the JIT warm-up makes after mounting, unless a request comes first (see {@link WarmUp}).
-     * In the first 6 s after mounting the images archive of bench/run.sh (idle, C1 only) the daemon
-     * took 1.0 s of CPU: 0.3 s starting and mounting, 0.15-0.19 s compiling, some 0.4 s on the
-     * warm-up and the listings read ahead. Measured when C2 still ran: cold finds over 20,000 files
-     * right after a mount, medians of 8 mounts: the first 143 ms and the next three 96 ms, against
-     * 182 and 130 ms with the warm-up through Java calls it replaces (squashfuse: 95 and 85 ms); with
-     * 5,000 requests the first took 164 ms against 110 ms with 15,000.
-     */
+    /** Entries the class-data archive's training run takes the request path through (see {@link #rehearse}). */
+    private static final int TRAINING_REQUESTS = 15_000;
+    /** Requests the JIT warm-up makes after mounting, unless a request comes first (see {@link WarmUp}). */
     private static final int WARM_UP_REQUESTS = 15_000;
-
-    /**
-     * Which request path serves the mount: {@code java} (every request answered by {@link Session},
-     * libfuse only mounting) or {@code libfuse} (libfuse 2's loop, files answered beside it).
-     */
-    static boolean javaRequestPath() {
-        return "java".equals(System.getProperty("barecat.requestPath", "java"));
-    }
+    /** How long the warm-up waits for the kernel's INIT, which comes once the mount shows. */
+    private static final long INIT_TIMEOUT_MS = 5_000;
 
     private final Path mountPoint;
     private final Thread loop;
-    private volatile Throwable loopFailure;
-    private final BarecatFs fs;
-    /** The request path in Java: its file system and session (null on the libfuse path). */
-    private final ArchiveFilesystem archiveFs;
-    private final Session kernelSession;
+    private final ArchiveFilesystem fs;
+    private final Session session;
     private final BackgroundPriority backgroundPriority;
-    /** The session, once libfuse has mounted; the mount is not reported ready before. */
-    private volatile FuseSession session;
-    /** No warm-up under {@code -d}: libfuse would print each of its requests. */
-    private final boolean debug;
+    /** No warm-up under {@code -d}: each of its requests would be printed. */
+    private final boolean traced;
     /** The thread that reads listings ahead and warms up after mounting (see {@link #startBackgroundWork}). */
     private Thread background;
 
-    private FuseMount(Path mountPoint, BarecatFs fs, BackgroundPriority backgroundPriority, Thread loop, boolean debug) {
-        this(mountPoint, fs, null, null, backgroundPriority, loop, debug);
-    }
-
-    private FuseMount(Path mountPoint, BarecatFs fs, ArchiveFilesystem archiveFs, Session kernelSession,
-                      BackgroundPriority backgroundPriority, Thread loop, boolean debug) {
+    private FuseMount(Path mountPoint, ArchiveFilesystem fs, Session session, BackgroundPriority backgroundPriority,
+                      Thread loop, boolean traced) {
         this.mountPoint = mountPoint;
-        this.debug = debug;
         this.fs = fs;
-        this.archiveFs = archiveFs;
-        this.kernelSession = kernelSession;
+        this.session = session;
         this.backgroundPriority = backgroundPriority;
         this.loop = loop;
+        this.traced = traced;
     }
 
     /**
-     * Starts, on another thread, what a mount needs first and takes long: the logging library (some
-     * 65 ms of a cold start: this class's logger made it run first thing on the launcher's main
-     * thread), then libfuse's bindings: jffi's native stub, and the classes jnr generates for libfuse's
-     * functions and callbacks (some 0.2-0.3 s). A launcher that calls {@link #inBackground} first has
-     * them done while it reads its arguments and opens the archive. Nested, so that calling it does
-     * not initialize {@link FuseMount} (and its logger) on the caller's thread.
+     * Starts, on another thread, what a mount needs first and takes long: the logging library, then
+     * the native bindings (jffi's stub, and the classes jnr generates for libfuse and libc). A launcher
+     * that calls {@link #inBackground} first has them done while it reads its arguments and opens the
+     * archive. Nested, so that calling it does not initialize {@link FuseMount} (and its logger) on the
+     * caller's thread.
      */
     public static final class Preload {
         private Preload() {
@@ -93,7 +71,7 @@ public final class FuseMount {
             Thread t = new Thread(() -> {
                 LoggerFactory.getILoggerFactory();
                 try {
-                    loadBindings();
+                    KernelMount.load();
                 } catch (RuntimeException | LinkageError e) {
                     log.debug("preloading libfuse's bindings: {}", e.toString()); // mount() reports it, if it matters
                 }
@@ -104,48 +82,29 @@ public final class FuseMount {
     }
 
     /**
-     * Runs what a mount runs short of mounting: option parsing, the callbacks' setup, libfuse's
-     * bindings, listings read ahead and a warm-up over {@code archive}. Loads the classes a mount needs, for the class-data
-     * archive the launcher has the JVM write (bin/barecat-launch); mounts nothing, changes nothing.
+     * Runs what a mount runs short of mounting: option parsing, the native bindings, INIT, listings read
+     * ahead and a warm-up over {@code archive}, through a session no kernel serves. Loads the classes a
+     * mount needs, for the class-data archive the launcher has the JVM write (bin/barecat-launch);
+     * mounts nothing, changes nothing.
      */
-    public static void rehearse(Archive archive) throws IOException {
-        if (javaRequestPath()) {
-            MountOptions options = MountOptions.parse(List.of());
-            options.mountOptions(archive.files().index().toString());
-            loadBindings();
-            ArchiveFilesystem fs = new ArchiveFilesystem(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()),
-                    options.overrides(), options.timeouts(), false);
-            Session session = new Session(fs, null, options.sessionSettings(), null);
-            SessionWarmUp.initialize(session);
-            fs.readAheadListings();
-            SessionWarmUp.run(session, TRAINING_ENTRIES * 3, () -> false);
-            return;
-        }
+    public static void rehearse(Archive archive) {
         MountOptions options = MountOptions.parse(List.of());
-        options.fuseArguments(archive.files().index().toString());
-        options.replySettings();
-        loadBindings();
-        BarecatFs fs = new BarecatFs(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()), false);
-        fs.fileReplies();
+        options.mountOptions(archive.files().index().toString());
+        KernelMount.load();
+        ArchiveFilesystem fs = new ArchiveFilesystem(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()),
+                options.overrides(), options.timeouts(), false);
+        Session session = new Session(fs, null, options.sessionSettings(), null);
+        WarmUp.initialize(session);
         fs.readAheadListings();
-        fs.exerciseCallbacks(TRAINING_ENTRIES);
-    }
-
-    /** jnr-fuse's callback classes (built with any file system) and the libfuse binding. */
-    private static void loadBindings() {
-        if (javaRequestPath()) {
-            KernelMount.load();
-            return;
-        }
-        new ru.serce.jnrfuse.FuseStubFS() { };
-        FuseSession.load();
+        WarmUp.run(session, TRAINING_REQUESTS, () -> false);
     }
 
     /**
      * Mounts {@code archive} at {@code mountPoint}.
      *
-     * @throws IOException with a one-line message when the mountpoint is unusable, FUSE is
-     *                     missing, or the kernel did not show the mount in time
+     * @param debug print each request and reply on stderr ({@code -d})
+     * @throws IOException with a one-line message when the mountpoint is unusable, FUSE is missing, or
+     *                     libfuse could not mount
      */
     public static FuseMount mount(Archive archive, Path mountPoint, MountOptions options, EntryDefaults defaults,
                                   boolean debug) throws IOException {
@@ -155,47 +114,12 @@ public final class FuseMount {
     /** {@link #mount}, {@code -d} printing to {@code trace} (null: no {@code -d}). */
     static FuseMount mount(Archive archive, Path mountPoint, MountOptions options, EntryDefaults defaults, Trace trace)
             throws IOException {
-        boolean debug = trace != null;
         Path target = checkMountPoint(mountPoint, options);
         if (!Files.exists(Path.of("/dev/fuse"))) {
             throw new IOException("/dev/fuse: no such device (is the fuse kernel module loaded?)");
         }
-        if (javaRequestPath()) {
-            return mountJava(archive, target, options, defaults, trace);
-        }
-        BarecatFs fs = new BarecatFs(archive, defaults, options.overrides(), options.verify(), !debug);
-        List<String> args = new ArrayList<>(List.of("barecat", "-f"));
-        if (debug) {
-            args.add("-d");
-        }
-        args.add(target.toString());
-        args.addAll(options.fuseArguments(archive.files().index().toString()));
-        FuseMount[] self = new FuseMount[1];
-        BackgroundPriority backgroundPriority = new BackgroundPriority();
-        Thread loop = new Thread(() -> {
-            try {
-                // under -d libfuse prints each request it answers: it answers READDIR too
-                FuseSession session = FuseSession.setup(fs.operations(), debug ? null : fs.directoryReplies(),
-                        fs.fileReplies(), options.replySettings(), backgroundPriority::requestArrived, args);
-                self[0].session = session;
-                session.loop("barecat-fuse", options.threads(), self[0]::unmount);
-            } catch (Throwable t) {
-                self[0].loopFailure = t;
-            }
-        }, "barecat-fuse");
-        self[0] = new FuseMount(target, fs, backgroundPriority, loop, debug);
-        loop.start();
-        self[0].awaitReady();
-        // however the JVM ends (System.exit, an uncaught error), the mount goes with it
-        Runtime.getRuntime().addShutdownHook(new Thread(self[0]::unmount, "barecat-unmount"));
-        return self[0];
-    }
-
-    /** Mounts with libfuse and serves every request with {@link Session}. */
-    private static FuseMount mountJava(Archive archive, Path target, MountOptions options, EntryDefaults defaults,
-                                       Trace trace) throws IOException {
         ArchiveFilesystem fs = new ArchiveFilesystem(archive, defaults, options.overrides(), options.timeouts(),
-                options.verify());
+                options.verify(), options.directIo());
         KernelMount kernel = KernelMount.mount(target, options.mountOptions(archive.files().index().toString()));
         Session session = new Session(fs, kernel.channel(), options.sessionSettings(), trace);
         BackgroundPriority backgroundPriority = new BackgroundPriority();
@@ -203,13 +127,13 @@ public final class FuseMount {
         Thread loop = new Thread(() -> {
             try {
                 session.serve("barecat-fuse", options.threads(), backgroundPriority::requestArrived, self[0]::unmount);
-            } catch (Throwable t) {
-                self[0].loopFailure = t;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 kernel.close();
             }
         }, "barecat-fuse");
-        self[0] = new FuseMount(target, null, fs, session, backgroundPriority, loop, trace != null);
+        self[0] = new FuseMount(target, fs, session, backgroundPriority, loop, trace != null);
         loop.start();
         // however the JVM ends (System.exit, an uncaught error), the mount goes with it
         Runtime.getRuntime().addShutdownHook(new Thread(self[0]::unmount, "barecat-unmount"));
@@ -218,24 +142,29 @@ public final class FuseMount {
 
     /**
      * Clears a dead FUSE mount at {@code mountPoint}: one whose daemon is gone (killed with SIGKILL,
-     * crashed), which the kernel still lists but answers every access to with ENOTCONN, "Transport
-     * endpoint is not connected". Live mounts, and mounts that are not FUSE, are left alone.
+     * crashed), which the mount table still lists but whose connection answers ENOTCONN,
+     * "Transport endpoint is not connected". The connection is asked with statfs, which the kernel
+     * always sends to the daemon: a stat or a listing may be answered from the kernel's caches after
+     * the daemon died. Live mounts, and mounts that are not FUSE, are left alone.
      *
      * @return whether there was a dead mount (it is now detached with {@code fusermount -uz})
      * @throws IOException when there was one and it could not be cleared
      */
     public static boolean clearStaleMount(Path mountPoint) throws IOException {
         Path target = realPathOfParent(mountPoint);
-        if (target == null || !MountTable.typeAt(target).map(t -> t.startsWith("fuse")).orElse(false)
-                || Posix.accessErrno(target) != ErrorCodes.ENOTCONN()) {
+        if (target == null || !isFuse(MountTable.typeAt(target)) || Posix.statfsErrno(target) != Errno.ENOTCONN) {
             return false;
         }
         int exit = run("fusermount", "-u", "-z", target.toString());
-        if (Posix.accessErrno(target) == ErrorCodes.ENOTCONN()) {
+        if (isFuse(MountTable.typeAt(target)) && Posix.statfsErrno(target) == Errno.ENOTCONN) {
             throw new IOException(mountPoint + ": a dead FUSE mount is in the way and fusermount -uz could not clear it"
                     + " (exit " + exit + ")");
         }
         return true;
+    }
+
+    private static boolean isFuse(Optional<String> type) {
+        return type.map(t -> t.equals("fuse") || t.startsWith("fuse.")).orElse(false);
     }
 
     /** The mountpoint with its parent's symbolic links resolved, without touching the mountpoint itself. */
@@ -251,7 +180,17 @@ public final class FuseMount {
         }
     }
 
+    /**
+     * The mountpoint as a real path, once it is known to be a directory with nothing mounted on it
+     * (said first: a mount there is what a user most needs to hear of) and, unless {@code nonempty}, empty.
+     */
     private static Path checkMountPoint(Path mountPoint, MountOptions options) throws IOException {
+        Path parentReal = realPathOfParent(mountPoint);
+        Optional<String> mounted = parentReal == null ? Optional.empty() : MountTable.typeAt(parentReal);
+        if (mounted.isPresent()) {
+            throw new IOException(mountPoint + ": already mounted (" + mounted.get() + "); unmount it first"
+                    + (isFuse(mounted) ? " with fusermount -u " + mountPoint : ""));
+        }
         if (!Files.exists(mountPoint)) {
             throw new NoSuchFileException(mountPoint.toString(), null, "mountpoint does not exist");
         }
@@ -264,70 +203,27 @@ public final class FuseMount {
                 if (children.iterator().hasNext()) {
                     throw new IOException(mountPoint + ": mountpoint is not empty (use -o nonempty to mount over it)");
                 }
+            } catch (DirectoryIteratorException | UncheckedIOException e) {
+                throw new IOException(mountPoint + ": cannot list the mountpoint: " + e.getCause().getMessage(), e);
             }
-        }
-        if (MountTable.isMounted(real)) {
-            throw new IOException(mountPoint + ": something is already mounted there");
         }
         return real;
-    }
-
-    private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
-        while (System.nanoTime() < deadline) {
-            if (session != null && MountTable.isMounted(mountPoint)) { // libfuse mounts, then returns the session
-                return;
-            }
-            if (!loop.isAlive()) {
-                throw new IOException(mountPoint + ": mount failed"
-                        + (loopFailure == null ? " (see libfuse's message above)" : ": " + rootMessage(loopFailure)));
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(mountPoint + ": interrupted while mounting");
-            }
-        }
-        unmount();
-        throw new IOException(mountPoint + ": the mount did not appear within " + READY_TIMEOUT_MS + " ms");
-    }
-
-    private static String rootMessage(Throwable t) {
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
     }
 
     public Path mountPoint() {
         return mountPoint;
     }
 
-    /** The callbacks (for tests). */
-    BarecatFs fs() {
+    /** The file system answering the requests (for tests). */
+    ArchiveFilesystem fs() {
         return fs;
-    }
-
-    /** The file system and session of the Java request path (for tests); null on the libfuse path. */
-    ArchiveFilesystem archiveFilesystem() {
-        return archiveFs;
-    }
-
-    Session kernelSession() {
-        return kernelSession;
-    }
-
-    /** The session, once mounted (for tests). */
-    FuseSession session() {
-        return session;
     }
 
     /**
      * Starts, at a low priority (see {@link BackgroundPriority}), what makes the mount fast from its
-     * first use: listings read ahead into memory ({@link BarecatFs#readAheadListings}), then the JIT
-     * warm-up ({@link WarmUp}) until the first request. Called once the mount has been reported ready,
-     * so that it never delays the report.
+     * first use: listings read ahead into memory ({@link ArchiveFilesystem#readAheadListings}), then the
+     * JIT warm-up ({@link WarmUp}) until the first request. Called once the mount has been reported
+     * ready, so that it never delays the report.
      */
     public synchronized void startBackgroundWork() {
         if (background != null) {
@@ -335,11 +231,7 @@ public final class FuseMount {
         }
         background = new Thread(() -> {
             backgroundPriority.enter();
-            if (archiveFs != null) {
-                archiveFs.readAheadListings();
-            } else {
-                fs.readAheadListings();
-            }
+            fs.readAheadListings();
             warmUp(WARM_UP_REQUESTS);
         }, "barecat-after-mount");
         background.setDaemon(true);
@@ -352,29 +244,24 @@ public final class FuseMount {
      * unmounted).
      */
     int warmUp(int requests) {
-        if (debug) {
+        if (traced) {
+            return 0;
+        }
+        try {
+            if (!session.awaitInitialized(INIT_TIMEOUT_MS) || session.ended()) {
+                return 0;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 0;
         }
         long start = System.nanoTime();
-        int made;
-        if (kernelSession != null) {
-            try {
-                if (!kernelSession.awaitInitialized(5_000)) {
-                    return 0;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return 0;
-            }
-            made = SessionWarmUp.run(kernelSession, requests, backgroundPriority::used);
-        } else {
-            made = WarmUp.run(session, requests, backgroundPriority::used);
-        }
+        int made = WarmUp.run(session, requests, backgroundPriority::used);
         log.debug("JIT warm-up: {} requests in {} ms", made, (System.nanoTime() - start) / 1_000_000);
         return made;
     }
 
-    /** Blocks until the filesystem is unmounted, the FUSE loop has ended and background work has stopped. */
+    /** Blocks until the filesystem is unmounted, the request loop has ended and background work has stopped. */
     public void awaitUnmount() throws InterruptedException {
         loop.join();
         Thread started;
@@ -382,11 +269,7 @@ public final class FuseMount {
             started = background;
         }
         if (started != null) { // it reads the archive, which the caller closes next
-            if (archiveFs != null) {
-                archiveFs.stopBackgroundWork();
-            } else {
-                fs.stopBackgroundWork();
-            }
+            fs.stopBackgroundWork();
             started.join();
         }
     }
@@ -394,7 +277,7 @@ public final class FuseMount {
     /**
      * Unmounts with {@code fusermount -u}; when the mount is busy, detaches it lazily
      * ({@code -uz}) so the kernel finishes it once the last user lets go. Does nothing once the
-     * FUSE loop has ended: whatever is mounted there then belongs to someone else, and the shutdown
+     * request loop has ended: whatever is mounted there then belongs to someone else, and the shutdown
      * hook of a daemon unmounted from outside must not unmount the mount that took its place.
      */
     public void unmount() {

@@ -3,69 +3,52 @@ package org.barecat.fuse;
 import org.barecat.fuse.kernel.Abi;
 import org.barecat.fuse.kernel.Session;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Options for a mount: the {@code -o} list a user gives, split into the ones this filesystem
- * reads itself and the ones passed on to FUSE, on top of defaults suited to an immutable archive
- * (read-only, stable inode numbers, long kernel cache lifetimes).
+ * Options for a mount: the {@code -o} lists a user gives, on top of defaults suited to an immutable
+ * archive (read-only, stable inode numbers, long kernel cache lifetimes). Each option is applied in
+ * one place: the kernel's and fusermount's at mount time ({@link #mountOptions}), the protocol's at
+ * INIT ({@link #sessionSettings}), and the rest by the file system ({@link #timeouts},
+ * {@link #overrides}, {@code verify}, {@code threads}).
  */
 public final class MountOptions {
     /** Seconds the kernel may keep entries, attributes and negative lookups: the archive never changes. */
-    static final String CACHE_SECONDS = "86400";
+    static final double CACHE_SECONDS = 86400;
 
-    /**
-     * Options libfuse 2.9 and the kernel accept (fuse_mount, the high-level library and mount
-     * flags). Checked here so that a typo gets one clear line instead of libfuse's usage noise. Not
-     * {@code splice_read}: {@link FuseSession} reads each request's header before libfuse does.
-     */
-    private static final Set<String> FUSE_FLAGS = Set.of("allow_other", "allow_root", "auto_unmount", "nonempty",
-            "default_permissions", "large_read", "direct_io", "kernel_cache", "auto_cache", "noauto_cache",
-            "readdir_ino", "hard_remove", "noforget", "nopath", "intr", "async_read", "sync_read",
-            "atomic_o_trunc", "big_writes", "no_remote_lock", "no_remote_flock", "no_remote_posix_lock",
-            "splice_write", "no_splice_write", "splice_move", "no_splice_move", "no_splice_read",
-            "suid", "nosuid", "dev", "nodev", "exec", "noexec", "async", "sync", "atime", "noatime", "dirsync",
-            "blkdev");
-    private static final Set<String> FUSE_VALUED = Set.of("fsname", "uid", "gid", "umask", "entry_timeout",
-            "attr_timeout", "negative_timeout", "ac_attr_timeout", "remember", "max_read", "max_write",
-            "max_readahead", "max_background", "congestion_threshold", "blksize", "intr_signal", "modules",
-            "context", "fscontext", "defcontext", "rootcontext");
-
-    private final Map<String, String> fuse = new LinkedHashMap<>();
-    /** {@code uid}, {@code gid} and {@code umask}: applied here to what entries show, not by libfuse (which replaces the mode). */
-    private Long uid;
-    private Long gid;
-    private Integer umask;
-    private boolean nonempty;
-    private boolean verify;
-    private int threads = DEFAULT_THREADS;
-    private int maxMinor = Abi.MINOR;
-    private boolean readdirPlus;
-
-    /**
-     * What the kernel and fusermount take at mount time, passed on as given: the rest of the options
-     * are applied by the daemon itself.
-     */
-    private static final Set<String> MOUNT_OPTIONS = Set.of("allow_other", "allow_root", "auto_unmount", "nonempty",
+    /** Mount options of the kernel and fusermount, passed on as given (flags). */
+    private static final Set<String> MOUNT_FLAGS = Set.of("allow_other", "allow_root", "auto_unmount", "nonempty",
             "default_permissions", "suid", "nosuid", "dev", "nodev", "exec", "noexec", "async", "sync", "atime",
-            "noatime", "dirsync", "fsname", "max_read", "context", "fscontext", "defcontext", "rootcontext");
+            "noatime", "dirsync");
+    /** Mount options of the kernel and fusermount that take a value. */
+    private static final Set<String> MOUNT_VALUED = Set.of("fsname", "max_read", "context", "fscontext", "defcontext",
+            "rootcontext");
+    /** What every mount is anyway: accepted, and nothing to do. */
+    private static final Set<String> ALWAYS = Set.of("ro", "use_ino", "kernel_cache");
 
     /** Requests served at once by default: more than a DataLoader's usual workers times their readahead. */
     static final int DEFAULT_THREADS = 16;
     static final int MAX_THREADS = 1024;
 
+    private final Map<String, String> mount = new LinkedHashMap<>();
+    private double entrySeconds = CACHE_SECONDS;
+    private double attrSeconds = CACHE_SECONDS;
+    private double negativeSeconds = CACHE_SECONDS;
+    private Long uid;
+    private Long gid;
+    private Integer umask;
+    private int maxReadahead;
+    private int maxBackground;
+    private int maxMinor = Abi.MINOR;
+    private boolean readdirPlus;
+    private boolean verify;
+    private boolean directIo;
+    private int threads = DEFAULT_THREADS;
+
     private MountOptions() {
-        fuse.put("ro", null);
-        fuse.put("use_ino", null);
-        fuse.put("subtype", "barecat");
-        fuse.put("kernel_cache", null);
-        fuse.put("entry_timeout", CACHE_SECONDS);
-        fuse.put("attr_timeout", CACHE_SECONDS);
-        fuse.put("negative_timeout", CACHE_SECONDS);
     }
 
     /**
@@ -93,97 +76,37 @@ public final class MountOptions {
     private void set(String key, String value) {
         switch (key) {
             case "rw" -> throw new IllegalArgumentException("option 'rw': a Barecat mount is read-only");
-            case "ro", "use_ino", "subtype" -> { /* always ours */ }
-            case "verify" -> verify = true;
+            case "verify" -> verify = flag(key, value);
+            case "direct_io" -> directIo = flag(key, value);
+            case "threads" -> threads = parseInt(key, value, 1, MAX_THREADS, "a number of threads from 1 to " + MAX_THREADS);
             case "readdirplus" -> readdirPlus = parseSwitch(key, value);
             case "max_protocol" -> maxMinor = parseProtocol(value);
-            case "threads" -> threads = parseThreads(value);
-            case "entry_timeout", "attr_timeout", "negative_timeout" -> fuse.put(key, parseSeconds(key, value));
-            case "uid" -> uid = Long.parseLong(parseNumber(key, value));
-            case "gid" -> gid = Long.parseLong(parseNumber(key, value));
-            case "umask" -> umask = Integer.parseInt(parseNumber(key, value), 8);
-            case "nonempty" -> {
-                nonempty = true;
-                fuse.put(key, value);
-            }
+            case "entry_timeout" -> entrySeconds = parseSeconds(key, value);
+            case "attr_timeout" -> attrSeconds = parseSeconds(key, value);
+            case "negative_timeout" -> negativeSeconds = parseSeconds(key, value);
+            case "uid" -> uid = parseId(key, value);
+            case "gid" -> gid = parseId(key, value);
+            case "umask" -> umask = (int) parseLong(key, value, 8, 07777, "octal permission bits");
+            case "max_readahead" -> maxReadahead = parseInt(key, value, 0, Integer.MAX_VALUE, "a number of bytes");
+            case "max_background" -> maxBackground = parseInt(key, value, 1, 65535, "a number of requests from 1 to 65535");
             default -> {
-                if (value == null ? !FUSE_FLAGS.contains(key) : !FUSE_VALUED.contains(key)) {
-                    throw new IllegalArgumentException("option '" + key + (value == null ? "" : "=" + value)
-                            + "': not a FUSE or barecat-mount option (see barecat-mount --help)");
+                if (ALWAYS.contains(key) && value == null) {
+                    return;
                 }
-                fuse.put(key, value);
+                if (value == null ? !MOUNT_FLAGS.contains(key) : !MOUNT_VALUED.contains(key)) {
+                    throw new IllegalArgumentException("option '" + key + (value == null ? "" : "=" + value)
+                            + "': not a barecat-mount option (see barecat-mount --help)");
+                }
+                mount.put(key, value);
             }
         }
     }
 
-    /**
-     * What libfuse's high-level layer applies to the replies it makes, for the replies made without it
-     * ({@link FuseSession}): how long the kernel may keep entries, attributes and negative lookups, in
-     * seconds.
-     */
-    record ReplySettings(double entrySeconds, double attrSeconds, double negativeSeconds) {
-    }
-
-    /** The {@link ReplySettings} of these options. */
-    ReplySettings replySettings() {
-        return new ReplySettings(Double.parseDouble(fuse.get("entry_timeout")), Double.parseDouble(fuse.get("attr_timeout")),
-                Double.parseDouble(fuse.get("negative_timeout")));
-    }
-
-    /**
-     * The {@code uid}, {@code gid} and {@code umask} options, each null when not given: every entry
-     * shows that owner and group, and its stored permission bits less those of the umask. A umask
-     * only ever takes bits away: a 0600 file stays 0600 under {@code umask=022}.
-     */
-    public record Overrides(Long uid, Long gid, Integer umask) {
-        static final Overrides NONE = new Overrides(null, null, null);
-
-        /** {@code mode} (type and permission bits) as shown. */
-        int mode(int mode) {
-            return umask == null ? mode : mode & ~umask;
+    private static boolean flag(String key, String value) {
+        if (value != null) {
+            throw new IllegalArgumentException("option '" + key + "=" + value + "': takes no value");
         }
-
-        long uid(long stored) {
-            return uid == null ? stored : uid;
-        }
-
-        long gid(long stored) {
-            return gid == null ? stored : gid;
-        }
-    }
-
-    /** The {@link Overrides} of these options. */
-    public Overrides overrides() {
-        return new Overrides(uid, gid, umask);
-    }
-
-    /** A uid, gid or umask option's value: a decimal id, or octal permission bits, as libfuse reads them. */
-    private static String parseNumber(String key, String value) {
-        boolean umask = key.equals("umask");
-        try {
-            long n = Long.parseLong(value == null ? "" : value, umask ? 8 : 10);
-            if (n >= 0 && n <= (umask ? 07777 : 0xffffffffL)) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new IllegalArgumentException("option '" + key + (value == null ? "" : "=" + value) + "': "
-                + (umask ? "octal permission bits" : "a number from 0 to 4294967295"));
-    }
-
-    /** A timeout option's value: a number of seconds, 0 or more, as libfuse reads it. */
-    private static String parseSeconds(String key, String value) {
-        try {
-            double seconds = Double.parseDouble(value == null ? "" : value);
-            if (seconds >= 0 && seconds < 1e15) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new IllegalArgumentException("option '" + key + (value == null ? "" : "=" + value)
-                + "': a number of seconds, 0 or more");
+        return true;
     }
 
     private static boolean parseSwitch(String key, String value) {
@@ -212,40 +135,71 @@ public final class MountOptions {
                 + "': a FUSE protocol version from 7." + Abi.OLDEST_MINOR + " to 7." + Abi.MINOR);
     }
 
-    private static int parseThreads(String value) {
+    private static long parseId(String key, String value) {
+        return parseLong(key, value, 10, 0xffffffffL, "a number from 0 to 4294967295");
+    }
+
+    private static int parseInt(String key, String value, int min, int max, String what) {
+        long n = parseLong(key, value, 10, max, what);
+        if (n < min) {
+            throw bad(key, value, what);
+        }
+        return (int) n;
+    }
+
+    private static long parseLong(String key, String value, int radix, long max, String what) {
         try {
-            int n = Integer.parseInt(value == null ? "" : value);
-            if (n >= 1 && n <= MAX_THREADS) {
+            long n = Long.parseLong(value == null ? "" : value, radix);
+            if (n >= 0 && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // below
         }
-        throw new IllegalArgumentException("option 'threads" + (value == null ? "" : "=" + value)
-                + "': a number of threads from 1 to " + MAX_THREADS);
+        throw bad(key, value, what);
     }
 
-    /** How many requests the daemon serves at once ({@code -o threads=N}): ours, not passed to FUSE. */
+    /** A timeout option's value: a number of seconds, 0 or more. */
+    private static double parseSeconds(String key, String value) {
+        try {
+            double seconds = Double.parseDouble(value == null ? "" : value);
+            if (seconds >= 0 && seconds < 1e15) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw bad(key, value, "a number of seconds, 0 or more");
+    }
+
+    private static IllegalArgumentException bad(String key, String value, String what) {
+        return new IllegalArgumentException("option '" + key + (value == null ? "" : "=" + value) + "': " + what);
+    }
+
+    /** How many requests the daemon serves at once ({@code -o threads=N}). */
     public int threads() {
         return threads;
     }
 
     /** Whether the user allowed mounting over a non-empty directory. */
     public boolean nonempty() {
-        return nonempty;
+        return mount.containsKey("nonempty");
     }
 
-    /** Whether reads check each file's CRC-32C ({@code -o verify}): ours, not passed to FUSE. */
+    /** Whether reads check each file's CRC-32C ({@code -o verify}). */
     public boolean verify() {
         return verify;
     }
 
-    /** The mount options for the kernel and fusermount: read-only, named after the archive, and those the user gave. */
+    /**
+     * The mount options for the kernel and fusermount: read-only, named after {@code archive} (unless
+     * {@code fsname} is given), and those of the user's that are theirs.
+     */
     String mountOptions(String archive) {
         StringBuilder joined = new StringBuilder("ro,subtype=barecat,fsname=")
-                .append(escape(fuse.getOrDefault("fsname", archive)));
-        fuse.forEach((k, v) -> {
-            if (MOUNT_OPTIONS.contains(k) && !k.equals("fsname")) {
+                .append(escape(mount.getOrDefault("fsname", archive)));
+        mount.forEach((k, v) -> {
+            if (!k.equals("fsname")) {
                 joined.append(',').append(k).append(v == null ? "" : "=" + escape(v));
             }
         });
@@ -254,32 +208,44 @@ public final class MountOptions {
 
     /** What INIT asks of the kernel. */
     Session.Settings sessionSettings() {
-        return new Session.Settings(maxMinor, readdirPlus, intOption("max_readahead"), intOption("max_background"));
+        return new Session.Settings(maxMinor, readdirPlus, maxReadahead, maxBackground);
     }
 
     /** How long the kernel may keep names, attributes and negative lookups. */
     ArchiveFilesystem.Timeouts timeouts() {
-        ReplySettings r = replySettings();
-        return new ArchiveFilesystem.Timeouts(r.entrySeconds(), r.attrSeconds(), r.negativeSeconds());
+        return new ArchiveFilesystem.Timeouts(entrySeconds, attrSeconds, negativeSeconds);
     }
 
-    private int intOption(String key) {
-        String v = fuse.get(key);
-        try {
-            return v == null ? 0 : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option '" + key + "=" + v + "': a number");
+    /** Whether reads bypass the kernel's page cache ({@code -o direct_io}): every read reaches the daemon. */
+    boolean directIo() {
+        return directIo;
+    }
+
+    /**
+     * The {@code uid}, {@code gid} and {@code umask} options, each null when not given: every entry
+     * shows that owner and group, and its stored permission bits less those of the umask. A umask
+     * only ever takes bits away: a 0600 file stays 0600 under {@code umask=022}.
+     */
+    public record Overrides(Long uid, Long gid, Integer umask) {
+        static final Overrides NONE = new Overrides(null, null, null);
+
+        /** {@code mode} (type and permission bits) as shown. */
+        int mode(int mode) {
+            return umask == null ? mode : mode & ~umask;
+        }
+
+        long uid(long stored) {
+            return uid == null ? stored : uid;
+        }
+
+        long gid(long stored) {
+            return gid == null ? stored : gid;
         }
     }
 
-    /** The FUSE command-line arguments: {@code -o a,b=c,...}, with {@code fsname} naming the archive. */
-    List<String> fuseArguments(String fsname) {
-        StringBuilder joined = new StringBuilder("fsname=").append(escape(fsname));
-        fuse.forEach((k, v) -> joined.append(',').append(k).append(v == null ? "" : "=" + escape(v)));
-        List<String> args = new ArrayList<>();
-        args.add("-o");
-        args.add(joined.toString());
-        return args;
+    /** The {@link Overrides} of these options. */
+    public Overrides overrides() {
+        return new Overrides(uid, gid, umask);
     }
 
     /** Escapes the characters libfuse's option parser treats specially. */

@@ -3,6 +3,7 @@ package org.barecat.fuse;
 import org.barecat.fuse.kernel.NativeLibraries;
 import jnr.ffi.LastError;
 import jnr.ffi.Runtime;
+import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
 import java.io.IOException;
@@ -15,7 +16,7 @@ final class Posix {
     /** libc, as jnr-ffi binds it. */
     public interface LibC {
         @SaveError
-        int access(String path, int mode);
+        int statfs(String path, @Out byte[] buf);
 
         int setpriority(int which, int who, int priority);
 
@@ -24,7 +25,8 @@ final class Posix {
         int getpid();
     }
 
-    private static final int F_OK = 0;
+    /** More than {@code struct statfs} takes on any 64-bit Linux (120 bytes). */
+    private static final int STRUCT_STATFS_ROOM = 256;
     private static final int PRIO_PROCESS = 0;
     private static final Path AUTOGROUP = Path.of("/proc/self/autogroup");
     private static final LibC LIBC = NativeLibraries.libc(LibC.class);
@@ -33,11 +35,13 @@ final class Posix {
     }
 
     /**
-     * The errno with which {@code access(path, F_OK)} fails, or 0 when it succeeds. Unlike Java's
-     * exceptions, whose messages depend on the locale, this tells ENOTCONN from EACCES and EIO.
+     * The errno with which {@code statfs(path)} fails, or 0 when it succeeds. On a FUSE mount it is
+     * always asked of the daemon, never answered from the kernel's caches. Unlike Java's exceptions,
+     * whose messages depend on the locale, this tells ENOTCONN from EACCES and EIO.
      */
-    static int accessErrno(Path path) {
-        return LIBC.access(path.toString(), F_OK) == 0 ? 0 : LastError.getLastError(Runtime.getRuntime(LIBC));
+    static int statfsErrno(Path path) {
+        return LIBC.statfs(path.toString(), new byte[STRUCT_STATFS_ROOM]) == 0 ? 0
+                : LastError.getLastError(Runtime.getRuntime(LIBC));
     }
 
     /**

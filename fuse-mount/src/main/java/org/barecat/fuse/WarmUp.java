@@ -1,99 +1,70 @@
 package org.barecat.fuse;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
+import org.barecat.fuse.kernel.Abi;
+import org.barecat.fuse.kernel.Channel;
+import org.barecat.fuse.kernel.Errno;
+import org.barecat.fuse.kernel.NativeBuffer;
+import org.barecat.fuse.kernel.Session;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import static org.barecat.fuse.FuseSession.FUSE_FORGET;
-import static org.barecat.fuse.FuseSession.FUSE_LOOKUP;
-import static org.barecat.fuse.FuseSession.FUSE_OPENDIR;
-import static org.barecat.fuse.FuseSession.FUSE_READDIR;
-import static org.barecat.fuse.FuseSession.FUSE_RELEASEDIR;
-import static org.barecat.fuse.FuseSession.IN_HEADER;
-import static org.barecat.fuse.FuseSession.OUT_HEADER;
+import static org.barecat.fuse.kernel.Abi.DIRENT;
+import static org.barecat.fuse.kernel.Abi.ENTRY_OUT;
+import static org.barecat.fuse.kernel.Abi.IN_HEADER;
+import static org.barecat.fuse.kernel.Abi.OPEN_OUT;
+import static org.barecat.fuse.kernel.Abi.OUT_HEADER;
+import static org.barecat.fuse.kernel.Abi.READ_IN;
+import static org.barecat.fuse.kernel.Abi.RELEASE_IN;
 
 /**
- * Sends a mounted file system the requests a {@code find} sends (LOOKUP, OPENDIR, READDIR,
- * RELEASEDIR, FORGET), made up here rather than read from the kernel, and drops the replies: every
- * step of answering a request from the kernel runs (libfuse, jnr's calls into Java, the callbacks,
- * the replies), so the JIT compiles them before the first real request comes. A warm-up through
- * Java calls alone (what there was before) left those steps to be compiled during the first
- * {@code find} after a mount, which took 1.4-2 times as long as later ones: the JIT log shows some
- * 200 methods of libfuse's bindings, jnr-fuse and the reply code compiled during it.
- * <p>
- * It changes nothing a request could see: each lookup it makes is forgotten again, so libfuse's
- * table of nodes ends as it was, and the kernel never hears of it.
+ * Has a session answer the requests a {@code find} sends (LOOKUP, OPENDIR, READDIR, RELEASEDIR,
+ * FORGET), made up here rather than read from the kernel, their replies kept here: every step of
+ * answering a request runs, so the JIT compiles them before the first real request comes. Each
+ * lookup it makes is forgotten again, and the kernel never hears of any of it.
  */
-final class WarmUp {
-    private static final long ROOT = 1; // FUSE_ROOT_ID
+final class WarmUp implements Channel {
     /** What a READDIR asks for: a page, as the kernel does. */
     private static final int READDIR_SIZE = 4096;
-    private static final int DT_DIR = 4;
-    private static final int ENOSYS = 38;
-    /** Uniques the kernel never gives: replies to these go nowhere anyway, and no INTERRUPT names them. */
+    /** Uniques the kernel never gives. */
     private static final long UNIQUE_BASE = 1L << 62;
-    /** How long to wait for the kernel's INIT, which comes once the mount shows. */
-    private static final long INIT_TIMEOUT_MS = 5_000;
 
-    private final FuseSession.Worker worker;
-    private final Pointer request;
-    /** The last reply: {@code struct fuse_out_header}, then its payload (cut at the buffer's end). */
-    private final Pointer reply;
-    private final int replyCapacity;
-    private final int pid;
+    private final Session session;
+    private final Session.Worker worker;
+    private final ByteBuffer request;
     private final int budget;
     private final BooleanSupplier until;
+    private final int pid;
+    /** The last reply, as the session wrote it into its own buffer. */
+    private ByteBuffer reply;
+    private int replyLength;
     private long unique = UNIQUE_BASE;
     private int made;
     /** Looked-up directories not yet listed, each holding one lookup that is forgotten when it is listed. */
     private final ArrayDeque<Long> pending = new ArrayDeque<>();
-    /** Walks from the root begun so far: the first looks up directories only, later ones files too. */
     private int rounds;
     private boolean filesToo;
 
-    private WarmUp(FuseSession session, int budget, BooleanSupplier until) {
+    private WarmUp(Session session, int budget, BooleanSupplier until) {
+        this.session = session;
+        this.worker = session.worker();
+        this.request = worker.requestBuffer().bytes();
         this.budget = budget;
         this.until = until;
-        Runtime runtime = Runtime.getSystemRuntime();
-        this.replyCapacity = OUT_HEADER + 64 * 1024;
-        this.reply = Memory.allocateDirect(runtime, replyCapacity, true);
-        this.pid = Posix.pid();
-        this.worker = session.offlineWorker((channel, iov, count) -> { // keeps the reply, cut at the buffer's end
-            long at = 0;
-            for (int i = 0; i < count; i++) {
-                Pointer base = iov.getPointer(i * 2L * runtime.addressSize());
-                long length = Math.min(iov.getLong((i * 2L + 1) * runtime.addressSize()), replyCapacity - at);
-                if (length > 0) {
-                    reply.transferFrom(at, base, 0, length);
-                    at += length;
-                }
-            }
-            return 0;
-        });
-        this.request = worker.mem;
+        this.pid = (int) ProcessHandle.current().pid();
     }
 
     /**
      * Walks the tree from the root, breadth first and round again from the root when it has been
      * through, until {@code requests} requests have been answered or {@code until} says so (asked
-     * between requests).
+     * between requests). The session must have answered INIT.
      *
-     * @return the requests answered (0 when the session had not started or has ended)
+     * @return the requests answered
      */
-    static int run(FuseSession session, int requests, BooleanSupplier until) {
-        try {
-            if (!session.awaitInitialized(INIT_TIMEOUT_MS)) {
-                return 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
+    static int run(Session session, int requests, BooleanSupplier until) {
         WarmUp warmUp = new WarmUp(session, requests, until);
         try {
             while (warmUp.goOn() && warmUp.listNext()) {
@@ -107,28 +78,54 @@ final class WarmUp {
         return warmUp.made;
     }
 
+    /**
+     * Answers a made-up INIT as a current kernel would send it, for a session no kernel serves (the
+     * class-data archive's training run).
+     */
+    static void initialize(Session session) {
+        WarmUp w = new WarmUp(session, 1, () -> false);
+        ByteBuffer r = w.request;
+        int at = IN_HEADER.size();
+        for (int i = 0; i < Abi.INIT_IN.size(); i++) {
+            r.put(at + i, (byte) 0);
+        }
+        r.putInt(at + Abi.INIT_IN.at("major"), Abi.MAJOR);
+        r.putInt(at + Abi.INIT_IN.at("minor"), Abi.MINOR);
+        r.putInt(at + Abi.INIT_IN.at("max_readahead"), 128 * 1024);
+        r.putInt(at + Abi.INIT_IN.at("flags"), (int) (Abi.ASYNC_READ | Abi.PARALLEL_DIROPS | Abi.MAX_PAGES
+                | Abi.NO_OPEN_SUPPORT | Abi.NO_OPENDIR_SUPPORT | Abi.DO_READDIRPLUS | Abi.READDIRPLUS_AUTO));
+        w.send(Abi.INIT, Abi.ROOT_ID, Abi.INIT_IN.size());
+    }
+
+    @Override
+    public int receive(NativeBuffer into) {
+        return -Errno.ENODEV; // never read from: requests are handed to the worker directly
+    }
+
+    @Override
+    public int send(NativeBuffer from, int length) {
+        reply = from.bytes();
+        replyLength = length;
+        return 0;
+    }
+
     private boolean goOn() {
-        return made < budget && !until.getAsBoolean();
+        return made < budget && !until.getAsBoolean() && !session.ended();
     }
 
     /**
-     * Lists the next directory and looks up its children; false when the session answered nothing.
-     * The first walk from the root looks up only the directories, as a {@code find} does: READDIR
-     * and the lookups of directories are most of its requests, and looking up every file on the
-     * way left them so few before the budget ran out that the JIT compiled them during the first
-     * {@code find} after a mount.
+     * Lists the next directory and looks up its children. The first walk from the root looks up only
+     * the directories, as a {@code find} does: READDIR and directory lookups are most of its requests.
      */
     private boolean listNext() {
         if (pending.isEmpty()) {
             filesToo = rounds++ > 0;
         }
-        long dir = pending.isEmpty() ? ROOT : pending.poll();
+        long dir = pending.isEmpty() ? Abi.ROOT_ID : pending.poll();
         try {
             List<byte[]> names = new ArrayList<>();
             List<Boolean> directories = new ArrayList<>();
-            if (!list(dir, names, directories)) {
-                return false;
-            }
+            list(dir, names, directories);
             for (int i = 0; i < names.size() && goOn(); i++) {
                 if (!filesToo && !directories.get(i)) {
                     continue;
@@ -145,107 +142,93 @@ final class WarmUp {
             }
             return true;
         } finally {
-            if (dir != ROOT) {
+            if (dir != Abi.ROOT_ID) {
                 forget(dir);
             }
         }
     }
 
-    /**
-     * OPENDIR, READDIR until the end (or the budget), RELEASEDIR; the children's names and kinds go
-     * to the lists. An OPENDIR answered with ENOSYS is a zero-message opendir: as the kernel then
-     * does, READDIR with handle 0, and no RELEASEDIR.
-     */
-    private boolean list(long dir, List<byte[]> names, List<Boolean> directories) {
-        request.putInt(IN_HEADER, 0); // fuse_open_in: flags (O_RDONLY), unused
-        request.putInt(IN_HEADER + 4, 0);
-        if (!send(FUSE_OPENDIR, dir, 8)) {
-            return false;
+    /** OPENDIR (with a handle, or answered ENOSYS: then handle 0), READDIR to the end or the budget, RELEASEDIR. */
+    private void list(long dir, List<byte[]> names, List<Boolean> directories) {
+        putZeros(8);
+        send(Abi.OPENDIR, dir, 8);
+        boolean opened = reply != null && error() == 0;
+        if (!opened && error() != -Errno.ENOSYS) {
+            return;
         }
-        boolean opened = error() == 0;
-        if (!opened && error() != -ENOSYS) {
-            return true;
-        }
-        long handle = opened ? reply.getLong(OUT_HEADER) : 0; // fuse_open_out.fh
+        long handle = opened && reply != null ? reply.getLong(OUT_HEADER.size() + OPEN_OUT.at("fh")) : 0;
         try {
             long offset = 0;
-            while (goOn() && names.size() < budget - made) { // no more names than lookups to come: bounded memory
-                request.putLong(IN_HEADER, handle); // fuse_read_in: fh, offset, size, read_flags, lock_owner, flags, padding
-                request.putLong(IN_HEADER + 8, offset);
-                request.putInt(IN_HEADER + 16, READDIR_SIZE);
-                request.putInt(IN_HEADER + 20, 0);
-                request.putLong(IN_HEADER + 24, 0);
-                request.putInt(IN_HEADER + 32, 0);
-                request.putInt(IN_HEADER + 36, 0);
-                if (!send(FUSE_READDIR, dir, 40) || error() != 0) {
+            while (goOn() && names.size() < budget - made) {
+                putZeros(READ_IN.size());
+                int at = IN_HEADER.size();
+                request.putLong(at + READ_IN.at("fh"), handle);
+                request.putLong(at + READ_IN.at("offset"), offset);
+                request.putInt(at + READ_IN.at("size"), READDIR_SIZE);
+                send(Abi.READDIR, dir, READ_IN.size());
+                if (error() != 0 || replyLength <= OUT_HEADER.size()) {
                     break;
                 }
-                int end = Math.min(reply.getInt(0), replyCapacity); // fuse_out_header.len
-                if (end <= OUT_HEADER) {
-                    break;
-                }
-                for (int p = OUT_HEADER; p + 24 <= end; ) { // struct fuse_dirent: ino, off, namelen, type, name
-                    offset = reply.getLong(p + 8);
-                    int length = reply.getInt(p + 16);
+                for (int p = OUT_HEADER.size(); p + DIRENT.size() <= replyLength; ) {
+                    offset = reply.getLong(p + DIRENT.at("off"));
+                    int length = reply.getInt(p + DIRENT.at("namelen"));
                     byte[] name = new byte[length];
-                    reply.get(p + 24, name, 0, length);
+                    reply.get(p + DIRENT.size(), name);
                     if (!(length == 1 && name[0] == '.') && !(length == 2 && name[0] == '.' && name[1] == '.')) {
                         names.add(name);
-                        directories.add(reply.getInt(p + 20) == DT_DIR);
+                        directories.add(reply.getInt(p + DIRENT.at("type")) == Abi.DT_DIR);
                     }
-                    p += (24 + length + 7) & ~7;
+                    p += (DIRENT.size() + length + 7) & ~7;
                 }
             }
         } finally {
             if (opened) {
-                request.putLong(IN_HEADER, handle); // fuse_release_in: fh, flags, release_flags, lock_owner
-                request.putInt(IN_HEADER + 8, 0);
-                request.putInt(IN_HEADER + 12, 0);
-                request.putLong(IN_HEADER + 16, 0);
-                send(FUSE_RELEASEDIR, dir, 24);
+                putZeros(RELEASE_IN.size());
+                request.putLong(IN_HEADER.size() + RELEASE_IN.at("fh"), handle);
+                send(Abi.RELEASEDIR, dir, RELEASE_IN.size());
             }
         }
-        return true;
     }
 
     /** LOOKUP of {@code name} in {@code dir}: the child's node id, or 0 when there is none. */
     private long lookup(long dir, byte[] name) {
-        request.put(IN_HEADER, name, 0, name.length);
-        request.putByte(IN_HEADER + name.length, (byte) 0);
-        if (!send(FUSE_LOOKUP, dir, name.length + 1) || error() != 0) {
-            return 0;
-        }
-        return reply.getLong(OUT_HEADER); // fuse_entry_out.nodeid
+        request.put(IN_HEADER.size(), name);
+        request.put(IN_HEADER.size() + name.length, (byte) 0);
+        send(Abi.LOOKUP, dir, name.length + 1);
+        return reply == null || error() != 0 ? 0 : reply.getLong(OUT_HEADER.size() + ENTRY_OUT.at("nodeid"));
     }
 
-    /** FORGET one lookup of {@code node} (libfuse sends no reply). */
+    /** FORGET one lookup of {@code node} (no reply). */
     private void forget(long node) {
-        request.putLong(IN_HEADER, 1); // fuse_forget_in.nlookup
-        send(FUSE_FORGET, node, 8);
+        request.putLong(IN_HEADER.size() + Abi.FORGET_IN.at("nlookup"), 1);
+        send(Abi.FORGET, node, Abi.FORGET_IN.size());
     }
 
-    /** Writes the header ({@code struct fuse_in_header}) before {@code arguments} bytes already in place, and has it answered. */
-    private boolean send(int opcode, long node, int arguments) {
-        int length = IN_HEADER + arguments;
-        request.putInt(0, length);
-        request.putInt(4, opcode);
-        request.putLong(8, unique++);
-        request.putLong(16, node);
-        request.putInt(24, 0); // uid, gid: root's, whom libfuse lets through whatever the mount's options
-        request.putInt(28, 0);
-        request.putInt(32, pid);
-        request.putInt(36, 0);
-        reply.putInt(0, 0);
-        reply.putInt(4, 0);
-        if (!worker.answerOffline(length)) {
-            return false;
+    private void putZeros(int arguments) {
+        for (int i = 0; i < arguments; i++) {
+            request.put(IN_HEADER.size() + i, (byte) 0);
         }
-        made++;
-        return true;
     }
 
-    /** The last reply's error: 0 or a negative errno. */
+    /** Writes the header before {@code arguments} bytes already in place, and has the request answered. */
+    private void send(int opcode, long node, int arguments) {
+        int length = IN_HEADER.size() + arguments;
+        request.putInt(IN_HEADER.at("len"), length);
+        request.putInt(IN_HEADER.at("opcode"), opcode);
+        request.putLong(IN_HEADER.at("unique"), unique++);
+        request.putLong(IN_HEADER.at("nodeid"), node);
+        request.putInt(IN_HEADER.at("uid"), 0);
+        request.putInt(IN_HEADER.at("gid"), 0);
+        request.putInt(IN_HEADER.at("pid"), pid);
+        request.putInt(IN_HEADER.at("total_extlen"), 0);
+        reply = null;
+        replyLength = 0;
+        worker.answer(length, this);
+        made++;
+    }
+
+    /** The last reply's error: 0 or a negative errno (0 too when there was none, as for FORGET). */
     private int error() {
-        return reply.getInt(4);
+        return reply == null ? 0 : reply.getInt(OUT_HEADER.at("error"));
     }
 }

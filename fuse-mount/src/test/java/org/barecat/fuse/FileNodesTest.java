@@ -86,7 +86,7 @@ class FileNodesTest {
                 assertEquals(path.equals("d0") ? 0550 : 0440,
                         (int) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777, path);
             }
-            assertTrue(mount.archiveFilesystem().nodesHeld() <= 1 + DIRS, "files are named by their rows: none held");
+            assertTrue(mount.fs().nodesHeld() <= 1 + DIRS, "files are named by their rows: none held");
         } finally {
             mount.unmount();
             mount.awaitUnmount();
@@ -99,8 +99,8 @@ class FileNodesTest {
                 new EntryDefaults(0, 0, 0), false);
         try (FileChannel open = FileChannel.open(point.resolve("d1/f299"))) {
             assertEquals(expected, FindSizes.of(point));
-            assertTrue(mount.archiveFilesystem().nodesHeld() <= 1 + DIRS, "files are named by their rows, held at no"
-                    + " cost: " + mount.archiveFilesystem().nodesHeld() + " nodes held");
+            assertTrue(mount.fs().nodesHeld() <= 1 + DIRS, "files are named by their rows, held at no"
+                    + " cost: " + mount.fs().nodesHeld() + " nodes held");
             assertEquals(expected, FindSizes.of(point), "again");
             Path dropCaches = Path.of("/proc/sys/vm/drop_caches");
             if (Files.isWritable(dropCaches)) {

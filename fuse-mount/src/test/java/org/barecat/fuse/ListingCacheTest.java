@@ -121,23 +121,4 @@ class ListingCacheTest {
         assertNotNull(cache.get("dir0"));
         assertNull(cache.get("dir99"));
     }
-
-    @Test
-    void direntsAreTheKernelsLayoutPaddedToEightBytesAndStopWhenTheReplyIsFull() {
-        ByteBuffer out = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
-        FuseSession.DirentWriter w = new FuseSession.DirentWriter().reset(out);
-        byte[] path = "dir/abc".getBytes(StandardCharsets.UTF_8);
-        assertFalse(w.add(path, 4, 7, true, 0x1122334455L, 9));
-        assertEquals(32, w.length()); // 24-byte header + 3 bytes of name, padded
-        assertEquals(0x1122334455L, out.getLong(0));
-        assertEquals(9, out.getLong(8));
-        assertEquals(3, out.getInt(16));
-        assertEquals(4, out.getInt(20)); // DT_DIR
-        assertArrayEquals("abc\0\0\0\0\0".getBytes(StandardCharsets.UTF_8), java.util.Arrays.copyOfRange(out.array(), 24, 32));
-        assertFalse(w.add(path, 0, 7, false, 5, 10)); // 24 + 7 -> 32 bytes: fills the buffer exactly
-        assertEquals(64, w.length());
-        assertEquals(8, out.getInt(52)); // DT_REG
-        assertTrue(w.add(path, 6, 7, false, 6, 11), "no room left: not taken");
-        assertEquals(64, w.length());
-    }
 }

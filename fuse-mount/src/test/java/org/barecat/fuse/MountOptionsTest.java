@@ -1,86 +1,97 @@
 package org.barecat.fuse;
 
+import org.barecat.fuse.kernel.Abi;
+import org.barecat.fuse.kernel.Session;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MountOptionsTest {
-    private static String joined(String... lists) {
-        return MountOptions.parse(List.of(lists)).fuseArguments("/data/a.barecat").get(1);
+    private static MountOptions parse(String... lists) {
+        return MountOptions.parse(List.of(lists));
+    }
+
+    private static String mountOptions(String... lists) {
+        return parse(lists).mountOptions("/data/a.barecat");
+    }
+
+    private static String refused(String list) {
+        return assertThrows(IllegalArgumentException.class, () -> parse(list)).getMessage();
     }
 
     @Test
-    void alwaysReadOnlyWithStableInodesAndLongCacheLifetimes() {
-        assertEquals("fsname=/data/a.barecat,ro,use_ino,subtype=barecat,kernel_cache,entry_timeout=86400,"
-                + "attr_timeout=86400,negative_timeout=86400", joined());
+    void alwaysReadOnlyNamedAfterTheArchiveWithLongCacheLifetimes() {
+        assertEquals("ro,subtype=barecat,fsname=/data/a.barecat", mountOptions());
+        assertEquals(new ArchiveFilesystem.Timeouts(86400, 86400, 86400), parse().timeouts());
+        assertEquals(new Session.Settings(Abi.MINOR, false, 0, 0), parse().sessionSettings());
+        assertEquals("ro,subtype=barecat,fsname=/data/a.barecat", mountOptions("ro,use_ino,kernel_cache"), "always on");
     }
 
     @Test
-    void userOptionsOverrideDefaultsAndPassThrough() {
-        String o = joined("allow_other,uid=1000", "attr_timeout=5", "default_permissions");
-        assertTrue(o.contains(",attr_timeout=5,"), o);
-        assertTrue(o.endsWith(",allow_other,default_permissions"), o);
+    void eachOptionGoesWhereItIsApplied() {
+        MountOptions o = parse("allow_other,uid=1000", "attr_timeout=5,default_permissions,max_read=131072",
+                "max_readahead=1048576,max_background=64,readdirplus,max_protocol=7.27");
+        assertEquals("ro,subtype=barecat,fsname=/data/a.barecat,allow_other,default_permissions,max_read=131072",
+                o.mountOptions("/data/a.barecat"), "the kernel's and fusermount's");
+        assertEquals(new Session.Settings(27, true, 1 << 20, 64), o.sessionSettings(), "INIT's");
+        assertEquals(new ArchiveFilesystem.Timeouts(86400, 5, 86400), o.timeouts());
+        assertEquals(new MountOptions.Overrides(1000L, null, null), o.overrides());
+        assertEquals("ro,subtype=barecat,fsname=mine", parse("fsname=mine").mountOptions("/data/a.barecat"));
     }
 
     @Test
     void threadsIsOursAndBounded() {
-        assertEquals(MountOptions.DEFAULT_THREADS, MountOptions.parse(List.of()).threads());
-        MountOptions o = MountOptions.parse(List.of("threads=64,allow_other"));
+        assertEquals(MountOptions.DEFAULT_THREADS, parse().threads());
+        MountOptions o = parse("threads=64,allow_other");
         assertEquals(64, o.threads());
-        assertTrue(!o.fuseArguments("a").get(1).contains("threads"), "not passed to FUSE");
+        assertTrue(parse("direct_io").directIo() && !parse().directIo());
+        assertFalse(o.mountOptions("a").contains("threads"), "not passed to the kernel");
         for (String bad : List.of("threads=0", "threads=x", "threads", "threads=100000")) {
-            assertEquals("option '" + bad + "': a number of threads from 1 to 1024",
-                    assertThrows(IllegalArgumentException.class, () -> joined(bad)).getMessage());
+            assertEquals("option '" + bad + "': a number of threads from 1 to 1024", refused(bad));
         }
-    }
-
-    @Test
-    void aUmaskOnlyTakesPermissionBitsAway() {
-        MountOptions.Overrides o = MountOptions.parse(List.of("umask=022")).overrides();
-        assertEquals(0100600, o.mode(0100600), "0600 stays 0600, and is never made executable");
-        assertEquals(0100644, o.mode(0100666));
-        assertEquals(0040755, o.mode(0040777));
-        assertEquals(0100000, MountOptions.parse(List.of("umask=777")).overrides().mode(0100644));
-        assertEquals(0100640, MountOptions.Overrides.NONE.mode(0100640));
-        assertEquals(7, MountOptions.Overrides.NONE.uid(7));
-        assertEquals(0, o.gid(0));
-        assertEquals(5, MountOptions.parse(List.of("uid=5")).overrides().uid(1000));
     }
 
     @Test
     void escapesCommasInTheArchiveName() {
-        assertEquals("-o", MountOptions.parse(List.of()).fuseArguments("a,b").get(0));
-        assertTrue(MountOptions.parse(List.of()).fuseArguments("/x/a,b\\c").get(1).startsWith("fsname=/x/a\\,b\\\\c,"));
+        assertTrue(parse().mountOptions("/x/a,b\\c").endsWith(",fsname=/x/a\\,b\\\\c"));
     }
 
     @Test
-    void refusesWritableAndUnknownOptionsWithOneLine() {
-        assertEquals("option 'rw': a Barecat mount is read-only",
-                assertThrows(IllegalArgumentException.class, () -> joined("rw")).getMessage());
-        assertEquals("option 'alow_other': not a FUSE or barecat-mount option (see barecat-mount --help)",
-                assertThrows(IllegalArgumentException.class, () -> joined("alow_other")).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> joined("uid"));
-        assertThrows(IllegalArgumentException.class, () -> joined("allow_other=1"));
-    }
-
-    @Test
-    void replySettingsAreTheTimeoutsLibfuseIsGiven() {
-        assertEquals(new MountOptions.ReplySettings(86400, 86400, 86400), MountOptions.parse(List.of()).replySettings());
-        MountOptions o = MountOptions.parse(List.of("entry_timeout=0.5,attr_timeout=0,uid=1234,gid=0,umask=027"));
-        assertEquals(new MountOptions.ReplySettings(0.5, 0, 86400), o.replySettings());
-        assertEquals(new MountOptions.Overrides(1234L, 0L, 027), o.overrides());
-        assertTrue(!o.fuseArguments("a").get(1).matches(".*(uid|gid|umask)=.*"), "applied here, not by libfuse");
+    void refusesWritableUnknownAndMalformedOptionsWithOneLine() {
+        assertEquals("option 'rw': a Barecat mount is read-only", refused("rw"));
+        assertEquals("option 'alow_other': not a barecat-mount option (see barecat-mount --help)", refused("alow_other"));
+        assertEquals("option 'sync_read': not a barecat-mount option (see barecat-mount --help)", refused("sync_read"));
+        assertEquals("option 'allow_other=1': not a barecat-mount option (see barecat-mount --help)",
+                refused("allow_other=1"));
+        assertEquals("option 'verify=yes': takes no value", refused("verify=yes"));
+        assertEquals("option 'readdirplus=maybe': yes or no", refused("readdirplus=maybe"));
+        assertEquals("option 'max_protocol=7.11': a FUSE protocol version from 7.12 to 7.38", refused("max_protocol=7.11"));
+        assertEquals("option 'max_protocol=8.1': a FUSE protocol version from 7.12 to 7.38", refused("max_protocol=8.1"));
         for (String bad : List.of("entry_timeout=x", "attr_timeout=-1", "negative_timeout")) {
-            assertEquals("option '" + bad + "': a number of seconds, 0 or more",
-                    assertThrows(IllegalArgumentException.class, () -> joined(bad)).getMessage());
+            assertEquals("option '" + bad + "': a number of seconds, 0 or more", refused(bad));
         }
-        assertEquals("option 'uid=root': a number from 0 to 4294967295",
-                assertThrows(IllegalArgumentException.class, () -> joined("uid=root")).getMessage());
-        assertEquals("option 'umask=9': octal permission bits",
-                assertThrows(IllegalArgumentException.class, () -> joined("umask=9")).getMessage());
+        assertEquals("option 'uid=root': a number from 0 to 4294967295", refused("uid=root"));
+        assertEquals("option 'uid': a number from 0 to 4294967295", refused("uid"));
+        assertEquals("option 'umask=9': octal permission bits", refused("umask=9"));
+        assertEquals("option 'max_background=0': a number of requests from 1 to 65535", refused("max_background=0"));
+    }
+
+    @Test
+    void aUmaskOnlyTakesPermissionBitsAway() {
+        MountOptions.Overrides o = parse("umask=022").overrides();
+        assertEquals(0100600, o.mode(0100600), "0600 stays 0600, and is never made executable");
+        assertEquals(0100644, o.mode(0100666));
+        assertEquals(0040755, o.mode(0040777));
+        assertEquals(0100000, parse("umask=777").overrides().mode(0100644));
+        assertEquals(0100640, MountOptions.Overrides.NONE.mode(0100640));
+        assertEquals(7, MountOptions.Overrides.NONE.uid(7));
+        assertEquals(0, o.gid(0));
+        assertEquals(5, parse("uid=5").overrides().uid(1000));
+        assertEquals(new MountOptions.Overrides(1234L, 0L, 027), parse("uid=1234,gid=0,umask=027").overrides());
     }
 }

@@ -123,7 +123,7 @@ class RequestFuzzTest {
             boolean warmedUp = random.nextBoolean();
             if (warmedUp) { // as after every mount: it must neither throw nor change what requests answer
                 fs.readAheadListings();
-                SessionWarmUp.run(kernel.session(), 1_000, () -> false);
+                WarmUp.run(kernel.session(), 1_000, () -> false);
             }
             new Driver(kernel, verify, index, oracle, random, context + (verify ? " with verify" : "")
                     + " on protocol 7." + minor + (plus ? " with READDIRPLUS" : "") + (warmedUp ? ", warmed up" : "")).run();

@@ -83,12 +83,12 @@ class WarmUpTest {
         FuseMount mount = mount("as-before");
         try {
             // 160 entries: the walk goes round the tree many times, and never counts as the mount being used
-            int held = mount.archiveFilesystem().nodesHeld();
+            int held = mount.fs().nodesHeld();
             int first = mount.warmUp(5_000);
             assertTrue(first >= 5_000, "requests answered: " + first);
             int second = mount.warmUp(2_000);
             assertTrue(second >= 2_000, "requests answered, second time: " + second);
-            assertEquals(held, mount.archiveFilesystem().nodesHeld(), "every node it looked up, forgotten again");
+            assertEquals(held, mount.fs().nodesHeld(), "every node it looked up, forgotten again");
             String found = run("sh", "-c", "cd '" + mount.mountPoint() + "' && find . -type f | sed 's|^./||' | LC_ALL=C sort");
             assertEquals(String.join("\n", FILES) + "\n", found);
             for (String name : List.of("d0/f0", "d3/sub/f19", "d4/f28")) {
@@ -106,7 +106,7 @@ class WarmUpTest {
             // enough requests to list the 11 directories, not to look up their 150 files on the way
             mount.warmUp(60);
             for (String dir : List.of("", "d0", "d4", "d0/sub", "d4/sub")) {
-                assertTrue(mount.archiveFilesystem().holdsListing(dir), "listing held: '" + dir + "'");
+                assertTrue(mount.fs().holdsListing(dir), "listing held: '" + dir + "'");
             }
         } finally {
             unmount(mount);

@@ -96,17 +96,17 @@ class ZeroMessageOpendirTest {
             assertEquals(all, sortedFiles(point));
             assertEquals(1, trace.toString().lines().filter(l -> l.matches("unique \\d+: OPENDIR .*")).count(),
                     "the kernel's first OPENDIR, and no other");
-            int held = mount.archiveFilesystem().nodesHeld();
+            int held = mount.fs().nodesHeld();
             assertTrue(held >= 12, "the root, d0-d4, their subdirectories and large: " + held);
 
             Path dropCaches = Path.of("/proc/sys/vm/drop_caches");
             assumeTrue(Files.isWritable(dropCaches), "root, to have the kernel forget its dentries and inodes");
             // (what is above has been checked by then; a test without root reports itself skipped)
             Files.writeString(dropCaches, "2");
-            for (int i = 0; i < 500 && mount.archiveFilesystem().nodesHeld() > 1; i++) {
+            for (int i = 0; i < 500 && mount.fs().nodesHeld() > 1; i++) {
                 Thread.sleep(10); // FORGETs come in the background
             }
-            assertEquals(1, mount.archiveFilesystem().nodesHeld(), "every directory forgotten, the root left");
+            assertEquals(1, mount.fs().nodesHeld(), "every directory forgotten, the root left");
             assertEquals(all, sortedFiles(point), "listed again, by node ids looked up again");
             assertEquals(expected, listing(large));
         } finally {

@@ -60,8 +60,8 @@ class CrashRecoveryTest {
         try (Mount live = Mount.of(archive)) {
             Programs.Result r = Launchers.mountCommand(Map.of(), archive.toString(), live.point.toString());
             assertEquals(1, r.exit());
-            assertEquals("barecat-mount: " + live.point + ": mountpoint is not empty (use -o nonempty to mount over it)\n",
-                    r.stderr());
+            assertEquals("barecat-mount: " + live.point + ": already mounted (fuse.barecat); unmount it first with"
+                    + " fusermount -u " + live.point + "\n", r.stderr());
             assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), Files.readAllBytes(live.path("data.bin")));
         }
     }

@@ -160,6 +160,7 @@ public final class Abi {
     }
 
     // fuse_open_out.open_flags
+    public static final int FOPEN_DIRECT_IO = 1;
     public static final int FOPEN_KEEP_CACHE = 1 << 1;
     public static final int FOPEN_CACHE_DIR = 1 << 3;
 

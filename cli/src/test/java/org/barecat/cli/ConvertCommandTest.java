@@ -247,4 +247,26 @@ class ConvertCommandTest {
         assertEquals(2, bad.code(), bad.err());
         assertTrue(bad.err().contains("'utf-16' cannot encode file names"), bad.err());
     }
+
+    @Test
+    void namesThatBecomeTheSamePathOnlyOnceConvertedAreReportedAsSuch() throws Exception {
+        Path tar = tmp.resolve("dup.tar");
+        python(String.join("\n",
+                "import io, sys, tarfile",
+                "with tarfile.open(sys.argv[1], 'w', format=tarfile.GNU_FORMAT) as t:",
+                "    for n, d in (('./a/b.txt', b'one\\n'), ('a/b.txt', b'two\\n'), ('/a/b.txt', b'three\\n'),",
+                "                 ('./c.txt', b'c1\\n'), ('./c.txt', b'c2\\n')):",
+                "        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))"), tar.toString());
+        Path archive = tmp.resolve("dup.barecat");
+        Cli.Run r = Cli.run("convert", "-q", tar.toString(), archive.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("barecat: a/b.txt: not stored: ./a/b.txt and a/b.txt both become a/b.txt\n"
+                + "barecat: /a/b.txt: not stored: ./a/b.txt and /a/b.txt both become a/b.txt\n"
+                + "barecat: ./c.txt: skipped: appears twice; the first copy was kept\n"
+                + "barecat: 1 entry skipped (links, devices and repeated names cannot be stored; see the lines"
+                + " above)\n",
+                r.err());
+        assertEquals("one\n", Cli.run("cat", archive.toString(), "a/b.txt").out());
+        assertEquals("c1\n", Cli.run("cat", archive.toString(), "c.txt").out());
+    }
 }

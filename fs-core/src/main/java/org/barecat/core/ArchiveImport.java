@@ -14,7 +14,9 @@ import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
@@ -24,7 +26,8 @@ import java.util.zip.CRC32;
  * does not depend on its size. Entries a Barecat archive cannot hold (symbolic and hard links,
  * devices, pipes) are skipped and reported, as are names with {@code ..} components and repeated
  * names (the first copy is kept). Names are read as bytes and decoded exactly ({@link NameDecoder}):
- * an entry whose name is not valid text is not stored.
+ * an entry whose name is not valid text is not stored, and two entries whose names differ only by
+ * what is removed from them (a leading {@code ./} or {@code /}) are both reported.
  */
 public final class ArchiveImport {
     private static final int S_IFDIR = 0040000;
@@ -35,6 +38,10 @@ public final class ArchiveImport {
     private final ProgressListener listener;
     private final NameDecoder names;
     private final Tally tally = new Tally();
+    /** What was removed from the front of the first file's name (e.g. {@code ./}); null before it. */
+    private String usualPrefix;
+    /** Stored path to original name, for the files whose removed prefix was not the usual one. */
+    private final Map<String, String> unusualNames = new HashMap<>();
 
     private ArchiveImport(ArchiveSink sink, ProgressListener listener, NameDecoder names) {
         this.sink = sink;
@@ -194,6 +201,7 @@ public final class ArchiveImport {
                 listener.done(name, 0);
             } else {
                 sink.add(path, data, size, a);
+                remember(name, path);
                 tally.files++;
                 tally.bytes += size;
                 listener.done(name, size);
@@ -202,10 +210,33 @@ public final class ArchiveImport {
             tally.problems++;
             listener.problem(name, "refused: not a valid archive path (empty, '.' or '..' component)");
         } catch (FileAlreadyExistsException e) {
-            skip(name, e.getReason() != null && e.getReason().contains("as a") ? e.getReason()
-                    : "appears twice; the first copy was kept");
+            if (e.getReason() != null && e.getReason().contains("as a")) {
+                skip(name, e.getReason());
+                return;
+            }
+            String first = unusualNames.getOrDefault(path, usualPrefix + path);
+            if (first.equals(name)) {
+                skip(name, "appears twice; the first copy was kept");
+            } else {
+                tally.problems++;
+                listener.problem(name, "not stored: " + first + " and " + name + " both become " + path);
+            }
         } catch (EOFException e) {
             throw new EOFException(name + ": the input ends inside this entry (truncated archive?)");
+        }
+    }
+
+    /**
+     * Keeps what a stored file's name was, for a later entry that becomes the same path: only the
+     * prefix removed, and only when it is not the first file's (usually all names or none start with
+     * {@code ./}), so memory grows only with the files whose names are unusual.
+     */
+    private void remember(String name, String path) {
+        String prefix = name.substring(0, name.length() - path.length());
+        if (usualPrefix == null) {
+            usualPrefix = prefix;
+        } else if (!prefix.equals(usualPrefix)) {
+            unusualNames.put(path, name);
         }
     }
 

@@ -157,4 +157,62 @@ class CreateAndAddCommandTest {
         assertEquals(0, Cli.run("verify", "-q", archive.toString()).code());
         assertEquals(2, Cli.run("add", "--overwrite", "--skip-existing", archive.toString(), "x").code());
     }
+    private static List<String> files(Path archive) {
+        return TestTrees.lines(Cli.run("find", archive.toString(), "-type", "f").out()).stream().sorted().toList();
+    }
+
+    @Test
+    void namesThatAreNotUtf8AreErrorsUnlessTheirEncodingIsNamed() throws Exception {
+        Path src = tmp.resolve("src");
+        // Java cannot make such names: Python makes them from bytes
+        TestTrees.exec(tmp, "python3", "-c", String.join("\n",
+                "import os",
+                "os.makedirs(b'src/d\\xe9j\\xe0')",
+                "open(b'src/d\\xe9j\\xe0/f', 'wb').write(b'f\\n')",
+                "open(b'src/caf\\xe9.txt', 'wb').write(b'latin\\n')",
+                "open(b'src/ok.txt', 'wb').write(b'ok\\n')"));
+        Path strict = tmp.resolve("strict.barecat");
+        Cli.Run r = Cli.run("create", "-q", "-C", src.toString(), strict.toString(), ".");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("barecat: " + src + "/caf\\xe9.txt: name is not valid UTF-8; not stored (see --encoding)\n"
+                + "barecat: " + src + "/d\\xe9j\\xe0/: name is not valid UTF-8; not stored (see --encoding)\n",
+                r.err());
+        assertEquals(List.of("ok.txt"), files(strict), "the other files are stored");
+        assertEquals(0, Cli.run("verify", "-q", strict.toString()).code());
+
+        Path latin1 = tmp.resolve("latin1.barecat");
+        r = Cli.run("create", "-q", "--encoding", "latin-1", "-C", src.toString(), latin1.toString(), ".");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        assertEquals(List.of("caf\u00e9.txt", "d\u00e9j\u00e0/f", "ok.txt"), files(latin1));
+        assertEquals("latin\n", Cli.run("cat", latin1.toString(), "caf\u00e9.txt").out());
+
+        // -T lists are bytes too
+        byte[] list = {'c', 'a', 'f', (byte) 0xe9, '.', 't', 'x', 't', 0, 'o', 'k', '.', 't', 'x', 't', 0};
+        Path listed = tmp.resolve("listed.barecat");
+        r = Cli.runWithInput(list, "create", "-q", "-T", "-", "-0", "-C", src.toString(), listed.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("barecat: " + src + "/caf\\xe9.txt: name is not valid UTF-8; not stored (see --encoding)\n",
+                r.err());
+        Path listed1 = tmp.resolve("listed1.barecat");
+        r = Cli.runWithInput(list, "create", "-q", "--encoding", "latin-1", "-T", "-", "-0", "-C", src.toString(),
+                listed1.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("caf\u00e9.txt", "ok.txt"), files(listed1));
+
+        // add shares the walk
+        r = Cli.run("add", "-q", "-C", src.toString(), strict.toString(), ".");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("barecat: " + src + "/d\\xe9j\\xe0/: name is not valid UTF-8; not stored"),
+                r.err());
+        // a PATH argument is text already: this one names the UTF-8 name, which is not there
+        r = Cli.run("add", "-q", "--encoding", "latin1", "-C", src.toString(), listed1.toString(), "d\u00e9j\u00e0");
+        assertEquals("barecat: " + src + "/d\u00e9j\u00e0: no such file or directory\n", r.err());
+        assertEquals(1, r.code());
+        r = Cli.run("add", "-q", "--skip-existing", "--encoding", "latin1", "-C", src.toString(), listed1.toString(),
+                ".");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("caf\u00e9.txt", "d\u00e9j\u00e0/f", "ok.txt"), files(listed1));
+        assertEquals(0, Cli.run("verify", "-q", listed1.toString()).code());
+    }
 }

@@ -188,7 +188,7 @@ public final class Packer {
                 return;
             }
             if (loaded != null && loaded.problem() != null) {
-                problem(e.source().toString(), loaded.problem());
+                problem(e.shown(), loaded.problem());
                 return;
             }
             if (loaded != null) {
@@ -197,7 +197,7 @@ public final class Packer {
                 try (InputStream in = Files.newInputStream(e.source())) {
                     sink.add(path, in, e.size(), e.attributes());
                 } catch (NoSuchFileException | AccessDeniedException ex) {
-                    problem(e.source().toString(), describe(ex));
+                    problem(e.shown(), describe(ex));
                     return;
                 }
             }
@@ -205,14 +205,14 @@ public final class Packer {
             tally.bytes += e.size();
             listener.done(path, e.size());
         } catch (EOFException ex) {
-            problem(e.source().toString(), "file shrank while being read; not stored");
+            problem(e.shown(), "file shrank while being read; not stored");
         } catch (FileAlreadyExistsException ex) {
             if (existingIsFatal) {
                 throw ex;
             }
             problem(path, ex.getReason() == null ? "already in the archive" : ex.getReason());
         } catch (InvalidArchivePathException ex) {
-            problem(e.source().toString(), ex.getMessage());
+            problem(e.shown(), ex.getMessage());
         }
     }
 

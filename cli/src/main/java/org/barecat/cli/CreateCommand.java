@@ -27,11 +27,14 @@ import java.util.concurrent.Callable;
                 "name and moved into place at the end: an interrupted create leaves no archive behind.",
                 "",
                 "Names are stored exactly: a name that is not valid UTF-8 (or valid in",
-                "the --encoding given) is an error for that entry. After such errors",
-                "the other entries are stored and the exit code is 1."},
+                "the --encoding given) is an error for that entry. A file that grows or",
+                "shrinks while it is read is stored as read (up to its size when first",
+                "looked at) and reported, as tar does: 'file changed as we read it'.",
+                "After such errors the other entries are stored and the exit code is 1."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the archive was created",
-                "1:it was not, or some entries could not be stored (stderr says which, one line each)",
+                "1:it was not, or some entries could not be stored or changed while read (stderr says which, one"
+                        + " line each)",
                 "2:bad command-line arguments"})
 final class CreateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive to create (its shards go beside it)")

@@ -22,9 +22,14 @@ import java.util.concurrent.Callable;
                 "New bytes go after the end of the last shard (a new shard starts at the archive's size limit);",
                 "the index is changed in one transaction, committed at the end: an interrupted add leaves the",
                 "archive as it was. A file path already in the archive is an error (and nothing is added)",
-                "unless --overwrite or --skip-existing is given. Do not add to an archive that is mounted."},
+                "unless --overwrite or --skip-existing is given. Do not add to an archive that is mounted.",
+                "",
+                "Names that are not valid text, and files that change while they are",
+                "read, are handled as by create: reported, one line each, and exit 1."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:everything was added", "1:nothing or not everything was added (stderr says why)",
+        exitCodeList = {"0:everything was added",
+                "1:nothing or not everything was added, or a file changed while read (stderr says why, one line"
+                        + " each)",
                 "2:bad command-line arguments"})
 final class AddCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive to add to")

@@ -5,6 +5,7 @@ import org.barecat.core.Archive;
 import org.barecat.core.ArchiveFormat;
 import org.barecat.core.ArchiveImport;
 import org.barecat.core.ArchiveWriter;
+import org.barecat.core.NameDecoder;
 import org.barecat.core.TarExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,10 +30,17 @@ import java.util.concurrent.Callable;
                 "owners and mtimes are kept; tar input is streamed, so memory does not grow with its size.",
                 "Symbolic links, hard links and devices cannot be stored: each is skipped with a warning, and",
                 "their number is given at the end. Output is written under a temporary name and moved into",
-                "place when complete."},
+                "place when complete.",
+                "",
+                "Names are stored exactly: a name that is not valid UTF-8 (or valid in",
+                "the --encoding given) is an error for that entry, and so is a name that",
+                "becomes the path of an earlier one once its leading './' or '/' is",
+                "removed (a name that appears twice is skipped with a warning). After",
+                "such errors the other entries are stored and the exit code is 1."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:converted (entries may have been skipped, with warnings)",
-                "1:not converted, or some entries could not be (stderr says which)", "2:bad command-line arguments"})
+                "1:not converted, or some entries could not be (stderr says which, one line each)",
+                "2:bad command-line arguments"})
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "tar, zip or Barecat archive; '-' for a tar on stdin")
     String source;
@@ -47,6 +55,13 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "replace DST if it exists")
     boolean force;
 
+    @Option(names = "--encoding", paramLabel = "CHARSET", converter = EncodingConverter.class, description = {
+            "encoding of the names in a tar or zip SRC",
+            "(e.g. latin-1, cp1252, cp437, shift_jis; default",
+            "UTF-8); names that pax records or the zip UTF-8",
+            "flag declare UTF-8 stay UTF-8 when they are valid"})
+    NameDecoder encoding;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress bar")
     boolean quiet;
 
@@ -60,6 +75,9 @@ final class ConvertCommand implements Callable<Integer> {
             return toBarecat(from, fromStdin);
         }
         if (from == ArchiveFormat.BARECAT && to.isTar()) {
+            if (encoding != null) {
+                return Errors.fail("convert: --encoding is for names read from a tar or zip SRC", 2);
+            }
             return toTar(to, toStdout);
         }
         return Errors.fail("convert: cannot convert " + source + " to " + target + ": one side must be a Barecat"
@@ -81,13 +99,14 @@ final class ConvertCommand implements Callable<Integer> {
         try (AbortOnExit guard = new AbortOnExit(writer::abort); Progress progress = new Progress("Converting", quiet)) {
             Totals result;
             try {
+                NameDecoder names = encoding == null ? NameDecoder.UTF_8 : encoding;
                 if (from == ArchiveFormat.ZIP) {
-                    result = ArchiveImport.fromZip(Path.of(source), writer, progress);
+                    result = ArchiveImport.fromZip(Path.of(source), writer, progress, names);
                 } else if (fromStdin) {
-                    result = ArchiveImport.fromTar(System.in, writer, progress);
+                    result = ArchiveImport.fromTar(System.in, writer, progress, names);
                 } else {
                     try (InputStream in = Files.newInputStream(Path.of(source))) {
-                        result = ArchiveImport.fromTar(in, writer, progress);
+                        result = ArchiveImport.fromTar(in, writer, progress, names);
                     }
                 }
                 if (guard.stopping()) {

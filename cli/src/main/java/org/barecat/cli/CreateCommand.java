@@ -24,9 +24,17 @@ import java.util.concurrent.Callable;
                 "Entries are stored under the paths as given, like tar; use -C DIR . to store a directory's contents.",
                 "Stores each file's and directory's mode, owner, group and nanosecond mtime. Symbolic links,",
                 "devices, sockets and pipes are skipped with a warning. The index is written under a temporary",
-                "name and moved into place at the end: an interrupted create leaves no archive behind."},
+                "name and moved into place at the end: an interrupted create leaves no archive behind.",
+                "",
+                "Names are stored exactly: a name that is not valid UTF-8 (or valid in",
+                "the --encoding given) is an error for that entry. A file that grows or",
+                "shrinks while it is read is stored as read (up to its size when first",
+                "looked at) and reported, as tar does: 'file changed as we read it'.",
+                "After such errors the other entries are stored and the exit code is 1."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the archive was created", "1:it was not, or some files could not be stored (stderr says which)",
+        exitCodeList = {"0:the archive was created",
+                "1:it was not, or some entries could not be stored or changed while read (stderr says which, one"
+                        + " line each)",
                 "2:bad command-line arguments"})
 final class CreateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive to create (its shards go beside it)")

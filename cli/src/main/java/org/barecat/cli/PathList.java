@@ -5,21 +5,22 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
  * Paths read one at a time from a file or stdin ({@code -T}), separated by newlines or, with
- * {@code -0}, by NUL bytes (as {@code find -print0} writes them). Empty entries are ignored.
+ * {@code -0}, by NUL bytes (as {@code find -print0} writes them). Empty entries are ignored. Paths
+ * are bytes, as file names are: they are decoded where they are stored, not here.
  */
-final class PathList implements Iterator<String>, AutoCloseable {
+final class PathList implements Iterator<byte[]>, AutoCloseable {
     private final InputStream in;
     private final boolean ownsInput;
     private final int separator;
-    private String next;
+    private byte[] next;
     private boolean done;
 
     private PathList(InputStream in, boolean ownsInput, boolean nulSeparated) {
@@ -46,7 +47,7 @@ final class PathList implements Iterator<String>, AutoCloseable {
         return next != null;
     }
 
-    private String readOne() throws IOException {
+    private byte[] readOne() throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0 && b != separator) {
@@ -55,19 +56,19 @@ final class PathList implements Iterator<String>, AutoCloseable {
         if (b < 0) {
             done = true;
         }
-        String s = buf.toString(StandardCharsets.UTF_8);
-        if (separator == '\n' && s.endsWith("\r")) {
-            s = s.substring(0, s.length() - 1);
+        byte[] s = buf.toByteArray();
+        if (separator == '\n' && s.length > 0 && s[s.length - 1] == '\r') {
+            s = Arrays.copyOf(s, s.length - 1);
         }
-        return s.isEmpty() ? null : s;
+        return s.length == 0 ? null : s;
     }
 
     @Override
-    public String next() {
+    public byte[] next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        String s = next;
+        byte[] s = next;
         next = null;
         return s;
     }

@@ -85,6 +85,12 @@ final class Progress implements ProgressListener, AutoCloseable {
         line(path + ": " + message);
     }
 
+    @Override
+    public void undecodableName(String name, String encoding) {
+        problem(name, "name is not valid " + encoding + "; not stored"
+                + (encoding.equals("UTF-8") ? " (see --encoding)" : ""));
+    }
+
     private synchronized void line(String message) {
         if (bar != null) {
             err.print("\r\033[K");

@@ -1,5 +1,6 @@
 package org.barecat.cli;
 
+import org.barecat.core.NameDecoder;
 import org.barecat.core.PathFilter;
 import org.barecat.core.SourceEntry;
 import org.barecat.core.SourceWalker;
@@ -39,6 +40,13 @@ final class SourceOptions {
             "pattern rules as --exclude); directories are stored only when something in them is"})
     List<String> includes = new ArrayList<>();
 
+    @Option(names = "--encoding", paramLabel = "CHARSET", converter = EncodingConverter.class, description = {
+            "encoding of the names found in directories and",
+            "-T lists (e.g. latin-1, cp1252, shift_jis; default",
+            "UTF-8); PATHS given as arguments are stored as",
+            "given"})
+    NameDecoder encoding;
+
     @Option(names = {"-j", "--workers"}, paramLabel = "N", description = {
             "threads reading and checksumming files (default: ${DEFAULT-VALUE}); the archive is the same",
             "for every N"})
@@ -53,15 +61,15 @@ final class SourceOptions {
      * never among them.
      */
     Iterator<SourceEntry> entries(Path archive, Progress progress, List<AutoCloseable> toClose) throws IOException {
-        SourceWalker walker = new SourceWalker(directory, PathFilter.of(excludes, includes), progress)
-                .ignoring(archive);
+        SourceWalker walker = new SourceWalker(directory, PathFilter.of(excludes, includes), progress,
+                encoding == null ? NameDecoder.UTF_8 : encoding).ignoring(archive);
         Iterator<SourceEntry> named = walker.walk(paths.iterator(), true);
         if (filesFrom == null) {
             return named;
         }
         PathList listed = PathList.open(filesFrom, nulSeparated);
         toClose.add(listed);
-        Iterator<SourceEntry> fromList = walker.walk(listed, false);
+        Iterator<SourceEntry> fromList = walker.walkListed(listed, false);
         return concat(named, fromList);
     }
 

@@ -140,4 +140,133 @@ class ConvertCommandTest {
         assertTrue(Cli.run("ls", "-l", archive.toString()).out().contains("-rw-------  1 "));
         assertEquals(2, Cli.run("convert", zip.toString(), tmp.resolve("x.zip").toString()).code());
     }
+    /** Runs a Python script (with {@code args} as sys.argv[1:]) in the temp dir. */
+    private void python(String script, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("python3", "-c", script));
+        cmd.addAll(List.of(args));
+        TestTrees.exec(tmp, cmd.toArray(String[]::new));
+    }
+
+    private static List<String> files(Path archive) {
+        return TestTrees.lines(Cli.run("find", archive.toString(), "-type", "f").out()).stream().sorted().toList();
+    }
+
+    @Test
+    void latin1NamesInUstarAndGnuTarsAreErrorsUnlessTheirEncodingIsNamed() throws Exception {
+        for (String format : List.of("GNU_FORMAT", "USTAR_FORMAT")) {
+            Path tar = tmp.resolve(format + ".tar");
+            // tarfile writes these names' Latin-1 bytes into the headers as they are
+            python(String.join("\n",
+                    "import io, sys, tarfile",
+                    "with tarfile.open(sys.argv[1], 'w', format=tarfile." + format + ", encoding='latin-1') as t:",
+                    "    for n, d in (('caf\\xe9.txt', b'one\\n'), ('caf\\xe8.txt', b'two\\n'), ('ok.txt', b'ok\\n')):",
+                    "        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))"), tar.toString());
+
+            Path strict = tmp.resolve(format + ".barecat");
+            Cli.Run r = Cli.run("convert", "-q", tar.toString(), strict.toString());
+            assertEquals(1, r.code(), r.err());
+            assertEquals("barecat: caf\\xe9.txt: name is not valid UTF-8; not stored (see --encoding)\n"
+                    + "barecat: caf\\xe8.txt: name is not valid UTF-8; not stored (see --encoding)\n", r.err());
+            assertEquals(List.of("ok.txt"), files(strict), "the other entries are stored");
+
+            Path latin1 = tmp.resolve(format + ".latin1.barecat");
+            Cli.Run named = Cli.run("convert", "-q", "--encoding", "latin-1", tar.toString(), latin1.toString());
+            assertEquals(0, named.code(), named.err());
+            assertEquals("", named.err());
+            assertEquals(List.of("caf\u00e8.txt", "caf\u00e9.txt", "ok.txt"), files(latin1));
+            assertEquals("one\n", Cli.run("cat", latin1.toString(), "caf\u00e9.txt").out());
+            assertEquals("two\n", Cli.run("cat", latin1.toString(), "caf\u00e8.txt").out());
+
+            Path fromStdin = tmp.resolve(format + ".stdin.barecat");
+            TestTrees.exec(tmp, "gzip", "-k", tar.toString());
+            byte[] gzipped = Files.readAllBytes(tmp.resolve(format + ".tar.gz"));
+            Cli.Run stdin = Cli.runWithInput(gzipped, "convert", "-q", "--encoding", "latin1", "-",
+                    fromStdin.toString());
+            assertEquals(0, stdin.code(), stdin.err());
+            assertEquals(files(latin1), files(fromStdin));
+        }
+    }
+
+    @Test
+    void paxNamesThatAreNotUtf8AreErrorsUnlessTheirEncodingIsNamedAndUtf8OnesStayUtf8() throws Exception {
+        // GNU tar puts a name it cannot make UTF-8 into the pax 'path' record as raw bytes
+        python("import os\nos.makedirs(b'src/d')\nopen(b'src/d/caf\\xe9.txt', 'wb').write(b'gnu\\n')");
+        Path gnu = tmp.resolve("gnu-pax.tar");
+        TestTrees.exec(tmp, "tar", "--format=pax", "-cf", gnu.toString(), "-C", "src", "d");
+        // Python's tarfile marks such a record 'hdrcharset=BINARY'; a name that is UTF-8 it writes as UTF-8
+        Path python = tmp.resolve("python-pax.tar");
+        python(String.join("\n",
+                "import io, sys, tarfile",
+                "with tarfile.open(sys.argv[1], 'w', format=tarfile.PAX_FORMAT, errors='surrogateescape') as t:",
+                "    for n, d in (('x/caf\\udce9.txt', b'bin\\n'), ('x/na\\xefve.txt', b'utf\\n')):",
+                "        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))"), python.toString());
+
+        Cli.Run r = Cli.run("convert", "-q", gnu.toString(), tmp.resolve("gnu.barecat").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("barecat: d/caf\\xe9.txt: name is not valid UTF-8; not stored (see --encoding)\n", r.err());
+        r = Cli.run("convert", "-q", python.toString(), tmp.resolve("python.barecat").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("barecat: x/caf\\xe9.txt: name is not valid UTF-8; not stored (see --encoding)\n", r.err());
+        assertEquals(List.of("x/na\u00efve.txt"), files(tmp.resolve("python.barecat")));
+
+        r = Cli.run("convert", "-q", "--encoding", "latin-1", gnu.toString(), tmp.resolve("gnu1.barecat").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("d/caf\u00e9.txt"), files(tmp.resolve("gnu1.barecat")));
+        assertEquals("gnu\n", Cli.run("cat", tmp.resolve("gnu1.barecat").toString(), "d/caf\u00e9.txt").out());
+        r = Cli.run("convert", "-q", "--encoding", "latin-1", python.toString(),
+                tmp.resolve("python1.barecat").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("x/caf\u00e9.txt", "x/na\u00efve.txt"), files(tmp.resolve("python1.barecat")),
+                "the pax record that is UTF-8 stays UTF-8");
+    }
+
+    @Test
+    void zipNamesWithoutTheUtf8FlagAreDecodedWithTheEncodingNamedAndFlaggedOnesStayUtf8() throws Exception {
+        // Info-ZIP's zip stores a name's bytes as they are, without the UTF-8 flag; Python's zipfile flags UTF-8 names
+        // (zip adds to the zip Python wrote and keeps its entry as it is; Python, adding, would rewrite the other)
+        Path zip = tmp.resolve("in.zip");
+        python(String.join("\n",
+                "import os, sys, zipfile",
+                "os.makedirs(b'z')",
+                "open(b'z/caf\\xe9.txt', 'wb').write(b'latin\\n')",
+                "with zipfile.ZipFile(sys.argv[1], 'w') as z: z.writestr('na\\xefve.txt', b'utf\\n')"), zip.toString());
+        TestTrees.exec(tmp.resolve("z"), "zip", "-q", "-r", zip.toString(), ".");
+
+        Cli.Run r = Cli.run("convert", "-q", zip.toString(), tmp.resolve("strict.barecat").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("barecat: caf\\xe9.txt: name is not valid UTF-8; not stored (see --encoding)\n", r.err());
+        assertEquals(List.of("na\u00efve.txt"), files(tmp.resolve("strict.barecat")));
+
+        r = Cli.run("convert", "-q", "--encoding", "latin-1", zip.toString(), tmp.resolve("latin1.barecat").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("caf\u00e9.txt", "na\u00efve.txt"), files(tmp.resolve("latin1.barecat")));
+        assertEquals("latin\n", Cli.run("cat", tmp.resolve("latin1.barecat").toString(), "caf\u00e9.txt").out());
+
+        Cli.Run bad = Cli.run("convert", "-q", "--encoding", "utf-16", zip.toString(),
+                tmp.resolve("x.barecat").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("'utf-16' cannot encode file names"), bad.err());
+    }
+
+    @Test
+    void namesThatBecomeTheSamePathOnlyOnceConvertedAreReportedAsSuch() throws Exception {
+        Path tar = tmp.resolve("dup.tar");
+        python(String.join("\n",
+                "import io, sys, tarfile",
+                "with tarfile.open(sys.argv[1], 'w', format=tarfile.GNU_FORMAT) as t:",
+                "    for n, d in (('./a/b.txt', b'one\\n'), ('a/b.txt', b'two\\n'), ('/a/b.txt', b'three\\n'),",
+                "                 ('./c.txt', b'c1\\n'), ('./c.txt', b'c2\\n')):",
+                "        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))"), tar.toString());
+        Path archive = tmp.resolve("dup.barecat");
+        Cli.Run r = Cli.run("convert", "-q", tar.toString(), archive.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("barecat: a/b.txt: not stored: ./a/b.txt and a/b.txt both become a/b.txt\n"
+                + "barecat: /a/b.txt: not stored: ./a/b.txt and /a/b.txt both become a/b.txt\n"
+                + "barecat: ./c.txt: skipped: appears twice; the first copy was kept\n"
+                + "barecat: 1 entry skipped (links, devices and repeated names cannot be stored; see the lines"
+                + " above)\n",
+                r.err());
+        assertEquals("one\n", Cli.run("cat", archive.toString(), "a/b.txt").out());
+        assertEquals("c1\n", Cli.run("cat", archive.toString(), "c.txt").out());
+    }
 }

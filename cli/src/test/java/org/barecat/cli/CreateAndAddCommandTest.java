@@ -1,5 +1,6 @@
 package org.barecat.cli;
 
+import org.barecat.core.Packer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -156,5 +159,156 @@ class CreateAndAddCommandTest {
         assertEquals("changed\n", Cli.run("cat", archive.toString(), "top.txt").out());
         assertEquals(0, Cli.run("verify", "-q", archive.toString()).code());
         assertEquals(2, Cli.run("add", "--overwrite", "--skip-existing", archive.toString(), "x").code());
+    }
+    private static List<String> files(Path archive) {
+        return TestTrees.lines(Cli.run("find", archive.toString(), "-type", "f").out()).stream().sorted().toList();
+    }
+
+    @Test
+    void namesThatAreNotUtf8AreErrorsUnlessTheirEncodingIsNamed() throws Exception {
+        Path src = tmp.resolve("src");
+        // Java cannot make such names: Python makes them from bytes
+        TestTrees.exec(tmp, "python3", "-c", String.join("\n",
+                "import os",
+                "os.makedirs(b'src/d\\xe9j\\xe0')",
+                "open(b'src/d\\xe9j\\xe0/f', 'wb').write(b'f\\n')",
+                "open(b'src/caf\\xe9.txt', 'wb').write(b'latin\\n')",
+                "open(b'src/ok.txt', 'wb').write(b'ok\\n')"));
+        Path strict = tmp.resolve("strict.barecat");
+        Cli.Run r = Cli.run("create", "-q", "-C", src.toString(), strict.toString(), ".");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("barecat: " + src + "/caf\\xe9.txt: name is not valid UTF-8; not stored (see --encoding)\n"
+                + "barecat: " + src + "/d\\xe9j\\xe0/: name is not valid UTF-8; not stored (see --encoding)\n",
+                r.err());
+        assertEquals(List.of("ok.txt"), files(strict), "the other files are stored");
+        assertEquals(0, Cli.run("verify", "-q", strict.toString()).code());
+
+        Path latin1 = tmp.resolve("latin1.barecat");
+        r = Cli.run("create", "-q", "--encoding", "latin-1", "-C", src.toString(), latin1.toString(), ".");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        assertEquals(List.of("caf\u00e9.txt", "d\u00e9j\u00e0/f", "ok.txt"), files(latin1));
+        assertEquals("latin\n", Cli.run("cat", latin1.toString(), "caf\u00e9.txt").out());
+
+        // -T lists are bytes too
+        byte[] list = {'c', 'a', 'f', (byte) 0xe9, '.', 't', 'x', 't', 0, 'o', 'k', '.', 't', 'x', 't', 0};
+        Path listed = tmp.resolve("listed.barecat");
+        r = Cli.runWithInput(list, "create", "-q", "-T", "-", "-0", "-C", src.toString(), listed.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("barecat: " + src + "/caf\\xe9.txt: name is not valid UTF-8; not stored (see --encoding)\n",
+                r.err());
+        Path listed1 = tmp.resolve("listed1.barecat");
+        r = Cli.runWithInput(list, "create", "-q", "--encoding", "latin-1", "-T", "-", "-0", "-C", src.toString(),
+                listed1.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("caf\u00e9.txt", "ok.txt"), files(listed1));
+
+        // add shares the walk
+        r = Cli.run("add", "-q", "-C", src.toString(), strict.toString(), ".");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("barecat: " + src + "/d\\xe9j\\xe0/: name is not valid UTF-8; not stored"),
+                r.err());
+        // a PATH argument is text already: this one names the UTF-8 name, which is not there
+        r = Cli.run("add", "-q", "--encoding", "latin1", "-C", src.toString(), listed1.toString(), "d\u00e9j\u00e0");
+        assertEquals("barecat: " + src + "/d\u00e9j\u00e0: no such file or directory\n", r.err());
+        assertEquals(1, r.code());
+        r = Cli.run("add", "-q", "--skip-existing", "--encoding", "latin1", "-C", src.toString(), listed1.toString(),
+                ".");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("caf\u00e9.txt", "d\u00e9j\u00e0/f", "ok.txt"), files(listed1));
+        assertEquals(0, Cli.run("verify", "-q", listed1.toString()).code());
+    }
+    private static byte[] pattern(int size) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (i * 31 + i / 251);
+        }
+        return b;
+    }
+
+    /**
+     * Makes {@code truncate} (another process) change each named file the first time create or add has
+     * read from it, through the packer's test seam: {@code sizes} maps a file name to truncate's size.
+     */
+    private static void changeWhenFirstRead(Map<String, String> sizes) {
+        Set<String> done = ConcurrentHashMap.newKeySet();
+        Packer.readObserverForTests = (file, bytesRead) -> {
+            String name = file.getFileName().toString();
+            if (sizes.containsKey(name) && done.add(name)) {
+                try {
+                    TestTrees.exec(file.getParent(), "truncate", "-s", sizes.get(name), name);
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+    }
+
+    @Test
+    void filesThatGrowOrShrinkWhileCreateReadsThemAreStoredAsReadAndReported() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        byte[] big = pattern(5 << 20); // over the read-ahead limit: streamed by the writer, 64 KiB a read
+        byte[] small = pattern(100_000); // read ahead, in one read
+        for (String name : List.of("grows", "shrinks")) {
+            Files.write(src.resolve(name), big);
+        }
+        for (String name : List.of("small-grows", "small-shrinks", "steady")) {
+            Files.write(src.resolve(name), small);
+        }
+        Path archive = tmp.resolve("c.barecat");
+        changeWhenFirstRead(Map.of("grows", "+1M", "shrinks", "1M", "small-grows", "+1M", "small-shrinks", "10"));
+        Cli.Run r;
+        try {
+            r = Cli.run("create", "-q", "-j", "1", "-C", src.toString(), archive.toString(), ".");
+        } finally {
+            Packer.readObserverForTests = null;
+        }
+        assertEquals(1, r.code(), r.err());
+        assertEquals("barecat: " + src + "/grows: file changed as we read it; stored the 5242880 bytes read"
+                        + " (5242880 when looked at, 6291456 now)\n"
+                        + "barecat: " + src + "/shrinks: file changed as we read it; stored the 1048576 bytes read"
+                        + " (5242880 when looked at, 1048576 now)\n"
+                        + "barecat: " + src + "/small-grows: file changed as we read it; stored the 100000 bytes read"
+                        + " (100000 when looked at, 1148576 now)\n"
+                        + "barecat: " + src + "/small-shrinks: file changed as we read it; stored the 100000 bytes"
+                        + " read (100000 when looked at, 10 now)\n",
+                r.err());
+        assertArrayEquals(big, Cli.run("cat", archive.toString(), "grows").stdout());
+        assertArrayEquals(java.util.Arrays.copyOf(big, 1 << 20),
+                Cli.run("cat", archive.toString(), "shrinks").stdout());
+        assertArrayEquals(small, Cli.run("cat", archive.toString(), "small-grows").stdout());
+        assertArrayEquals(small, Cli.run("cat", archive.toString(), "small-shrinks").stdout());
+        assertArrayEquals(small, Cli.run("cat", archive.toString(), "steady").stdout());
+        Cli.Run verify = Cli.run("verify", archive.toString());
+        assertEquals(0, verify.code(),
+                "sizes and checksums are those of the bytes stored: " + verify.out() + verify.err());
+    }
+
+    @Test
+    void filesThatGrowOrShrinkWhileAddReadsThemAreStoredAsReadAndReported() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        byte[] big = pattern(5 << 20);
+        byte[] small = pattern(100_000);
+        Files.write(src.resolve("first"), small);
+        Path archive = tmp.resolve("a.barecat");
+        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), "first").code());
+        Files.write(src.resolve("shrinks"), big);
+        Files.write(src.resolve("small-grows"), small);
+        changeWhenFirstRead(Map.of("shrinks", "100K", "small-grows", "+10"));
+        Cli.Run r;
+        try {
+            r = Cli.run("add", "-q", "-j", "2", "-C", src.toString(), archive.toString(), "shrinks", "small-grows");
+        } finally {
+            Packer.readObserverForTests = null;
+        }
+        assertEquals(1, r.code(), r.err());
+        assertEquals("barecat: " + src + "/shrinks: file changed as we read it; stored the 102400 bytes read"
+                        + " (5242880 when looked at, 102400 now)\n"
+                        + "barecat: " + src + "/small-grows: file changed as we read it; stored the 100000 bytes read"
+                        + " (100000 when looked at, 100010 now)\n",
+                r.err());
+        assertArrayEquals(java.util.Arrays.copyOf(big, 102400), Cli.run("cat", archive.toString(), "shrinks").stdout());
+        assertArrayEquals(small, Cli.run("cat", archive.toString(), "small-grows").stdout());
+        assertEquals(0, Cli.run("verify", "-q", archive.toString()).code());
     }
 }

@@ -220,6 +220,18 @@ public final class ArchiveAppender implements ArchiveSink {
     }
 
     @Override
+    public FileEntry addUpTo(String path, InputStream data, long maxSize, Attributes attributes) throws IOException {
+        String p = checkedFilePath(path);
+        FileEntry old = placeFile(p);
+        if (old != null && existing == Existing.SKIP) {
+            return old;
+        }
+        CRC32C crc = new CRC32C();
+        ShardOutput.Placed at = shards.write(p, data, maxSize, crc, false);
+        return record(new FileEntry(p, at.location(), at.size(), crc.getValue(), attributes), old != null);
+    }
+
+    @Override
     public FileEntry add(String path, ByteBuffer data, long crc32c, Attributes attributes) throws IOException {
         String p = checkedFilePath(path);
         FileEntry old = placeFile(p);

@@ -21,6 +21,12 @@ public interface ArchiveSink extends AutoCloseable {
     FileEntry add(String path, InputStream data, long size, Attributes attributes) throws IOException;
 
     /**
+     * Adds a file of the bytes {@code data} gives before it ends, {@code maxSize} at most: for a source
+     * that may change while it is read. The entry's size and checksum are those of the bytes stored.
+     */
+    FileEntry addUpTo(String path, InputStream data, long maxSize, Attributes attributes) throws IOException;
+
+    /**
      * Adds a file whose bytes (the remaining bytes of {@code data}) were read and checksummed
      * already, e.g. by another thread.
      *

@@ -149,6 +149,14 @@ public final class ArchiveWriter implements ArchiveSink {
     }
 
     @Override
+    public FileEntry addUpTo(String path, InputStream data, long maxSize, Attributes attributes) throws IOException {
+        String p = checkedFilePath(path);
+        CRC32C crc = new CRC32C();
+        ShardOutput.Placed at = shards.write(p, data, maxSize, crc, false);
+        return record(new FileEntry(p, at.location(), at.size(), crc.getValue(), attributes));
+    }
+
+    @Override
     public FileEntry add(String path, ByteBuffer data, long crc32c, Attributes attributes) throws IOException {
         String p = checkedFilePath(path);
         long size = data.remaining();

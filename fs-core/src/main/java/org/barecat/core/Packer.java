@@ -1,14 +1,14 @@
 package org.barecat.core;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.ObjLongConsumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -26,6 +27,8 @@ import java.util.zip.CRC32C;
  * read and checksummed by a thread pool ahead of the (single) writing thread; they are still
  * written in walk order, so the archive is byte for byte the one a single worker makes. Files
  * read ahead are held in memory up to a fixed budget; larger files are streamed by the writer.
+ * A file that changes size while it is read (it was written to, or cut) is stored as read, up to the
+ * size it had when the walk looked at it, and reported as a problem, as tar does.
  */
 public final class Packer {
     /** Files up to this size are read ahead whole. */
@@ -33,6 +36,13 @@ public final class Packer {
     /** Bytes read ahead and not yet written, at most. */
     static final int READ_AHEAD_BUDGET = 64 << 20;
 
+
+    /**
+     * Test seam: when set, called on the reading thread after each read from a source file, with the
+     * file and the bytes read from it so far; a test changes the file there to make it change while
+     * it is read, at a known point. Null outside tests.
+     */
+    public static volatile ObjLongConsumer<Path> readObserverForTests;
 
     private final ArchiveSink sink;
     private final int workers;
@@ -55,9 +65,12 @@ public final class Packer {
         this.listener = listener;
     }
 
-    /** A file read into memory, or the reason it could not be. */
-    private record Loaded(SourceEntry entry, ByteBuffer data, long crc32c, String problem) {
-        static final Loaded END = new Loaded(null, null, 0, null);
+    /**
+     * A file read into memory, or the reason it could not be; {@code sizeNow} is its size once read
+     * (it differs from the bytes read when the file changed meanwhile).
+     */
+    private record Loaded(SourceEntry entry, ByteBuffer data, long crc32c, long sizeNow, String problem) {
+        static final Loaded END = new Loaded(null, null, 0, 0, null);
     }
 
     /**
@@ -98,7 +111,7 @@ public final class Packer {
                             budget.acquire((int) e.size());
                             queue.put(pool.submit(() -> load(e)));
                         } else {
-                            queue.put(CompletableFuture.completedFuture(new Loaded(e, null, 0, null)));
+                            queue.put(CompletableFuture.completedFuture(new Loaded(e, null, 0, 0, null)));
                         }
                     }
                     queue.put(CompletableFuture.completedFuture(Loaded.END));
@@ -142,24 +155,52 @@ public final class Packer {
         }
     }
 
-    /** Reads a whole (small) file and its checksum; a file that cannot be read gives a problem. */
+    /**
+     * Reads a (small) file, up to its size when the walk looked at it, and its checksum; a file that
+     * cannot be read gives a problem.
+     */
     private static Loaded load(SourceEntry e) {
-        int size = (int) e.size();
-        ByteBuffer data = ByteBuffer.allocate(size);
+        ByteBuffer data = ByteBuffer.allocate((int) e.size());
+        long sizeNow;
         try (FileChannel in = FileChannel.open(e.source(), StandardOpenOption.READ)) {
-            while (data.hasRemaining()) {
-                if (in.read(data) < 0) {
-                    return new Loaded(e, null, 0, "file shrank while being read (" + data.position() + " of " + size
-                            + " bytes); not stored");
-                }
+            while (data.hasRemaining() && in.read(data) >= 0) {
+                observeRead(e.source(), data.position());
             }
+            sizeNow = in.size();
         } catch (IOException ex) {
-            return new Loaded(e, null, 0, describe(ex));
+            return new Loaded(e, null, 0, 0, describe(ex));
         }
         data.flip();
         CRC32C crc = new CRC32C();
         crc.update(data.duplicate());
-        return new Loaded(e, data, crc.getValue(), null);
+        return new Loaded(e, data, crc.getValue(), sizeNow, null);
+    }
+
+    private static void observeRead(Path file, long bytesSoFar) {
+        ObjLongConsumer<Path> observer = readObserverForTests;
+        if (observer != null) {
+            observer.accept(file, bytesSoFar);
+        }
+    }
+
+    /** The file's bytes as an input stream that tells the test seam of each read. */
+    private static InputStream observed(InputStream in, Path file) {
+        if (readObserverForTests == null) {
+            return in;
+        }
+        return new java.io.FilterInputStream(in) {
+            private long read;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    read += n;
+                    observeRead(file, read);
+                }
+                return n;
+            }
+        };
     }
 
     private static String describe(IOException e) {
@@ -188,31 +229,38 @@ public final class Packer {
                 return;
             }
             if (loaded != null && loaded.problem() != null) {
-                problem(e.source().toString(), loaded.problem());
+                problem(e.shown(), loaded.problem());
                 return;
             }
+            long stored;
+            long sizeNow;
             if (loaded != null) {
-                sink.add(path, loaded.data(), loaded.crc32c(), e.attributes());
+                stored = sink.add(path, loaded.data(), loaded.crc32c(), e.attributes()).size();
+                sizeNow = loaded.sizeNow();
             } else {
-                try (InputStream in = Files.newInputStream(e.source())) {
-                    sink.add(path, in, e.size(), e.attributes());
+                try (FileChannel channel = FileChannel.open(e.source(), StandardOpenOption.READ)) {
+                    InputStream in = observed(Channels.newInputStream(channel), e.source());
+                    stored = sink.addUpTo(path, in, e.size(), e.attributes()).size();
+                    sizeNow = channel.size();
                 } catch (NoSuchFileException | AccessDeniedException ex) {
-                    problem(e.source().toString(), describe(ex));
+                    problem(e.shown(), describe(ex));
                     return;
                 }
             }
             tally.files++;
-            tally.bytes += e.size();
-            listener.done(path, e.size());
-        } catch (EOFException ex) {
-            problem(e.source().toString(), "file shrank while being read; not stored");
+            tally.bytes += stored;
+            listener.done(path, stored);
+            if (stored != e.size() || sizeNow != stored) {
+                problem(e.shown(), "file changed as we read it; stored the " + stored + " bytes read (" + e.size()
+                        + " when looked at, " + sizeNow + " now)");
+            }
         } catch (FileAlreadyExistsException ex) {
             if (existingIsFatal) {
                 throw ex;
             }
             problem(path, ex.getReason() == null ? "already in the archive" : ex.getReason());
         } catch (InvalidArchivePathException ex) {
-            problem(e.source().toString(), ex.getMessage());
+            problem(e.shown(), ex.getMessage());
         }
     }
 

@@ -27,4 +27,13 @@ public interface ProgressListener {
     /** An entry could not be processed; the work goes on without it and ends as a failure. */
     default void problem(String path, String message) {
     }
+
+    /**
+     * An entry was not stored because its name is not valid text in the names' encoding: a
+     * {@link #problem}. {@code name} shows the bytes that are not text escaped ({@code caf\xe9.txt});
+     * a directory's ends with {@code /} (nothing in it was stored either).
+     */
+    default void undecodableName(String name, String encoding) {
+        problem(name, "name is not valid " + encoding + "; not stored");
+    }
 }

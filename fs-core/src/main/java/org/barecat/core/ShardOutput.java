@@ -79,18 +79,33 @@ final class ShardOutput implements AutoCloseable {
         }
     }
 
+    /** Where a file's bytes went, and how many there were. */
+    record Placed(ShardLocation location, long size) {
+    }
+
     /**
      * Writes exactly {@code size} bytes of {@code data} and returns where they start. When {@code data}
      * ends first, the bytes already written stay behind as an unused gap and an {@link EOFException}
      * names how many arrived.
      */
     ShardLocation write(String name, InputStream data, long size, CRC32C crc) throws IOException {
+        return write(name, data, size, crc, true).location();
+    }
+
+    /**
+     * Writes {@code size} bytes of {@code data}, or with {@code exact} false those it gives before it
+     * ends (then they are the file's bytes, not a gap); returns where they start and how many there were.
+     */
+    Placed write(String name, InputStream data, long size, CRC32C crc, boolean exact) throws IOException {
         ShardLocation at = placeFor(size);
         long remaining = size;
         try {
             while (remaining > 0) {
                 int n = data.read(copyBuffer, 0, (int) Math.min(copyBuffer.length, remaining));
                 if (n < 0) {
+                    if (!exact) {
+                        break;
+                    }
                     throw new EOFException(name + ": source ended after " + (size - remaining) + " of " + size
                             + " bytes");
                 }
@@ -101,7 +116,7 @@ final class ShardOutput implements AutoCloseable {
         } finally {
             position += size - remaining;
         }
-        return at;
+        return new Placed(at, size - remaining);
     }
 
     /** Writes the remaining bytes of {@code data} and returns where they start. */

@@ -7,8 +7,10 @@ import java.nio.file.Path;
  *
  * @param source      where it is on disk
  * @param archivePath the path it gets in the archive
+ * @param shown       how messages name it (its path on disk, bytes that are not text escaped)
  * @param directory   whether it is a directory (else a regular file)
  * @param size        byte size of a file as it was when looked at; 0 for a directory
  */
-public record SourceEntry(Path source, String archivePath, boolean directory, long size, Attributes attributes) {
+public record SourceEntry(Path source, String archivePath, String shown, boolean directory, long size,
+                          Attributes attributes) {
 }

@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What is left after a daemon dies, and what a signal does to a background daemon. (SIGTERM and
- * SIGINT to a foreground daemon: {@link LauncherTest#sigtermAndSigintUnmountAForegroundDaemonCleanly}.)
+ * What is left after a daemon dies, and what a signal does to a background daemon. (SIGTERM, SIGINT
+ * and SIGHUP to a foreground daemon: {@link LauncherTest#sigtermSigintAndSighupUnmountAForegroundDaemonCleanly};
+ * to the launcher before the mount is ready: {@link LauncherTest#aLauncherInterruptedBeforeTheMountIsReadyLeavesNothingMounted}.)
  */
 class CrashRecoveryTest {
     @TempDir
@@ -67,7 +68,14 @@ class CrashRecoveryTest {
     }
 
     @Test
-    void sigtermOnABusyMountDetachesItAndTheDaemonServesItsLastReaderBeforeExiting() throws Exception {
+    void sigtermOrSighupOnABusyMountDetachesItAndTheDaemonServesItsLastReaderBeforeExiting() throws Exception {
+        // SIGHUP used to end the JVM at once (exit 129): the reader's pread failed with ENOTCONN
+        for (String signal : List.of("TERM", "HUP")) {
+            busyMountOutlivesTheSignal(signal);
+        }
+    }
+
+    private static void busyMountOutlivesTheSignal(String signal) throws Exception {
         try (Mount mount = Mount.of(archive)) {
             ProcessHandle daemon = mount.daemon().orElseThrow();
             Process reader = new ProcessBuilder("python3", "-c", String.join("\n",
@@ -80,15 +88,15 @@ class CrashRecoveryTest {
             try {
                 java.io.InputStream out = reader.getInputStream();
                 assertEquals("open\n", new String(out.readNBytes(5), java.nio.charset.StandardCharsets.UTF_8));
-                Programs.run("kill", "-TERM", Long.toString(daemon.pid())).ok();
+                Programs.run("kill", "-" + signal, Long.toString(daemon.pid())).ok();
                 for (int i = 0; i < 400 && Mount.isMounted(mount.point); i++) {
                     Thread.sleep(50);
                 }
-                assertFalse(Mount.isMounted(mount.point), "detached from the mountpoint");
-                assertTrue(daemon.isAlive(), "still serving the reader that has the file open");
+                assertFalse(Mount.isMounted(mount.point), "detached from the mountpoint on SIG" + signal);
+                assertTrue(daemon.isAlive(), "still serving the reader that has the file open after SIG" + signal);
                 reader.getOutputStream().write('\n');
                 reader.getOutputStream().flush();
-                assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), out.readAllBytes());
+                assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), out.readAllBytes(), "SIG" + signal);
                 assertEquals(0, reader.waitFor());
                 daemon.onExit().get(20, TimeUnit.SECONDS);
             } finally {
@@ -98,8 +106,8 @@ class CrashRecoveryTest {
     }
 
     @Test
-    void sigtermAndSigintUnmountABackgroundDaemonAndItExits() throws Exception {
-        for (String signal : List.of("TERM", "INT")) {
+    void sigtermSigintAndSighupUnmountABackgroundDaemonAndItExits() throws Exception {
+        for (String signal : List.of("TERM", "INT", "HUP")) {
             try (Mount mount = Mount.of(archive)) {
                 ProcessHandle daemon = mount.daemon().orElseThrow();
                 Programs.run("kill", "-" + signal, Long.toString(daemon.pid())).ok();

@@ -183,10 +183,11 @@ class LauncherTest {
     }
 
     @Test
-    void sigtermAndSigintUnmountAForegroundDaemonCleanly() throws Exception {
+    void sigtermSigintAndSighupUnmountAForegroundDaemonCleanly() throws Exception {
         // The signal is sent once after using the mount, and once the moment the mount appears (which
         // used to come before the handlers were installed, and killed the daemon with exit 143).
-        for (String signal : List.of("TERM", "INT", "TERM-at-once", "INT-at-once")) {
+        // SIGHUP (the terminal closing) used to end the JVM with exit 129.
+        for (String signal : List.of("TERM", "INT", "HUP", "TERM-at-once", "INT-at-once", "HUP-at-once")) {
             boolean atOnce = signal.endsWith("-at-once");
             signal = signal.replace("-at-once", "");
             Path mnt = Files.createTempDirectory(tmp, "mnt-fg-");
@@ -211,6 +212,51 @@ class LauncherTest {
                 daemon.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void aLauncherInterruptedBeforeTheMountIsReadyLeavesNothingMounted() throws Exception {
+        // Ctrl-C (or SIGTERM, SIGHUP) reaches bin/barecat-mount while it waits for the ready line; the
+        // daemon, in a session of its own, gets nothing from the terminal. It used to be left to mount
+        // on its own after the prompt had come back without a word.
+        Map<String, Integer> numbers = Map.of("INT", 2, "TERM", 15, "HUP", 1);
+        int interrupted = 0;
+        for (String signal : List.of("INT", "TERM", "HUP")) {
+            for (String delay : List.of("0.02", "0.1", "0.2", "0.3")) {
+                Path mnt = Files.createTempDirectory(tmp, "mnt-interrupted-");
+                try {
+                    Programs.Result r = Programs.run("timeout", "--preserve-status", "-s", signal, delay,
+                            Launchers.bin("barecat-mount").toString(), archive.toString(), mnt.toString());
+                    if (r.exit() == 0) { // ready before the signal came: a normal mount
+                        assertTrue(Mount.isMounted(mnt));
+                        continue;
+                    }
+                    interrupted++;
+                    String what = "SIG" + signal + " after " + delay + " s";
+                    assertEquals(128 + numbers.get(signal), r.exit(), what + ": " + r.stderr());
+                    assertEquals("barecat-mount: " + mnt + ": interrupted before the mount was ready; nothing is"
+                            + " mounted\n", r.stderr(), what);
+                    assertEquals("", r.out(), what);
+                    Thread.sleep(2_000); // the daemon went on to mount some 2 s later
+                    assertFalse(Mount.isMounted(mnt), what + ": nothing mounted");
+                    assertEquals(List.of(), daemonsServing(mnt), what + ": no daemon left");
+                } finally {
+                    if (Mount.isMounted(mnt)) {
+                        Programs.run("fusermount", "-u", mnt.toString());
+                    }
+                    for (ProcessHandle p : daemonsServing(mnt)) {
+                        p.onExit().get(20, TimeUnit.SECONDS);
+                    }
+                    Files.deleteIfExists(mnt);
+                }
+            }
+        }
+        assertTrue(interrupted >= 3, "some launchers were interrupted before the mount was ready: " + interrupted);
+    }
+
+    private static List<ProcessHandle> daemonsServing(Path mnt) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                .map(c -> c.contains("BarecatMount") && c.contains(mnt.toString())).orElse(false)).toList();
     }
 
     @Test

@@ -12,8 +12,11 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -81,6 +84,18 @@ public final class BarecatMount implements Callable<Integer> {
         if (!foreground && !debug) {
             return Errors.fail("run through bin/barecat-mount, which starts the daemon in the background;"
                     + " or give -f to stay in the foreground", 2);
+        }
+        if (notifyReady && logFile != null) {
+            // the daemon opens its log only once the mount is ready: a log it could not open would
+            // leave a mount running that logs nowhere, so it is tried first
+            try {
+                FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+                        .close();
+            } catch (FileSystemException e) {
+                return Errors.fail(logFile + ": cannot open the log: " + Errors.reason(e), 1);
+            } catch (IOException e) {
+                return Errors.fail(logFile + ": cannot open the log: " + e.getMessage(), 1);
+            }
         }
         try (Archive archive = Archive.open(archivePath)) {
             if (FuseMount.clearStaleMount(mountPoint)) {

@@ -80,6 +80,33 @@ class LauncherTest {
     }
 
     @Test
+    void aLogThatCannotBeOpenedFailsTheMountBeforeMounting() throws IOException {
+        // it used to print an error once the mount was ready, and leave it mounted with exit 0
+        Path mnt = Files.createDirectory(tmp.resolve("mnt-log"));
+        Path noDir = tmp.resolve("no-such-dir/mount.log");
+        for (Path log : List.of(noDir, tmp)) {
+            Programs.Result r = Launchers.mountCommand(Map.of(), "--log", log.toString(), archive.toString(),
+                    mnt.toString());
+            try {
+                assertEquals(1, r.exit(), r.stderr());
+                assertEquals("barecat-mount: " + log + ": cannot open the log: "
+                        + (log == noDir ? "no such file or directory" : "Is a directory") + "\n", r.stderr());
+                assertFalse(Mount.isMounted(mnt), "nothing mounted");
+            } finally {
+                if (Mount.isMounted(mnt)) {
+                    Programs.run("fusermount", "-u", mnt.toString());
+                }
+            }
+        }
+        assertFalse(Files.exists(noDir.getParent()));
+        Path log = tmp.resolve("mount.log");
+        try (Mount mount = Mount.of(archive, "--log", log.toString())) {
+            assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+            assertTrue(Files.isRegularFile(log));
+        }
+    }
+
+    @Test
     void refusesEveryKindOfWrite() throws IOException {
         try (Mount mount = Mount.of(archive)) {
             for (String script : List.of("touch new", "echo x > d/e/hello.txt", "echo x >> d/e/hello.txt",

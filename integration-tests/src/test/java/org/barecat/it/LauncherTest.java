@@ -361,7 +361,7 @@ class LauncherTest {
         }
         List<String> made = listing(dir).stream().filter(n -> n.contains("jsa")).toList();
         assertEquals(1, made.size(), "one archive, no temporary file or lock left: " + made);
-        assertTrue(made.get(0).matches("mount-[0-9]+\\.jsa"), made.get(0));
+        assertTrue(made.get(0).matches("mount-[0-9]+-[0-9]+\\.jsa"), made.get(0));
         try (Mount mount = Mount.of(archive, env)) {
             long pid = mount.daemon().orElseThrow().pid();
             assertTrue(Files.readString(Path.of("/proc/" + pid + "/maps")).contains(made.get(0)),
@@ -372,6 +372,56 @@ class LauncherTest {
             long pid = mount.daemon().orElseThrow().pid();
             assertFalse(Files.readString(Path.of("/proc/" + pid + "/maps")).contains(made.get(0)), "BARECAT_NO_CDS=1");
         }
+    }
+
+    @Test
+    void aNewClassDataArchiveReplacesTheOnesMadeForEarlierBuilds() throws Exception {
+        // one archive of some 20 MB per build of the jar (and per JVM update) used to stay for good
+        Path cache = Files.createTempDirectory(tmp, "cache-");
+        Path jar = Files.copy(Launchers.HOME.resolve("cli/target/barecat.jar"),
+                Files.createTempDirectory(tmp, "jar-").resolve("barecat.jar"));
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "BARECAT_JAR", jar.toString());
+        Path dir = cache.resolve("barecat");
+        try (Mount mount = Mount.of(archive, env)) {
+            assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+        }
+        String first = awaitClassDataArchive(dir, Set.of());
+        awaitNoLock(dir);
+        // one named the older way, and two of other jars or JVMs: one used lately, one not for 40 days
+        List<String> others = List.of("mount-99.jsa", "mount-7-8.jsa", "mount-5-6.jsa");
+        for (String other : others) {
+            Files.writeString(dir.resolve(other), "x");
+        }
+        Files.setAttribute(dir.resolve("mount-5-6.jsa"), "lastAccessTime",
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 40L * 86_400_000));
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
+        try (Mount mount = Mount.of(archive, env)) { // the jar rebuilt
+            assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+        }
+        Set<String> before = new java.util.HashSet<>(others);
+        before.add(first);
+        String second = awaitClassDataArchive(dir, before);
+        awaitNoLock(dir); // the others are removed before the lock goes
+        assertEquals(Set.of(second, "mount-7-8.jsa"),
+                listing(dir).stream().filter(n -> n.contains(".jsa")).collect(Collectors.toSet()));
+    }
+
+    private static void awaitNoLock(Path dir) throws Exception {
+        for (int i = 0; i < 100 && listing(dir).stream().anyMatch(n -> n.endsWith(".lock")); i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** Waits for a class-data archive other than {@code others} to appear in {@code dir}; its name. */
+    private static String awaitClassDataArchive(Path dir, Set<String> others) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            List<String> made = listing(dir).stream().filter(n -> n.endsWith(".jsa") && !others.contains(n)).toList();
+            if (!made.isEmpty()) {
+                return made.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no class-data archive in " + dir + ": " + listing(dir));
     }
 
     private static List<String> listing(Path dir) throws IOException {

@@ -13,6 +13,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -187,15 +188,17 @@ public final class FuseMount {
             throw new NotDirectoryException(mountPoint + ": mountpoint is not a directory");
         }
         Path real = mountPoint.toRealPath();
+        // first: a live mount there is not empty either, and -o nonempty would not help
+        Optional<String> mounted = MountTable.typeAt(real);
+        if (mounted.isPresent()) {
+            throw new IOException(mountPoint + ": already mounted (" + mounted.get() + "); unmount it first");
+        }
         if (!options.nonempty()) {
             try (DirectoryStream<Path> children = Files.newDirectoryStream(real)) {
                 if (children.iterator().hasNext()) {
                     throw new IOException(mountPoint + ": mountpoint is not empty (use -o nonempty to mount over it)");
                 }
             }
-        }
-        if (MountTable.isMounted(real)) {
-            throw new IOException(mountPoint + ": something is already mounted there");
         }
         return real;
     }

@@ -59,10 +59,16 @@ class CrashRecoveryTest {
     @Test
     void aLiveMountIsNeverTakenForADeadOne() throws IOException {
         try (Mount live = Mount.of(archive)) {
-            Programs.Result r = Launchers.mountCommand(Map.of(), archive.toString(), live.point.toString());
-            assertEquals(1, r.exit());
-            assertEquals("barecat-mount: " + live.point + ": mountpoint is not empty (use -o nonempty to mount over it)\n",
-                    r.stderr());
+            // it used to say "mountpoint is not empty (use -o nonempty ...)", and with -o nonempty then
+            // "something is already mounted there"
+            for (List<String> options : List.of(List.<String>of(), List.of("-o", "nonempty"))) {
+                List<String> args = new java.util.ArrayList<>(options);
+                args.addAll(List.of(archive.toString(), live.point.toString()));
+                Programs.Result r = Launchers.mountCommand(Map.of(), args.toArray(String[]::new));
+                assertEquals(1, r.exit());
+                assertEquals("barecat-mount: " + live.point + ": already mounted (fuse.barecat); unmount it first\n",
+                        r.stderr(), options.toString());
+            }
             assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), Files.readAllBytes(live.path("data.bin")));
         }
     }

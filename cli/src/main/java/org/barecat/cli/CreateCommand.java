@@ -21,16 +21,18 @@ import java.util.concurrent.Callable;
 /** {@code barecat create ARCHIVE [PATHS...]}: stores files and directories like {@code tar c} does. */
 @Command(name = "create", aliases = "c", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Create a new archive from files and directories (directories recursively).",
-                "Entries are stored under the paths as given, like tar; use -C DIR . to store a directory's contents.",
-                "Stores each file's and directory's mode, owner, group and nanosecond mtime. Symbolic links,",
-                "devices, sockets and pipes are skipped with a warning. The index is written under a temporary",
-                "name and moved into place at the end: an interrupted create leaves no archive behind."},
+                "Entries are stored under the paths as given, like tar; use -C DIR . to store a directory's "
+                        + "contents.",
+                "Stores each file's and directory's mode, owner, group and nanosecond mtime. Symbolic links, "
+                        + "devices, sockets and pipes are skipped with a warning.",
+                "The index is written under a temporary name and moved into place at the end: an interrupted "
+                        + "create leaves no archive behind."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the archive was created", "1:it was not, or some files could not be stored (stderr says which)",
                 "2:bad command-line arguments"})
 final class CreateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive to create (its shards go beside it)")
-    Path archive;
+    String archiveName;
 
     @Parameters(index = "1..*", paramLabel = "PATHS", description = {
             "files and directories to store (directories with everything below them), under the names given",
@@ -59,6 +61,11 @@ final class CreateCommand implements Callable<Integer> {
         if (sources.workers < 1) {
             return Errors.fail("create: --workers must be at least 1", 2);
         }
+        String directory = directoryName(archiveName, "data.barecat");
+        if (directory != null) {
+            return Errors.fail(directory, 1);
+        }
+        Path archive = Path.of(archiveName);
         ArchiveWriter writer;
         try {
             writer = ArchiveWriter.create(archive, shardSizeLimit, force);
@@ -68,6 +75,18 @@ final class CreateCommand implements Callable<Integer> {
             return Errors.fail(e);
         }
         return pack(writer, archive, sources, quiet, "Creating", false);
+    }
+
+    /**
+     * Why {@code given}, the name of an archive to make, is a directory's name (it ends with '/'), or
+     * null. Path drops the '/': the archive would be a file named as the directory the user meant.
+     */
+    static String directoryName(String given, String example) {
+        if (!given.endsWith("/")) {
+            return null;
+        }
+        return given + ": names a directory (it ends with '/'); name the file to make, e.g. "
+                + Path.of(given).resolve(example);
     }
 
     /**

@@ -143,7 +143,7 @@ public final class ArchiveImport {
             }
         } catch (InvalidArchivePathException e) {
             tally.problems++;
-            listener.problem(name, "refused: not a valid archive path (empty, '.' or '..' component)");
+            listener.problem(name, "refused: not a valid archive path (" + e.reason() + ")");
         } catch (FileAlreadyExistsException e) {
             skip(name, e.getReason() != null && e.getReason().contains("as a") ? e.getReason()
                     : "appears twice; the first copy was kept");

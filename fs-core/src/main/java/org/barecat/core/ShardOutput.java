@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -133,8 +134,12 @@ final class ShardOutput implements AutoCloseable {
                 flush();
             }
             if (buffer.position() == 0 && data.remaining() >= buffer.capacity()) {
-                while (data.hasRemaining()) {
-                    channel.write(data);
+                try {
+                    while (data.hasRemaining()) {
+                        channel.write(data);
+                    }
+                } catch (IOException e) {
+                    throw shardFailure(e);
                 }
                 return;
             }
@@ -148,10 +153,27 @@ final class ShardOutput implements AutoCloseable {
     /** Writes out buffered bytes. */
     void flush() throws IOException {
         buffer.flip();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            throw shardFailure(e);
         }
         buffer.clear();
+    }
+
+    /**
+     * A write to the current shard that failed (a full disk, say), naming the shard: a channel's own
+     * exceptions name no file, and the caller's message would otherwise name the input.
+     */
+    private FileSystemException shardFailure(IOException e) {
+        if (e instanceof FileSystemException fse && fse.getFile() != null) {
+            return fse;
+        }
+        FileSystemException failure = new FileSystemException(files.shard(shard).toString(), null, e.getMessage());
+        failure.initCause(e);
+        return failure;
     }
 
     private void nextShard() throws IOException {
@@ -175,13 +197,17 @@ final class ShardOutput implements AutoCloseable {
     void finish(boolean durable) throws IOException {
         if (channel != null) {
             flush();
-            if (position > completeEnd) {
-                channel.truncate(completeEnd);
+            try {
+                if (position > completeEnd) {
+                    channel.truncate(completeEnd);
+                }
+                if (durable) {
+                    channel.force(false);
+                }
+                channel.close();
+            } catch (IOException e) {
+                throw shardFailure(e);
             }
-            if (durable) {
-                channel.force(false);
-            }
-            channel.close();
         }
     }
 

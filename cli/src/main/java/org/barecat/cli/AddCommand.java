@@ -19,13 +19,14 @@ import java.util.concurrent.Callable;
 /** {@code barecat add ARCHIVE PATHS...}: appends to an existing archive, in place. */
 @Command(name = "add", aliases = "a", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Add files and directories to an existing archive (same path rules as create).",
-                "New bytes go after the end of the last shard (a new shard starts at the archive's size limit);",
-                "the index is changed in one transaction, committed at the end: an interrupted add leaves the",
-                "archive as it was. A file path already in the archive is an error (and nothing is added)",
-                "unless --overwrite or --skip-existing is given. Do not add to an archive that is mounted.",
-                "",
-                "Names that are not valid text, and files that change while they are",
-                "read, are handled as by create: reported, one line each, and exit 1."},
+                "New bytes go right after the last file the index has (bytes an add killed part-way left "
+                        + "after it are cut off first); a new shard starts at the archive's size limit. The index is "
+                        + "changed in one transaction, committed at the end: an interrupted add leaves the archive as "
+                        + "it was.",
+                "A file path already in the archive is an error (and nothing is added) unless --overwrite or "
+                        + "--skip-existing is given. Do not add to an archive that is mounted.",
+                "Names that are not valid text, and files that change while they are read, are handled as by "
+                        + "create: reported, one line each, and exit 1."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:everything was added",
                 "1:nothing or not everything was added, or a file changed while read (stderr says why, one line"
@@ -33,7 +34,7 @@ import java.util.concurrent.Callable;
                 "2:bad command-line arguments"})
 final class AddCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive to add to")
-    Path archive;
+    String archiveName;
 
     @Parameters(index = "1..*", paramLabel = "PATHS", description = {
             "files and directories to add (directories with everything below them), under the names given",
@@ -73,12 +74,17 @@ final class AddCommand implements Callable<Integer> {
         }
         ArchiveAppender.Existing policy = whenExisting == null ? ArchiveAppender.Existing.FAIL
                 : whenExisting.overwrite ? ArchiveAppender.Existing.OVERWRITE : ArchiveAppender.Existing.SKIP;
+        Path archive = Path.of(archiveName);
         ArchiveSink sink;
         try {
             sink = ArchiveAppender.open(archive, policy);
         } catch (NoSuchFileException e) {
             if (!create) {
                 return Errors.fail(archive + ": no such archive (use -c to create it)", 1);
+            }
+            String directory = CreateCommand.directoryName(archiveName, "data.barecat");
+            if (directory != null) {
+                return Errors.fail(directory, 1);
             }
             try {
                 sink = ArchiveWriter.create(archive, shardSizeLimit, false);

@@ -12,8 +12,11 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,7 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:mounted (or, with -f, unmounted cleanly)",
                 "1:the archive or mountpoint cannot be used, or the mount failed",
-                "2:bad command-line arguments"})
+                "2:bad command-line arguments",
+                "130:interrupted before the mount was ready (143 for SIGTERM, 129 for SIGHUP): nothing is mounted"})
 public final class BarecatMount implements Callable<Integer> {
     /**
      * Line the daemon prints on stdout when the mount is live: bin/barecat-mount starts the daemon
@@ -42,7 +46,7 @@ public final class BarecatMount implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "an empty directory")
     Path mountPoint;
 
-    @Option(names = "-f", description = "stay in the foreground (Ctrl-C or SIGTERM unmounts)")
+    @Option(names = "-f", description = "stay in the foreground (Ctrl-C, SIGTERM or SIGHUP unmounts)")
     boolean foreground;
 
     @Option(names = "-d", description = "FUSE debug output (implies -f)")
@@ -81,6 +85,18 @@ public final class BarecatMount implements Callable<Integer> {
             return Errors.fail("run through bin/barecat-mount, which starts the daemon in the background;"
                     + " or give -f to stay in the foreground", 2);
         }
+        if (notifyReady && logFile != null) {
+            // the daemon opens its log only once the mount is ready: a log it could not open would
+            // leave a mount running that logs nowhere, so it is tried first
+            try {
+                FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+                        .close();
+            } catch (FileSystemException e) {
+                return Errors.fail(logFile + ": cannot open the log: " + Errors.reason(e), 1);
+            } catch (IOException e) {
+                return Errors.fail(logFile + ": cannot open the log: " + e.getMessage(), 1);
+            }
+        }
         try (Archive archive = Archive.open(archivePath)) {
             if (FuseMount.clearStaleMount(mountPoint)) {
                 // stdout: the detaching parent relays it before it exits, where stderr could be cut short
@@ -90,7 +106,8 @@ public final class BarecatMount implements Callable<Integer> {
             }
             EntryDefaults defaults = new EntryDefaults(currentId("uid"), currentId("gid"), archive.indexMtimeNs());
             // Handlers go in before the mount appears, so a signal that comes as soon as it is visible
-            // unmounts it; one that comes while it is being set up unmounts it once it is up.
+            // unmounts it; one that comes while it is being set up unmounts it once it is up. SIGHUP
+            // too: by default it would end the JVM at once, failing every reader still busy.
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<FuseMount> mounted = new AtomicReference<>();
             SignalHandler unmount = s -> {
@@ -101,10 +118,14 @@ public final class BarecatMount implements Callable<Integer> {
                 }
             };
             Signal.handle(new Signal("TERM"), unmount);
+            Signal.handle(new Signal("HUP"), unmount); // left ignored when started ignoring it (nohup)
             if (Signal.handle(new Signal("INT"), unmount) == SignalHandler.SIG_IGN) {
                 // the JVM leaves an ignored signal ignored (and says so); restoring it takes libc
                 DaemonProcess.acceptInterrupts();
                 Signal.handle(new Signal("INT"), unmount);
+            }
+            if (stop.get()) { // stopped before mounting: nothing to undo
+                return notifyReady ? 1 : 0;
             }
             FuseMount mount = FuseMount.mount(archive, mountPoint, mountOptions, defaults, debug);
             mounted.set(mount);
@@ -112,6 +133,12 @@ public final class BarecatMount implements Callable<Integer> {
                 mount.unmount();
             }
             if (notifyReady) {
+                if (stop.get()) {
+                    // bin/barecat-mount stopped this daemon before it reported the mount ready (it was
+                    // interrupted): it says so itself and needs nothing mounted once the daemon is gone
+                    mount.awaitUnmount();
+                    return 1;
+                }
                 System.out.println(READY);
                 DaemonProcess.detach(logFile);
             }

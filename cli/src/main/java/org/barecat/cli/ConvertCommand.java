@@ -24,19 +24,18 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat convert SRC DST}: tar or zip into Barecat, Barecat into tar. */
 @Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Convert a tar (.tar, .tar.gz/.tgz, .tar.bz2, .tar.xz, .tar.zst) or zip archive into a Barecat",
-                "archive, or a Barecat archive into a tar (compressed as DST's name says). SRC '-' reads a tar",
-                "(compressed or not) from stdin; DST '-' writes an uncompressed tar to stdout. Names, modes,",
-                "owners and mtimes are kept; tar input is streamed, so memory does not grow with its size.",
-                "Symbolic links, hard links and devices cannot be stored: each is skipped with a warning, and",
-                "their number is given at the end. Output is written under a temporary name and moved into",
-                "place when complete.",
-                "",
-                "Names are stored exactly: a name that is not valid UTF-8 (or valid in",
-                "the --encoding given) is an error for that entry, and so is a name that",
-                "becomes the path of an earlier one once its leading './' or '/' is",
-                "removed (a name that appears twice is skipped with a warning). After",
-                "such errors the other entries are stored and the exit code is 1."},
+        description = {"Convert a tar or zip archive into a Barecat archive, or a Barecat archive into a tar.",
+                "Tar input may be .tar, .tar.gz/.tgz, .tar.bz2, .tar.xz or .tar.zst; a tar output is "
+                        + "compressed as DST's name says. SRC '-' reads a tar (compressed or not) from stdin; DST '-' "
+                        + "writes an uncompressed tar to stdout.",
+                "Names, modes, owners and mtimes are kept; tar input is streamed, so memory does not grow "
+                        + "with its size. Symbolic links, hard links and devices cannot be stored: each is skipped with "
+                        + "a warning, and their number is given at the end.",
+                "Output is written under a temporary name and moved into place when complete.",
+                "Names are stored exactly: a name that is not valid UTF-8 (or valid in the --encoding given) is "
+                        + "an error for that entry, and so is a name that becomes the path of an earlier one once its "
+                        + "leading './' or '/' is removed (a name that appears twice is skipped with a warning). After "
+                        + "such errors the other entries are stored and the exit code is 1."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:converted (entries may have been skipped, with warnings)",
                 "1:not converted, or some entries could not be (stderr says which, one line each)",
@@ -71,6 +70,11 @@ final class ConvertCommand implements Callable<Integer> {
         boolean toStdout = target.equals("-");
         ArchiveFormat from = fromStdin ? ArchiveFormat.TAR : ArchiveFormat.byName(source);
         ArchiveFormat to = toStdout ? ArchiveFormat.TAR : ArchiveFormat.byName(target);
+        String directory = toStdout ? null : CreateCommand.directoryName(target,
+                from == ArchiveFormat.BARECAT ? "data.tar" : "data.barecat");
+        if (directory != null) {
+            return Errors.fail(directory, 1);
+        }
         if (from != ArchiveFormat.BARECAT && to == ArchiveFormat.BARECAT) {
             return toBarecat(from, fromStdin);
         }
@@ -129,6 +133,9 @@ final class ConvertCommand implements Callable<Integer> {
 
     private int toTar(ArchiveFormat to, boolean toStdout) {
         Path out = Path.of(target);
+        if (!toStdout && Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+            return Errors.fail(target + ": is a directory; name the file to make, e.g. " + out.resolve("data.tar"), 1);
+        }
         if (!toStdout && Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !force) {
             return Errors.fail(target + ": exists (use -f to replace it)", 1);
         }
@@ -137,7 +144,8 @@ final class ConvertCommand implements Callable<Integer> {
              AbortOnExit guard = new AbortOnExit(() -> deleteQuietly(temporary));
              Progress progress = new Progress("Converting", quiet)) {
             Totals result;
-            try (OutputStream raw = toStdout ? nonClosing(System.out) : Files.newOutputStream(temporary);
+            try (OutputStream raw = naming(toStdout ? "stdout" : target,
+                    toStdout ? nonClosing(System.out) : Files.newOutputStream(temporary));
                  OutputStream compressed = to.compress(new BufferedOutputStream(raw, 1 << 20))) {
                 result = TarExport.write(archive, compressed, progress);
             } catch (IOException | RuntimeException e) {
@@ -155,6 +163,59 @@ final class ConvertCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Errors.fail(e);
         }
+    }
+
+    /**
+     * {@code out}, whose write errors (a full disk, say) name {@code name}: they name no file of their
+     * own, and reads of the archive fail with messages that name theirs.
+     */
+    private static OutputStream naming(String name, OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw failure(e);
+                }
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                try {
+                    out.write(b);
+                } catch (IOException e) {
+                    throw failure(e);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    throw failure(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw failure(e);
+                }
+            }
+
+            private IOException failure(IOException e) {
+                if (e instanceof java.nio.file.FileSystemException fse && fse.getFile() != null) {
+                    return e;
+                }
+                IOException named = new java.nio.file.FileSystemException(name, null, e.getMessage());
+                named.initCause(e);
+                return named;
+            }
+        };
     }
 
     private static OutputStream nonClosing(OutputStream out) {

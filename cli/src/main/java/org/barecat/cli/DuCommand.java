@@ -20,10 +20,11 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat du [-s] [-h] [-d N] ARCHIVE [PATH...]}: like du, from the directory statistics. */
 @Command(name = "du", sortOptions = false,
-        description = {"Print the size of each directory under PATH (default: the root, shown as '.'), deepest first,",
-                "as du does: the total size of the files below it, in 1024-byte units rounded up (-b: bytes,",
-                "-h: 1.5K, 23M, ...). Sizes come from the index's directory statistics, so -s and -d answer at",
-                "once on any archive (directories without statistics are added up from their files)."},
+        description = {"Print the size of each directory under PATH, deepest first, as du does.",
+                "PATH defaults to the root, shown as '.'. A size is the total size of the files below the "
+                        + "directory, in 1024-byte units rounded up (-b: bytes, -h: 1.5K, 23M, ...).",
+                "Sizes come from the index's directory statistics, so -s and -d answer at once on any archive "
+                        + "(directories without statistics are added up from their files)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:a PATH is not in the archive, or the archive cannot be read",
                 "2:bad command-line arguments"})

@@ -22,15 +22,20 @@ final class Errors {
     /** A message naming the file and the problem, without Java class names. */
     static String describe(Exception e) {
         if (e instanceof FileSystemException fse && fse.getFile() != null) {
-            String reason = fse.getReason();
-            if (reason == null) {
-                reason = e instanceof NoSuchFileException ? "no such file or directory"
-                        : e instanceof FileAlreadyExistsException ? "already exists"
-                        : e instanceof AccessDeniedException ? "permission denied" : "cannot access";
-            }
-            return fse.getFile() + ": " + reason;
+            return fse.getFile() + ": " + reason(fse);
         }
         return String.valueOf(e.getMessage());
+    }
+
+    /** What went wrong, without the file's name. */
+    static String reason(FileSystemException e) {
+        String reason = e.getReason();
+        if (reason == null) {
+            reason = e instanceof NoSuchFileException ? "no such file or directory"
+                    : e instanceof FileAlreadyExistsException ? "already exists"
+                    : e instanceof AccessDeniedException ? "permission denied" : "cannot access";
+        }
+        return reason;
     }
 
     private static String program() {

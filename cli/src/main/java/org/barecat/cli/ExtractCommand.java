@@ -17,11 +17,15 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat extract ARCHIVE [PATHS...] -C DIR}: writes entries to disk, safely. */
 @Command(name = "extract", aliases = "x", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Extract files and directories (all, or the PATHS given, directories with their contents)",
-                "into DIR, restoring bytes, modes and mtimes. Safe with any archive: an entry with a '..', '.' or",
-                "empty path component or a leading '/' is refused; no symbolic link in DIR is ever followed;",
-                "existing files are not replaced unless --overwrite is given. A refused entry is reported on",
-                "stderr, the rest is extracted, and the exit code is 1. Bytes are checked against their CRC-32C."},
+        description = {"Extract files and directories into DIR, restoring bytes, modes and mtimes.",
+                "Extracts everything, or the PATHS given (directories with their contents). Bytes are checked "
+                        + "against their CRC-32C.",
+                "Safe with any archive: an entry with a '..', '.' or empty path component or a leading '/' is "
+                        + "refused; no symbolic link in DIR is ever followed; existing files are not replaced unless "
+                        + "--overwrite is given. A refused entry is reported on stderr, the rest is extracted, and the "
+                        + "exit code is 1.",
+                "A write that DIR's file system refuses (full, over quota) stops the extraction with one line "
+                        + "naming the file."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:everything was extracted", "1:some entries were refused or failed (stderr says which)",
                 "2:bad command-line arguments"})

@@ -21,10 +21,11 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat find ARCHIVE [PATH] [-name ...]}: like find. */
 @Command(name = "find", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Walk the archive from PATH (default: the root, shown as '.') and print the path of every entry",
-                "that passes all the tests given (they are ANDed; find's -o, ! and parentheses are not supported).",
-                "Paths are printed as stored in the archive, so they can be given back to cat or extract.",
-                "A directory's -size is the total size of the files in it."},
+        description = {"Print the path of every entry under PATH that passes the tests given, as find does.",
+                "The walk starts at PATH (default: the root, shown as '.'); the tests are ANDed (find's -o, ! "
+                        + "and parentheses are not supported).",
+                "Paths are printed as stored in the archive, so they can be given back to cat or extract. A "
+                        + "directory's -size is the total size of the files in it."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the walk completed", "1:PATH is not in the archive, or the archive cannot be read",
                 "2:bad command-line arguments"})

@@ -22,10 +22,12 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat ls [-l] [-R] ARCHIVE [PATH...]}: like ls. */
 @Command(name = "ls", aliases = {"list", "l", "t"}, sortOptions = false,
-        description = {"List directory contents in the archive, as ls does (one name per line). Entries stream",
-                "in index order, subdirectories first (like ls -U --group-directories-first), so a directory of",
-                "any size lists at once in little memory; pipe through sort for sorted output. In -l lines, owner",
-                "and group are numeric (as ls -n) and a directory's size is the total size of the files in it."},
+        description = {"List directory contents in the archive, as ls does (one name per line).",
+                "Entries stream in index order, subdirectories first (like ls -U --group-directories-first), "
+                        + "so a directory of any size lists at once in little memory; pipe through sort for sorted "
+                        + "output.",
+                "In -l lines, owner and group are numeric (as ls -n) and a directory's size is the total size "
+                        + "of the files in it."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:listed", "1:a PATH is not in the archive, or the archive cannot be read",
                 "2:bad command-line arguments"})

@@ -16,9 +16,9 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat tree [-L N] [-d] ARCHIVE [PATH]}: like tree. */
 @Command(name = "tree", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the archive's directory tree from PATH (default: the root, shown as '.') as the tree",
-                "program does, with a count of directories and files at the end. Entries stream in index order,",
-                "directories first (like tree --dirsfirst -U)."},
+        description = {"Print the archive's directory tree under PATH, as the tree program does.",
+                "PATH defaults to the root, shown as '.'. A count of directories and files comes at the end. "
+                        + "Entries stream in index order, directories first (like tree --dirsfirst -U)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:PATH is not in the archive, or the archive cannot be read",
                 "2:bad command-line arguments"})

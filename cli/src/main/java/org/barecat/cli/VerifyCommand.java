@@ -13,10 +13,13 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat verify ARCHIVE}: checksums, shard bounds, index integrity, directory statistics. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Check an archive: the CRC-32C of every file (reading the shards front to back), that every",
-                "file lies within its shard, SQLite's integrity check, that no path could escape a directory, and",
-                "every directory's statistics against its files. Each problem is printed on stdout as",
-                "'PATH: problem'; a summary line follows."},
+        description = {"Check an archive's files, shards and index, and report each problem.",
+                "Checks the CRC-32C of every file (reading the shards front to back), that every file lies "
+                        + "within its shard, SQLite's integrity check, that no path could escape a directory, and every "
+                        + "directory's statistics against its files.",
+                "Each problem is printed on stdout as 'PATH: problem'; a summary line follows. Bytes at a "
+                        + "shard's end that belong to no file (what an add killed part-way leaves) are noted on stderr "
+                        + "without counting as a problem: every file still reads right, and the next add cuts them off."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:no problem found", "1:problems found, or the archive could not be read",
                 "2:bad command-line arguments"})

@@ -107,4 +107,43 @@ class InterruptTest {
         assertEquals(List.of("a"), TestTrees.lines(Cli.run("ls", archive.toString()).out()));
         assertTrue(java.util.Arrays.equals(index, Files.readAllBytes(archive)), "the index is as it was");
     }
+
+    @Test
+    void bytesASigkilledAddLeftAreReportedByVerifyAndCutOffByTheNextAdd() throws Exception {
+        // a killed add cannot cut its bytes back: they used to stay for good, the next add writing after
+        // them, and verify said nothing
+        Path src = TestTrees.sample(tmp.resolve("src"));
+        Files.write(src.resolve("huge.bin"), new byte[4 << 20]);
+        Path archive = tmp.resolve("s.barecat");
+        Path shard = tmp.resolve("s.barecat-shard-00000");
+        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), "a").code());
+        long accounted = Files.size(shard);
+        Path fifo = tmp.resolve("paths");
+        Process p = start("add", "-q", "-j", "1", "-T", fifo.toString(), "-C", src.toString(), archive.toString());
+        try (OutputStream paths = pathPipe(fifo, "huge.bin\n")) {
+            paths.flush(); // the process stores huge.bin, then waits for more paths
+            while (Files.size(shard) < accounted + (3 << 20)) {
+                assertTrue(p.isAlive(), "the process ended early");
+                Thread.sleep(20);
+            }
+            p.destroyForcibly(); // SIGKILL: no chance to cut the shard back
+            p.waitFor();
+        }
+        long left = Files.size(shard);
+        assertTrue(left > accounted, left + " bytes");
+
+        Cli.Run verify = Cli.run("verify", "-q", archive.toString());
+        assertTrue(verify.err().contains("barecat: " + shard + ": bytes " + accounted + " to " + left + " belong to"
+                + " no file (" + (left - accounted) + " bytes at the end, left by an interrupted write or by deleted"
+                + " files); appending to the archive cuts them off\n"), verify.err());
+
+        Cli.Run add = Cli.run("add", "-q", "-C", src.toString(), archive.toString(), "top.txt");
+        assertEquals(0, add.code(), add.err());
+        assertEquals(accounted + 4, Files.size(shard), "top.txt went right after the last file");
+        assertEquals("top\n", Cli.run("cat", archive.toString(), "top.txt").out());
+        Cli.Run again = Cli.run("verify", "-q", archive.toString());
+        assertEquals(0, again.code(), again.out());
+        assertEquals("", again.err());
+        assertEquals(List.of("a", "top.txt"), TestTrees.lines(Cli.run("ls", archive.toString()).out()));
+    }
 }

@@ -19,8 +19,9 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * Adds entries to an existing archive, in place: bytes go after the end of the last shard (a new
- * shard starts at the archive's size limit), rows go into the index inside one transaction that
+ * Adds entries to an existing archive, in place: bytes go after the last file the index has (bytes
+ * past it, which belong to no file, are cut off first; a new shard starts at the archive's size
+ * limit), rows go into the index inside one transaction that
  * {@link #close()} commits after the new bytes are on disk. {@link #abort()}, or a crash before the
  * commit, leaves the index as it was (SQLite rolls the transaction back); abort also cuts the shards
  * back. Directory statistics stay right: through the index's triggers when they are on (with
@@ -68,7 +69,10 @@ public final class ArchiveAppender implements ArchiveSink {
         this.db = db;
         this.triggersOn = configInt("use_triggers", 0) == 1 && countTriggers() == STATISTICS_TRIGGERS.size();
         long limit = configInt("shard_size_limit", Schema.UNLIMITED_SHARD_SIZE);
-        this.shards = ShardOutput.appendingTo(files, limit > 0 ? limit : Schema.UNLIMITED_SHARD_SIZE, lastShard());
+        ShardLocation end = logicalEnd();
+        removeShardsAfter(end.shard());
+        this.shards = ShardOutput.appendingTo(files, limit > 0 ? limit : Schema.UNLIMITED_SHARD_SIZE, end.shard(),
+                end.offset());
         findFile = db.prepareStatement("SELECT " + ArchiveIndex.FILE_COLUMNS + " FROM files WHERE path = ?");
         findDir = db.prepareStatement("SELECT 1 FROM dirs WHERE path = ?");
         findBelow = db.prepareStatement("SELECT 1 FROM files WHERE path > ? AND path < ? LIMIT 1");
@@ -156,19 +160,44 @@ public final class ArchiveAppender implements ArchiveSink {
         }
     }
 
-    /** The highest shard that the index uses or that exists on disk; -1 for none. */
-    private int lastShard() throws SQLException {
-        int last;
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT max(shard) FROM files")) {
-            last = rs.next() ? rs.getInt(1) : 0;
-            if (rs.wasNull()) {
-                last = -1;
+    /**
+     * Where the bytes the index accounts for end, which is where new bytes go: after the file with the
+     * highest offset in the highest shard that has a file (byte 0 of shard 0 when none has). Bytes past
+     * it belong to no file: a writer stopped before it committed its rows (killed, a crash) leaves them,
+     * and appending after them would keep them for good. Offset -1 (append at the shard's physical end)
+     * when the last row's location is not a pair of non-negative integers (a damaged index).
+     */
+    private ShardLocation logicalEnd() throws SQLException, IOException {
+        long shard;
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT max(shard) FROM files WHERE shard < ''")) { // numbers only
+            shard = rs.next() ? rs.getLong(1) : 0;
+            shard = rs.wasNull() ? 0 : shard;
+        }
+        if (shard < 0 || shard >= Integer.MAX_VALUE) {
+            throw new IOException(files.index() + ": cannot append: the index names shard " + shard);
+        }
+        try (PreparedStatement s = db.prepareStatement("SELECT offset, size, typeof(offset), typeof(size)"
+                + " FROM files WHERE shard = ? AND offset < '' ORDER BY offset DESC LIMIT 1")) {
+            s.setLong(1, shard);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return new ShardLocation((int) shard, 0);
+                }
+                long offset = rs.getLong(1);
+                long size = rs.getLong(2);
+                boolean integers = "integer".equals(rs.getString(3)) && "integer".equals(rs.getString(4));
+                return new ShardLocation((int) shard, integers && offset >= 0 && size >= 0
+                        && offset <= Long.MAX_VALUE - size ? offset + size : -1);
             }
         }
-        while (Files.exists(files.shard(last + 1))) {
-            last++;
+    }
+
+    /** Deletes the shards after {@code last}: no file is in them (see {@link #logicalEnd}). */
+    private void removeShardsAfter(int last) throws IOException {
+        for (int shard = last + 1; Files.deleteIfExists(files.shard(shard)); shard++) {
+            // a shard a stopped writer started
         }
-        return last;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.barecat.core;
 
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,8 +18,11 @@ public record ArchiveFiles(Path index, Path base) {
     /**
      * Finds the archive the user named: {@code X} itself when it exists, else the legacy
      * {@code X-sqlite-index}. Naming {@code X-sqlite-index} directly also works.
+     *
+     * @throws NoSuchFileException when neither exists
+     * @throws FileSystemException when {@code X} is a directory (and there is no legacy index)
      */
-    public static ArchiveFiles locate(Path named) throws NoSuchFileException {
+    public static ArchiveFiles locate(Path named) throws FileSystemException {
         Path abs = named.toAbsolutePath().normalize();
         String name = abs.getFileName() == null ? "" : abs.getFileName().toString();
         if (Files.isRegularFile(abs)) {
@@ -31,6 +35,9 @@ public record ArchiveFiles(Path index, Path base) {
         Path legacy = abs.resolveSibling(name + LEGACY_INDEX_SUFFIX);
         if (Files.isRegularFile(legacy)) {
             return new ArchiveFiles(legacy, abs);
+        }
+        if (Files.isDirectory(abs)) {
+            throw new FileSystemException(named.toString(), null, "is a directory, not an archive");
         }
         throw new NoSuchFileException(named.toString(), null, "no such archive (neither the file nor "
                 + name + LEGACY_INDEX_SUFFIX + " exists)");

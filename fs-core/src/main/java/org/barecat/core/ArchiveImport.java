@@ -208,7 +208,7 @@ public final class ArchiveImport {
             }
         } catch (InvalidArchivePathException e) {
             tally.problems++;
-            listener.problem(name, "refused: not a valid archive path (empty, '.' or '..' component)");
+            listener.problem(name, "refused: not a valid archive path (" + e.reason() + ")");
         } catch (FileAlreadyExistsException e) {
             if (e.getReason() != null && e.getReason().contains("as a")) {
                 skip(name, e.getReason());

@@ -36,6 +36,40 @@ public final class ArchivePaths {
         return p;
     }
 
+    /**
+     * Why {@link #normalize} refuses {@code path}: "an empty component", "a '..' component", "a name
+     * of 300 bytes, more than 255", ...; null when it does not.
+     */
+    public static String whyInvalid(String path) {
+        int start = 0;
+        int end = path.length();
+        while (start < end && path.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        if (start == end) {
+            return null;
+        }
+        for (String component : path.substring(start, end).split("/", -1)) {
+            if (component.isEmpty()) {
+                return "an empty component";
+            }
+            if (component.equals(".") || component.equals("..")) {
+                return "a '" + component + "' component";
+            }
+            if (component.indexOf('\0') >= 0) {
+                return "a NUL character";
+            }
+            int bytes = component.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > NAME_MAX) {
+                return "a name of " + bytes + " bytes, more than " + NAME_MAX;
+            }
+        }
+        return null;
+    }
+
     /** Parent of an archive path ({@code ""} for a top-level entry); the root has none. */
     public static String parent(String path) {
         int slash = path.lastIndexOf('/');

@@ -15,6 +15,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.zip.CRC32C;
@@ -24,7 +27,8 @@ import java.util.zip.CRC32C;
  * shard exists, offset and size are not negative, the bytes end within the shard); every file's
  * CRC-32C, reading the shards front to back in big sequential reads; paths no file system could
  * hold; and every {@code dirs} row's statistics against the files. Each problem goes to the
- * listener with the path it concerns. Memory does not grow with the archive.
+ * listener with the path it concerns; so do, as notes, bytes at a shard's end that belong to no
+ * file. Memory does not grow with the archive.
  */
 public final class ArchiveVerifier {
     private static final int READ_SIZE = 128 << 10;
@@ -145,8 +149,9 @@ public final class ArchiveVerifier {
         }
     }
 
-    /** Files in shard order, so that the shards are read front to back. */
+    /** Files in shard order, so that the shards are read front to back; then what lies after them. */
     private void checkFiles(Connection c) throws SQLException, IOException {
+        TreeMap<Integer, Long> ends = new TreeMap<>();
         try (Shards shards = new Shards();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT path, shard, offset, size, crc32c FROM files ORDER BY shard, offset")) {
@@ -157,8 +162,39 @@ public final class ArchiveVerifier {
                 long size = rs.getLong(4);
                 long crc = rs.getLong(5);
                 boolean hasCrc = !rs.wasNull();
+                if (offset >= 0 && size >= 0 && offset <= Long.MAX_VALUE - size) {
+                    ends.merge(shard, offset + size, Math::max);
+                }
                 checkFile(shards, path, shard, offset, size, hasCrc ? crc : null);
                 listener.done(path, size);
+            }
+            checkShardEnds(shards, ends);
+        }
+    }
+
+    /**
+     * Bytes at the end of a shard, after its last file, belong to no file: a writer stopped before it
+     * committed its rows (killed, a crash) leaves them, and so can deleting files. They are noted, not
+     * counted as problems: they take space, but every file reads right (as with gaps between files).
+     * Appending cuts them off from the last shard that has a file, and removes the shards after it.
+     */
+    private void checkShardEnds(Shards shards, TreeMap<Integer, Long> ends) throws IOException {
+        Set<Integer> toCheck = new TreeSet<>(ends.keySet());
+        for (int shard = 0; Files.exists(files.shard(shard)); shard++) {
+            toCheck.add(shard);
+        }
+        int last = ends.isEmpty() ? 0 : Math.max(0, ends.lastKey());
+        for (int shard : toCheck) {
+            if (shards.open(shard) == null) {
+                continue; // a missing shard with files in it: reported with those files
+            }
+            long end = ends.getOrDefault(shard, 0L);
+            long size = shards.size(shard);
+            if (size > end) {
+                listener.note(files.shard(shard).toString(), "bytes " + end + " to " + size + " belong to no file ("
+                        + (size - end) + " bytes at the end, left by an interrupted write or by deleted files)"
+                        + (shard == last ? "; appending to the archive cuts them off"
+                        : shard > last ? "; appending to the archive removes this shard" : ""));
             }
         }
     }

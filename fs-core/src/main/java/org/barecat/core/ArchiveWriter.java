@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public final class ArchiveWriter implements ArchiveSink {
                     + " mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         } catch (SQLException e) {
             Files.deleteIfExists(temporaryIndex);
-            throw new IOException(temporaryIndex + ": cannot create the index: " + e.getMessage(), e);
+            throw indexFailure("cannot create the index: ", e);
         }
         dirs.put("", new DirRow());
     }
@@ -85,12 +86,17 @@ public final class ArchiveWriter implements ArchiveSink {
      * @param shardSizeLimit largest shard in bytes ({@link Long#MAX_VALUE} for no limit); a single
      *                       file larger than the limit gets a shard of its own
      * @param overwrite      replace an existing archive of that name; otherwise its existence is an error
+     * @throws FileSystemException when {@code archive} is a directory
      */
     public static ArchiveWriter create(Path archive, long shardSizeLimit, boolean overwrite) throws IOException {
         if (shardSizeLimit <= 0) {
             throw new IllegalArgumentException("shard size limit must be positive: " + shardSizeLimit);
         }
         ArchiveFiles files = ArchiveFiles.forNewArchive(archive);
+        if (Files.isDirectory(files.index(), LinkOption.NOFOLLOW_LINKS)) { // never replaced, -f or not
+            throw new FileSystemException(archive.toString(), null, "is a directory; name the file to make, e.g. "
+                    + archive.resolve("data.barecat"));
+        }
         boolean exists = Files.exists(files.index(), LinkOption.NOFOLLOW_LINKS)
                 || Files.exists(files.shard(0), LinkOption.NOFOLLOW_LINKS);
         if (exists && !overwrite) {
@@ -213,7 +219,7 @@ public final class ArchiveWriter implements ArchiveSink {
             if (String.valueOf(ex.getMessage()).contains("UNIQUE")) {
                 throw new FileAlreadyExistsException(e.path(), null, "already in the archive");
             }
-            throw new IOException(temporaryIndex + ": " + ex.getMessage(), ex);
+            throw indexFailure("", ex);
         }
     }
 
@@ -222,7 +228,7 @@ public final class ArchiveWriter implements ArchiveSink {
             s.setString(1, path);
             return s.executeQuery().next();
         } catch (SQLException e) {
-            throw new IOException(temporaryIndex + ": " + e.getMessage(), e);
+            throw indexFailure("", e);
         }
     }
 
@@ -245,8 +251,7 @@ public final class ArchiveWriter implements ArchiveSink {
     static String checkedPath(String path) throws InvalidArchivePathException {
         String p = ArchivePaths.normalize(path);
         if (p == null) {
-            throw new InvalidArchivePathException("'" + path + "': not a valid archive path (empty, '.' or '..' component,"
-                    + " or a name over 255 bytes)");
+            throw new InvalidArchivePathException(path, ArchivePaths.whyInvalid(path));
         }
         return p;
     }
@@ -288,11 +293,18 @@ public final class ArchiveWriter implements ArchiveSink {
             committed = true;
         } catch (SQLException e) {
             abort();
-            throw new IOException(temporaryIndex + ": " + e.getMessage(), e);
+            throw indexFailure("", e);
         } catch (IOException | RuntimeException e) {
             abort();
             throw e;
         }
+    }
+
+    /** An index that could not be written (a full disk, say), named as the file it is. */
+    private FileSystemException indexFailure(String what, SQLException e) {
+        FileSystemException failure = new FileSystemException(temporaryIndex.toString(), null, what + e.getMessage());
+        failure.initCause(e);
+        return failure;
     }
 
     /**

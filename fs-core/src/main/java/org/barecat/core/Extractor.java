@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ import java.util.zip.CRC32C;
  * outside the target); no symbolic link found in the target is ever followed (a link where a
  * directory is needed refuses the entry; a link where the file goes is replaced only when
  * overwriting is asked for, and then the link itself, not what it points to); existing files are
- * kept unless overwriting is asked for. Every refused entry is reported and the rest goes on.
+ * kept unless overwriting is asked for. Every refused entry is reported and the rest goes on, except
+ * when the target's file system refuses a write or is full: that stops the extraction.
  * Bytes are checked against their CRC-32C as they are written; a file whose bytes are wrong is
  * removed. Modes and mtimes are restored, directories' once their contents are written.
  */
@@ -72,9 +74,14 @@ public final class Extractor {
      * Extracts the given archive paths (files, or directories with everything below them), or the
      * whole archive when {@code paths} is empty.
      *
-     * @throws IOException when the target directory cannot be made or the index cannot be read
+     * @throws IOException when the target directory cannot be made, the index cannot be read, or the
+     *                     target's file system refuses a write (full, over quota): the message names the
+     *                     file, which is removed
      */
     public Totals extract(List<String> paths) throws IOException {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new FileSystemException(root.toString(), null, "not a directory (extracting needs a directory)");
+        }
         Files.createDirectories(root);
         if (paths.isEmpty()) {
             extractBelow(""); // the root's own metadata is not put on the target directory
@@ -140,7 +147,7 @@ public final class Extractor {
      * The place on disk for archive path {@code path}, with its parent directories made: null (and a
      * problem reported) when a symbolic link or a non-directory is in the way.
      */
-    private Path safeTarget(String path) {
+    private Path safeTarget(String path) throws IOException {
         String[] parts = path.split("/");
         Path dir = root;
         for (int i = 0; i < parts.length - 1; i++) {
@@ -162,6 +169,7 @@ public final class Extractor {
                 try {
                     Files.createDirectory(dir);
                 } catch (IOException e) {
+                    stopIfFull(dir, e);
                     problem(path, "cannot create directory " + dir + ": " + reason(e));
                     return null;
                 }
@@ -177,7 +185,7 @@ public final class Extractor {
         return dir.resolve(parts[parts.length - 1]);
     }
 
-    private void extractDirectory(DirEntry d, Path target) {
+    private void extractDirectory(DirEntry d, Path target) throws IOException {
         try {
             if (!target.equals(root)) {
                 BasicFileAttributes a = attributesOrNull(target);
@@ -194,6 +202,7 @@ public final class Extractor {
             tally.directories++;
             listener.done(d.path(), 0);
         } catch (IOException e) {
+            stopIfFull(target, e);
             problem(d.path(), "cannot create directory " + target + ": " + reason(e));
         }
     }
@@ -215,7 +224,7 @@ public final class Extractor {
             }
             switch (existing) {
                 case FAIL -> {
-                    problem(f.path(), "not overwritten: " + target + " exists (ask for overwriting to replace it)");
+                    problem(f.path(), "not overwritten: " + target + " exists (use --overwrite to replace it)");
                     return;
                 }
                 case SKIP -> {
@@ -227,14 +236,32 @@ public final class Extractor {
             }
         }
         CRC32C crc = new CRC32C();
-        try (SeekableByteChannel out = Files.newByteChannel(target, Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
+        SeekableByteChannel out;
+        try {
+            out = Files.newByteChannel(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS));
+        } catch (FileAlreadyExistsException e) {
+            problem(f.path(), "not overwritten: " + target + " appeared while extracting");
+            return;
+        } catch (IOException e) {
+            stopIfFull(target, e);
+            problem(f.path(), "cannot create " + target + ": " + reason(e));
+            return;
+        }
+        IOException readFailure = null;
+        try (out) {
             long pos = 0;
             while (pos < f.size()) {
                 buffer.clear();
-                int n = archive.read(f, pos, buffer);
-                if (n <= 0) {
-                    throw new IOException("the archive ended early");
+                int n;
+                try {
+                    n = archive.read(f, pos, buffer);
+                    if (n <= 0) {
+                        throw new IOException("the archive ended early");
+                    }
+                } catch (IOException e) {
+                    readFailure = e;
+                    break;
                 }
                 buffer.flip();
                 crc.update(buffer.duplicate());
@@ -243,12 +270,16 @@ public final class Extractor {
                 }
                 pos += n;
             }
-        } catch (FileAlreadyExistsException e) {
-            problem(f.path(), "not overwritten: " + target + " appeared while extracting");
-            return;
         } catch (IOException e) {
+            // a write the target's file system refused (full, over quota, failing): the files after this
+            // one would meet it too, each with a line of its own, so the extraction stops here
             Files.deleteIfExists(target);
-            problem(f.path(), "cannot extract: " + reason(e));
+            throw new FileSystemException(target.toString(), null, "cannot write: " + reason(e)
+                    + "; extraction stopped");
+        }
+        if (readFailure != null) {
+            Files.deleteIfExists(target);
+            problem(f.path(), "cannot extract: " + reason(readFailure));
             return;
         }
         if (f.crc32c() != null && f.crc32c() != crc.getValue()) {
@@ -290,12 +321,44 @@ public final class Extractor {
         }
     }
 
+    /**
+     * Stops the extraction when {@code e} says the target's file system is full or over quota:
+     * every entry after this one would fail the same way, each with a line of its own.
+     */
+    private static void stopIfFull(Path target, IOException e) throws FileSystemException {
+        String reason = reason(e);
+        if (reason.equals("No space left on device") || reason.equals("Disk quota exceeded")) {
+            throw new FileSystemException(target.toString(), null, "cannot create: " + reason
+                    + "; extraction stopped");
+        }
+    }
+
+    /**
+     * What went wrong, without the file's name: java.nio gives the errno's text as the reason, except
+     * for the errnos it has exception classes for (ENOENT, EACCES, EEXIST, ...), whose message is only
+     * the file's name.
+     */
     private static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
             return fse.getReason();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
         }
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "file exists";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a directory";
+        }
+        if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+            return "directory not empty";
+        }
+        if (e instanceof java.nio.file.FileSystemLoopException) {
+            return "too many levels of symbolic links";
         }
         return String.valueOf(e.getMessage());
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,6 +29,8 @@ final class ShardOutput implements AutoCloseable {
     private final byte[] copyBuffer = new byte[1 << 16];
     private int shard;
     private long position;
+    /** End of the last file written whole in the current shard: what {@link #finish} keeps. */
+    private long completeEnd;
     private FileChannel channel;
     /** Shard this output started in when appending to an existing one, and its length then; -1 for none. */
     private final int extendedShard;
@@ -38,6 +41,7 @@ final class ShardOutput implements AutoCloseable {
         this.sizeLimit = sizeLimit;
         this.shard = shard;
         this.position = position;
+        this.completeEnd = position;
         this.channel = channel;
         this.extendedShard = channel == null ? -1 : shard;
         this.extendedFrom = position;
@@ -49,18 +53,20 @@ final class ShardOutput implements AutoCloseable {
     }
 
     /**
-     * Output that continues at the end of shard {@code lastShard} of an existing archive (creating it
-     * when it does not exist).
+     * Output that continues at byte {@code end} of shard {@code lastShard} of an existing archive
+     * (creating the shard when it does not exist), cutting off what the shard holds after that byte;
+     * {@code end} -1 continues after whatever the shard holds.
      */
-    static ShardOutput appendingTo(ArchiveFiles files, long sizeLimit, int lastShard) throws IOException {
-        if (lastShard < 0) {
-            return forNewArchive(files, sizeLimit);
-        }
+    static ShardOutput appendingTo(ArchiveFiles files, long sizeLimit, int lastShard, long end) throws IOException {
         Path path = files.shard(lastShard);
         boolean existed = Files.exists(path);
         FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
-        channel.position(channel.size()); // writes go after what is there
-        ShardOutput out = new ShardOutput(files, sizeLimit, lastShard, channel.size(), channel);
+        long start = end < 0 ? channel.size() : end;
+        if (channel.size() > start) {
+            channel.truncate(start);
+        }
+        channel.position(start);
+        ShardOutput out = new ShardOutput(files, sizeLimit, lastShard, start, channel);
         if (!existed) {
             out.created.add(path);
         }
@@ -116,6 +122,7 @@ final class ShardOutput implements AutoCloseable {
         } finally {
             position += size - remaining;
         }
+        completeEnd = position;
         return new Placed(at, size - remaining);
     }
 
@@ -125,6 +132,7 @@ final class ShardOutput implements AutoCloseable {
         ShardLocation at = placeFor(size);
         put(data);
         position += size;
+        completeEnd = position;
         return at;
     }
 
@@ -141,8 +149,12 @@ final class ShardOutput implements AutoCloseable {
                 flush();
             }
             if (buffer.position() == 0 && data.remaining() >= buffer.capacity()) {
-                while (data.hasRemaining()) {
-                    channel.write(data);
+                try {
+                    while (data.hasRemaining()) {
+                        channel.write(data);
+                    }
+                } catch (IOException e) {
+                    throw shardFailure(e);
                 }
                 return;
             }
@@ -156,10 +168,27 @@ final class ShardOutput implements AutoCloseable {
     /** Writes out buffered bytes. */
     void flush() throws IOException {
         buffer.flip();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            throw shardFailure(e);
         }
         buffer.clear();
+    }
+
+    /**
+     * A write to the current shard that failed (a full disk, say), naming the shard: a channel's own
+     * exceptions name no file, and the caller's message would otherwise name the input.
+     */
+    private FileSystemException shardFailure(IOException e) {
+        if (e instanceof FileSystemException fse && fse.getFile() != null) {
+            return fse;
+        }
+        FileSystemException failure = new FileSystemException(files.shard(shard).toString(), null, e.getMessage());
+        failure.initCause(e);
+        return failure;
     }
 
     private void nextShard() throws IOException {
@@ -172,16 +201,28 @@ final class ShardOutput implements AutoCloseable {
         channel = FileChannel.open(next, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         created.add(next);
         position = 0;
+        completeEnd = 0;
     }
 
-    /** Flushes and, when {@code durable}, forces the bytes to the device, then closes. */
+    /**
+     * Flushes and, when {@code durable}, forces the bytes to the device, then closes. The part of a file
+     * whose source ended early is cut off when nothing came after it: bytes at a shard's end that belong
+     * to no file are what an interrupted write leaves, and verification reports them.
+     */
     void finish(boolean durable) throws IOException {
         if (channel != null) {
             flush();
-            if (durable) {
-                channel.force(false);
+            try {
+                if (position > completeEnd) {
+                    channel.truncate(completeEnd);
+                }
+                if (durable) {
+                    channel.force(false);
+                }
+                channel.close();
+            } catch (IOException e) {
+                throw shardFailure(e);
             }
-            channel.close();
         }
     }
 

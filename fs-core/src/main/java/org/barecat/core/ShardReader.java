@@ -69,10 +69,13 @@ final class ShardReader implements AutoCloseable {
         }
         FileChannel channel = shards[shard];
         long pos = position;
+        long end = position + dst.remaining();
         while (dst.hasRemaining()) {
             int n = channel.read(dst, pos);
-            if (n < 0) {
-                throw new EOFException(files.shard(shard) + ": shard ends at byte " + pos + " (truncated)");
+            if (n < 0) { // the shard's length now, not where the read stopped: that can lie well past it
+                throw new EOFException(files.shard(shard) + ": shard ends at byte " + channel.size() + " (truncated"
+                        + " since the archive was opened, at " + sizes[shard] + " bytes; the read needs bytes "
+                        + position + " to " + end + ")");
             }
             pos += n;
         }

@@ -389,6 +389,28 @@ class ArchiveTest {
     }
 
     @Test
+    void aShardTruncatedWhileOpenIsReportedWithTheLengthItHasNow() throws IOException {
+        // the message used to give where the read started as the shard's end: byte 1200000 of a shard
+        // cut to 1050000 bytes
+        Path archive = tmp.resolve("t.barecat");
+        try (ArchiveWriter w = ArchiveWriter.create(archive)) {
+            w.add("first", new byte[1_200_000], Attributes.NONE);
+            w.add("last", new byte[100_000], Attributes.NONE); // too large to be read with its neighbours
+        }
+        Path shard = tmp.resolve("t.barecat-shard-00000");
+        try (Archive a = Archive.open(archive)) {
+            try (var ch = java.nio.channels.FileChannel.open(shard, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(1_050_000);
+            }
+            FileEntry last = (FileEntry) a.lookup("last").orElseThrow();
+            java.io.EOFException e = assertThrows(java.io.EOFException.class,
+                    () -> a.read(last, 0, ByteBuffer.allocate(1 << 20)));
+            assertEquals(shard + ": shard ends at byte 1050000 (truncated since the archive was opened, at 1300000"
+                    + " bytes; the read needs bytes 1200000 to 1300000)", e.getMessage());
+        }
+    }
+
+    @Test
     void servesConcurrentReadersTheRightBytes() throws Exception {
         Path archive = tmp.resolve("c.barecat");
         int files = 200;

@@ -33,6 +33,12 @@ class WritingToolsTest {
     static final class Recorder implements ProgressListener {
         final List<String> problems = new ArrayList<>();
         final List<String> skipped = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+
+        @Override
+        public synchronized void note(String path, String message) {
+            notes.add(path + ": " + message);
+        }
 
         @Override
         public synchronized void problem(String path, String message) {
@@ -123,6 +129,49 @@ class WritingToolsTest {
             assertEquals(new DirStats(1, 1, 1, 17), ((DirEntry) a.lookup("c").orElseThrow()).stats());
             assertEquals(new Attributes(040700, 1, 2, 3L), a.lookup("c/empty").orElseThrow().attributes());
         }
+    }
+
+    @Test
+    void bytesNoFileOwnsAtAShardsEndAreReportedAndTheNextAppendStartsBeforeThem() throws IOException {
+        // what an add stopped by SIGKILL leaves: bytes after the last file, a shard begun with no file in it
+        Path archive = sample();
+        Path shard1 = tmp.resolve("s.barecat-shard-00001");
+        Path shard2 = tmp.resolve("s.barecat-shard-00002");
+        Files.write(shard1, bytes("?????"), java.nio.file.StandardOpenOption.APPEND);
+        Files.write(shard2, bytes("???????"));
+        Files.write(tmp.resolve("s.barecat-shard-00000"), bytes("!!"), java.nio.file.StandardOpenOption.APPEND);
+        Recorder r = new Recorder();
+        assertTrue(ArchiveVerifier.verify(archive, true, r).ok(), "every file reads right: " + r.problems);
+        String why = " bytes at the end, left by an interrupted write or by deleted files)";
+        assertEquals(List.of(tmp.resolve("s.barecat-shard-00000") + ": bytes 16 to 18 belong to no file (2" + why,
+                shard1 + ": bytes 3 to 8 belong to no file (5" + why + "; appending to the archive cuts them off",
+                shard2 + ": bytes 0 to 7 belong to no file (7" + why + "; appending to the archive removes this shard"),
+                r.notes);
+
+        try (ArchiveAppender app = ArchiveAppender.open(archive, ArchiveAppender.Existing.FAIL)) {
+            assertEquals(new ShardLocation(1, 3), app.add("four", ByteBuffer.wrap(bytes("4444")), crc(bytes("4444")),
+                    Attributes.NONE).location(), "right after the last file");
+        }
+        assertEquals(7, Files.size(shard1));
+        assertFalse(Files.exists(shard2), "a shard no file is in is removed");
+        Recorder after = new Recorder();
+        assertTrue(ArchiveVerifier.verify(archive, true, after).ok(), after.problems.toString());
+        assertEquals(List.of(tmp.resolve("s.barecat-shard-00000") + ": bytes 16 to 18 belong to no file (2" + why),
+                after.notes, "only the last shard that has a file is cut");
+    }
+
+    @Test
+    void aLastFileWhoseSourceEndedEarlyLeavesNoBytesAtTheShardsEnd() throws IOException {
+        Path archive = tmp.resolve("g.barecat");
+        try (ArchiveWriter w = ArchiveWriter.create(archive)) {
+            w.add("first", bytes("1111"), Attributes.NONE);
+            assertThrows(EOFException.class, () -> w.add("short", new ByteArrayInputStream(bytes("22")), 5,
+                    Attributes.NONE));
+        }
+        assertEquals(4, Files.size(tmp.resolve("g.barecat-shard-00000")));
+        Recorder r = new Recorder();
+        assertTrue(ArchiveVerifier.verify(archive, true, r).ok(), r.problems.toString());
+        assertEquals(List.of(), r.notes);
     }
 
     @Test

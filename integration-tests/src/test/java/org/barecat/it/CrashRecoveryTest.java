@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What is left after a daemon dies, and what a signal does to a background daemon. (SIGTERM and
- * SIGINT to a foreground daemon: {@link LauncherTest#sigtermAndSigintUnmountAForegroundDaemonCleanly}.)
+ * What is left after a daemon dies, and what a signal does to a background daemon. (SIGTERM, SIGINT
+ * and SIGHUP to a foreground daemon: {@link LauncherTest#sigtermSigintAndSighupUnmountAForegroundDaemonCleanly};
+ * to the launcher before the mount is ready: {@link LauncherTest#aLauncherInterruptedBeforeTheMountIsReadyLeavesNothingMounted}.)
  */
 class CrashRecoveryTest {
     @TempDir
@@ -58,16 +59,30 @@ class CrashRecoveryTest {
     @Test
     void aLiveMountIsNeverTakenForADeadOne() throws IOException {
         try (Mount live = Mount.of(archive)) {
-            Programs.Result r = Launchers.mountCommand(Map.of(), archive.toString(), live.point.toString());
-            assertEquals(1, r.exit());
-            assertEquals("barecat-mount: " + live.point + ": already mounted (fuse.barecat); unmount it first with"
-                    + " fusermount -u " + live.point + "\n", r.stderr());
+            // it used to say "mountpoint is not empty (use -o nonempty ...)", and with -o nonempty then
+            // "something is already mounted there"
+            for (List<String> options : List.of(List.<String>of(), List.of("-o", "nonempty"))) {
+                List<String> args = new java.util.ArrayList<>(options);
+                args.addAll(List.of(archive.toString(), live.point.toString()));
+                Programs.Result r = Launchers.mountCommand(Map.of(), args.toArray(String[]::new));
+                assertEquals(1, r.exit());
+                assertEquals("barecat-mount: " + live.point + ": already mounted (fuse.barecat); unmount it first with"
+                        + " fusermount -u " + live.point + "\n",
+                        r.stderr(), options.toString());
+            }
             assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), Files.readAllBytes(live.path("data.bin")));
         }
     }
 
     @Test
-    void sigtermOnABusyMountDetachesItAndTheDaemonServesItsLastReaderBeforeExiting() throws Exception {
+    void sigtermOrSighupOnABusyMountDetachesItAndTheDaemonServesItsLastReaderBeforeExiting() throws Exception {
+        // SIGHUP used to end the JVM at once (exit 129): the reader's pread failed with ENOTCONN
+        for (String signal : List.of("TERM", "HUP")) {
+            busyMountOutlivesTheSignal(signal);
+        }
+    }
+
+    private static void busyMountOutlivesTheSignal(String signal) throws Exception {
         try (Mount mount = Mount.of(archive)) {
             ProcessHandle daemon = mount.daemon().orElseThrow();
             Process reader = new ProcessBuilder("python3", "-c", String.join("\n",
@@ -80,15 +95,15 @@ class CrashRecoveryTest {
             try {
                 java.io.InputStream out = reader.getInputStream();
                 assertEquals("open\n", new String(out.readNBytes(5), java.nio.charset.StandardCharsets.UTF_8));
-                Programs.run("kill", "-TERM", Long.toString(daemon.pid())).ok();
+                Programs.run("kill", "-" + signal, Long.toString(daemon.pid())).ok();
                 for (int i = 0; i < 400 && Mount.isMounted(mount.point); i++) {
                     Thread.sleep(50);
                 }
-                assertFalse(Mount.isMounted(mount.point), "detached from the mountpoint");
-                assertTrue(daemon.isAlive(), "still serving the reader that has the file open");
+                assertFalse(Mount.isMounted(mount.point), "detached from the mountpoint on SIG" + signal);
+                assertTrue(daemon.isAlive(), "still serving the reader that has the file open after SIG" + signal);
                 reader.getOutputStream().write('\n');
                 reader.getOutputStream().flush();
-                assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), out.readAllBytes());
+                assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), out.readAllBytes(), "SIG" + signal);
                 assertEquals(0, reader.waitFor());
                 daemon.onExit().get(20, TimeUnit.SECONDS);
             } finally {
@@ -98,8 +113,8 @@ class CrashRecoveryTest {
     }
 
     @Test
-    void sigtermAndSigintUnmountABackgroundDaemonAndItExits() throws Exception {
-        for (String signal : List.of("TERM", "INT")) {
+    void sigtermSigintAndSighupUnmountABackgroundDaemonAndItExits() throws Exception {
+        for (String signal : List.of("TERM", "INT", "HUP")) {
             try (Mount mount = Mount.of(archive)) {
                 ProcessHandle daemon = mount.daemon().orElseThrow();
                 Programs.run("kill", "-" + signal, Long.toString(daemon.pid())).ok();

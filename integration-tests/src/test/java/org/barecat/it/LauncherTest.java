@@ -80,6 +80,33 @@ class LauncherTest {
     }
 
     @Test
+    void aLogThatCannotBeOpenedFailsTheMountBeforeMounting() throws IOException {
+        // it used to print an error once the mount was ready, and leave it mounted with exit 0
+        Path mnt = Files.createDirectory(tmp.resolve("mnt-log"));
+        Path noDir = tmp.resolve("no-such-dir/mount.log");
+        for (Path log : List.of(noDir, tmp)) {
+            Programs.Result r = Launchers.mountCommand(Map.of(), "--log", log.toString(), archive.toString(),
+                    mnt.toString());
+            try {
+                assertEquals(1, r.exit(), r.stderr());
+                assertEquals("barecat-mount: " + log + ": cannot open the log: "
+                        + (log == noDir ? "no such file or directory" : "Is a directory") + "\n", r.stderr());
+                assertFalse(Mount.isMounted(mnt), "nothing mounted");
+            } finally {
+                if (Mount.isMounted(mnt)) {
+                    Programs.run("fusermount", "-u", mnt.toString());
+                }
+            }
+        }
+        assertFalse(Files.exists(noDir.getParent()));
+        Path log = tmp.resolve("mount.log");
+        try (Mount mount = Mount.of(archive, "--log", log.toString())) {
+            assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+            assertTrue(Files.isRegularFile(log));
+        }
+    }
+
+    @Test
     void refusesEveryKindOfWrite() throws IOException {
         try (Mount mount = Mount.of(archive)) {
             for (String script : List.of("touch new", "echo x > d/e/hello.txt", "echo x >> d/e/hello.txt",
@@ -183,10 +210,11 @@ class LauncherTest {
     }
 
     @Test
-    void sigtermAndSigintUnmountAForegroundDaemonCleanly() throws Exception {
+    void sigtermSigintAndSighupUnmountAForegroundDaemonCleanly() throws Exception {
         // The signal is sent once after using the mount, and once the moment the mount appears (which
         // used to come before the handlers were installed, and killed the daemon with exit 143).
-        for (String signal : List.of("TERM", "INT", "TERM-at-once", "INT-at-once")) {
+        // SIGHUP (the terminal closing) used to end the JVM with exit 129.
+        for (String signal : List.of("TERM", "INT", "HUP", "TERM-at-once", "INT-at-once", "HUP-at-once")) {
             boolean atOnce = signal.endsWith("-at-once");
             signal = signal.replace("-at-once", "");
             Path mnt = Files.createTempDirectory(tmp, "mnt-fg-");
@@ -211,6 +239,51 @@ class LauncherTest {
                 daemon.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void aLauncherInterruptedBeforeTheMountIsReadyLeavesNothingMounted() throws Exception {
+        // Ctrl-C (or SIGTERM, SIGHUP) reaches bin/barecat-mount while it waits for the ready line; the
+        // daemon, in a session of its own, gets nothing from the terminal. It used to be left to mount
+        // on its own after the prompt had come back without a word.
+        Map<String, Integer> numbers = Map.of("INT", 2, "TERM", 15, "HUP", 1);
+        int interrupted = 0;
+        for (String signal : List.of("INT", "TERM", "HUP")) {
+            for (String delay : List.of("0.02", "0.1", "0.2", "0.3")) {
+                Path mnt = Files.createTempDirectory(tmp, "mnt-interrupted-");
+                try {
+                    Programs.Result r = Programs.run("timeout", "--preserve-status", "-s", signal, delay,
+                            Launchers.bin("barecat-mount").toString(), archive.toString(), mnt.toString());
+                    if (r.exit() == 0) { // ready before the signal came: a normal mount
+                        assertTrue(Mount.isMounted(mnt));
+                        continue;
+                    }
+                    interrupted++;
+                    String what = "SIG" + signal + " after " + delay + " s";
+                    assertEquals(128 + numbers.get(signal), r.exit(), what + ": " + r.stderr());
+                    assertEquals("barecat-mount: " + mnt + ": interrupted before the mount was ready; nothing is"
+                            + " mounted\n", r.stderr(), what);
+                    assertEquals("", r.out(), what);
+                    Thread.sleep(2_000); // the daemon went on to mount some 2 s later
+                    assertFalse(Mount.isMounted(mnt), what + ": nothing mounted");
+                    assertEquals(List.of(), daemonsServing(mnt), what + ": no daemon left");
+                } finally {
+                    if (Mount.isMounted(mnt)) {
+                        Programs.run("fusermount", "-u", mnt.toString());
+                    }
+                    for (ProcessHandle p : daemonsServing(mnt)) {
+                        p.onExit().get(20, TimeUnit.SECONDS);
+                    }
+                    Files.deleteIfExists(mnt);
+                }
+            }
+        }
+        assertTrue(interrupted >= 3, "some launchers were interrupted before the mount was ready: " + interrupted);
+    }
+
+    private static List<ProcessHandle> daemonsServing(Path mnt) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                .map(c -> c.contains("BarecatMount") && c.contains(mnt.toString())).orElse(false)).toList();
     }
 
     @Test
@@ -288,7 +361,7 @@ class LauncherTest {
         }
         List<String> made = listing(dir).stream().filter(n -> n.contains("jsa")).toList();
         assertEquals(1, made.size(), "one archive, no temporary file or lock left: " + made);
-        assertTrue(made.get(0).matches("mount-[0-9]+\\.jsa"), made.get(0));
+        assertTrue(made.get(0).matches("mount-[0-9]+-[0-9]+\\.jsa"), made.get(0));
         try (Mount mount = Mount.of(archive, env)) {
             long pid = mount.daemon().orElseThrow().pid();
             assertTrue(Files.readString(Path.of("/proc/" + pid + "/maps")).contains(made.get(0)),
@@ -299,6 +372,56 @@ class LauncherTest {
             long pid = mount.daemon().orElseThrow().pid();
             assertFalse(Files.readString(Path.of("/proc/" + pid + "/maps")).contains(made.get(0)), "BARECAT_NO_CDS=1");
         }
+    }
+
+    @Test
+    void aNewClassDataArchiveReplacesTheOnesMadeForEarlierBuilds() throws Exception {
+        // one archive of some 20 MB per build of the jar (and per JVM update) used to stay for good
+        Path cache = Files.createTempDirectory(tmp, "cache-");
+        Path jar = Files.copy(Launchers.HOME.resolve("cli/target/barecat.jar"),
+                Files.createTempDirectory(tmp, "jar-").resolve("barecat.jar"));
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "BARECAT_JAR", jar.toString());
+        Path dir = cache.resolve("barecat");
+        try (Mount mount = Mount.of(archive, env)) {
+            assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+        }
+        String first = awaitClassDataArchive(dir, Set.of());
+        awaitNoLock(dir);
+        // one named the older way, and two of other jars or JVMs: one used lately, one not for 40 days
+        List<String> others = List.of("mount-99.jsa", "mount-7-8.jsa", "mount-5-6.jsa");
+        for (String other : others) {
+            Files.writeString(dir.resolve(other), "x");
+        }
+        Files.setAttribute(dir.resolve("mount-5-6.jsa"), "lastAccessTime",
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 40L * 86_400_000));
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
+        try (Mount mount = Mount.of(archive, env)) { // the jar rebuilt
+            assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+        }
+        Set<String> before = new java.util.HashSet<>(others);
+        before.add(first);
+        String second = awaitClassDataArchive(dir, before);
+        awaitNoLock(dir); // the others are removed before the lock goes
+        assertEquals(Set.of(second, "mount-7-8.jsa"),
+                listing(dir).stream().filter(n -> n.contains(".jsa")).collect(Collectors.toSet()));
+    }
+
+    private static void awaitNoLock(Path dir) throws Exception {
+        for (int i = 0; i < 100 && listing(dir).stream().anyMatch(n -> n.endsWith(".lock")); i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** Waits for a class-data archive other than {@code others} to appear in {@code dir}; its name. */
+    private static String awaitClassDataArchive(Path dir, Set<String> others) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            List<String> made = listing(dir).stream().filter(n -> n.endsWith(".jsa") && !others.contains(n)).toList();
+            if (!made.isEmpty()) {
+                return made.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no class-data archive in " + dir + ": " + listing(dir));
     }
 
     private static List<String> listing(Path dir) throws IOException {

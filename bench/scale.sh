@@ -2,9 +2,11 @@
 # Does barecat-mount's cost grow with the archive? Mounts an archive of 10,000 files (100 folders
 # of 100) and one of 1,000,000 (1,000 of 1,000) in turn, page cache cold, and reports for each the
 # mount time, the daemon's peak RSS once its background work is done (8 s idle), its peak RSS after
-# a `find` of every entry and after an lstat of every entry (which makes the kernel hold an entry,
-# and libfuse a node, for every file); then the 1M/10k ratio of each. Target (issue 4): mount under 1 s,
-# RSS under 200 MB, both within 20% from 10k to 1M. Writes the table as Markdown to bench/results/.
+# a `find` of every entry and after an lstat of every entry (which makes the kernel hold an entry for
+# every file); then the 1M/10k ratio of each. Target (issue 4): mount under 1 s, RSS under 200 MB, both
+# within 20% from 10k to 1M. A third archive holds the 1M paths with its rows not in path order
+# (inserted directory by directory in turn, as parallel writers leave them): its cold `find` against the
+# path-ordered one's (target, issue 27: within 1.5x). Writes the tables as Markdown to bench/results/.
 #
 # usage: bench/scale.sh [--smoke]      (--smoke: 1,000 vs 10,000 files, one round)
 # env:   BENCH_DIR (work dir, default /var/tmp/barecat-scale), BENCH_REPS (rounds, default 3),
@@ -14,8 +16,9 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 smoke=no
 [ "${1:-}" = "--smoke" ] && smoke=yes
-if [ $smoke = yes ]; then sizes=("1k 10 100" "10k 100 100"); reps=${BENCH_REPS:-1}
-else sizes=("10k 100 100" "1m 1000 1000"); reps=${BENCH_REPS:-3}; fi
+if [ $smoke = yes ]; then sizes=("1k 10 100 ordered" "10k 100 100 ordered" "10k-shuffled 100 100 shuffled")
+  reps=${BENCH_REPS:-1}
+else sizes=("10k 100 100 ordered" "1m 1000 1000 ordered" "1m-shuffled 1000 1000 shuffled"); reps=${BENCH_REPS:-3}; fi
 work=${BENCH_DIR:-/var/tmp/barecat-scale}
 . bench/common.sh
 results_md=${BENCH_RESULTS:-$(results_path scale)}
@@ -26,18 +29,20 @@ mkdir -p "$work/mnt"
 
 # ---------------------------------------------------------------- data: empty files, as a tar stream
 for s in "${sizes[@]}"; do
-  read -r name dirs per <<< "$s"
+  read -r name dirs per order <<< "$s"
   if [ ! -f "$work/$name.barecat" ]; then
-    echo "generating $work/$name.barecat: $dirs folders of $per files" >&2
-    /usr/bin/python3 - "$dirs" "$per" <<'EOF' | bin/barecat convert -q -f - "$work/$name.barecat" >&2
+    echo "generating $work/$name.barecat: $dirs folders of $per files, rows $order" >&2
+    /usr/bin/python3 - "$dirs" "$per" "$order" <<'EOF' | bin/barecat convert -q -f - "$work/$name.barecat" >&2
 import sys, tarfile
-dirs, per = int(sys.argv[1]), int(sys.argv[2])
+dirs, per, order = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+# shuffled: the same paths, one file of each folder in turn, so no two rows of a folder are neighbours
+names = ((d, f) for d in range(dirs) for f in range(per)) if order == "ordered" else \
+        ((d, f) for f in range(per) for d in range(dirs))
 with tarfile.open(fileobj=sys.stdout.buffer, mode="w|") as tar:
-    for d in range(dirs):
-        for f in range(per):
-            info = tarfile.TarInfo(f"d{d:04d}/f{f:04d}.jpg")
-            info.mtime = 1700000000
-            tar.addfile(info)
+    for d, f in names:
+        info = tarfile.TarInfo(f"d{d:04d}/f{f:04d}.jpg")
+        info.mtime = 1700000000
+        tar.addfile(info)
 EOF
   fi
 done
@@ -61,7 +66,10 @@ for rep in $(seq "$reps"); do  # the two archives take turns
     pid=$(pgrep -f -- "$work/$name.barecat $mnt" | head -1)
     sleep 8
     idle=$(peak_rss_mb "$pid")
+    sync; echo 3 > /proc/sys/vm/drop_caches
+    tf=$(date +%s%N)
     entries=$(find "$mnt" | wc -l)
+    tf=$(( ($(date +%s%N) - tf) / 1000000 ))
     after=$(peak_rss_mb "$pid")
     t2=$(date +%s%N)
     stated=$(find "$mnt" -printf '%s\n' | wc -l)  # %s: find lstats every entry
@@ -69,8 +77,8 @@ for rep in $(seq "$reps"); do  # the two archives take turns
     lstat=$(peak_rss_mb "$pid")
     fusermount -u "$mnt"
     [ "$stated" = "$entries" ] || { echo "scale: lstat saw $stated entries, find $entries" >&2; exit 1; }
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$(( (t1 - t0) / 1000000 ))" "$idle" "$after" "$lstat" \
-      "$(( (t3 - t2) / 1000000 ))" "$entries" >> "$raw"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$(( (t1 - t0) / 1000000 ))" "$idle" "$after" "$lstat" \
+      "$(( (t3 - t2) / 1000000 ))" "$entries" "$tf" >> "$raw"
   done
 done
 
@@ -79,26 +87,36 @@ import statistics, sys
 raw, out, reps = sys.argv[1], sys.argv[2], sys.argv[3]
 rows = {}
 for line in open(raw):
-    name, ms, idle, after, lstat, lstat_ms, entries = line.split("\t")
-    r = rows.setdefault(name, {"mount": [], "idle": [], "after": [], "lstat": [], "rate": [], "entries": int(entries)})
+    name, ms, idle, after, lstat, lstat_ms, entries, find_ms = line.split("\t")
+    r = rows.setdefault(name, {"mount": [], "idle": [], "after": [], "lstat": [], "rate": [], "find": [],
+                               "entries": int(entries)})
     r["mount"].append(int(ms) / 1000); r["idle"].append(float(idle)); r["after"].append(float(after))
     r["lstat"].append(float(lstat)); r["rate"].append(int(entries) / max(int(lstat_ms), 1) * 1000)
-small, large = list(rows)
+    r["find"].append(int(find_ms) / 1000)
+small, large, shuffled = list(rows)
 med = {n: {k: statistics.median(v) for k, v in r.items() if k != "entries"} for n, r in rows.items()}
 lines = [f"# barecat-mount from {rows[small]['entries'] - 1:,} to {rows[large]['entries'] - 1:,} entries",
          "", f"Medians of {reps} round(s), the archives taking turns, page cache dropped before each mount.",
          "Peak RSS (VmHWM) of the daemon 8 s after the mount, after a `find` of every entry, and after",
          "an lstat of every entry (`find -printf %s`, which follows the `find`); its rate, cold.", "",
          f"| measurement | {small} | {large} | {large} / {small} |", "|---|---:|---:|---:|"]
-for key, label in (("mount", "mount time (s)"), ("idle", "peak RSS, idle (MB)"), ("after", "peak RSS, after find (MB)"),
+for key, label in (("mount", "mount time (s)"), ("find", "find of every entry, cold (s)"),
+                   ("idle", "peak RSS, idle (MB)"), ("after", "peak RSS, after find (MB)"),
                    ("lstat", "peak RSS, after lstat of all (MB)"), ("rate", "lstat of all (entries/s)")):
     a, b = med[small][key], med[large][key]
-    lines.append(f"| {label} | {a:.3f} | {b:.3f} | {b / a:.2f} |" if key == "mount"
+    lines.append(f"| {label} | {a:.3f} | {b:.3f} | {b / a:.2f} |" if key in ("mount", "find")
                  else f"| {label} | {a:,.0f} | {b:,.0f} | {b / a:.2f} |" if key == "rate"
                  else f"| {label} | {a:.1f} | {b:.1f} | {b / a:.2f} |")
-lines += ["", "Every round (s; MB; MB; MB; entries/s):", ""]
+a, b = med[large]["find"], med[shuffled]["find"]
+lines += ["", f"Rows not in path order: {shuffled} holds the paths of {large}, its rows inserted one folder after "
+          "another in turn.", "", f"| measurement | {large} | {shuffled} | {shuffled} / {large} |", "|---|---:|---:|---:|",
+          f"| find of every entry, cold (s) | {a:.3f} | {b:.3f} | {b / a:.2f} |",
+          f"| mount time (s) | {med[large]['mount']:.3f} | {med[shuffled]['mount']:.3f} | "
+          f"{med[shuffled]['mount'] / med[large]['mount']:.2f} |"]
+lines += ["", "Every round (s; s; MB; MB; MB; entries/s):", ""]
 for n, r in rows.items():
-    lines.append(f"- {n}: mount {', '.join(f'{x:.3f}' for x in r['mount'])}; idle {', '.join(f'{x:.0f}' for x in r['idle'])};"
+    lines.append(f"- {n}: mount {', '.join(f'{x:.3f}' for x in r['mount'])}; find {', '.join(f'{x:.3f}' for x in r['find'])};"
+                 f" idle {', '.join(f'{x:.0f}' for x in r['idle'])};"
                  f" after find {', '.join(f'{x:.0f}' for x in r['after'])}; after lstat {', '.join(f'{x:.0f}' for x in r['lstat'])};"
                  f" lstat rate {', '.join(f'{x:,.0f}' for x in r['rate'])}")
 text = "\n".join(lines) + "\n"

@@ -237,6 +237,25 @@ public final class Archive implements AutoCloseable {
         return n;
     }
 
+    /** What {@link #readWhole}'s window is aligned to. */
+    public static final int DIRECT_ALIGNMENT = ShardReader.DIRECT_ALIGNMENT;
+
+    /**
+     * Reads all of {@code file} by direct I/O, around the page cache, where its shard's file system
+     * allows: for a reader that keeps the bytes in a cache of its own (a mount's page cache), one copy
+     * in memory instead of two, and none made on the way. {@code window} starts at an address aligned
+     * to {@link #DIRECT_ALIGNMENT} and has room for the file's size plus twice that; the bytes land in
+     * it where their alignment puts them.
+     *
+     * @return where in {@code window} the file's bytes start, or -1, having read nothing, when its shard
+     *         takes no direct I/O (then {@link #read} it)
+     * @throws IOException as {@link #read} does
+     */
+    public int readWhole(FileEntry file, ByteBuffer window) throws IOException {
+        checkLocation(file);
+        return shards.readDirect(file.location().shard(), file.location().offset(), (int) file.size(), window);
+    }
+
     /**
      * Checks that {@code file}'s row can give the file's bytes: shard, offset and size are
      * non-negative integers and the bytes lie wholly inside the shard (as long as it was when the

@@ -66,6 +66,7 @@ final class ArchiveIndex implements AutoCloseable {
     private final List<IndexConnection> all = new ArrayList<>();
     private String filesKey;
     private String dirsKey;
+    private boolean filesPathIndexed;
     private boolean utf8;
     private volatile boolean closed;
 
@@ -119,6 +120,7 @@ final class ArchiveIndex implements AutoCloseable {
             query(c -> {
                 checkSchema(file, c.connection());
                 filesKey = hasRowid(c.connection(), "files") ? "rowid" : "path";
+                filesPathIndexed = hasUniqueIndexOnPathAlone(c.connection(), "files");
                 dirsKey = hasRowid(c.connection(), "dirs") ? "rowid" : "path";
                 utf8 = isUtf8(c.connection());
                 return null;
@@ -369,6 +371,11 @@ final class ArchiveIndex implements AutoCloseable {
     /** Whether the {@code files} table has rowids (see {@link FileEntry#row}). */
     boolean filesHaveRows() {
         return filesKey.equals("rowid");
+    }
+
+    /** Whether {@code files} has a unique index on {@code path}, which a range of paths can be read from alone. */
+    boolean filesPathIndexed() {
+        return filesPathIndexed;
     }
 
     /** Column the listings of {@code table} page by: {@code rowid} or {@code path}. */

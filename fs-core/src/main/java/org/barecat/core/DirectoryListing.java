@@ -52,6 +52,9 @@ public final class DirectoryListing<T> implements Iterator<T> {
 
         /** Whether {@code child} (read from a row whose parent is the directory) can be shown. */
         boolean isShowable(DirectoryListing<T> listing, T child);
+
+        /** The path of {@code child}, read from a row whose path was not NULL. */
+        String path(T child);
     }
 
     /** Whole rows, as {@link Entry} values. */
@@ -74,6 +77,11 @@ public final class DirectoryListing<T> implements Iterator<T> {
         @Override
         public boolean isShowable(DirectoryListing<Entry> listing, Entry child) {
             return listing.isShowable(child.path());
+        }
+
+        @Override
+        public String path(Entry child) {
+            return child.path();
         }
     };
 
@@ -104,6 +112,11 @@ public final class DirectoryListing<T> implements Iterator<T> {
         public boolean isShowable(DirectoryListing<Child> listing, Child child) {
             return child != null && listing.isShowable(child.utf8Path());
         }
+
+        @Override
+        public String path(Child child) {
+            return child.path();
+        }
     };
 
     private final ArchiveIndex index;
@@ -117,6 +130,8 @@ public final class DirectoryListing<T> implements Iterator<T> {
     private Run run = Run.DIRS;
     /** Last key seen in the current run: a rowid (Long) or path (String); null before the first page. */
     private Object lastKey;
+    /** Whether the files run goes by the index on paths (see {@link #mostlyChildren}); null until it starts. */
+    private Boolean filesByPath;
     /** For the implicit run: where the next search for a parent value starts, and whether inclusive. */
     private String scanFrom;
     private boolean scanInclusive;
@@ -178,30 +193,51 @@ public final class DirectoryListing<T> implements Iterator<T> {
     }
 
     private void nextRowPage(Table table, Run following) throws IOException {
+        if (table == Table.FILES && filesByPath == null) {
+            filesByPath = index.filesPathIndexed() && mostlyChildren();
+        }
+        boolean byPath = table == Table.FILES && filesByPath;
         String key = index.pageKey(table);
-        String sql = "SELECT " + key + ", " + rows.columns(table) + " FROM " + table.name + " WHERE parent = ?"
-                + (lastKey == null ? "" : " AND " + key + " > ?")
+        // by path: text only, the type the paging key is bound as (a blob sorts after all text, and would come back)
+        String where = byPath ? "path > ?" + (upperBound == null ? "" : " AND path < ?") + " AND typeof(path) = 'text'"
+                : "parent = ?" + (lastKey == null ? "" : " AND " + key + " > ?");
+        String sql = "SELECT " + key + ", " + rows.columns(table) + " FROM " + table.name + " WHERE " + where
                 + (table == Table.DIRS ? " AND NOT EXISTS (SELECT 1 FROM files WHERE files.path = dirs.path)" : "")
-                + " ORDER BY " + key + " LIMIT " + PAGE_SIZE;
+                + " ORDER BY " + (byPath ? "path" : key) + " LIMIT " + PAGE_SIZE;
         boolean rowidKey = key.equals("rowid");
         boolean utf8 = index.utf8();
         int read = index.query(c -> {
             PreparedStatement s = c.prepare(sql);
-            s.setString(1, dir);
-            if (lastKey != null) {
-                s.setObject(2, lastKey);
+            if (byPath) {
+                s.setObject(1, lastKey == null ? prefix : lastKey);
+                if (upperBound != null) {
+                    s.setString(2, upperBound);
+                }
+            } else {
+                s.setString(1, dir);
+                if (lastKey != null) {
+                    s.setObject(2, lastKey);
+                }
             }
             int n = 0;
+            T last = null;
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     n++;
                     long row = rowidKey ? rs.getLong(1) : FileEntry.NO_ROW;
-                    lastKey = rowidKey ? (Object) row : rs.getString(1);
                     T child = rows.read(rs, 2, table, utf8, row);
-                    if (rows.isShowable(this, child)) {
+                    if (byPath) {
+                        last = child; // the key is the path, read once as the child's
+                    } else {
+                        lastKey = rowidKey ? (Object) row : rs.getString(1);
+                    }
+                    if (rows.isShowable(this, child)) { // by path, deeper descendants come too: not shown
                         page.add(child);
                     }
                 }
+            }
+            if (last != null) {
+                lastKey = rows.path(last);
             }
             return n;
         });
@@ -209,6 +245,28 @@ public final class DirectoryListing<T> implements Iterator<T> {
             run = following;
             lastKey = null;
         }
+    }
+
+    /**
+     * Whether most files below this directory are its children, as its {@code dirs} row counts them:
+     * then its files are listed by a range of the index on paths, where a directory's files lie
+     * together however the rows were inserted; else by the index on {@code parent}, which names only
+     * children but reaches each one's row wherever it lies (rows inserted directory by directory in
+     * turn, as parallel writers leave them, lie a page apart).
+     */
+    private boolean mostlyChildren() throws IOException {
+        return index.query(c -> {
+            PreparedStatement s = c.prepare("SELECT num_files, num_files_tree FROM dirs WHERE path = ?");
+            s.setString(1, dir);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                long files = rs.getLong(1);
+                long tree = rs.getLong(2);
+                return files > 0 && tree >= files && tree <= 2 * files;
+            }
+        });
     }
 
     private boolean isShowable(String path) {

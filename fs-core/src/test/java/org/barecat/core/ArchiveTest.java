@@ -450,4 +450,62 @@ class ArchiveTest {
         }
         return b;
     }
+
+    @Test
+    void aWholeFileReadAroundThePageCacheLandsWhereItsAlignmentPutsIt() throws IOException {
+        Path file = tmp.resolve("direct.barecat");
+        byte[] first = new byte[70_001];
+        byte[] last = new byte[100_003];
+        new java.util.Random(7).nextBytes(first);
+        new java.util.Random(8).nextBytes(last);
+        try (ArchiveWriter w = ArchiveWriter.create(file)) {
+            w.add("a", first, Attributes.NONE);
+            w.add("b", last, Attributes.NONE); // ends the shard, in the middle of a block
+        }
+        ByteBuffer window = ByteBuffer.allocateDirect(200_000 + 3 * Archive.DIRECT_ALIGNMENT)
+                .alignedSlice(Archive.DIRECT_ALIGNMENT);
+        try (Archive archive = Archive.open(file)) {
+            for (String name : List.of("a", "b")) {
+                FileEntry f = (FileEntry) archive.lookup(name).orElseThrow();
+                int start = archive.readWhole(f, window);
+                org.junit.jupiter.api.Assumptions.assumeTrue(start >= 0, "a file system that takes direct I/O");
+                assertEquals(f.location().offset() % Archive.DIRECT_ALIGNMENT, start);
+                byte[] got = new byte[(int) f.size()];
+                window.get(start, got);
+                assertArrayEquals(name.equals("a") ? first : last, got, name);
+            }
+            FileEntry b = (FileEntry) archive.lookup("b").orElseThrow();
+            try (java.nio.channels.FileChannel shard = java.nio.channels.FileChannel.open(
+                    archive.files().shard(0), java.nio.file.StandardOpenOption.WRITE)) {
+                shard.truncate(b.location().offset() + 10);
+            }
+            IOException e = assertThrows(IOException.class, () -> archive.readWhole(b, window));
+            assertTrue(e.getMessage().contains("shard ends at byte " + (b.location().offset() + 10)), e.getMessage());
+        }
+    }
+
+    @Test
+    void aDirectoryListedByPathShowsItsChildrenOnlyInTheSameOrderAsWholeRows() throws IOException {
+        Path file = tmp.resolve("bypath.barecat");
+        try (ArchiveWriter w = ArchiveWriter.create(file)) {
+            for (int i = 0; i < 700; i++) { // rows of two directories in turn, as parallel writers leave them
+                w.add(String.format("d/f%03d", i), new byte[0], Attributes.NONE);
+                w.add(String.format("e/f%03d", i), new byte[0], Attributes.NONE);
+                if (i % 7 == 0) {
+                    w.add(String.format("d/s/g%03d", i), new byte[0], Attributes.NONE); // deeper: not d's child
+                }
+            }
+        }
+        try (Archive a = Archive.open(file)) {
+            List<String> names = new ArrayList<>();
+            a.listChildren("d").forEachRemaining(c -> names.add(c.path()));
+            List<String> entries = new ArrayList<>();
+            a.list("d").forEachRemaining(e -> entries.add(e.path()));
+            assertEquals(701, names.size(), "700 files and one subdirectory, in pages of 512");
+            assertEquals(names, entries, "the same children in the same order, by name or by row");
+            assertTrue(names.contains("d/s") && names.contains("d/f699") && !names.contains("d/s/g000"));
+            assertTrue(a.index().preparedSql().stream().anyMatch(q -> q.contains("WHERE path > ?")),
+                    "listed by a range of paths");
+        }
+    }
 }

@@ -365,8 +365,16 @@ public final class ArchiveFilesystem implements Filesystem {
         }
     }
 
+    /**
+     * A read of a whole file at least this large goes around the page cache ({@link Archive#readWhole}):
+     * the kernel keeps the file's pages in the mount's own cache, and a second copy in the shard's would
+     * only take memory, and a copy to make. Smaller files are read with their neighbours
+     * ({@code ShardReadAround}), and larger ones in pieces, where the shard's readahead pays.
+     */
+    static final int WHOLE_FILE_AROUND_CACHE = 64 * 1024;
+
     @Override
-    public int read(long node, long handle, long offset, ByteBuffer dst) {
+    public int read(long node, long handle, long offset, int size, DataOut out) {
         FileEntry file = null;
         try {
             if (handle != 0) {
@@ -381,6 +389,14 @@ public final class ArchiveFilesystem implements Filesystem {
                 return 0;
             }
             ReadVerifier verifier = handle == 0 ? null : verifiers.get(handle);
+            if (verifier == null && offset == 0 && size >= file.size() && file.size() >= WHOLE_FILE_AROUND_CACHE) {
+                int start = archive.readWhole(file, out.alignedRoom((int) file.size()));
+                if (start >= 0) {
+                    out.from(start);
+                    return (int) file.size();
+                }
+            }
+            ByteBuffer dst = out.room(size);
             return verifier == null ? archive.read(file, offset, dst) : verifier.read(offset, dst);
         } catch (IOException | RuntimeException | Error e) {
             return failure("read", file == null ? describe(node) : file.path(), e);

@@ -51,6 +51,26 @@ final class MountTable {
         return Optional.ofNullable(type);
     }
 
+    /**
+     * The device ({@code major:minor}) of the file system mounted exactly at {@code mountPoint}, the
+     * topmost when several are stacked there; read from the table, so the mount itself is not asked.
+     */
+    static Optional<String> deviceAt(Path mountPoint) {
+        String wanted = mountPoint.toString();
+        String device = null;
+        try {
+            for (String line : Files.readAllLines(MOUNTINFO)) {
+                String[] fields = line.split(" ", 6);
+                if (fields.length > 4 && unescape(fields[4]).equals(wanted)) {
+                    device = fields[2];
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(device);
+    }
+
     /** mountinfo writes space, tab, newline and backslash as a backslash and three octal digits. */
     static String unescape(String field) {
         if (field.indexOf('\\') < 0) {

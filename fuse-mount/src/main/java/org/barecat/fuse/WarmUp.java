@@ -103,8 +103,8 @@ final class WarmUp implements Channel {
     }
 
     @Override
-    public int send(NativeBuffer from, int length) {
-        reply = from.bytes();
+    public int send(NativeBuffer from, int offset, int length) {
+        reply = offset == 0 ? from.bytes() : from.bytes().slice(offset, length).order(from.bytes().order());
         replyLength = length;
         return 0;
     }

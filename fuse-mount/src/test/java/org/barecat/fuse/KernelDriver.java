@@ -63,8 +63,8 @@ final class KernelDriver implements Channel {
     }
 
     @Override
-    public int send(NativeBuffer from, int length) {
-        reply = from.bytes();
+    public int send(NativeBuffer from, int offset, int length) {
+        reply = from.bytes().slice(offset, length).order(from.bytes().order());
         replyLength = length;
         return 0;
     }

@@ -13,8 +13,8 @@ public interface Channel {
     int receive(NativeBuffer into);
 
     /**
-     * Writes the first {@code length} bytes of {@code from} (a reply or a notification): 0, or a
-     * negative errno ({@code -ENOENT}: the request was interrupted, the kernel dropped the reply).
+     * Writes {@code length} bytes of {@code from} from {@code offset} (a reply or a notification): 0, or
+     * a negative errno ({@code -ENOENT}: the request was interrupted, the kernel dropped the reply).
      */
-    int send(NativeBuffer from, int length);
+    int send(NativeBuffer from, int offset, int length);
 }

@@ -33,8 +33,11 @@ public interface Filesystem {
      */
     int open(long node, int flags, OpenOut out);
 
-    /** Reads up to {@code dst.remaining()} bytes at {@code offset} into {@code dst}: the count (0 at the end) or -errno. */
-    int read(long node, long handle, long offset, ByteBuffer dst);
+    /**
+     * Reads up to {@code size} bytes at {@code offset} into {@code out}: the count (0 at the end) or
+     * -errno.
+     */
+    int read(long node, long handle, long offset, int size, DataOut out);
 
     void release(long node, long handle);
 
@@ -104,6 +107,21 @@ public interface Filesystem {
          */
         Attr addPlus(byte[] name, int from, int to, long ino, int type, long nextOffset, long node,
                      double entrySeconds, double attrSeconds);
+    }
+
+    /** A READ's reply: the file's bytes, put where the reply's header can go right before them. */
+    interface DataOut {
+        /** Room for {@code size} bytes right after the header: put them from position 0. */
+        ByteBuffer room(int size);
+
+        /**
+         * Room for {@code size} bytes and two pages more, starting at a page-aligned address, for a
+         * read that places data by its alignment (direct I/O); say with {@link #from} where they start.
+         */
+        ByteBuffer alignedRoom(int size);
+
+        /** The data put in {@link #alignedRoom} starts at {@code start} in it. */
+        void from(int start);
     }
 
     /** A STATFS's reply. */

@@ -37,8 +37,8 @@ final class KernelChannel implements Channel {
     }
 
     @Override
-    public int send(NativeBuffer from, int length) {
-        long n = LIBC.write(fd, from.address(), length);
+    public int send(NativeBuffer from, int offset, int length) {
+        long n = LIBC.write(fd, from.address() + offset, length);
         return n < 0 ? -LastError.getLastError(RUNTIME) : 0;
     }
 }

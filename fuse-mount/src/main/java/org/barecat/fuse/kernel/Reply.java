@@ -16,7 +16,7 @@ import static org.barecat.fuse.kernel.Abi.OUT_HEADER;
  * {@link Filesystem} answered through the typed views this implements. Reused for every request.
  */
 final class Reply implements Filesystem.EntryOut, Filesystem.AttrOut, Filesystem.Attr, Filesystem.OpenOut,
-        Filesystem.DirectoryOut, Filesystem.StatfsOut, Filesystem.XattrOut {
+        Filesystem.DirectoryOut, Filesystem.StatfsOut, Filesystem.XattrOut, Filesystem.DataOut {
     static final int HEADER = OUT_HEADER.size();
     private static final int H_LEN = OUT_HEADER.at("len");
     private static final int H_ERROR = OUT_HEADER.at("error");
@@ -65,6 +65,9 @@ final class Reply implements Filesystem.EntryOut, Filesystem.AttrOut, Filesystem
     private final ByteBuffer payload;
     /** Payload bytes written so far. */
     int length;
+    /** Where the reply starts in the buffer: 0, but for a READ's data placed by a direct read (see {@link #alignedRoom}). */
+    int start;
+    private long unique;
     /** Where {@link #set} writes the next {@code fuse_attr}. */
     private int attrAt;
     /** For a directory reply: the most payload bytes, and whether entries carry attributes. */
@@ -76,30 +79,36 @@ final class Reply implements Filesystem.EntryOut, Filesystem.AttrOut, Filesystem
     /** A GETXATTR's or LISTXATTR's value. */
     byte[] xattr;
 
+    /** @param payloadRoom the largest payload; room for placing it aligned comes on top */
     Reply(int payloadRoom) {
-        buffer = NativeBuffer.allocate(HEADER + payloadRoom);
+        buffer = NativeBuffer.allocate(HEADER + payloadRoom + 3 * Abi.PAGE);
         out = buffer.bytes();
         payload = out.slice(HEADER, payloadRoom).order(out.order());
     }
 
     /** Starts a new reply (to request {@code unique}) with an empty payload. */
     void begin(long unique) {
-        out.putLong(H_UNIQUE, unique);
+        this.unique = unique;
         length = 0;
+        start = 0;
         countedNodes = 0;
         xattr = null;
     }
 
-    /** Writes the header for a reply with this payload (error 0) or {@code error} (a negative errno, no payload); the bytes to send. */
+    /**
+     * Writes the header, at {@link #start}, for a reply with this payload (error 0) or {@code error} (a
+     * negative errno, no payload); the bytes to send from {@link #start}.
+     */
     int finish(int error) {
         int total = HEADER + (error == 0 ? length : 0);
-        out.putInt(H_LEN, total);
-        out.putInt(H_ERROR, error);
+        out.putInt(start + H_LEN, total);
+        out.putInt(start + H_ERROR, error);
+        out.putLong(start + H_UNIQUE, unique);
         return total;
     }
 
     long unique() {
-        return out.getLong(H_UNIQUE);
+        return unique;
     }
 
     int payloadRoom() {
@@ -107,9 +116,27 @@ final class Reply implements Filesystem.EntryOut, Filesystem.AttrOut, Filesystem
     }
 
     /** Room for {@code size} bytes of file data, at most what the payload holds. */
-    ByteBuffer data(int size) {
+    @Override
+    public ByteBuffer room(int size) {
         payload.clear().limit(Math.min(size, payload.capacity()));
         return payload;
+    }
+
+    @Override
+    public ByteBuffer alignedRoom(int size) {
+        int at = alignedAt();
+        return out.slice(at, Math.min(size + 2 * Abi.PAGE, out.capacity() - at)).order(out.order());
+    }
+
+    @Override
+    public void from(int start) {
+        this.start = alignedAt() + start - HEADER;
+    }
+
+    /** The first page-aligned offset in the buffer with room for a header before it. */
+    private int alignedAt() {
+        long address = buffer.address() + HEADER;
+        return HEADER + (int) ((Abi.PAGE - address % Abi.PAGE) % Abi.PAGE);
     }
 
     /** Puts the raw bytes of a payload (an INIT's) that the caller writes through {@link #put32} and {@link #put16}. */

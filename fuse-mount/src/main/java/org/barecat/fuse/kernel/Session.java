@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -181,7 +182,7 @@ public final class Session {
                 return;
             }
             int bytes = reply.finish(result);
-            int sent = to.send(reply.buffer, bytes);
+            int sent = to.send(reply.buffer, reply.start, bytes);
             if (sent != 0 && result == 0) {
                 forgetLost();
             }
@@ -252,8 +253,8 @@ public final class Session {
         }
 
         private int read(long node) {
-            ByteBuffer dst = reply.data(request.arg32(READ_IN.at("size")));
-            int n = fs.read(node, request.arg64(READ_IN.at("fh")), request.arg64(READ_IN.at("offset")), dst);
+            int size = Math.min(request.arg32(READ_IN.at("size")), reply.payloadRoom());
+            int n = fs.read(node, request.arg64(READ_IN.at("fh")), request.arg64(READ_IN.at("offset")), size, reply);
             if (n >= 0) {
                 reply.length = n;
                 return 0;

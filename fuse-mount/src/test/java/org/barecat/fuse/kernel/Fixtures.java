@@ -28,9 +28,9 @@ final class Fixtures implements Channel {
     }
 
     @Override
-    public int send(NativeBuffer from, int length) {
+    public int send(NativeBuffer from, int offset, int length) {
         byte[] bytes = new byte[length];
-        from.bytes().get(0, bytes);
+        from.bytes().get(offset, bytes);
         replies.add(bytes);
         return sendResult;
     }

@@ -70,7 +70,16 @@ class SessionTest {
         }
 
         @Override
-        public int read(long node, long handle, long offset, ByteBuffer dst) {
+        public int read(long node, long handle, long offset, int size, DataOut out) {
+            if (node == 6) { // as a direct read places data: where its alignment puts it
+                ByteBuffer window = out.alignedRoom(size);
+                for (int i = 0; i < 10; i++) {
+                    window.put(100 + i, (byte) ('k' + i));
+                }
+                out.from(100);
+                return 10;
+            }
+            ByteBuffer dst = out.room(size);
             int n = Math.min(dst.remaining(), 10);
             for (int i = 0; i < n; i++) {
                 dst.put((byte) ('a' + i));
@@ -273,6 +282,17 @@ class SessionTest {
         assertEquals("abcdefghij", new String(reply, 16, 10, StandardCharsets.US_ASCII));
     }
 
+
+    @Test
+    void dataPlacedByAlignmentHasTheHeaderRightBeforeIt() {
+        byte[] readIn = new Bytes().u64(0).u64(0).u32(4096).u32(0).u64(0).u32(0).u32(0).bytes();
+        byte[] reply = kernel.answer(request(Abi.READ, 33, 6, readIn));
+        assertEquals("len 26 error 0 unique 33", header(reply));
+        assertEquals("klmnopqrst", new String(reply, 16, 10, StandardCharsets.US_ASCII));
+        reply = kernel.answer(request(Abi.READ, 34, 1L << 62 | 5, readIn));
+        assertEquals("len 26 error 0 unique 34", header(reply), "the next reply starts where replies start");
+        assertEquals("abcdefghij", new String(reply, 16, 10, StandardCharsets.US_ASCII));
+    }
 
     @Test
     void interruptGetsNoReplyAndTheSessionGoesOn() {

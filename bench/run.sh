@@ -189,6 +189,8 @@ find_tree() {  # TREE SYSTEM
   echo "seconds=$(elapsed "$t0")"
 }
 stat_tree() { tool stat "$work/$1.list" "${root[$2-$1]}"; }              # TREE SYSTEM
+ls_lr_tree() { local t0; t0=$(now); ls -lR "${root[$2-$1]}" > /dev/null; echo "seconds=$(elapsed "$t0")"; }  # TREE SYSTEM
+du_tree() { local t0; t0=$(now); du -s "${root[$2-$1]}" > /dev/null; echo "seconds=$(elapsed "$t0")"; }      # TREE SYSTEM
 read_tree() { tool read "$work/$1.list" "${root[$4-$1]}" "$2" "$3"; }     # TREE THREADS K/N SYSTEM
 read_big() { tool seq "${root[$2-big]}/big.bin" "$1"; }                   # K/N SYSTEM
 epoch() { /usr/bin/python3 "$repo/bench/imagefolder_epoch.py" "${root[$1-images]}"; }  # SYSTEM
@@ -202,6 +204,10 @@ for cache in cold warm; do
     measure $cache $quick stat_tree $d
     record_runs files_per_s "lstat every file, $d, $cache (files/s)" higher
   done
+  measure $cache $quick ls_lr_tree images  # list, then stat every entry (and ask for its xattrs)
+  record_runs seconds "ls -lR, images, $cache (s)" lower
+  measure $cache $quick du_tree images
+  record_runs seconds "du -s, images, $cache (s)" lower
   for threads in 1 8; do
     measure_long $cache $long read_tree images $threads
     record_runs files_per_s "shuffled whole-file reads, images, $threads thread(s), $cache (files/s)" higher

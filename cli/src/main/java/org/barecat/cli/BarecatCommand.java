@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 public final class BarecatCommand {
     public static void main(String[] args) {
         System.setProperty("barecat.program", "barecat");
-        System.exit(commandLine().execute(args));
+        System.exit(Errors.execute(commandLine(), args));
     }
 
     /** The command line with every subcommand; unexpected exceptions end as one line on stderr and exit code 1. */

@@ -70,7 +70,7 @@ public final class BarecatMount implements Callable<Integer> {
     public static void main(String[] args) {
         FuseMount.Preload.inBackground(); // while the arguments are read and the archive opened
         System.setProperty("barecat.program", "barecat-mount");
-        System.exit(new CommandLine(new BarecatMount()).execute(args));
+        System.exit(Errors.execute(new CommandLine(new BarecatMount()), args));
     }
 
     @Override

@@ -38,6 +38,19 @@ final class Errors {
         return reason;
     }
 
+    /**
+     * Runs a launcher's command line: an exception or error that reaches this far (a bug, a missing
+     * native library) ends as one line on stderr and exit code 1, never a stack trace.
+     */
+    static int execute(picocli.CommandLine commandLine, String[] args) {
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> fail(describe(e), 1));
+        try {
+            return commandLine.execute(args);
+        } catch (RuntimeException | Error e) {
+            return fail(e.getMessage() == null ? e.toString() : e.getMessage(), 1);
+        }
+    }
+
     private static String program() {
         return System.getProperty("barecat.program", "barecat");
     }

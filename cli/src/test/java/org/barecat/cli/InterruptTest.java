@@ -21,6 +21,8 @@ class InterruptTest {
     private Process start(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dfile.encoding=UTF-8",
+                // as bin/barecat-launch starts the JVM: no warnings about native access on Java 24 and newer
+                "--enable-native-access=ALL-UNNAMED", "-Dsun.misc.unsafe.memory.access=allow",
                 "-cp", System.getProperty("java.class.path"), BarecatCommand.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).start();

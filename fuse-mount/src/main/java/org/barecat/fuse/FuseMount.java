@@ -118,6 +118,7 @@ public final class FuseMount {
     static FuseMount mount(Archive archive, Path mountPoint, MountOptions options, EntryDefaults defaults, Trace trace)
             throws IOException {
         Path target = checkMountPoint(mountPoint, options);
+        checkAllowed(options);
         if (!Files.exists(Path.of("/dev/fuse"))) {
             throw new IOException("/dev/fuse: no such device (is the fuse kernel module loaded?)");
         }
@@ -212,6 +213,26 @@ public final class FuseMount {
             }
         }
         return real;
+    }
+
+    /**
+     * fusermount lets a user who is not root share a mount ({@code allow_other}, {@code allow_root})
+     * only where {@code /etc/fuse.conf} says {@code user_allow_other}; said here in one line, before
+     * fusermount says it in its own words after libfuse's.
+     */
+    private static void checkAllowed(MountOptions options) throws IOException {
+        String sharing = options.sharing();
+        if (sharing == null || Posix.isRoot()) {
+            return;
+        }
+        try {
+            if (Files.readAllLines(Path.of("/etc/fuse.conf")).stream().anyMatch(l -> l.strip().equals("user_allow_other"))) {
+                return;
+            }
+        } catch (IOException e) {
+            // no such file: not allowed
+        }
+        throw new IOException("option '" + sharing + "': only root may use it unless /etc/fuse.conf has user_allow_other");
     }
 
     public Path mountPoint() {

@@ -186,6 +186,11 @@ public final class MountOptions {
         return mount.containsKey("nonempty");
     }
 
+    /** {@code allow_other} or {@code allow_root} when given (sharing the mount with other users), else null. */
+    String sharing() {
+        return mount.containsKey("allow_other") ? "allow_other" : mount.containsKey("allow_root") ? "allow_root" : null;
+    }
+
     /** Whether reads check each file's CRC-32C ({@code -o verify}). */
     public boolean verify() {
         return verify;

@@ -23,6 +23,8 @@ final class Posix {
         int getsid(int pid);
 
         int getpid();
+
+        int geteuid();
     }
 
     /** More than {@code struct statfs} takes on any 64-bit Linux (120 bytes). */
@@ -76,6 +78,11 @@ final class Posix {
         } catch (IOException | RuntimeException | LinkageError e) {
             return OptionalInt.empty();
         }
+    }
+
+    /** Whether this process runs as root. */
+    static boolean isRoot() {
+        return LIBC.geteuid() == 0;
     }
 
     /** This process's id. */

@@ -39,6 +39,8 @@ class BackgroundPriorityTest {
         assumeTrue(Files.exists(OWN_GROUP), "a kernel with scheduling autogroups");
         List<String> command = new ArrayList<>(List.of(launcher));
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // as bin/barecat-launch starts the JVM: no warnings about native access on Java 24 and newer
+                "--enable-native-access=ALL-UNNAMED", "-Dsun.misc.unsafe.memory.access=allow",
                 "-cp", System.getProperty("java.class.path"), Probe.class.getName()));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertTrue(child.waitFor(60, TimeUnit.SECONDS), "probe finished");

@@ -46,6 +46,42 @@ class LauncherTest {
         }
     }
 
+    /**
+     * The launchers on the JVM these tests run on (CI runs them on Java 17 and on 25): a command and a
+     * mount print nothing of the JVM's own (Java 24 and newer warn about native access and
+     * sun.misc.Unsafe unless told they are allowed).
+     */
+    @Test
+    void theLaunchersPrintNothingFromTheJvm() throws Exception {
+        Map<String, String> jvm = Map.of("JAVA_HOME", System.getProperty("java.home"));
+        Programs.Result ls = Programs.run(null, jvm, List.of(Launchers.bin("barecat").toString(), "ls",
+                archive.toString()));
+        assertEquals(0, ls.exit(), ls.stderr());
+        assertEquals("", ls.stderr(), "barecat ls on Java " + Runtime.version().feature());
+        Path mnt = Files.createTempDirectory(tmp, "mnt-quiet-");
+        Path log = tmp.resolve("quiet.log");
+        List<String> command = List.of(Launchers.bin("barecat-mount").toString(), "-f", archive.toString(), mnt.toString());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(jvm);
+        Process daemon = pb.start();
+        try {
+            for (int i = 0; i < 10_000 && !Mount.isMounted(mnt); i++) {
+                Thread.sleep(1);
+            }
+            assertTrue(Mount.isMounted(mnt), "mounted in the foreground");
+            try (Stream<Path> listed = Files.list(mnt)) {
+                assertTrue(listed.findAny().isPresent());
+            }
+        } finally {
+            if (Programs.run("fusermount", "-u", mnt.toString()).exit() != 0 && Mount.isMounted(mnt)) {
+                Programs.run("fusermount", "-u", "-z", mnt.toString());
+            }
+            daemon.waitFor(20, TimeUnit.SECONDS);
+            daemon.destroyForcibly();
+        }
+        assertEquals("", Files.readString(log), "barecat-mount -f on Java " + Runtime.version().feature());
+    }
+
     @Test
     void refusesUnusableArchivesAndMountpointsWithOneLine() throws Exception {
         Path mnt = Files.createDirectory(tmp.resolve("mnt-errors"));

@@ -32,7 +32,7 @@ results_md=${BENCH_RESULTS:-$(results_path $scale)}
 # ---------------------------------------------------------------- dependencies and build
 build_barecat
 need=()
-for p in squashfuse squashfs-tools; do
+for p in squashfuse squashfs-tools gnuplot-nox; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -109,7 +109,7 @@ for rep in $(seq "$reps"); do  # each round replaces the last one's mounts; the 
       took=$(elapsed "$t0")
       metric="mount time, $d (s)"
       # a mount that did not map the launcher's class-data archive (see bin/barecat-launch) gets a row of its own
-      if [ $sys = barecat ] && ! grep -q 'barecat/mount-[0-9]*\.jsa' \
+      if [ $sys = barecat ] && ! grep -q 'barecat/mount-[0-9-]*\.jsa' \
           "/proc/$(pgrep -f "BarecatMount.*$m" | head -1)/maps" 2>/dev/null; then
         metric="mount time without the class-data archive, $d (s)"
       fi
@@ -200,7 +200,7 @@ for cache in cold warm; do
   [ $cache = warm ] || long=1  # a whole-file read of every file or an epoch takes minutes cold
   for d in images small; do
     measure $cache $quick find_tree $d
-    record_runs seconds "find | wc -l, $d, $cache (s)" lower
+    record_runs seconds "find, $d, $cache (s)" lower
     measure $cache $quick stat_tree $d
     record_runs files_per_s "lstat every file, $d, $cache (files/s)" higher
   done
@@ -279,4 +279,5 @@ text = "\n".join(lines) + "\n"
 open(out, "w").write(text)
 print(text)
 PY
-echo "written: $results_md" >&2
+python3 bench/chart.py "$results_md" "${results_md%.md}.svg" >/dev/null  # the same figures as a chart
+echo "written: $results_md and ${results_md%.md}.svg" >&2

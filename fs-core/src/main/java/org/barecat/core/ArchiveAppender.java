@@ -1,5 +1,9 @@
 package org.barecat.core;
 
+import org.barecat.core.internal.IndexRows;
+import org.barecat.core.internal.IndexSchema;
+import org.barecat.core.internal.SqliteLibrary;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -73,7 +77,7 @@ public final class ArchiveAppender implements ArchiveSink {
         removeShardsAfter(end.shard());
         this.shards = ShardOutput.appendingTo(files, limit > 0 ? limit : Schema.UNLIMITED_SHARD_SIZE, end.shard(),
                 end.offset());
-        findFile = db.prepareStatement("SELECT " + ArchiveIndex.FILE_COLUMNS + " FROM files WHERE path = ?");
+        findFile = db.prepareStatement("SELECT " + IndexRows.FILE_COLUMNS + " FROM files WHERE path = ?");
         findDir = db.prepareStatement("SELECT 1 FROM dirs WHERE path = ?");
         findBelow = db.prepareStatement("SELECT 1 FROM files WHERE path > ? AND path < ? LIMIT 1");
         insertFile = db.prepareStatement("INSERT INTO files (path, shard, offset, size, crc32c, mode, uid, gid,"
@@ -94,7 +98,7 @@ public final class ArchiveAppender implements ArchiveSink {
      */
     public static ArchiveAppender open(Path archive, Existing existing) throws IOException {
         ArchiveFiles files = ArchiveFiles.locate(archive);
-        ArchiveIndex.open(files.index()).close(); // checks the schema and version
+        IndexSchema.check(files.index()); // checks the schema and version
         Connection db = null;
         try {
             db = SqliteLibrary.connect("jdbc:sqlite:" + files.index(), new Properties());
@@ -215,7 +219,7 @@ public final class ArchiveAppender implements ArchiveSink {
                 return;
             }
             upsertDir.setString(1, p);
-            ArchiveIndex.bindAttributes(upsertDir, 2, attributes);
+            IndexRows.bindAttributes(upsertDir, 2, attributes);
             upsertDir.executeUpdate();
             knownDirs.add(p);
             if (triggersOn) {
@@ -314,7 +318,7 @@ public final class ArchiveAppender implements ArchiveSink {
             s.setLong(i++, e.location().offset());
             s.setLong(i++, e.size());
             s.setObject(i++, e.crc32c());
-            i = ArchiveIndex.bindAttributes(s, i, e.attributes());
+            i = IndexRows.bindAttributes(s, i, e.attributes());
             if (replacing) {
                 s.setString(i, e.path());
             }
@@ -346,7 +350,7 @@ public final class ArchiveAppender implements ArchiveSink {
     private FileEntry fileRow(String p) throws SQLException {
         findFile.setString(1, p);
         try (ResultSet rs = findFile.executeQuery()) {
-            return rs.next() ? ArchiveIndex.readFile(rs, 1, false) : null; // its own connection: text as SQLite gives it
+            return rs.next() ? IndexRows.readFile(rs, 1, false) : null; // its own connection: text as SQLite gives it
         }
     }
 
@@ -358,8 +362,8 @@ public final class ArchiveAppender implements ArchiveSink {
     }
 
     private boolean hasFileBelow(String p) throws SQLException {
-        findBelow.setString(1, ArchivePaths.descendantPrefix(p));
-        findBelow.setString(2, ArchivePaths.descendantUpperBound(p));
+        findBelow.setString(1, IndexRows.descendantPrefix(p));
+        findBelow.setString(2, IndexRows.descendantUpperBound(p));
         try (ResultSet rs = findBelow.executeQuery()) {
             return rs.next();
         }
@@ -381,7 +385,7 @@ public final class ArchiveAppender implements ArchiveSink {
                 try (PreparedStatement s = db.prepareStatement(
                         "UPDATE dirs SET mode = ?, uid = ?, gid = ?, mtime_ns = ? WHERE path = ?")) {
                     for (AddedDir d : addedDirs) {
-                        int i = ArchiveIndex.bindAttributes(s, 1, d.attributes());
+                        int i = IndexRows.bindAttributes(s, 1, d.attributes());
                         s.setString(i, d.path());
                         s.executeUpdate();
                     }

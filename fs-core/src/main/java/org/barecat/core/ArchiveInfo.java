@@ -1,5 +1,8 @@
 package org.barecat.core;
 
+import org.barecat.core.internal.IndexRows;
+import org.barecat.core.internal.IndexSchema;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +36,7 @@ public record ArchiveInfo(Path index, boolean legacyIndexName, String schemaVers
         }
         return new ArchiveInfo(files.index(), files.index().getFileName().toString()
                 .endsWith(ArchiveFiles.LEGACY_INDEX_SUFFIX), major == null ? "unknown" : major + "." + minor,
-                triggers != null && triggers == 1, limit == null ? Schema.UNLIMITED_SHARD_SIZE : limit, stats,
+                triggers != null && triggers == 1, limit == null ? IndexSchema.UNLIMITED_SHARD_SIZE : limit, stats,
                 List.copyOf(sizes));
     }
 
@@ -63,8 +66,8 @@ public record ArchiveInfo(Path index, boolean legacyIndexName, String schemaVers
         if (dir.stats() != null) {
             return dir.stats();
         }
-        String from = ArchivePaths.descendantPrefix(dir.path());
-        String to = ArchivePaths.descendantUpperBound(dir.path());
+        String from = IndexRows.descendantPrefix(dir.path());
+        String to = IndexRows.descendantUpperBound(dir.path());
         return archive.index().query(c -> {
             PreparedStatement s = c.prepare("SELECT count(*), coalesce(sum(size), 0) FROM files WHERE path > ?"
                     + (to == null ? "" : " AND path < ?"));

@@ -1,5 +1,8 @@
 package org.barecat.core;
 
+import org.barecat.core.internal.IndexRows;
+import org.barecat.core.internal.IndexSchema;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -68,37 +71,35 @@ public final class ArchiveVerifier {
     public static Report verify(Path archive, boolean checksums, ProgressListener listener) throws IOException {
         ArchiveFiles files = ArchiveFiles.locate(archive);
         ArchiveVerifier v = new ArchiveVerifier(files, checksums, listener);
-        try (ArchiveIndex index = ArchiveIndex.open(files.index())) {
+        Path index = files.index();
+        Connection connection = IndexSchema.openChecked(index);
+        try {
             v.checkLeftovers();
             // the index checks run on their own connection and thread while the shards are read; their
             // problems are reported after the files' problems, so the report's order does not vary
             List<String[]> indexProblems = new ArrayList<>();
             CompletableFuture<Void> indexChecks = CompletableFuture.runAsync(() -> {
-                try {
-                    index.query(c -> {
-                        v.integrityCheck(c.connection(), indexProblems);
-                        try {
-                            v.checkDirectories(c.connection(), indexProblems);
-                        } catch (IOException e) {
-                            throw new SQLException(e.getMessage(), e);
-                        }
-                        return null;
-                    });
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            try {
-                index.query(c -> {
-                    long[] totals = totals(c.connection());
-                    listener.total(totals[0], checksums ? totals[1] : -1);
+                try (Connection c = IndexSchema.openReadOnly(index)) {
+                    v.integrityCheck(c, indexProblems);
                     try {
-                        v.checkFiles(c.connection());
+                        v.checkDirectories(c, indexProblems);
                     } catch (IOException e) {
                         throw new SQLException(e.getMessage(), e);
                     }
-                    return null;
-                });
+                } catch (SQLException e) {
+                    throw new UncheckedIOException(IndexSchema.describe(index, e));
+                }
+            });
+            try {
+                long[] totals = totals(connection);
+                listener.total(totals[0], checksums ? totals[1] : -1);
+                try {
+                    v.checkFiles(connection);
+                } catch (IOException e) {
+                    throw new SQLException(e.getMessage(), e);
+                }
+            } catch (SQLException e) {
+                throw IndexSchema.describe(index, e);
             } finally {
                 try {
                     indexChecks.join();
@@ -111,6 +112,12 @@ public final class ArchiveVerifier {
             }
             for (String[] p : indexProblems) {
                 v.problem(p[0], p[1]);
+            }
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing a read-only connection loses nothing
             }
         }
         return new Report(v.checkedFiles, v.checkedBytes, v.unchecked, v.problems);
@@ -201,7 +208,7 @@ public final class ArchiveVerifier {
 
     private void checkFile(Shards shards, String path, int shard, long offset, long size, Long crc)
             throws IOException {
-        if (!isCanonical(path)) {
+        if (!ArchivePaths.isCanonical(path)) {
             problem(path, "not a valid path (empty, '.' or '..' component, leading '/', or a name over 255"
                     + " bytes): no file system can hold it");
         }
@@ -233,14 +240,6 @@ public final class ArchiveVerifier {
         if (actual != crc) {
             problem(path, String.format("CRC-32C mismatch: the index says %08x, the bytes give %08x", crc, actual));
         }
-    }
-
-    /** Whether a file system could hold this path: relative, no empty, {@code .} or {@code ..} component. */
-    static boolean isCanonical(String path) {
-        if (path.isEmpty() || path.startsWith("/")) {
-            return false;
-        }
-        return path.equals(ArchivePaths.normalize(path));
     }
 
     /**
@@ -302,7 +301,7 @@ public final class ArchiveVerifier {
         }
         for (DirRow d : rows) {
             lastDirPath = d.path();
-            if (!d.path().isEmpty() && !isCanonical(d.path())) {
+            if (!d.path().isEmpty() && !ArchivePaths.isCanonical(d.path())) {
                 problems.add(new String[] {d.path(), "not a valid directory path (empty, '.' or '..' component, or"
                         + " leading '/')"});
             }
@@ -319,8 +318,8 @@ public final class ArchiveVerifier {
             }
             // the root is always compared by the file scan
             if (!d.path().isEmpty() && (d.numFiles() != 0 || d.numFilesTree() != 0 || d.sizeTree() != 0)) {
-                below.setString(1, ArchivePaths.descendantPrefix(d.path()));
-                below.setString(2, ArchivePaths.descendantUpperBound(d.path()));
+                below.setString(1, IndexRows.descendantPrefix(d.path()));
+                below.setString(2, IndexRows.descendantUpperBound(d.path()));
                 try (ResultSet rs = below.executeQuery()) {
                     if (!rs.next()) { // else the file scan compared it already
                         compare(problems, d.path(), "num_files", d.numFiles(), 0);

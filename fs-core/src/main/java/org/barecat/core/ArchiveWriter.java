@@ -1,5 +1,8 @@
 package org.barecat.core;
 
+import org.barecat.core.internal.IndexRows;
+import org.barecat.core.internal.SqliteLibrary;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -209,7 +212,7 @@ public final class ArchiveWriter implements ArchiveSink {
             insertFile.setLong(3, e.location().offset());
             insertFile.setLong(4, e.size());
             insertFile.setObject(5, e.crc32c());
-            ArchiveIndex.bindAttributes(insertFile, 6, e.attributes());
+            IndexRows.bindAttributes(insertFile, 6, e.attributes());
             insertFile.executeUpdate();
             if (++pendingRows >= BATCH) {
                 db.commit();
@@ -269,7 +272,7 @@ public final class ArchiveWriter implements ArchiveSink {
             try (PreparedStatement s = db.prepareStatement("INSERT INTO dirs (path, num_subdirs, num_files,"
                     + " num_files_tree, size_tree, mode, uid, gid, mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 List<Map.Entry<String, DirRow>> sorted = new ArrayList<>(dirs.entrySet());
-                sorted.sort((x, y) -> DirectoryListing.compareUtf8(x.getKey(), y.getKey())); // rows in path order
+                sorted.sort((x, y) -> IndexRows.compareUtf8(x.getKey(), y.getKey())); // rows in path order
                 for (Map.Entry<String, DirRow> e : sorted) {
                     DirRow d = e.getValue();
                     s.setString(1, e.getKey());
@@ -277,7 +280,7 @@ public final class ArchiveWriter implements ArchiveSink {
                     s.setLong(3, d.numFiles);
                     s.setLong(4, d.numFilesTree);
                     s.setLong(5, d.sizeTree);
-                    ArchiveIndex.bindAttributes(s, 6, d.attributes);
+                    IndexRows.bindAttributes(s, 6, d.attributes);
                     s.addBatch();
                 }
                 s.executeBatch();

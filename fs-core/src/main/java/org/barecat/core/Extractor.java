@@ -115,7 +115,7 @@ public final class Extractor {
 
     private void extractOne(Entry e) throws IOException {
         closeDirsNotAbove(e.path());
-        if (!ArchiveVerifier.isCanonical(e.path()) && !(e.path().isEmpty() && e instanceof DirEntry)) {
+        if (!ArchivePaths.isCanonical(e.path()) && !(e.path().isEmpty() && e instanceof DirEntry)) {
             problem(e.path(), "refused: the path has an empty, '.' or '..' component or a leading '/'");
             return;
         }

@@ -1,6 +1,7 @@
 package org.barecat.core;
 
 import org.barecat.core.ArchiveIndex.Table;
+import org.barecat.core.internal.IndexRows;
 
 import java.io.IOException;
 import java.sql.PreparedStatement;
@@ -22,8 +23,8 @@ public final class IndexScan {
     private final Source dirs;
 
     private IndexScan(ArchiveIndex index, String dir, boolean withDirs) {
-        String from = ArchivePaths.descendantPrefix(dir);
-        String to = ArchivePaths.descendantUpperBound(dir);
+        String from = IndexRows.descendantPrefix(dir);
+        String to = IndexRows.descendantUpperBound(dir);
         this.files = new Source(index, Table.FILES, from, to);
         this.dirs = withDirs ? new Source(index, Table.DIRS, from, to) : null;
     }
@@ -45,7 +46,7 @@ public final class IndexScan {
         if (f == null && d == null) {
             return null;
         }
-        if (d == null || (f != null && DirectoryListing.compareUtf8(f.path(), d.path()) < 0)) {
+        if (d == null || (f != null && IndexRows.compareUtf8(f.path(), d.path()) < 0)) {
             return files.poll();
         }
         return dirs.poll();

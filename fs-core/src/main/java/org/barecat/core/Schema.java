@@ -1,5 +1,7 @@
 package org.barecat.core;
 
+import org.barecat.core.internal.IndexSchema;
+
 import java.util.List;
 
 /**
@@ -9,9 +11,9 @@ import java.util.List;
  * implementations look for.
  */
 final class Schema {
-    static final int VERSION_MAJOR = 0;
+    static final int VERSION_MAJOR = IndexSchema.VERSION_MAJOR;
     static final int VERSION_MINOR = 3;
-    static final long UNLIMITED_SHARD_SIZE = Long.MAX_VALUE;
+    static final long UNLIMITED_SHARD_SIZE = IndexSchema.UNLIMITED_SHARD_SIZE;
 
     /** {@code parent} of an archive path, in SQL: the path minus its last component. */
     private static final String PARENT_OF_PATH = "rtrim(rtrim(path, replace(path, '/', '')), '/')";

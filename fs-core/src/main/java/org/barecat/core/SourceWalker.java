@@ -1,5 +1,7 @@
 package org.barecat.core;
 
+import org.barecat.core.internal.IndexRows;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -154,7 +156,7 @@ public final class SourceWalker {
         }
 
         static int compare(Listed a, Listed b) {
-            return a.text != null && b.text != null ? DirectoryListing.compareUtf8(a.text, b.text)
+            return a.text != null && b.text != null ? IndexRows.compareUtf8(a.text, b.text)
                     : Arrays.compareUnsigned(a.bytes(), b.bytes());
         }
     }

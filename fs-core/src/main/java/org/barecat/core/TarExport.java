@@ -47,7 +47,7 @@ public final class TarExport {
         tar.setAddPaxHeadersForNonAsciiNames(false);
         IndexScan scan = IndexScan.below(archive, "");
         for (Entry e = scan.next(); e != null; e = scan.next()) {
-            if (!ArchiveVerifier.isCanonical(e.path())) {
+            if (!ArchivePaths.isCanonical(e.path())) {
                 problems++;
                 listener.problem(e.path(), "left out: not a valid path (empty, '.' or '..' component, or leading '/')");
                 continue;

@@ -1,4 +1,4 @@
-package org.barecat.core;
+package org.barecat.core.internal;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +18,12 @@ import java.util.Properties;
 /**
  * Where sqlite-jdbc loads its native library from. Left to itself, it runs {@code uname} to learn
  * the platform, then copies the library out of its jar into a new file in /tmp on every start
- * (and leaves it there when the JVM is killed): about a tenth of a mount's time. Here the library
+ * (and leaves it there when the JVM is killed), a cost every mount would pay. Here the library
  * is copied once per version into the user's cache directory and loaded from there. When that cannot
  * be done (no home, read-only, a platform we do not name here) sqlite-jdbc does as it always does.
+ * Every SQLite connection of the reader and of archive-tools is opened here.
  */
-final class SqliteLibrary {
+public final class SqliteLibrary {
     private static final Logger log = LoggerFactory.getLogger(SqliteLibrary.class);
     private static final String NAME = "libsqlitejdbc.so";
     private static final Map<String, String> ARCH = Map.of("amd64", "x86_64", "x86_64", "x86_64",
@@ -36,7 +37,7 @@ final class SqliteLibrary {
     }
 
     /** Opens an SQLite connection, sqlite-jdbc's library loaded as described above. */
-    static Connection connect(String url, Properties properties) throws SQLException {
+    public static Connection connect(String url, Properties properties) throws SQLException {
         return DriverManager.getConnection(url, properties);
     }
 

@@ -17,13 +17,14 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * An open Barecat archive, read-only. Safe for concurrent use by many threads: lookups take a
- * pooled index connection, reads are positional.
+ * An open Barecat archive, read-only: lookups, listings and reads. Safe to share between threads:
+ * each lookup or listing page takes a pooled index connection of its own, reads are positional.
  *
  * <pre>{@code
  * try (Archive archive = Archive.open(Path.of("data.barecat"))) {
  *     FileEntry f = (FileEntry) archive.lookup("train/cat/001.jpg").orElseThrow();
- *     archive.read(f, 0, buffer);
+ *     ByteBuffer bytes = ByteBuffer.allocate((int) f.size());
+ *     archive.read(f, 0, bytes);
  * }
  * }</pre>
  */
@@ -131,6 +132,7 @@ public final class Archive implements AutoCloseable {
         return index;
     }
 
+    /** The files the archive consists of: its index and shards. */
     public ArchiveFiles files() {
         return files;
     }

@@ -23,6 +23,7 @@ import java.util.List;
 public record ArchiveInfo(Path index, boolean legacyIndexName, String schemaVersion, boolean useTriggers,
                           long shardSizeLimit, ArchiveStats stats, List<Long> shardSizes) {
 
+    /** The facts about {@code archive}, read from its config table and its files on disk. */
     public static ArchiveInfo of(Archive archive) throws IOException {
         ArchiveFiles files = archive.files();
         Long major = config(archive, "schema_version_major");

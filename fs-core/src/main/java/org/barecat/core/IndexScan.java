@@ -13,8 +13,8 @@ import java.util.ArrayDeque;
  * directories and files interleaved, so a directory comes before everything in it. Unlike
  * {@link DirectoryListing} this shows rows as they are, including paths no file system could
  * hold ({@code ..}, empty components, a leading {@code /}): callers that write such paths
- * somewhere must check them. Directories that have no row are not shown. Pages through both
- * path indexes; memory is two pages.
+ * somewhere must check them ({@link ArchivePaths#isCanonical}). Directories that have no row are not
+ * shown. Pages through both path indexes; memory is two pages. Not thread-safe: one scan, one reader.
  */
 public final class IndexScan {
     private static final int PAGE = 512;

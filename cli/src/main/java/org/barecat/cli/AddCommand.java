@@ -1,8 +1,8 @@
 package org.barecat.cli;
 
-import org.barecat.core.ArchiveAppender;
-import org.barecat.core.ArchiveSink;
-import org.barecat.core.ArchiveWriter;
+import org.barecat.tools.write.ArchiveAppender;
+import org.barecat.tools.write.ArchiveSink;
+import org.barecat.tools.write.ArchiveWriter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

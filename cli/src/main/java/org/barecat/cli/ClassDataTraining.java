@@ -1,9 +1,9 @@
 package org.barecat.cli;
 
 import org.barecat.core.Archive;
-import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Attributes;
 import org.barecat.fuse.FuseMount;
+import org.barecat.tools.write.ArchiveWriter;
 import picocli.CommandLine;
 
 import java.io.IOException;

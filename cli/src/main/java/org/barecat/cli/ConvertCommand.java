@@ -1,12 +1,12 @@
 package org.barecat.cli;
 
-import org.barecat.core.Totals;
 import org.barecat.core.Archive;
-import org.barecat.core.ArchiveFormat;
-import org.barecat.core.ArchiveImport;
-import org.barecat.core.ArchiveWriter;
-import org.barecat.core.NameDecoder;
-import org.barecat.core.TarExport;
+import org.barecat.tools.Totals;
+import org.barecat.tools.convert.ArchiveFormat;
+import org.barecat.tools.convert.ArchiveImport;
+import org.barecat.tools.convert.TarExport;
+import org.barecat.tools.write.ArchiveWriter;
+import org.barecat.tools.write.NameDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,10 +1,10 @@
 package org.barecat.cli;
 
-import org.barecat.core.Totals;
-import org.barecat.core.ArchiveSink;
-import org.barecat.core.ArchiveWriter;
-import org.barecat.core.Packer;
-import org.barecat.core.SourceEntry;
+import org.barecat.tools.Totals;
+import org.barecat.tools.write.ArchiveSink;
+import org.barecat.tools.write.ArchiveWriter;
+import org.barecat.tools.write.Packer;
+import org.barecat.tools.write.SourceEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

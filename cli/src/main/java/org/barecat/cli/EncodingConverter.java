@@ -1,6 +1,6 @@
 package org.barecat.cli;
 
-import org.barecat.core.NameDecoder;
+import org.barecat.tools.write.NameDecoder;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

@@ -1,9 +1,9 @@
 package org.barecat.cli;
 
-import org.barecat.core.Totals;
 import org.barecat.core.Archive;
 import org.barecat.core.ArchiveStats;
-import org.barecat.core.Extractor;
+import org.barecat.tools.Totals;
+import org.barecat.tools.extract.Extractor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -4,7 +4,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.barecat.core.ProgressListener;
+import org.barecat.tools.ProgressListener;
 
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicLong;

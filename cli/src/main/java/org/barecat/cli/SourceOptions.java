@@ -1,9 +1,9 @@
 package org.barecat.cli;
 
-import org.barecat.core.NameDecoder;
-import org.barecat.core.PathFilter;
-import org.barecat.core.SourceEntry;
-import org.barecat.core.SourceWalker;
+import org.barecat.tools.write.NameDecoder;
+import org.barecat.tools.write.PathFilter;
+import org.barecat.tools.write.SourceEntry;
+import org.barecat.tools.write.SourceWalker;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;

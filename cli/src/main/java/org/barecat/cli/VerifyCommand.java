@@ -1,7 +1,7 @@
 package org.barecat.cli;
 
-import org.barecat.core.ArchiveVerifier;
-import org.barecat.core.ProgressListener;
+import org.barecat.tools.ProgressListener;
+import org.barecat.tools.verify.ArchiveVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,6 +1,6 @@
 package org.barecat.cli;
 
-import org.barecat.core.Packer;
+import org.barecat.tools.write.Packer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,7 @@
 package org.barecat.core;
 
 import org.barecat.core.ArchiveIndex.Table;
+import org.barecat.core.internal.IndexRows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,13 +17,14 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * An open Barecat archive, read-only. Safe for concurrent use by many threads: lookups take a
- * pooled index connection, reads are positional.
+ * An open Barecat archive, read-only: lookups, listings and reads. Safe to share between threads:
+ * each lookup or listing page takes a pooled index connection of its own, reads are positional.
  *
  * <pre>{@code
  * try (Archive archive = Archive.open(Path.of("data.barecat"))) {
  *     FileEntry f = (FileEntry) archive.lookup("train/cat/001.jpg").orElseThrow();
- *     archive.read(f, 0, buffer);
+ *     ByteBuffer bytes = ByteBuffer.allocate((int) f.size());
+ *     archive.read(f, 0, bytes);
  * }
  * }</pre>
  */
@@ -130,6 +132,7 @@ public final class Archive implements AutoCloseable {
         return index;
     }
 
+    /** The files the archive consists of: its index and shards. */
     public ArchiveFiles files() {
         return files;
     }
@@ -145,19 +148,19 @@ public final class Archive implements AutoCloseable {
      */
     public Optional<Entry> lookup(String path) throws IOException {
         return Optional.ofNullable(index.query(c -> {
-            PreparedStatement f = c.prepare("SELECT " + ArchiveIndex.FILE_COLUMNS + ", "
+            PreparedStatement f = c.prepare("SELECT " + IndexRows.FILE_COLUMNS + ", "
                     + (index.filesHaveRows() ? "rowid" : FileEntry.NO_ROW) + " FROM files WHERE path = ?");
             f.setString(1, path);
             try (ResultSet rs = f.executeQuery()) {
                 if (rs.next() && !path.isEmpty()) { // a files row with an empty path must not hide the root
-                    return ArchiveIndex.readFile(rs, 1, index.utf8(), rs.getLong(ArchiveIndex.FILE_COLUMN_COUNT + 1));
+                    return IndexRows.readFile(rs, 1, index.utf8(), rs.getLong(IndexRows.FILE_COLUMN_COUNT + 1));
                 }
             }
-            PreparedStatement d = c.prepare("SELECT " + ArchiveIndex.DIR_COLUMNS + " FROM dirs WHERE path = ?");
+            PreparedStatement d = c.prepare("SELECT " + IndexRows.DIR_COLUMNS + " FROM dirs WHERE path = ?");
             d.setString(1, path);
             try (ResultSet rs = d.executeQuery()) {
                 if (rs.next()) {
-                    return ArchiveIndex.readDir(rs, 1, index.utf8());
+                    return IndexRows.readDir(rs, 1, index.utf8());
                 }
             }
             if (path.isEmpty() || hasDescendant(c, Table.FILES, path) || hasDescendant(c, Table.DIRS, path)) {
@@ -181,18 +184,18 @@ public final class Archive implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.ofNullable(index.query(c -> {
-            PreparedStatement f = c.prepare("SELECT " + ArchiveIndex.FILE_COLUMNS + " FROM files WHERE rowid = ?");
+            PreparedStatement f = c.prepare("SELECT " + IndexRows.FILE_COLUMNS + " FROM files WHERE rowid = ?");
             f.setLong(1, row);
             try (ResultSet rs = f.executeQuery()) {
-                return rs.next() ? ArchiveIndex.readFile(rs, 1, index.utf8(), row) : null;
+                return rs.next() ? IndexRows.readFile(rs, 1, index.utf8(), row) : null;
             }
         }));
     }
 
     private static boolean hasDescendant(IndexConnection c, Table table, String dir) throws java.sql.SQLException {
         PreparedStatement s = c.prepare("SELECT 1 FROM " + table.name + " WHERE path > ? AND path < ? LIMIT 1");
-        s.setString(1, ArchivePaths.descendantPrefix(dir));
-        s.setString(2, ArchivePaths.descendantUpperBound(dir));
+        s.setString(1, IndexRows.descendantPrefix(dir));
+        s.setString(2, IndexRows.descendantUpperBound(dir));
         try (ResultSet rs = s.executeQuery()) {
             return rs.next();
         }
@@ -278,12 +281,12 @@ public final class Archive implements AutoCloseable {
     }
 
     private static String describe(long value) {
-        return value == ArchiveIndex.NOT_AN_INTEGER ? "not an integer" : Long.toString(value);
+        return value == IndexRows.NOT_AN_INTEGER ? "not an integer" : Long.toString(value);
     }
 
     private static String describeShard(int shard) {
-        return shard == ArchiveIndex.SHARD_NOT_AN_INTEGER ? "not an integer"
-                : shard == ArchiveIndex.SHARD_OUT_OF_RANGE ? "out of range" : Integer.toString(shard);
+        return shard == IndexRows.SHARD_NOT_AN_INTEGER ? "not an integer"
+                : shard == IndexRows.SHARD_OUT_OF_RANGE ? "out of range" : Integer.toString(shard);
     }
 
     /** CRC-32C of {@code file}'s bytes as they are in its shard, for comparing with {@link FileEntry#crc32c()}. */

@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * @param base  the archive's name without suffix; shard names are derived from it
  */
 public record ArchiveFiles(Path index, Path base) {
-    static final String LEGACY_INDEX_SUFFIX = "-sqlite-index";
+    /** What the legacy index naming appends to the archive's name: {@code data.barecat-sqlite-index}. */
+    public static final String LEGACY_INDEX_SUFFIX = "-sqlite-index";
 
     /**
      * Finds the archive the user named: {@code X} itself when it exists, else the legacy
@@ -49,6 +50,7 @@ public record ArchiveFiles(Path index, Path base) {
         return new ArchiveFiles(abs, abs);
     }
 
+    /** Shard file number {@code number}: {@code BASE-shard-00000} and so on. */
     public Path shard(long number) {
         return base.resolveSibling(base.getFileName() + String.format("-shard-%05d", number));
     }

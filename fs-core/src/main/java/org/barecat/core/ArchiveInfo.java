@@ -1,5 +1,8 @@
 package org.barecat.core;
 
+import org.barecat.core.internal.IndexRows;
+import org.barecat.core.internal.IndexSchema;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import java.util.List;
 public record ArchiveInfo(Path index, boolean legacyIndexName, String schemaVersion, boolean useTriggers,
                           long shardSizeLimit, ArchiveStats stats, List<Long> shardSizes) {
 
+    /** The facts about {@code archive}, read from its config table and its files on disk. */
     public static ArchiveInfo of(Archive archive) throws IOException {
         ArchiveFiles files = archive.files();
         Long major = config(archive, "schema_version_major");
@@ -33,7 +37,7 @@ public record ArchiveInfo(Path index, boolean legacyIndexName, String schemaVers
         }
         return new ArchiveInfo(files.index(), files.index().getFileName().toString()
                 .endsWith(ArchiveFiles.LEGACY_INDEX_SUFFIX), major == null ? "unknown" : major + "." + minor,
-                triggers != null && triggers == 1, limit == null ? Schema.UNLIMITED_SHARD_SIZE : limit, stats,
+                triggers != null && triggers == 1, limit == null ? IndexSchema.UNLIMITED_SHARD_SIZE : limit, stats,
                 List.copyOf(sizes));
     }
 
@@ -63,8 +67,8 @@ public record ArchiveInfo(Path index, boolean legacyIndexName, String schemaVers
         if (dir.stats() != null) {
             return dir.stats();
         }
-        String from = ArchivePaths.descendantPrefix(dir.path());
-        String to = ArchivePaths.descendantUpperBound(dir.path());
+        String from = IndexRows.descendantPrefix(dir.path());
+        String to = IndexRows.descendantUpperBound(dir.path());
         return archive.index().query(c -> {
             PreparedStatement s = c.prepare("SELECT count(*), coalesce(sum(size), 0) FROM files WHERE path > ?"
                     + (to == null ? "" : " AND path < ?"));

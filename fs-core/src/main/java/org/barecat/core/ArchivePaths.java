@@ -76,21 +76,21 @@ public final class ArchivePaths {
         return slash < 0 ? "" : path.substring(0, slash);
     }
 
+    /** The path of {@code name} in directory {@code dir} ({@code ""}: the root). */
     public static String child(String dir, String name) {
         return dir.isEmpty() ? name : dir + "/" + name;
     }
 
-    /** Prefix every descendant path of {@code dir} starts with. */
-    static String descendantPrefix(String dir) {
-        return dir.isEmpty() ? "" : dir + "/";
-    }
-
     /**
-     * The smallest string greater than every path under {@code dir} ({@code '0'} follows
-     * {@code '/'}), or {@code null} for the root whose descendants have no upper bound.
+     * Whether a file system could hold {@code path} as it is: relative (no leading {@code /}), not
+     * empty, no empty, {@code .} or {@code ..} component, no NUL, no name over 255 bytes. Rows of a damaged
+     * or hostile index may have other paths; extracting or exporting such a row must refuse it.
      */
-    static String descendantUpperBound(String dir) {
-        return dir.isEmpty() ? null : dir + "0";
+    public static boolean isCanonical(String path) {
+        if (path.isEmpty() || path.startsWith("/")) {
+            return false;
+        }
+        return path.equals(normalize(path));
     }
 
     /** A directory entry name a POSIX file system can show: not empty, no slash or NUL, not . or .., at most 255 bytes. */

@@ -1,6 +1,7 @@
 package org.barecat.core;
 
 import org.barecat.core.ArchiveIndex.Table;
+import org.barecat.core.internal.IndexRows;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +43,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
 
         /**
          * The child from the current row, whose first selected column (after the key) is {@code first};
-         * {@code utf8}: see {@link ArchiveIndex#readPath}; {@code row}: the key when it is a rowid, else
+         * {@code utf8}: see {@link IndexRows#readPath}; {@code row}: the key when it is a rowid, else
          * {@link FileEntry#NO_ROW}.
          */
         T read(ResultSet rs, int first, Table table, boolean utf8, long row) throws SQLException;
@@ -142,9 +143,9 @@ public final class DirectoryListing<T> implements Iterator<T> {
         this.rows = rows;
         this.directoriesOnly = directoriesOnly;
         this.dir = dir;
-        this.prefix = ArchivePaths.descendantPrefix(dir);
+        this.prefix = IndexRows.descendantPrefix(dir);
         this.prefixUtf8 = prefix.getBytes(StandardCharsets.UTF_8);
-        this.upperBound = ArchivePaths.descendantUpperBound(dir);
+        this.upperBound = IndexRows.descendantUpperBound(dir);
         this.scanFrom = prefix;
     }
 
@@ -346,7 +347,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
                     String p = rs.getString(1);
-                    if (p != null && (min == null || compareUtf8(p, min) < 0)) {
+                    if (p != null && (min == null || IndexRows.compareUtf8(p, min) < 0)) {
                         min = p;
                     }
                 }
@@ -374,23 +375,5 @@ public final class DirectoryListing<T> implements Iterator<T> {
         try (ResultSet rs = s.executeQuery()) {
             return rs.next();
         }
-    }
-
-    /** Orders strings as SQLite's BINARY collation does: by their UTF-8 bytes. */
-    static int compareUtf8(String a, String b) {
-        int n = Math.min(a.length(), b.length());
-        for (int i = 0; i < n; i++) {
-            char x = a.charAt(i);
-            char y = b.charAt(i);
-            if (x != y) {
-                boolean xs = Character.isSurrogate(x);
-                boolean ys = Character.isSurrogate(y);
-                if (xs != ys) {
-                    return xs ? 1 : -1; // surrogates encode code points above every BMP char
-                }
-                return Character.compare(x, y);
-            }
-        }
-        return Integer.compare(a.length(), b.length());
     }
 }

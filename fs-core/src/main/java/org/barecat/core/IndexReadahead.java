@@ -16,9 +16,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>SQLite reads its pages 4 KiB at a time, in an order the kernel's readahead does not take for
  * sequential, so an index that is not in the page cache (after a reboot, on a fresh NFS client, after
- * memory pressure) is read one small random read at a time: a cold {@code find} over 20,000 files
- * made some 300 of them. One sequential pass over the file costs a fraction of that and leaves every
- * page cached.
+ * memory pressure) is read one small random read at a time. One sequential pass over the file costs far less than
+ * those reads and leaves every page cached.
  *
  * <p>A query slower than {@link #SLOW_QUERY_NS} starts a pass. One slower than
  * {@link #SUSPECT_QUERY_NS} (a lookup that read a page or two from a disk answering in under a

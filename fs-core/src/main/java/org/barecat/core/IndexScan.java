@@ -1,6 +1,7 @@
 package org.barecat.core;
 
 import org.barecat.core.ArchiveIndex.Table;
+import org.barecat.core.internal.IndexRows;
 
 import java.io.IOException;
 import java.sql.PreparedStatement;
@@ -12,8 +13,8 @@ import java.util.ArrayDeque;
  * directories and files interleaved, so a directory comes before everything in it. Unlike
  * {@link DirectoryListing} this shows rows as they are, including paths no file system could
  * hold ({@code ..}, empty components, a leading {@code /}): callers that write such paths
- * somewhere must check them. Directories that have no row are not shown. Pages through both
- * path indexes; memory is two pages.
+ * somewhere must check them ({@link ArchivePaths#isCanonical}). Directories that have no row are not
+ * shown. Pages through both path indexes; memory is two pages. Not thread-safe: one scan, one reader.
  */
 public final class IndexScan {
     private static final int PAGE = 512;
@@ -22,8 +23,8 @@ public final class IndexScan {
     private final Source dirs;
 
     private IndexScan(ArchiveIndex index, String dir, boolean withDirs) {
-        String from = ArchivePaths.descendantPrefix(dir);
-        String to = ArchivePaths.descendantUpperBound(dir);
+        String from = IndexRows.descendantPrefix(dir);
+        String to = IndexRows.descendantUpperBound(dir);
         this.files = new Source(index, Table.FILES, from, to);
         this.dirs = withDirs ? new Source(index, Table.DIRS, from, to) : null;
     }
@@ -45,7 +46,7 @@ public final class IndexScan {
         if (f == null && d == null) {
             return null;
         }
-        if (d == null || (f != null && DirectoryListing.compareUtf8(f.path(), d.path()) < 0)) {
+        if (d == null || (f != null && IndexRows.compareUtf8(f.path(), d.path()) < 0)) {
             return files.poll();
         }
         return dirs.poll();

@@ -12,7 +12,7 @@ public class InvalidArchivePathException extends IOException {
     }
 
     /** {@code path} is refused because of {@code reason} (see {@link ArchivePaths#whyInvalid}). */
-    InvalidArchivePathException(String path, String reason) {
+    public InvalidArchivePathException(String path, String reason) {
         super("'" + path + "': not a valid archive path (" + reason + ")");
         this.reason = reason;
     }

@@ -14,16 +14,14 @@ import java.util.concurrent.atomic.LongAdder;
  * around it, in one request.
  *
  * <p>A small file's read is a few KiB at a random place in the shard, for which the kernel reads
- * little more than asked: 25,000 of 200,000 files of 0.5-4 KiB, read cold in shuffled order, took
- * 24,000 disk requests of 12 KiB on average, where in order their neighbours came in the same request.
- * A squashfs image keeps small files in blocks of 128 KiB that are read whole, and squashfuse read
- * the same files in 4,000-7,000 requests, most of the image, finding the rest cached. This gives a
- * Barecat shard the same: whether the file's pages are cached is asked first ({@code mincore}, through
+ * little more than asked: files read cold in shuffled order each cost a disk request of their own,
+ * where read in order their neighbours came in the same request. A squashfs image keeps small files
+ * in blocks of 128 KiB that are read whole, so its neighbours come along. This gives a Barecat shard
+ * the same: whether the file's pages are cached is asked first ({@code mincore}, through
  * {@link MappedByteBuffer#isLoaded} on a mapping that is never read through, so it adds nothing to the
- * RSS), and when they are not, the aligned block around them is read and the file copied out of it.
- * Read so, 33,000 such files took 3,500-4,400 requests and came 1.18 times as fast as with the block
- * read by a background thread after a read that waited (10,600-22,800 requests: the reader's next
- * misses came before the thread had caught up).
+ * RSS), and when they are not, the aligned block around them is read and the file copied out of it,
+ * on the reader's own thread: a background thread reading the block after a read that waited fell
+ * behind the reader's next misses.
  *
  * <p>Only while the shards fit in a quarter of the memory: beyond that, the neighbours read along
  * would mostly be pushed out of the page cache before anyone read them, and the extra bytes cost disk

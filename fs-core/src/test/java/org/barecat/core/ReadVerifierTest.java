@@ -30,7 +30,7 @@ class ReadVerifierTest {
         data = new byte[SIZE];
         new Random(3).nextBytes(data);
         archive = tmp.resolve("v.barecat");
-        try (ArchiveWriter w = ArchiveWriter.create(archive)) {
+        try (TestArchiveWriter w = TestArchiveWriter.create(archive)) {
             w.add("before", new byte[] {1, 2, 3}, Attributes.NONE);
             w.add("file", data, Attributes.NONE);
         }

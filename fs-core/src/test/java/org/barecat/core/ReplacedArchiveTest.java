@@ -42,7 +42,7 @@ class ReplacedArchiveTest {
 
     private Path write(String name, int version) throws IOException {
         Path archive = tmp.resolve(name);
-        try (ArchiveWriter w = ArchiveWriter.create(archive)) {
+        try (TestArchiveWriter w = TestArchiveWriter.create(archive)) {
             for (int k = 0; k < FILES; k++) {
                 int i = version == 1 ? k : FILES - 1 - k; // the second version in the other order: other offsets
                 w.add(path(i), content(version, i), Attributes.NONE);

@@ -8,12 +8,15 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Archives for tests, including ones written without this library's writer. */
-final class TestArchives {
+/**
+ * Indexes for tests written with plain SQL, row by row: the older 0.2 layout, and indexes as hostile
+ * as SQLite allows. For whole archives in the current layout see {@link TestArchiveWriter}.
+ */
+public final class TestArchives {
     private TestArchives() {
     }
 
-    static byte[] bytes(String s) {
+    public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -21,7 +24,7 @@ final class TestArchives {
      * An index in the older 0.2 layout (WITHOUT ROWID tables keyed by path), written with plain
      * SQL, triggers absent and with only the rows given: {@code dirs} rows can be left out.
      */
-    static Connection legacyIndex(Path indexFile) throws SQLException {
+    public static Connection legacyIndex(Path indexFile) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + indexFile);
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE files (path TEXT PRIMARY KEY NOT NULL, parent TEXT GENERATED ALWAYS AS"
@@ -49,7 +52,7 @@ final class TestArchives {
      * types or constraints (so a row can hold text, a blob, a real or NULL anywhere), the generated
      * {@code parent} columns and their indexes, and unique indexes on {@code path} only when asked.
      */
-    static Connection looseIndex(Path indexFile, boolean uniquePaths) throws SQLException {
+    public static Connection looseIndex(Path indexFile, boolean uniquePaths) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + indexFile);
         try (Statement s = c.createStatement()) {
             String parent = "rtrim(rtrim(path, replace(path, '/', '')), '/')";
@@ -71,7 +74,7 @@ final class TestArchives {
     }
 
     /** Inserts a files row whose shard, offset and size are any SQLite values (Long, String, Double, byte[], null). */
-    static void insertRawFile(Connection c, String path, Object shard, Object offset, Object size) throws SQLException {
+    public static void insertRawFile(Connection c, String path, Object shard, Object offset, Object size) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO files (path, shard, offset, size) VALUES (?, ?, ?, ?)")) {
             s.setString(1, path);
@@ -82,11 +85,11 @@ final class TestArchives {
         }
     }
 
-    static void insertFile(Connection c, String path, int shard, long offset, long size) throws SQLException {
+    public static void insertFile(Connection c, String path, int shard, long offset, long size) throws SQLException {
         insertRawFile(c, path, (long) shard, offset, size);
     }
 
-    static void insertDir(Connection c, String path) throws SQLException {
+    public static void insertDir(Connection c, String path) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO dirs (path) VALUES (?)")) {
             s.setString(1, path);
             s.executeUpdate();

@@ -1,8 +1,8 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.ArchiveWriter;
 import org.barecat.core.FileEntry;
+import org.barecat.core.TestArchiveWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class FileNodesTest {
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
         Path path = tmp.resolve("n.barecat");
         StringBuilder lines = new StringBuilder();
-        try (ArchiveWriter w = ArchiveWriter.create(path)) {
+        try (TestArchiveWriter w = TestArchiveWriter.create(path)) {
             for (int d = 0; d < DIRS; d++) {
                 lines.append(FindSizes.addSized(w, "d" + d + "/f%03d", PER_DIR));
             }

@@ -1,7 +1,7 @@
 package org.barecat.fuse;
 
-import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Attributes;
+import org.barecat.core.TestArchiveWriter;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ final class FindSizes {
      * Adds {@code count} files named {@code String.format(nameFormat, f)}, each of {@code f} zero
      * bytes (f from 0): each shows its own size. Returns the lines {@link #of} prints for them.
      */
-    static String addSized(ArchiveWriter w, String nameFormat, int count) throws IOException {
+    static String addSized(TestArchiveWriter w, String nameFormat, int count) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (int f = 0; f < count; f++) {
             String name = String.format(nameFormat, f);

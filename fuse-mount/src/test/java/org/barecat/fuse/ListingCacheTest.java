@@ -1,10 +1,10 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Attributes;
 import org.barecat.core.Child;
 import org.barecat.core.DirectoryListing;
+import org.barecat.core.TestArchiveWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +33,7 @@ class ListingCacheTest {
     @BeforeAll
     static void writeArchive() throws IOException {
         archivePath = tmp.resolve("l.barecat");
-        try (ArchiveWriter w = ArchiveWriter.create(archivePath)) {
+        try (TestArchiveWriter w = TestArchiveWriter.create(archivePath)) {
             for (int d = 0; d < 3; d++) {
                 for (int f = 0; f < 10; f++) {
                     w.add("d" + d + "/f" + f + ".jpg", new byte[] {(byte) f}, Attributes.NONE);

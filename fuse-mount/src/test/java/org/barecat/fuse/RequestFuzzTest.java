@@ -1,8 +1,8 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Attributes;
+import org.barecat.core.TestArchiveWriter;
 import org.barecat.fuse.kernel.Abi;
 import org.barecat.fuse.kernel.Errno;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,7 +73,7 @@ class RequestFuzzTest {
     static void writeBaseArchive() throws IOException {
         base = Files.createDirectory(tmp.resolve("base")).resolve("f.barecat");
         Random random = new Random(SEED);
-        try (ArchiveWriter w = ArchiveWriter.create(base, 40_000, false)) {
+        try (TestArchiveWriter w = TestArchiveWriter.create(base, 40_000)) {
             for (int i = 0; i < 40; i++) {
                 // some files of 64 KiB and more, which a whole-file read takes around the page cache
                 byte[] data = new byte[i % 9 == 0 ? 0 : i % 13 == 1 ? 65_536 + random.nextInt(100_000)

@@ -1,8 +1,8 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Attributes;
+import org.barecat.core.TestArchiveWriter;
 import org.barecat.fuse.kernel.Abi;
 import org.barecat.fuse.kernel.Errno;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +35,7 @@ class SiblingRowsTest {
     @BeforeAll
     static void writeArchive() throws IOException {
         Path file = tmp.resolve("s.barecat");
-        try (ArchiveWriter w = ArchiveWriter.create(file)) {
+        try (TestArchiveWriter w = TestArchiveWriter.create(file)) {
             for (int i = 0; i < 60; i++) { // files with attributes of their own, and two subdirectories
                 w.add("small/f" + i, new byte[i], new Attributes(0600 | (i % 2) << 5, 1000 + i, 2000 + i, i * 1_000_000_007L));
             }
@@ -102,7 +102,7 @@ class SiblingRowsTest {
     @Test
     void aPassOverTwentyThousandFilesLeavesThemAllCachedForTheNext(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("images.barecat");
-        try (ArchiveWriter w = ArchiveWriter.create(file)) { // an ImageNet-like tree, as bench/run.sh makes
+        try (TestArchiveWriter w = TestArchiveWriter.create(file)) { // an ImageNet-like tree, as bench/run.sh makes
             for (int i = 0; i < 20_000; i++) {
                 w.add(String.format("c%03d/img%05d", i % 200, i), new byte[1], Attributes.NONE);
             }

@@ -1,8 +1,8 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Attributes;
+import org.barecat.core.TestArchiveWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class UnmountTest {
     static void writeArchive() throws IOException {
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
         Path path = tmp.resolve("u.barecat");
-        try (ArchiveWriter w = ArchiveWriter.create(path)) {
+        try (TestArchiveWriter w = TestArchiveWriter.create(path)) {
             w.add("a/hello.txt", "hello\n".getBytes(StandardCharsets.UTF_8), Attributes.NONE);
         }
         archive = Archive.open(path);

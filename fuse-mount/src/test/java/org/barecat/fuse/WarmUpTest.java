@@ -1,8 +1,8 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.ArchiveWriter;
 import org.barecat.core.Attributes;
+import org.barecat.core.TestArchiveWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class WarmUpTest {
     static void writeArchive() throws IOException {
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
         Path path = tmp.resolve("w.barecat");
-        try (ArchiveWriter w = ArchiveWriter.create(path)) {
+        try (TestArchiveWriter w = TestArchiveWriter.create(path)) {
             for (int d = 0; d < 5; d++) {
                 for (int f = 0; f < 30; f++) {
                     String name = "d" + d + (f % 10 == 9 ? "/sub" : "") + "/f" + f;

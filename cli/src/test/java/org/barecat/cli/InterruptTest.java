@@ -18,7 +18,8 @@ class InterruptTest {
     @TempDir
     Path tmp;
 
-    private Process start(String... args) throws Exception {
+    /** A barecat process started as bin/barecat starts it, with this test's class path. */
+    static Process start(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dfile.encoding=UTF-8",
                 // as bin/barecat-launch starts the JVM: no warnings about native access on Java 24 and newer

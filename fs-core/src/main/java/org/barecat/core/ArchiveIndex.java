@@ -5,6 +5,7 @@ import org.barecat.core.internal.IndexSchema;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -87,12 +88,28 @@ final class ArchiveIndex implements AutoCloseable {
                 throw e;
             }
             if (!index.replaced) {
+                index.holdSharedLock();
                 return index;
             }
             index.close();
             if (attempt == 3) {
                 throw new IOException(file + ": the index keeps being replaced while it is opened");
             }
+        }
+    }
+
+    /**
+     * Takes a shared lock on the whole index until it is closed, so that the commands that change an
+     * archive in place refuse to while it is read (a mount, above all). Best effort: where the file
+     * system has no locks, or a writer or this JVM holds one on the file already, reading goes on
+     * without it.
+     * SQLite takes no locks of its own here ({@code immutable=1}), so it cannot release this one.
+     */
+    private void holdSharedLock() {
+        try {
+            held.tryLock(0, Long.MAX_VALUE, true);
+        } catch (IOException | OverlappingFileLockException e) {
+            // no lock: nothing more to do
         }
     }
 

@@ -132,13 +132,16 @@ public final class ArchiveVerifier {
         listener.problem(path, message);
     }
 
+    /** A change readers do not see: a journal to roll back, or a write-ahead log not yet in the index. */
     private void checkLeftovers() {
-        for (String suffix : List.of("-journal", "-wal")) {
-            Path p = files.index().resolveSibling(files.index().getFileName() + suffix);
-            if (Files.exists(p)) {
-                problem(p.toString(), "changes not yet in the index (an interrupted or running write);"
-                        + " readers do not see them until a writer opens the archive again");
-            }
+        String unseen = "changes not yet in the index (an interrupted or running write);"
+                + " readers do not see them until a writer opens the archive again";
+        if (IndexSchema.hasInterruptedChange(files.index())) {
+            problem(IndexSchema.journalOf(files.index()).toString(), unseen);
+        }
+        Path wal = files.index().resolveSibling(files.index().getFileName() + "-wal");
+        if (Files.exists(wal)) {
+            problem(wal.toString(), unseen);
         }
     }
 

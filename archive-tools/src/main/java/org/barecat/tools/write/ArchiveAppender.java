@@ -8,8 +8,6 @@ import org.barecat.core.FileEntry;
 import org.barecat.core.InvalidArchivePathException;
 import org.barecat.core.ShardLocation;
 import org.barecat.core.internal.IndexRows;
-import org.barecat.core.internal.IndexSchema;
-import org.barecat.core.internal.SqliteLibrary;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +23,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.zip.CRC32C;
 
@@ -105,37 +102,15 @@ public final class ArchiveAppender implements ArchiveSink {
      */
     public static ArchiveAppender open(Path archive, Existing existing) throws IOException {
         ArchiveFiles files = ArchiveFiles.locate(archive);
-        IndexSchema.check(files.index()); // checks the schema and version
-        Connection db = null;
+        Connection db = WritableIndex.open(files);
         try {
-            db = SqliteLibrary.connect("jdbc:sqlite:" + files.index(), new Properties());
-            try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA busy_timeout = 5000");
-                s.execute("PRAGMA recursive_triggers = ON");
-                s.execute("PRAGMA cache_size = -65536");
-            }
-            db.setAutoCommit(false);
-            try (Statement s = db.createStatement()) {
-                // take the write lock now: fail early when another program is writing
-                s.execute("UPDATE config SET value_int = value_int WHERE key = 'use_triggers'");
-            }
             return new ArchiveAppender(files, existing, db);
         } catch (SQLException e) {
-            closeQuietly(db);
+            WritableIndex.closeQuietly(db);
             throw new IOException(files.index() + ": cannot open the index for writing: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(db);
+            WritableIndex.closeQuietly(db);
             throw e;
-        }
-    }
-
-    private static void closeQuietly(Connection db) {
-        try {
-            if (db != null) {
-                db.close();
-            }
-        } catch (SQLException ignored) {
-            // already failing
         }
     }
 

@@ -7,6 +7,7 @@ import org.sqlite.SQLiteOpenMode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * What a reader requires of an archive's SQLite index and how it opens one: read-only connections,
@@ -36,11 +38,55 @@ public final class IndexSchema {
     public record Layout(boolean filesHaveRowids, boolean dirsHaveRowids, boolean filesPathIndexed, boolean utf8) {
     }
 
+    /** The rollback journal SQLite keeps beside {@code index} while a change is being committed. */
+    public static Path journalOf(Path index) {
+        return index.resolveSibling(index.getFileName() + "-journal");
+    }
+
+    /**
+     * Whether a change to {@code index} was interrupted (or is being committed now): its journal has
+     * a header. A journal without one (zeroed, or not yet written) holds nothing to roll back.
+     */
+    public static boolean hasInterruptedChange(Path index) {
+        try (var in = Files.newInputStream(journalOf(index))) {
+            return java.util.Arrays.equals(in.readNBytes(JOURNAL_MAGIC.length), JOURNAL_MAGIC);
+        } catch (IOException e) {
+            return false; // no journal
+        }
+    }
+
+    /** The first bytes of a rollback journal's header. */
+    private static final byte[] JOURNAL_MAGIC = {(byte) 0xd9, (byte) 0xd5, 0x05, (byte) 0xf9, 0x20, (byte) 0xa1, 0x63,
+            (byte) 0xd7};
+
+    /**
+     * Rolls back a change that a writer killed in the middle of its commit left behind: an immutable
+     * connection ignores the journal it left, and would read a half-changed index. Any other
+     * connection rolls it back on its first read, as SQLite does for every program; that needs the
+     * right to write the index, and an index that cannot be rolled back is refused.
+     */
+    private static void rollBackInterruptedChange(Path file) throws SQLException {
+        Path journal = journalOf(file);
+        if (!hasInterruptedChange(file)) {
+            return;
+        }
+        try (Connection c = SqliteLibrary.connect("jdbc:sqlite:" + file, new Properties());
+             Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 5000");
+            s.executeQuery("SELECT count(*) FROM sqlite_master").close();
+        } catch (SQLException e) {
+            throw new SQLException(file + ": a change to the archive was interrupted, and its journal " + journal
+                    + " cannot be rolled back here (" + e.getMessage() + "); any barecat command run where the index"
+                    + " can be written rolls it back", e);
+        }
+    }
+
     /**
      * A new read-only connection to the index {@code file}, opened with {@code immutable=1}: no locks,
      * no journal, nothing created beside the file.
      */
     public static Connection openReadOnly(Path file) throws SQLException {
+        rollBackInterruptedChange(file);
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setOpenMode(SQLiteOpenMode.OPEN_URI);

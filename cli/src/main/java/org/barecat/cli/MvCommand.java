@@ -1,0 +1,43 @@
+package org.barecat.cli;
+
+import org.barecat.tools.write.ArchiveEditor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code barecat mv ARCHIVE SRC DST}: renames a file or directory inside an archive. */
+@Command(name = "mv", mixinStandardHelpOptions = true,
+        description = "Rename a file, or a directory with everything below it, inside the archive, in place (like"
+                + " mv: into DST when DST is a directory). No bytes move. All or nothing: interrupted at any"
+                + " moment, the archive is as it was before or as it is after. Refused while the archive is mounted.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:renamed", "1:SRC is not in the archive, DST exists or its directory does not, or the"
+                + " archive cannot be changed (nothing changed)", "2:bad command-line arguments"})
+final class MvCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archivePath;
+
+    @Parameters(index = "1", paramLabel = "SRC")
+    String source;
+
+    @Parameters(index = "2", paramLabel = "DST")
+    String target;
+
+    @Override
+    public Integer call() {
+        try (ArchiveEditor editor = ArchiveEditor.open(archivePath)) {
+            try {
+                editor.move(source, target);
+            } catch (IOException e) {
+                return Errors.fail("mv: " + Errors.describe(e), 1);
+            }
+            editor.commit();
+            return 0;
+        } catch (IOException e) {
+            return Errors.fail(e);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.barecat.cli;
+
+import org.barecat.core.Attributes;
+import org.barecat.core.internal.IndexSchema;
+import org.barecat.tools.ProgressListener;
+import org.barecat.tools.verify.ArchiveVerifier;
+import org.barecat.tools.write.ArchiveWriter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code rm} and {@code mv} killed by SIGKILL at seeded random moments leave the archive either as it
+ * was or as the command makes it, never a mix, and it opens and passes verify.
+ */
+class EditCrashTest {
+    private static final int KILLS = 50;
+    @TempDir
+    static Path tmp;
+    static Path base;
+
+    @BeforeAll
+    static void build() throws IOException {
+        base = tmp.resolve("base/a.barecat");
+        Files.createDirectories(base.getParent());
+        try (ArchiveWriter w = ArchiveWriter.create(base)) {
+            for (int d = 0; d < 200; d++) {
+                for (int f = 0; f < 100; f++) {
+                    String path = String.format("d%03d/s%d/f%03d", d, f % 3, f);
+                    w.add(path, (path + " ").repeat(4).getBytes(StandardCharsets.UTF_8), Attributes.NONE);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "barecat {0} ARCHIVE {1}")
+    @CsvSource({"rm, d007 d100/s1 d150/s2/f002", "mv, d007 d150", "mv, d020/s0 renamed"})
+    void killedAtAnyMomentTheArchiveIsTheOldOrTheNewOne(String command, String arguments) throws Exception {
+        Path done = copy("done-" + command + arguments.hashCode());
+        long t0 = System.nanoTime();
+        Process whole = InterruptTest.start(args(command, done, arguments));
+        assertEquals(0, whole.waitFor(), new String(whole.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        long runMillis = (System.nanoTime() - t0) / 1_000_000;
+        String before = state(base);
+        String after = state(done);
+        assertNotEquals(before, after, "the command changed the archive");
+
+        Random random = new Random(20261206L + command.hashCode() + arguments.hashCode());
+        int old = 0;
+        int changed = 0;
+        for (int i = 0; i < KILLS; i++) {
+            Path archive = copy("kill-" + command + arguments.hashCode() + "-" + i);
+            Process p = InterruptTest.start(args(command, archive, arguments));
+            Thread.sleep(random.nextInt((int) runMillis + 1));
+            p.destroyForcibly(); // SIGKILL
+            p.waitFor();
+            String state = state(archive);
+            assertTrue(state.equals(before) || state.equals(after), "kill " + i + ": neither the old archive nor the new one");
+            if (state.equals(before)) {
+                old++;
+            } else {
+                changed++;
+            }
+            List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+            assertTrue(ArchiveVerifier.verify(archive, false, new ProgressListener() {
+                @Override
+                public void problem(String path, String message) {
+                    problems.add(path + ": " + message);
+                }
+            }).ok(), "kill " + i + ": " + problems);
+            deleteTree(archive.getParent());
+        }
+        System.out.printf("barecat %s %s: %d kills in a run of %d ms: %d left the old archive, %d the new one%n",
+                command, arguments, KILLS, runMillis, old, changed);
+    }
+
+    private static String[] args(String command, Path archive, String arguments) {
+        List<String> a = new ArrayList<>(List.of(command, archive.toString()));
+        a.addAll(List.of(arguments.split(" ")));
+        return a.toArray(String[]::new);
+    }
+
+    private static Path copy(String name) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        try (Stream<Path> files = Files.list(base.getParent())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        return dir.resolve(base.getFileName());
+    }
+
+    /** Every row of the index as a reader sees it (a reader rolls back what a killed writer left). */
+    private static String state(Path archive) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = IndexSchema.openReadOnly(archive); Statement s = c.createStatement()) {
+            for (String q : new String[] {"SELECT path, shard, offset, size, crc32c FROM files ORDER BY path",
+                    "SELECT path, num_subdirs, num_files, size_tree, num_files_tree FROM dirs ORDER BY path"}) {
+                try (ResultSet rs = s.executeQuery(q)) {
+                    int n = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int i = 1; i <= n; i++) {
+                            out.append(rs.getString(i)).append(i < n ? ' ' : '\n');
+                        }
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
+    }
+}

@@ -4,6 +4,7 @@ import org.barecat.core.Attributes;
 import org.barecat.core.internal.IndexSchema;
 import org.barecat.tools.ProgressListener;
 import org.barecat.tools.verify.ArchiveVerifier;
+import org.barecat.tools.write.ArchiveEditor;
 import org.barecat.tools.write.ArchiveWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,17 +28,36 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code rm} and {@code mv} killed by SIGKILL at seeded random moments leave the archive either as it
- * was or as the command makes it, never a mix, and it opens and passes verify.
+ * {@code rm}, {@code mv} and {@code defrag} killed by SIGKILL at seeded random moments leave the
+ * archive either as it was or as the command makes it, never a mix, and it opens and passes verify
+ * (every file's bytes checked against its CRC-32C).
  */
 class EditCrashTest {
     private static final int KILLS = 50;
     @TempDir
     static Path tmp;
     static Path base;
+    /** An archive of several shards with gaps, for defrag. */
+    static Path fragmented;
 
     @BeforeAll
     static void build() throws IOException {
+        fragmented = tmp.resolve("fragmented/f.barecat");
+        Files.createDirectories(fragmented.getParent());
+        Random random = new Random(7);
+        try (ArchiveWriter w = ArchiveWriter.create(fragmented, 4 << 20, false)) {
+            for (int f = 0; f < 5000; f++) {
+                byte[] data = new byte[1000 + random.nextInt(5000)];
+                random.nextBytes(data);
+                w.add(String.format("d%02d/f%04d", f % 50, f), data, Attributes.NONE);
+            }
+        }
+        try (ArchiveEditor e = ArchiveEditor.open(fragmented)) {
+            for (int f = 3; f < 5000; f += 11) {
+                e.remove(String.format("d%02d/f%04d", f % 50, f));
+            }
+            e.commit();
+        }
         base = tmp.resolve("base/a.barecat");
         Files.createDirectories(base.getParent());
         try (ArchiveWriter w = ArchiveWriter.create(base)) {
@@ -53,20 +73,37 @@ class EditCrashTest {
     @ParameterizedTest(name = "barecat {0} ARCHIVE {1}")
     @CsvSource({"rm, d007 d100/s1 d150/s2/f002", "mv, d007 d150", "mv, d020/s0 renamed"})
     void killedAtAnyMomentTheArchiveIsTheOldOrTheNewOne(String command, String arguments) throws Exception {
-        Path done = copy("done-" + command + arguments.hashCode());
+        killAtRandomMoments(base, command, arguments);
+    }
+
+    @ParameterizedTest(name = "barecat defrag {0}ARCHIVE")
+    @CsvSource({"''", "'--quick '"})
+    void defragKilledAtAnyMomentLeavesEveryFileAsItWas(String option) throws Exception {
+        killAtRandomMoments(fragmented, "defrag", option.trim());
+    }
+
+    private static void killAtRandomMoments(Path base, String command, String arguments) throws Exception {
+        Path done = copy(base, "done-" + command + arguments.hashCode());
         long t0 = System.nanoTime();
         Process whole = InterruptTest.start(args(command, done, arguments));
+        whole.getOutputStream().close();
         assertEquals(0, whole.waitFor(), new String(whole.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         long runMillis = (System.nanoTime() - t0) / 1_000_000;
         String before = state(base);
         String after = state(done);
-        assertNotEquals(before, after, "the command changed the archive");
+        if (command.equals("defrag")) {
+            assertEquals(before, after, "defrag changes no file");
+            assertTrue(shardBytes(done) < shardBytes(base), "defrag freed space");
+        } else {
+            assertNotEquals(before, after, "the command changed the archive");
+        }
 
         Random random = new Random(20261206L + command.hashCode() + arguments.hashCode());
         int old = 0;
         int changed = 0;
+        int moved = 0; // kills after which some bytes had moved (defrag)
         for (int i = 0; i < KILLS; i++) {
-            Path archive = copy("kill-" + command + arguments.hashCode() + "-" + i);
+            Path archive = copy(base, "kill-" + command + arguments.hashCode() + "-" + i);
             Process p = InterruptTest.start(args(command, archive, arguments));
             Thread.sleep(random.nextInt((int) runMillis + 1));
             p.destroyForcibly(); // SIGKILL
@@ -79,25 +116,36 @@ class EditCrashTest {
                 changed++;
             }
             List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
-            assertTrue(ArchiveVerifier.verify(archive, false, new ProgressListener() {
+            assertTrue(ArchiveVerifier.verify(archive, true, new ProgressListener() {
                 @Override
                 public void problem(String path, String message) {
                     problems.add(path + ": " + message);
                 }
             }).ok(), "kill " + i + ": " + problems);
+            if (shardBytes(archive) != shardBytes(base)) {
+                moved++;
+            }
             deleteTree(archive.getParent());
         }
-        System.out.printf("barecat %s %s: %d kills in a run of %d ms: %d left the old archive, %d the new one%n",
-                command, arguments, KILLS, runMillis, old, changed);
+        System.out.printf("barecat %s %s: %d kills in a run of %d ms: %d left the old archive, %d the new one;"
+                + " after %d the shards had changed%n", command, arguments, KILLS, runMillis, old, changed, moved);
     }
 
     private static String[] args(String command, Path archive, String arguments) {
-        List<String> a = new ArrayList<>(List.of(command, archive.toString()));
-        a.addAll(List.of(arguments.split(" ")));
+        List<String> a = new ArrayList<>(List.of(command));
+        if (command.equals("defrag")) {
+            if (!arguments.isEmpty()) {
+                a.add(arguments);
+            }
+            a.add(archive.toString());
+        } else {
+            a.add(archive.toString());
+            a.addAll(List.of(arguments.split(" ")));
+        }
         return a.toArray(String[]::new);
     }
 
-    private static Path copy(String name) throws IOException {
+    private static Path copy(Path base, String name) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
         try (Stream<Path> files = Files.list(base.getParent())) {
             for (Path f : files.toList()) {
@@ -107,11 +155,14 @@ class EditCrashTest {
         return dir.resolve(base.getFileName());
     }
 
-    /** Every row of the index as a reader sees it (a reader rolls back what a killed writer left). */
+    /**
+     * Every file and directory as a reader sees them (a reader rolls back what a killed writer left),
+     * not where the bytes lie: defrag moves them, rm and mv do not.
+     */
     private static String state(Path archive) throws Exception {
         StringBuilder out = new StringBuilder();
         try (Connection c = IndexSchema.openReadOnly(archive); Statement s = c.createStatement()) {
-            for (String q : new String[] {"SELECT path, shard, offset, size, crc32c FROM files ORDER BY path",
+            for (String q : new String[] {"SELECT path, size, crc32c FROM files ORDER BY path",
                     "SELECT path, num_subdirs, num_files, size_tree, num_files_tree FROM dirs ORDER BY path"}) {
                 try (ResultSet rs = s.executeQuery(q)) {
                     int n = rs.getMetaData().getColumnCount();
@@ -124,6 +175,16 @@ class EditCrashTest {
             }
         }
         return out.toString();
+    }
+
+    private static long shardBytes(Path archive) throws IOException {
+        long total = 0;
+        try (Stream<Path> files = Files.list(archive.getParent())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().contains("-shard-")).toList()) {
+                total += Files.size(f);
+            }
+        }
+        return total;
     }
 
     private static void deleteTree(Path dir) throws IOException {

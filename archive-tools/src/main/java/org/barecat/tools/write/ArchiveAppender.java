@@ -56,6 +56,7 @@ public final class ArchiveAppender implements ArchiveSink {
 
     private final ArchiveFiles files;
     private final Existing existing;
+    private final WritableIndex index;
     private final Connection db;
     private final boolean triggersOn;
     private final ShardOutput shards;
@@ -71,10 +72,11 @@ public final class ArchiveAppender implements ArchiveSink {
     private boolean finished;
     private boolean committed;
 
-    private ArchiveAppender(ArchiveFiles files, Existing existing, Connection db) throws SQLException, IOException {
+    private ArchiveAppender(ArchiveFiles files, Existing existing, WritableIndex index) throws SQLException, IOException {
         this.files = files;
         this.existing = existing;
-        this.db = db;
+        this.index = index;
+        this.db = index.connection();
         this.triggersOn = configInt("use_triggers", 0) == 1 && countTriggers() == STATISTICS_TRIGGERS.size();
         long limit = configInt("shard_size_limit", Schema.UNLIMITED_SHARD_SIZE);
         ShardLocation end = logicalEnd();
@@ -102,14 +104,14 @@ public final class ArchiveAppender implements ArchiveSink {
      */
     public static ArchiveAppender open(Path archive, Existing existing) throws IOException {
         ArchiveFiles files = ArchiveFiles.locate(archive);
-        Connection db = WritableIndex.open(files);
+        WritableIndex index = WritableIndex.open(files);
         try {
-            return new ArchiveAppender(files, existing, db);
+            return new ArchiveAppender(files, existing, index);
         } catch (SQLException e) {
-            WritableIndex.closeQuietly(db);
+            index.close();
             throw new IOException(files.index() + ": cannot open the index for writing: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            WritableIndex.closeQuietly(db);
+            index.close();
             throw e;
         }
     }
@@ -379,7 +381,7 @@ public final class ArchiveAppender implements ArchiveSink {
             shards.finish(true); // the bytes are on disk before the index points at them
             db.commit();
             committed = true;
-            db.close();
+            index.close();
         } catch (SQLException e) {
             abort();
             throw failure(e);
@@ -399,11 +401,11 @@ public final class ArchiveAppender implements ArchiveSink {
         try {
             if (!db.isClosed()) {
                 db.rollback();
-                db.close();
             }
         } catch (SQLException ignored) {
             // closing the connection without a commit rolls back too
         }
+        index.close();
         shards.rollBack();
     }
 }

@@ -24,13 +24,15 @@ import java.sql.Statement;
  */
 public final class ArchiveEditor implements AutoCloseable {
     private final ArchiveFiles files;
+    private final WritableIndex index;
     private final Connection db;
     private final Long triggersWere;
     private boolean done;
 
-    private ArchiveEditor(ArchiveFiles files, Connection db) throws SQLException {
+    private ArchiveEditor(ArchiveFiles files, WritableIndex index) throws SQLException {
         this.files = files;
-        this.db = db;
+        this.index = index;
+        this.db = index.connection();
         triggersWere = configInt("use_triggers");
         if (triggersWere != null) {
             execute("UPDATE config SET value_int = 0 WHERE key = 'use_triggers'");
@@ -45,11 +47,11 @@ public final class ArchiveEditor implements AutoCloseable {
      */
     public static ArchiveEditor open(Path archive) throws IOException {
         ArchiveFiles files = ArchiveFiles.locate(archive);
-        Connection db = WritableIndex.open(files);
+        WritableIndex index = WritableIndex.open(files);
         try {
-            return new ArchiveEditor(files, db);
+            return new ArchiveEditor(files, index);
         } catch (SQLException e) {
-            WritableIndex.closeQuietly(db);
+            index.close();
             throw failure(files, e);
         }
     }
@@ -143,7 +145,7 @@ public final class ArchiveEditor implements AutoCloseable {
             }
             db.commit();
             done = true;
-            db.close();
+            index.close();
         } catch (SQLException e) {
             throw failure(files, e);
         }
@@ -154,7 +156,7 @@ public final class ArchiveEditor implements AutoCloseable {
     public void close() {
         if (!done) {
             done = true;
-            WritableIndex.closeQuietly(db); // closing without a commit rolls the transaction back
+            index.close(); // closing without a commit rolls the transaction back
         }
     }
 

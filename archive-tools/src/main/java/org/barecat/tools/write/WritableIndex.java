@@ -17,22 +17,30 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /**
- * Opens an existing archive's index for changing it in place: in one transaction, with the write
- * lock taken at once, and only when no reader holds the archive (a mount, or any program reading it
- * through fs-core, holds a shared lock on the index for as long as it has it open).
+ * An existing archive's index opened for changing it in place: a connection in a transaction that
+ * holds SQLite's write lock, opened only when no reader holds the archive (a mount, or any program
+ * reading it through fs-core, holds a shared lock on the index while it has it open). An exclusive
+ * lock on the index is held until {@link #close()}, so that no mount starts between the commits of
+ * a change made in several (defrag).
  */
-final class WritableIndex {
-    private WritableIndex() {
+final class WritableIndex implements AutoCloseable {
+    private final Connection db;
+    /** Holds the exclusive lock; null where the file system has no locks. */
+    private final FileChannel lock;
+
+    private WritableIndex(Connection db, FileChannel lock) {
+        this.db = db;
+        this.lock = lock;
     }
 
     /**
-     * A connection in a transaction that holds SQLite's write lock.
+     * Opens the index of {@code files} for writing.
      *
      * @throws IOException naming the index when it is in use or cannot be opened for writing
      */
-    static Connection open(ArchiveFiles files) throws IOException {
+    static WritableIndex open(ArchiveFiles files) throws IOException {
         IndexSchema.check(files.index()); // checks the schema and version
-        refuseWhileRead(files.index());
+        FileChannel lock = lockExclusively(files.index());
         Connection db = null;
         try {
             db = SqliteLibrary.connect("jdbc:sqlite:" + files.index(), new Properties());
@@ -46,46 +54,64 @@ final class WritableIndex {
                 // take the write lock now: fail early when another program is writing
                 s.execute("UPDATE config SET value_int = value_int WHERE key = 'use_triggers'");
             }
-            return db;
+            return new WritableIndex(db, lock);
         } catch (SQLException e) {
-            closeQuietly(db);
+            new WritableIndex(db, lock).close();
             throw new IOException(files.index() + ": cannot open the index for writing: " + e.getMessage(), e);
         }
     }
 
-    /**
-     * Fails when another process (or this one) holds a lock on the index: a mount's shared lock, or
-     * another writer's. Checked before SQLite opens the file, as closing this channel drops every lock
-     * this process holds on it. Where the file system has no locks (NFS without a lock manager) there
-     * is nothing to check.
-     */
-    private static void refuseWhileRead(Path index) throws IOException {
-        try (FileChannel channel = FileChannel.open(index, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            } catch (IOException e) {
-                return;
-            }
-            if (lock == null) {
-                throw new IOException(index + ": the archive is mounted or open in another program;"
-                        + " unmount it (fusermount -u MOUNTPOINT) or close that program first");
-            }
-            lock.release();
-        } catch (AccessDeniedException e) {
-            // not writable: SQLite says so when the transaction starts
-        }
+    Connection connection() {
+        return db;
     }
 
-    static void closeQuietly(Connection db) {
+    /** Closes the connection (rolling back what was not committed), then gives up the lock. */
+    @Override
+    public void close() {
         try {
             if (db != null) {
                 db.close();
             }
         } catch (SQLException ignored) {
-            // already failing
+            // closing without a commit rolls back too
         }
+        try {
+            if (lock != null) {
+                lock.close(); // after the connection: closing drops every lock this process holds on the file
+            }
+        } catch (IOException ignored) {
+            // nothing was written through it
+        }
+    }
+
+    /**
+     * An exclusive lock on the whole index, held by the channel returned, or null where the file system
+     * has no locks (NFS without a lock manager) or the index is not writable (SQLite says so when the
+     * transaction starts). Fails when another process (or this one) holds a lock on it: a mount's
+     * shared lock, another writer's. Taken before SQLite opens the file; SQLite's own locks, taken in
+     * the same process, do not conflict with it.
+     */
+    private static FileChannel lockExclusively(Path index) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(index, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (AccessDeniedException e) {
+            return null;
+        }
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException e) {
+            channel.close();
+            return null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException(index + ": the archive is mounted or open in another program;"
+                    + " unmount it (fusermount -u MOUNTPOINT) or close that program first");
+        }
+        return channel;
     }
 }

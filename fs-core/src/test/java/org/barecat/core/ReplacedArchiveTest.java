@@ -1,5 +1,7 @@
 package org.barecat.core;
 
+import org.barecat.testing.Bytes;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,11 +31,7 @@ class ReplacedArchiveTest {
 
     /** Version {@code v} of file {@code i}: same paths and sizes in every version, other bytes, other order. */
     private static byte[] content(int v, int i) {
-        byte[] b = new byte[100 + i % 50];
-        for (int k = 0; k < b.length; k++) {
-            b[k] = (byte) (v * 31 + i * 7 + k);
-        }
-        return b;
+        return Bytes.pattern(v * 31 + i * 7, 100 + i % 50);
     }
 
     private static String path(int i) {
@@ -42,10 +40,10 @@ class ReplacedArchiveTest {
 
     private Path write(String name, int version) throws IOException {
         Path archive = tmp.resolve(name);
-        try (TestArchiveWriter w = TestArchiveWriter.create(archive)) {
+        try (TreeBuilder w = TreeBuilder.archive(archive)) {
             for (int k = 0; k < FILES; k++) {
                 int i = version == 1 ? k : FILES - 1 - k; // the second version in the other order: other offsets
-                w.add(path(i), content(version, i), Attributes.NONE);
+                w.file(path(i), content(version, i));
             }
         }
         return archive;

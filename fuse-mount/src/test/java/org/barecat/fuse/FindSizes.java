@@ -1,18 +1,17 @@
 package org.barecat.fuse;
 
-import org.barecat.core.Attributes;
-import org.barecat.core.TestArchiveWriter;
+import org.barecat.testing.TreeBuilder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,11 +26,11 @@ final class FindSizes {
      * Adds {@code count} files named {@code String.format(nameFormat, f)}, each of {@code f} zero
      * bytes (f from 0): each shows its own size. Returns the lines {@link #of} prints for them.
      */
-    static String addSized(TestArchiveWriter w, String nameFormat, int count) throws IOException {
+    static String addSized(TreeBuilder w, String nameFormat, int count) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (int f = 0; f < count; f++) {
             String name = String.format(nameFormat, f);
-            w.add(name, new byte[f], Attributes.NONE);
+            w.file(name, new byte[f]);
             lines.append(name).append(' ').append(f).append('\n');
         }
         return lines.toString();

@@ -1,5 +1,6 @@
 package org.barecat.it;
 
+import org.barecat.testing.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,11 +35,7 @@ class PublishWhileMountedTest {
 
     /** File {@code i} of version {@code v}: the same names and sizes in both versions, other bytes. */
     private static byte[] content(int v, int i) {
-        byte[] b = new byte[100 + i % 300];
-        for (int k = 0; k < b.length; k++) {
-            b[k] = (byte) (v * 101 + i * 13 + k);
-        }
-        return b;
+        return Bytes.pattern(v * 101 + i * 13, 100 + i % 300);
     }
 
     private static String name(int i) {

@@ -1,7 +1,8 @@
 package org.barecat.tools.verify;
 
-import org.barecat.core.Attributes;
+import org.barecat.testing.SampleTrees;
 import org.barecat.tools.Recorder;
+import org.barecat.tools.WriterSink;
 import org.barecat.tools.write.ArchiveWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 
-import static org.barecat.core.TestArchives.bytes;
+import static org.barecat.testing.Bytes.bytes;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,11 +23,7 @@ class ArchiveVerifierTest {
 
     private Path sample() throws IOException {
         Path archive = tmp.resolve("s.barecat");
-        try (ArchiveWriter w = ArchiveWriter.create(archive, 16, false)) {
-            w.add("a/one", bytes("0123456789"), Attributes.NONE);
-            w.add("a/b/two", bytes("abcdef"), Attributes.NONE);
-            w.add("three", bytes("xyz"), Attributes.NONE);
-        }
+        SampleTrees.threeFiles(WriterSink.builder(ArchiveWriter.create(archive, 16, false))).build();
         return archive;
     }
 

@@ -6,9 +6,11 @@ import org.barecat.core.DirEntry;
 import org.barecat.core.DirStats;
 import org.barecat.core.FileEntry;
 import org.barecat.core.ShardLocation;
-import org.barecat.core.TestArchives;
+import org.barecat.testing.RawIndexes;
+import org.barecat.testing.SampleTrees;
 import org.barecat.tools.ProgressListener;
 import org.barecat.tools.Recorder;
+import org.barecat.tools.WriterSink;
 import org.barecat.tools.verify.ArchiveVerifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,12 +25,12 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.zip.CRC32C;
 
-import static org.barecat.core.TestArchives.bytes;
+import static org.barecat.testing.Bytes.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ArchiveAppenderTest {
     @TempDir
@@ -36,11 +38,7 @@ class ArchiveAppenderTest {
 
     private Path sample() throws IOException {
         Path archive = tmp.resolve("s.barecat");
-        try (ArchiveWriter w = ArchiveWriter.create(archive, 16, false)) {
-            w.add("a/one", bytes("0123456789"), Attributes.NONE);
-            w.add("a/b/two", bytes("abcdef"), Attributes.NONE);
-            w.add("three", bytes("xyz"), Attributes.NONE);
-        }
+        SampleTrees.threeFiles(WriterSink.builder(ArchiveWriter.create(archive, 16, false))).build();
         return archive;
     }
 
@@ -137,10 +135,10 @@ class ArchiveAppenderTest {
     void appendingToAnIndexWithoutTriggersRebuildsStatisticsAndMissingRows() throws Exception {
         Path index = tmp.resolve("old.barecat-sqlite-index");
         Files.write(tmp.resolve("old.barecat-shard-00000"), bytes("xxHELLOyyWORLD"));
-        try (Connection c = TestArchives.legacyIndex(index)) {
-            TestArchives.insertFile(c, "x/deep/a.txt", 0, 2, 5);
-            TestArchives.insertFile(c, "x/b.txt", 0, 9, 5);
-            TestArchives.insertDir(c, "y/only");
+        try (Connection c = RawIndexes.legacyIndex(index)) {
+            RawIndexes.insertFile(c, "x/deep/a.txt", 0, 2, 5);
+            RawIndexes.insertFile(c, "x/b.txt", 0, 9, 5);
+            RawIndexes.insertDir(c, "y/only");
         }
         Recorder before = new Recorder();
         ArchiveVerifier.verify(tmp.resolve("old.barecat"), true, before);

@@ -1,5 +1,7 @@
 package org.barecat.it;
 
+import org.barecat.testing.MountExtension;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +43,7 @@ final class Launchers {
         assertEquals(1, r.exit(), r.stderr());
         List<String> lines = r.stderr().lines().collect(Collectors.toList());
         assertEquals(1, lines.size(), "exactly one line: " + r.stderr());
-        assertFalse(Mount.isMounted(mountPoint));
+        assertFalse(MountExtension.isMounted(mountPoint));
         return lines.get(0);
     }
 

@@ -1,5 +1,6 @@
 package org.barecat.it;
 
+import org.barecat.testing.MountExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,8 +49,8 @@ class NonRootMountTest {
 
     @AfterAll
     static void removeUser() throws IOException {
-        if (home != null && Mount.isMounted(home.resolve("mnt"))) {
-            Programs.run("fusermount", "-u", "-z", home.resolve("mnt").toString());
+        if (home != null) {
+            MountExtension.unmount(home.resolve("mnt"));
         }
         if (devFuseMode != null) {
             Programs.run("chmod", devFuseMode, "/dev/fuse");
@@ -89,7 +90,7 @@ class NonRootMountTest {
         } finally {
             assertEquals(0, asUser("fusermount", "-u", mnt.toString()).exit(), "the user unmounts it");
         }
-        assertFalse(Mount.isMounted(mnt));
+        assertFalse(MountExtension.isMounted(mnt));
         for (int i = 0; i < 100 && daemonAlive(); i++) {
             sleep();
         }
@@ -104,7 +105,7 @@ class NonRootMountTest {
         assertEquals(1, r.exit());
         assertEquals("barecat-mount: option 'allow_other': only root may use it unless /etc/fuse.conf has"
                 + " user_allow_other\n", r.stderr());
-        assertFalse(Mount.isMounted(home.resolve("mnt")));
+        assertFalse(MountExtension.isMounted(home.resolve("mnt")));
     }
 
     private static boolean fuseConfAllowsOther() {

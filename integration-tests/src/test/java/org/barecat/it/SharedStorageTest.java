@@ -1,5 +1,6 @@
 package org.barecat.it;
 
+import org.barecat.testing.MountExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,9 +59,7 @@ class SharedStorageTest {
                 assertEquals(expected, read2.get(), "second mount");
             }
         } finally {
-            if (Programs.run("fusermount", "-u", storage.toString()).exit() != 0) {
-                Programs.run("fusermount", "-u", "-z", storage.toString());
-            }
+            MountExtension.unmount(storage);
         }
     }
 

@@ -1,19 +1,15 @@
 package org.barecat.tools.verify;
 
-import org.barecat.testing.SampleTrees;
 import org.barecat.tools.Recorder;
 import org.barecat.tools.WriterSink;
-import org.barecat.tools.write.ArchiveWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 
-import static org.barecat.testing.Bytes.bytes;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,15 +17,9 @@ class ArchiveVerifierTest {
     @TempDir
     Path tmp;
 
-    private Path sample() throws IOException {
-        Path archive = tmp.resolve("s.barecat");
-        SampleTrees.threeFiles(WriterSink.builder(ArchiveWriter.create(archive, 16, false))).build();
-        return archive;
-    }
-
     @Test
     void verifierReportsEachKindOfDamageWithItsPath() throws Exception {
-        Path archive = sample();
+        Path archive = WriterSink.threeFiles(tmp.resolve("s.barecat"));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + archive); Statement s = c.createStatement()) {
             s.execute("UPDATE config SET value_int = 0 WHERE key = 'use_triggers'");
             s.execute("UPDATE files SET crc32c = 1 WHERE path = 'a/one'");

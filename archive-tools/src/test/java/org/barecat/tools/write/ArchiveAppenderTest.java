@@ -7,7 +7,6 @@ import org.barecat.core.DirStats;
 import org.barecat.core.FileEntry;
 import org.barecat.core.ShardLocation;
 import org.barecat.testing.RawIndexes;
-import org.barecat.testing.SampleTrees;
 import org.barecat.tools.ProgressListener;
 import org.barecat.tools.Recorder;
 import org.barecat.tools.WriterSink;
@@ -36,15 +35,9 @@ class ArchiveAppenderTest {
     @TempDir
     Path tmp;
 
-    private Path sample() throws IOException {
-        Path archive = tmp.resolve("s.barecat");
-        SampleTrees.threeFiles(WriterSink.builder(ArchiveWriter.create(archive, 16, false))).build();
-        return archive;
-    }
-
     @Test
     void appenderContinuesTheLastShardRotatesAtTheLimitAndKeepsStatistics() throws IOException {
-        Path archive = sample();
+        Path archive = WriterSink.threeFiles(tmp.resolve("s.barecat"));
         long lastShardSize = Files.size(tmp.resolve("s.barecat-shard-00001"));
         try (ArchiveAppender app = ArchiveAppender.open(archive, ArchiveAppender.Existing.FAIL)) {
             assertTrue(app.usesTriggers());
@@ -73,7 +66,7 @@ class ArchiveAppenderTest {
     @Test
     void bytesNoFileOwnsAtAShardsEndAreReportedAndTheNextAppendStartsBeforeThem() throws IOException {
         // what an add stopped by SIGKILL leaves: bytes after the last file, a shard begun with no file in it
-        Path archive = sample();
+        Path archive = WriterSink.threeFiles(tmp.resolve("s.barecat"));
         Path shard1 = tmp.resolve("s.barecat-shard-00001");
         Path shard2 = tmp.resolve("s.barecat-shard-00002");
         Files.write(shard1, bytes("?????"), java.nio.file.StandardOpenOption.APPEND);
@@ -101,7 +94,7 @@ class ArchiveAppenderTest {
 
     @Test
     void abortedAppendLeavesIndexAndShardsAsTheyWere() throws IOException {
-        Path archive = sample();
+        Path archive = WriterSink.threeFiles(tmp.resolve("s.barecat"));
         byte[] index = Files.readAllBytes(archive);
         byte[] shard = Files.readAllBytes(tmp.resolve("s.barecat-shard-00001"));
         ArchiveAppender app = ArchiveAppender.open(archive, ArchiveAppender.Existing.OVERWRITE);
@@ -115,7 +108,7 @@ class ArchiveAppenderTest {
 
     @Test
     void overwriteAndSkipExisting() throws IOException {
-        Path archive = sample();
+        Path archive = WriterSink.threeFiles(tmp.resolve("s.barecat"));
         try (ArchiveAppender app = ArchiveAppender.open(archive, ArchiveAppender.Existing.SKIP)) {
             assertTrue(app.skips("three"));
             assertFalse(app.skips("nine"));

@@ -75,11 +75,10 @@ class ArchiveTest {
 
     @Test
     void readsRangesAndNeverPastTheFileEnd() throws IOException {
-        Path archive = tmp.resolve("r.barecat");
-        try (TreeBuilder w = TreeBuilder.archive(archive)) {
-            w.file("one", bytes("0123456789"));
-            w.file("two", bytes("abcdef"));
-        }
+        Path archive = TreeBuilder.archive(tmp.resolve("r.barecat"))
+                .file("one", bytes("0123456789"))
+                .file("two", bytes("abcdef"))
+                .build();
         try (Archive a = Archive.open(archive)) {
             FileEntry one = (FileEntry) a.lookup("one").orElseThrow();
             ByteBuffer buf = ByteBuffer.allocate(100);
@@ -304,11 +303,10 @@ class ArchiveTest {
 
     @Test
     void truncatedShardFailsOnlyTheFilesPastItsEnd() throws IOException {
-        Path archive = tmp.resolve("t.barecat");
-        try (TreeBuilder w = TreeBuilder.archive(archive)) {
-            w.file("good", bytes("12345"));
-            w.file("cut", bytes("67890"));
-        }
+        Path archive = TreeBuilder.archive(tmp.resolve("t.barecat"))
+                .file("good", bytes("12345"))
+                .file("cut", bytes("67890"))
+                .build();
         try (var ch = java.nio.channels.FileChannel.open(tmp.resolve("t.barecat-shard-00000"),
                 java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(7);

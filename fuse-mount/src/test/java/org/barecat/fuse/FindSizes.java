@@ -66,10 +66,19 @@ final class FindSizes {
 
     /** Path and size of every file below {@code root}, as {@code find -printf '%P %s\n'} prints them (it lstats each one), sorted. */
     static String of(Path root) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", "cd '" + root + "' && find . -type f -printf '%P %s\\n' | LC_ALL=C sort")
-                .redirectErrorStream(true).start();
+        return run("sh", "-c", "cd '" + root + "' && find . -type f -printf '%P %s\\n' | LC_ALL=C sort");
+    }
+
+    /** The path of every file below {@code root}, as {@code find} prints them, sorted. */
+    static String files(Path root) throws Exception {
+        return run("sh", "-c", "cd '" + root + "' && find . -type f -printf '%P\\n' | LC_ALL=C sort");
+    }
+
+    /** Runs a program; returns its output, failing the test unless it exits 0 within a minute. */
+    static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "find");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
         assertEquals(0, p.exitValue(), out);
         return out;
     }

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,14 +62,6 @@ class WarmUpTest {
         return (name + "\n").repeat(50).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
     @Test
     void answersItsRequestsAndLeavesTheMountAnsweringAsBefore() throws Exception {
         FuseMount mount = TestMounts.mount(mounts, archive);
@@ -81,8 +72,7 @@ class WarmUpTest {
         int second = mount.warmUp(2_000);
         assertTrue(second >= 2_000, "requests answered, second time: " + second);
         assertEquals(held, mount.fs().nodesHeld(), "every node it looked up, forgotten again");
-        String found = run("sh", "-c", "cd '" + mount.mountPoint() + "' && find . -type f | sed 's|^./||' | LC_ALL=C sort");
-        assertEquals(String.join("\n", FILES) + "\n", found);
+        assertEquals(String.join("\n", FILES) + "\n", FindSizes.files(mount.mountPoint()));
         for (String name : List.of("d0/f0", "d3/sub/f19", "d4/f28")) {
             assertArrayEquals(content(name), Files.readAllBytes(mount.mountPoint().resolve(name)), name);
         }

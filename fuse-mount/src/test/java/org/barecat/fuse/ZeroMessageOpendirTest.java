@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,18 +68,6 @@ class ZeroMessageOpendirTest {
         }
     }
 
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
-    private static String sortedFiles(Path root) throws Exception {
-        return run("sh", "-c", "cd '" + root + "' && find . -type f | sed 's|^./||' | LC_ALL=C sort");
-    }
-
     @Test
     void listsEveryDirectoryAfterOneOpendirAndForgetsWhatTheKernelForgets() throws Exception {
         java.io.ByteArrayOutputStream trace = new java.io.ByteArrayOutputStream();
@@ -96,7 +83,7 @@ class ZeroMessageOpendirTest {
         assertEquals(expected, first.get(), "one of two readers listing the large directory at once");
         assertEquals(expected, second.get(), "the other");
         String all = String.join("\n", FILES) + "\n";
-        assertEquals(all, sortedFiles(point));
+        assertEquals(all, FindSizes.files(point));
         assertEquals(1, trace.toString().lines().filter(l -> l.matches("unique \\d+: OPENDIR .*")).count(),
                 "the kernel's first OPENDIR, and no other");
         int held = mount.fs().nodesHeld();
@@ -110,14 +97,14 @@ class ZeroMessageOpendirTest {
             Thread.sleep(10); // FORGETs come in the background
         }
         assertEquals(1, mount.fs().nodesHeld(), "every directory forgotten, the root left");
-        assertEquals(all, sortedFiles(point), "listed again, by node ids looked up again");
+        assertEquals(all, FindSizes.files(point), "listed again, by node ids looked up again");
         assertEquals(expected, listing(large));
     }
 
     /** The names in {@code dir}, sorted, from {@code ls -f} (unsorted, as read). */
     private static String listing(String dir) {
         try {
-            String out = run("ls", "-f", dir);
+            String out = FindSizes.run("ls", "-f", dir);
             return out.lines().filter(n -> !n.equals(".") && !n.equals("..")).sorted().reduce("", (a, b) -> a + b + "\n");
         } catch (Exception e) {
             throw new RuntimeException(e);

@@ -1,6 +1,7 @@
 package org.barecat.it;
 
 import org.barecat.testing.MountExtension;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +33,10 @@ class CrashRecoveryTest {
 
     @BeforeAll
     static void buildArchive() throws IOException {
-        source = Files.createDirectory(tmp.resolve("source"));
-        Files.write(source.resolve("data.bin"), Trees.randomBytes(new java.util.Random(2), 300_000));
-        archive = tmp.resolve("c.barecat");
-        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+        source = TreeBuilder.directory(tmp.resolve("source"))
+                .file("data.bin", Trees.randomBytes(new java.util.Random(2), 300_000))
+                .build();
+        archive = Launchers.create(source, tmp.resolve("c.barecat"));
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.barecat.it;
 
 import org.barecat.testing.MountExtension;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,12 +33,11 @@ class LauncherTest {
 
     @BeforeAll
     static void buildArchive() throws IOException {
-        source = Files.createDirectory(tmp.resolve("source"));
-        Files.createDirectories(source.resolve("d/e"));
-        Files.writeString(source.resolve("d/e/hello.txt"), "hello, world\n");
-        Files.write(source.resolve("d/data.bin"), Trees.randomBytes(new java.util.Random(1), 100_000));
-        archive = tmp.resolve("a.barecat");
-        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+        source = TreeBuilder.directory(tmp.resolve("source"))
+                .file("d/e/hello.txt", "hello, world\n")
+                .file("d/data.bin", Trees.randomBytes(new java.util.Random(1), 100_000))
+                .build();
+        archive = Launchers.create(source, tmp.resolve("a.barecat"));
     }
 
     @AfterAll

@@ -34,6 +34,15 @@ final class Launchers {
         return Programs.run(null, Map.of(), command);
     }
 
+    /** Packs the whole of {@code source} into a new archive at {@code archive} with barecat create and {@code options}. */
+    static Path create(Path source, Path archive, String... options) {
+        List<String> args = new ArrayList<>(List.of("create"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("-C", source.toString(), archive.toString(), "."));
+        barecat(args.toArray(String[]::new)).ok();
+        return archive;
+    }
+
     /**
      * Runs barecat-mount on {@code archive} and {@code mountPoint} expecting it to refuse: exit 1, exactly
      * one line on stderr, nothing mounted. Returns that line.

@@ -46,7 +46,7 @@ class MountHelperTest {
         source = Files.createDirectory(tmp.resolve("source"));
         Trees.buildAwkwardTree(source);
         archive = Files.createDirectory(tmp.resolve("data sets")).resolve("tree.barecat");
-        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+        Launchers.create(source, archive);
         if (Files.exists(HELPER, LinkOption.NOFOLLOW_LINKS)) {
             previousHelper = tmp.resolve("previous-helper");
             Files.move(HELPER, previousHelper);

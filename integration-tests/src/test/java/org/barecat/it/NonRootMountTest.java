@@ -31,9 +31,7 @@ class NonRootMountTest {
 
     @BeforeAll
     static void createUser() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to add a user and switch to it");
-        user = "barecat-nr-" + ProcessHandle.current().pid();
-        Programs.run("useradd", "--no-create-home", "--user-group", "--shell", "/bin/sh", user).ok();
+        user = Programs.addUser("barecat-nr-", "/bin/sh");
         devFuseMode = Programs.run("stat", "-c", "%a", "/dev/fuse").ok().out().trim();
         Programs.run("chmod", "0666", "/dev/fuse").ok();
         home = Files.createTempDirectory("barecat-nonroot-");
@@ -41,8 +39,7 @@ class NonRootMountTest {
         Path source = Files.createDirectories(home.resolve("source/dir"));
         Files.writeString(source.resolve("hello.txt"), "hello from an archive\n");
         Files.write(source.resolve("big.bin"), Trees.randomBytes(new java.util.Random(3), 300_000));
-        Launchers.barecat("create", "-C", home.resolve("source").toString(), home.resolve("a.barecat").toString(), ".")
-                .ok();
+        Launchers.create(home.resolve("source"), home.resolve("a.barecat"));
         Files.createDirectory(home.resolve("mnt"));
         Programs.run("chown", "-R", user + ":" + user, home.toString()).ok();
     }

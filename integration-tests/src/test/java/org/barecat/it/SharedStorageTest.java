@@ -38,7 +38,7 @@ class SharedStorageTest {
         Path source = Files.createDirectory(tmp.resolve("source"));
         Trees.buildAwkwardTree(source);
         Path staging = Files.createDirectory(tmp.resolve("staging"));
-        Launchers.barecat("create", "-s", "256K", "-C", source.toString(), staging.resolve("a.barecat").toString(), ".").ok();
+        Launchers.create(source, staging.resolve("a.barecat"), "-s", "256K");
         assertTrue(Files.exists(staging.resolve("a.barecat-shard-00002")), "several shards");
         Path image = tmp.resolve("storage.sqfs");
         Programs.run("mksquashfs", staging.toString(), image.toString(), "-quiet", "-noappend", "-no-progress").ok();

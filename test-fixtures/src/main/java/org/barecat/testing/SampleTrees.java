@@ -20,7 +20,7 @@ public final class SampleTrees {
                 .dir("a/emptydir").mode(0700);
     }
 
-    /** a/one (10 bytes), a/b/two (6) and three (3), no metadata: with 16-byte shards, one file a shard. */
+    /** a/one (10 bytes), a/b/two (6) and three (3), no metadata: in 16-byte shards, three starts the second. */
     public static TreeBuilder threeFiles(TreeBuilder b) throws IOException {
         return b.file("a/one", bytes("0123456789"))
                 .file("a/b/two", bytes("abcdef"))

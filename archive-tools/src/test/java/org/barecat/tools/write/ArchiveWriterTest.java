@@ -108,13 +108,18 @@ class ArchiveWriterTest {
         }
     }
 
+    /** Adds first (4 bytes), then short, whose source ends after 2 of the 5 bytes promised. */
+    private static void addFirstAndAShortOne(ArchiveWriter w) throws IOException {
+        w.add("first", bytes("1111"), Attributes.NONE);
+        assertThrows(EOFException.class, () -> w.add("short", new ByteArrayInputStream(bytes("22")), 5,
+                Attributes.NONE));
+    }
+
     @Test
     void shortSourceLeavesAGapAndTheWriterUsable() throws IOException {
         Path archive = tmp.resolve("g.barecat");
         try (ArchiveWriter w = ArchiveWriter.create(archive)) {
-            w.add("first", bytes("1111"), Attributes.NONE);
-            assertThrows(EOFException.class, () -> w.add("short", new ByteArrayInputStream(bytes("22")), 5,
-                    Attributes.NONE));
+            addFirstAndAShortOne(w);
             w.add("second", bytes("3333"), Attributes.NONE);
         }
         try (Archive a = Archive.open(archive)) {
@@ -132,9 +137,7 @@ class ArchiveWriterTest {
     void aLastFileWhoseSourceEndedEarlyLeavesNoBytesAtTheShardsEnd() throws IOException {
         Path archive = tmp.resolve("g.barecat");
         try (ArchiveWriter w = ArchiveWriter.create(archive)) {
-            w.add("first", bytes("1111"), Attributes.NONE);
-            assertThrows(EOFException.class, () -> w.add("short", new ByteArrayInputStream(bytes("22")), 5,
-                    Attributes.NONE));
+            addFirstAndAShortOne(w);
         }
         assertEquals(4, Files.size(tmp.resolve("g.barecat-shard-00000")));
         Recorder r = new Recorder();

@@ -24,6 +24,12 @@ Usage:
                   an archive whose rows try to escape a target directory
   independent_writer.py schema ARCHIVE
                   print the index's tables, columns, indexes, triggers and config as JSON
+  independent_writer.py large ARCHIVE BIG_SIZE PROBE...
+                  an archive holding one file larger than 4 GiB in a sparse shard 0:
+                      offset 0      small/first.txt   text
+                      offset 1003   big/huge.bin      BIG_SIZE bytes: zeros, but "<%014d>" % p (16 bytes)
+                                                      at each probe offset p
+                      right after   small/after.txt   text (so its own offset is past 2^32)
 """
 import argparse
 import json
@@ -255,10 +261,40 @@ def schema(archive):
     print(json.dumps(facts, sort_keys=True))
 
 
+LARGE_FIRST = b"the first file, before the big one\n" * 20
+LARGE_AFTER = b"the last file, past 2^32 in its shard\n" * 20
+LARGE_BIG_OFFSET = 1003
+LARGE_MTIME_NS = 1700000000123456789
+
+
+def large(archive, big_size, *probes):
+    big_size, after_offset = int(big_size), LARGE_BIG_OFFSET + int(big_size)
+    with open(archive + "-shard-00000", "wb") as shard:
+        shard.write(LARGE_FIRST)
+        shard.truncate(after_offset)  # sparse: no blocks for the zeros
+        for p in map(int, probes):
+            shard.seek(LARGE_BIG_OFFSET + p)
+            shard.write(b"<%014d>" % p)
+        shard.seek(after_offset)
+        shard.write(LARGE_AFTER)
+    db = new_index(archive, "0.3", 2**63 - 1)
+    rows = [("small/first.txt", 0, len(LARGE_FIRST), crc32c(LARGE_FIRST)),
+            ("big/huge.bin", LARGE_BIG_OFFSET, big_size, None),
+            ("small/after.txt", after_offset, len(LARGE_AFTER), crc32c(LARGE_AFTER))]
+    db.executemany("INSERT INTO files (path, shard, offset, size, crc32c, mode, mtime_ns)"
+                   f" VALUES (?, 0, ?, ?, ?, {0o100644}, {LARGE_MTIME_NS})", rows)
+    db.executemany("INSERT INTO dirs (path, num_subdirs, num_files, num_files_tree, size_tree, mode, mtime_ns)"
+                   f" VALUES (?, ?, ?, ?, ?, {0o40755}, {LARGE_MTIME_NS})",
+                   [("", 2, 0, 3, sum(r[2] for r in rows)), ("big", 0, 1, 1, big_size),
+                    ("small", 0, 2, 2, len(LARGE_FIRST) + len(LARGE_AFTER))])
+    db.commit()
+    db.close()
+
+
 if __name__ == "__main__":
     import sys
     commands = {"write": lambda a: write(a), "build": lambda a: build(*a), "edit": lambda a: edit(*a),
-                "hostile": lambda a: hostile(*a), "schema": lambda a: schema(*a)}
+                "hostile": lambda a: hostile(*a), "schema": lambda a: schema(*a), "large": lambda a: large(*a)}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](sys.argv[2:])

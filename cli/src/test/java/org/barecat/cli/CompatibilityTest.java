@@ -1,5 +1,6 @@
 package org.barecat.cli;
 
+import org.barecat.testing.IndependentWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,7 @@ class CompatibilityTest {
     void legacyArchiveWithoutTriggersMissingRowsAndGapsListsVerifiesAndExtractsLikeOurs() throws Exception {
         Path src = tmp.resolve("src");
         Path theirs = tmp.resolve("theirs.barecat");
-        TestTrees.python("build", src.toString(), theirs.toString());
+        IndependentWriter.run("build", src.toString(), theirs.toString());
         assertTrue(Files.exists(tmp.resolve("theirs.barecat-sqlite-index")));
         assertFalse(Files.exists(theirs), "the legacy index name only");
         Path ours = tmp.resolve("ours.barecat");
@@ -89,7 +90,7 @@ class CompatibilityTest {
         Path src = TestTrees.sample(tmp.resolve("src"));
         Path ours = tmp.resolve("ours.barecat");
         assertEquals(0, Cli.run("create", "-q", "-s", "50K", "-C", src.toString(), ours.toString(), ".").code());
-        String schema = TestTrees.python("schema", ours.toString());
+        String schema = IndependentWriter.run("schema", ours.toString());
         for (String fact : List.of(
                 "\"dirs\": [[\"path\", 0], [\"parent\", 2], [\"num_subdirs\", 0], [\"num_files\", 0], "
                         + "[\"num_files_tree\", 0], [\"size_tree\", 0], [\"mode\", 0], [\"uid\", 0], [\"gid\", 0], "
@@ -107,7 +108,7 @@ class CompatibilityTest {
         }
         String before = Cli.run("du", "-sb", ours.toString()).out();
         assertEquals("100018\t.\n", before);
-        TestTrees.python("edit", ours.toString()); // adds later/added.txt (25 bytes), deletes a/b/hello.txt (6)
+        IndependentWriter.run("edit", ours.toString()); // adds later/added.txt (25 bytes), deletes a/b/hello.txt (6)
         Cli.Run v = Cli.run("verify", "-q", ours.toString());
         assertEquals(0, v.code(), v.out());
         assertEquals("100037\t.\n", Cli.run("du", "-sb", ours.toString()).out());
@@ -123,7 +124,7 @@ class CompatibilityTest {
     void addingToAnArchiveWithoutTriggersRebuildsItsStatistics() throws Exception {
         Path src = tmp.resolve("src");
         Path theirs = tmp.resolve("theirs.barecat");
-        TestTrees.python("build", src.toString(), theirs.toString());
+        IndependentWriter.run("build", src.toString(), theirs.toString());
         Path more = TestTrees.file(tmp.resolve("more"), "data/new/x.bin", "x".repeat(20_000), 0644, 1L)
                 .getParent().getParent().getParent();
         Cli.Run add = Cli.run("add", "-q", "-C", more.toString(), theirs.toString(), "data/new");

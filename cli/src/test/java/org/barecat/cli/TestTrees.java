@@ -1,5 +1,7 @@
 package org.barecat.cli;
 
+import org.barecat.testing.TreeBuilder;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -19,31 +20,25 @@ import java.util.stream.Stream;
 
 /** Small directory trees on disk for tests, and ways to compare them. */
 final class TestTrees {
-    static final Path WRITER_SCRIPT = Path.of("src/test/resources/independent_writer.py");
-
     private TestTrees() {
     }
 
     static Path file(Path root, String rel, String content, int mode, long mtimeNs) throws IOException {
-        Path p = root.resolve(rel);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, content, StandardCharsets.UTF_8);
-        Files.setAttribute(p, "unix:mode", mode);
-        Files.setLastModifiedTime(p, FileTime.from(mtimeNs, TimeUnit.NANOSECONDS));
-        return p;
+        TreeBuilder.directory(root).file(rel, content).mode(mode).mtimeNs(mtimeNs).build();
+        return root.resolve(rel);
     }
 
     /** A sample tree: nested directories, an empty directory, odd names, a symbolic link. */
     static Path sample(Path root) throws IOException {
-        file(root, "a/b/hello.txt", "hello\n", 0640, 1_600_000_000_123_456_789L);
-        file(root, "a/big.bin", "x".repeat(100_000), 0600, 1_600_000_001_000_000_000L);
-        file(root, "top.txt", "top\n", 0644, 1_600_000_002_000_000_000L);
-        file(root, "odd names/sp ace & 'q' %#.txt", "odd\n", 0755, 1_600_000_003_000_000_000L);
-        file(root, "odd names/ünï/ファイル", "uni\n", 0644, 1_600_000_004_000_000_000L);
-        Files.createDirectories(root.resolve("empty"));
-        Files.setAttribute(root.resolve("empty"), "unix:mode", 0700);
-        Files.createSymbolicLink(root.resolve("a/link"), Path.of("big.bin"));
-        return root;
+        return TreeBuilder.directory(root)
+                .file("a/b/hello.txt", "hello\n").mode(0640).mtimeNs(1_600_000_000_123_456_789L)
+                .file("a/big.bin", "x".repeat(100_000)).mode(0600).mtimeNs(1_600_000_001_000_000_000L)
+                .file("top.txt", "top\n").mode(0644).mtimeNs(1_600_000_002_000_000_000L)
+                .file("odd names/sp ace & 'q' %#.txt", "odd\n").mode(0755).mtimeNs(1_600_000_003_000_000_000L)
+                .file("odd names/ünï/ファイル", "uni\n").mode(0644).mtimeNs(1_600_000_004_000_000_000L)
+                .dir("empty").mode(0700)
+                .symlink("a/link", "big.bin")
+                .build();
     }
 
     /** Every regular file and directory under {@code root}: relative path to a line of type, mode, mtime, sha256. */
@@ -83,12 +78,6 @@ final class TestTrees {
             throw new AssertionError(String.join(" ", command) + " exited with " + code + ": " + out);
         }
         return out;
-    }
-
-    static String python(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("python3", WRITER_SCRIPT.toAbsolutePath().toString()));
-        command.addAll(List.of(args));
-        return exec(Path.of("."), command.toArray(String[]::new));
     }
 
     static List<String> lines(String s) {

@@ -1,5 +1,6 @@
 package org.barecat.cli;
 
+import org.barecat.testing.IndependentWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +54,7 @@ class VerifyAndExtractCommandTest {
     @Test
     void verifyFindsStaleDirectoryStatistics() throws Exception {
         Path archive = tmp.resolve("legacy.barecat");
-        TestTrees.python("hostile", archive.toString());
+        IndependentWriter.run("hostile", archive.toString());
         Cli.Run r = Cli.run("verify", "-q", archive.toString());
         assertEquals(1, r.code());
         assertTrue(r.out().contains("sub: directory statistics wrong: num_files is 0, should be 1"), r.out());
@@ -63,7 +64,7 @@ class VerifyAndExtractCommandTest {
     @Test
     void extractNeverWritesOutsideTheTargetNorThroughALink() throws Exception {
         Path archive = tmp.resolve("hostile.barecat");
-        TestTrees.python("hostile", archive.toString());
+        IndependentWriter.run("hostile", archive.toString());
         Path box = Files.createDirectories(tmp.resolve("box"));
         Path target = Files.createDirectories(box.resolve("target"));
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));

@@ -1,5 +1,8 @@
 package org.barecat.core;
 
+import org.barecat.testing.RawIndexes;
+import org.barecat.testing.SampleTrees;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +26,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import static org.barecat.core.TestArchives.bytes;
+import static org.barecat.testing.Bytes.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,14 +42,7 @@ class ArchiveTest {
     Path tmp;
 
     private Path writeSample() throws IOException {
-        Path archive = tmp.resolve("sample.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(archive)) {
-            w.add("top.txt", bytes("123456789"), new Attributes(0100640, 1000, 1001, 1_700_000_000_123_456_789L));
-            w.add("a/b/c.bin", bytes("hello"), Attributes.NONE);
-            w.add("a/empty", new byte[0], Attributes.NONE);
-            w.addDirectory("a/emptydir", new Attributes(0700, null, null, null));
-        }
-        return archive;
+        return SampleTrees.small(TreeBuilder.archive(tmp.resolve("sample.barecat"))).build();
     }
 
     private static byte[] readAll(Archive archive, FileEntry f) throws IOException {
@@ -79,11 +75,10 @@ class ArchiveTest {
 
     @Test
     void readsRangesAndNeverPastTheFileEnd() throws IOException {
-        Path archive = tmp.resolve("r.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(archive)) {
-            w.add("one", bytes("0123456789"), Attributes.NONE);
-            w.add("two", bytes("abcdef"), Attributes.NONE);
-        }
+        Path archive = TreeBuilder.archive(tmp.resolve("r.barecat"))
+                .file("one", bytes("0123456789"))
+                .file("two", bytes("abcdef"))
+                .build();
         try (Archive a = Archive.open(archive)) {
             FileEntry one = (FileEntry) a.lookup("one").orElseThrow();
             ByteBuffer buf = ByteBuffer.allocate(100);
@@ -101,12 +96,12 @@ class ArchiveTest {
     void listsLargeDirectoriesCompletelyAcrossPages() throws IOException {
         Path archive = tmp.resolve("big.barecat");
         int n = DirectoryListing.PAGE_SIZE * 3 + 7;
-        try (TestArchiveWriter w = TestArchiveWriter.create(archive)) {
+        try (TreeBuilder w = TreeBuilder.archive(archive)) {
             for (int i = 0; i < n; i++) {
-                w.add("d/f" + i, new byte[0], Attributes.NONE);
+                w.file("d/f" + i, new byte[0]);
             }
             for (int i = 0; i < 600; i++) {
-                w.addDirectory("d/sub" + i, Attributes.NONE);
+                w.dir("d/sub" + i);
             }
         }
         try (Archive a = Archive.open(archive)) {
@@ -146,14 +141,14 @@ class ArchiveTest {
     void opensLegacyIndexNameAndShowsDirectoriesThatHaveNoRow() throws Exception {
         Path index = tmp.resolve("old.barecat-sqlite-index");
         Files.write(tmp.resolve("old.barecat-shard-00000"), bytes("xxHELLOyyWORLD"));
-        try (Connection c = TestArchives.legacyIndex(index)) {
-            TestArchives.insertFile(c, "x/deep/er/a.txt", 0, 2, 5);   // no dirs rows at all for x, x/deep, ...
-            TestArchives.insertFile(c, "x/b.txt", 0, 9, 5);
-            TestArchives.insertFile(c, "x/deep.txt", 0, 9, 5);       // sorts between "x/deep" and "x/deep/"
-            TestArchives.insertFile(c, "x/deep 2/c.txt", 0, 9, 5);
-            TestArchives.insertDir(c, "y/only/dir/row");            // dirs row whose ancestors have none
-            TestArchives.insertFile(c, "x/..", 0, 0, 1);            // hostile names never show
-            TestArchives.insertFile(c, "x//z", 0, 0, 1);
+        try (Connection c = RawIndexes.legacyIndex(index)) {
+            RawIndexes.insertFile(c, "x/deep/er/a.txt", 0, 2, 5);   // no dirs rows at all for x, x/deep, ...
+            RawIndexes.insertFile(c, "x/b.txt", 0, 9, 5);
+            RawIndexes.insertFile(c, "x/deep.txt", 0, 9, 5);       // sorts between "x/deep" and "x/deep/"
+            RawIndexes.insertFile(c, "x/deep 2/c.txt", 0, 9, 5);
+            RawIndexes.insertDir(c, "y/only/dir/row");            // dirs row whose ancestors have none
+            RawIndexes.insertFile(c, "x/..", 0, 0, 1);            // hostile names never show
+            RawIndexes.insertFile(c, "x//z", 0, 0, 1);
         }
         try (Archive a = Archive.open(tmp.resolve("old.barecat"))) {
             assertEquals(Set.of("x", "y"), names(a, ""));
@@ -250,9 +245,9 @@ class ArchiveTest {
     private Path legacySample() throws Exception {
         Path index = tmp.resolve("legacy.barecat");
         Files.write(tmp.resolve("legacy.barecat-shard-00000"), bytes("hello"));
-        try (Connection c = TestArchives.legacyIndex(index)) {
-            TestArchives.insertFile(c, "a/b/c.bin", 0, 0, 5);
-            TestArchives.insertDir(c, "a");
+        try (Connection c = RawIndexes.legacyIndex(index)) {
+            RawIndexes.insertFile(c, "a/b/c.bin", 0, 0, 5);
+            RawIndexes.insertDir(c, "a");
         }
         return index;
     }
@@ -297,8 +292,8 @@ class ArchiveTest {
         assertTrue(e3.getMessage().contains("unsupported Barecat schema version 1"), e3.getMessage());
 
         Path noShard = tmp.resolve("noshard.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(noShard)) {
-            w.add("f", bytes("x"), Attributes.NONE);
+        try (TreeBuilder w = TreeBuilder.archive(noShard)) {
+            w.file("f", bytes("x"));
         }
         Files.delete(tmp.resolve("noshard.barecat-shard-00000"));
         IOException e4 = assertThrows(ArchiveFormatException.class, () -> Archive.open(noShard));
@@ -308,11 +303,10 @@ class ArchiveTest {
 
     @Test
     void truncatedShardFailsOnlyTheFilesPastItsEnd() throws IOException {
-        Path archive = tmp.resolve("t.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(archive)) {
-            w.add("good", bytes("12345"), Attributes.NONE);
-            w.add("cut", bytes("67890"), Attributes.NONE);
-        }
+        Path archive = TreeBuilder.archive(tmp.resolve("t.barecat"))
+                .file("good", bytes("12345"))
+                .file("cut", bytes("67890"))
+                .build();
         try (var ch = java.nio.channels.FileChannel.open(tmp.resolve("t.barecat-shard-00000"),
                 java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(7);
@@ -329,9 +323,9 @@ class ArchiveTest {
         // the message used to give where the read started as the shard's end: byte 1200000 of a shard
         // cut to 1050000 bytes
         Path archive = tmp.resolve("t.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(archive)) {
-            w.add("first", new byte[1_200_000], Attributes.NONE);
-            w.add("last", new byte[100_000], Attributes.NONE); // too large to be read with its neighbours
+        try (TreeBuilder w = TreeBuilder.archive(archive)) {
+            w.file("first", new byte[1_200_000]);
+            w.file("last", new byte[100_000]); // too large to be read with its neighbours
         }
         Path shard = tmp.resolve("t.barecat-shard-00000");
         try (Archive a = Archive.open(archive)) {
@@ -350,9 +344,9 @@ class ArchiveTest {
     void servesConcurrentReadersTheRightBytes() throws Exception {
         Path archive = tmp.resolve("c.barecat");
         int files = 200;
-        try (TestArchiveWriter w = TestArchiveWriter.create(archive, 4096)) {
+        try (TreeBuilder w = TreeBuilder.archive(archive, 4096)) {
             for (int i = 0; i < files; i++) {
-                w.add("f/" + i, content(i), Attributes.NONE);
+                w.file("f/" + i, content(i));
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -394,9 +388,9 @@ class ArchiveTest {
         byte[] last = new byte[100_003];
         new java.util.Random(7).nextBytes(first);
         new java.util.Random(8).nextBytes(last);
-        try (TestArchiveWriter w = TestArchiveWriter.create(file)) {
-            w.add("a", first, Attributes.NONE);
-            w.add("b", last, Attributes.NONE); // ends the shard, in the middle of a block
+        try (TreeBuilder w = TreeBuilder.archive(file)) {
+            w.file("a", first);
+            w.file("b", last); // ends the shard, in the middle of a block
         }
         ByteBuffer window = ByteBuffer.allocateDirect(200_000 + 3 * Archive.DIRECT_ALIGNMENT)
                 .alignedSlice(Archive.DIRECT_ALIGNMENT);
@@ -423,12 +417,12 @@ class ArchiveTest {
     @Test
     void aDirectoryListedByPathShowsItsChildrenOnlyInTheSameOrderAsWholeRows() throws IOException {
         Path file = tmp.resolve("bypath.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(file)) {
+        try (TreeBuilder w = TreeBuilder.archive(file)) {
             for (int i = 0; i < 700; i++) { // rows of two directories in turn, as parallel writers leave them
-                w.add(String.format("d/f%03d", i), new byte[0], Attributes.NONE);
-                w.add(String.format("e/f%03d", i), new byte[0], Attributes.NONE);
+                w.file(String.format("d/f%03d", i), new byte[0]);
+                w.file(String.format("e/f%03d", i), new byte[0]);
                 if (i % 7 == 0) {
-                    w.add(String.format("d/s/g%03d", i), new byte[0], Attributes.NONE); // deeper: not d's child
+                    w.file(String.format("d/s/g%03d", i), new byte[0]); // deeper: not d's child
                 }
             }
         }

@@ -1,5 +1,6 @@
 package org.barecat.core;
 
+import org.barecat.testing.RawIndexes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static org.barecat.core.TestArchives.bytes;
+import static org.barecat.testing.Bytes.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -36,10 +37,10 @@ class HostileIndexTest {
     private Path archive(boolean uniquePaths, Row... rows) throws Exception {
         Path index = tmp.resolve("h.barecat");
         Files.write(tmp.resolve("h.barecat-shard-00000"), SHARD);
-        try (Connection c = TestArchives.looseIndex(index, uniquePaths)) {
-            TestArchives.insertRawFile(c, "good", 0L, 2L, 5L);
+        try (Connection c = RawIndexes.looseIndex(index, uniquePaths)) {
+            RawIndexes.insertRawFile(c, "good", 0L, 2L, 5L);
             for (Row r : rows) {
-                TestArchives.insertRawFile(c, r.path, r.shard, r.offset, r.size);
+                RawIndexes.insertRawFile(c, r.path, r.shard, r.offset, r.size);
             }
         }
         return index;

@@ -1,6 +1,7 @@
 package org.barecat.core;
 
 import org.barecat.core.internal.IndexSchema;
+import org.barecat.testing.RawIndexes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,10 +26,10 @@ class InterruptedChangeTest {
     @Test
     void aChangeInterruptedMidCommitIsRolledBackBeforeReading() throws Exception {
         Path index = tmp.resolve("a.barecat");
-        try (Connection c = TestArchives.legacyIndex(index)) {
+        try (Connection c = RawIndexes.legacyIndex(index)) {
             c.setAutoCommit(false);
             for (int i = 0; i < 5000; i++) {
-                TestArchives.insertFile(c, String.format("d/f%05d", i), 0, 0, 0);
+                RawIndexes.insertFile(c, String.format("d/f%05d", i), 0, 0, 0);
             }
             c.commit();
         }

@@ -1,5 +1,7 @@
 package org.barecat.core;
 
+import org.barecat.testing.RawIndexes;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +32,9 @@ class ReadVerifierTest {
         data = new byte[SIZE];
         new Random(3).nextBytes(data);
         archive = tmp.resolve("v.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(archive)) {
-            w.add("before", new byte[] {1, 2, 3}, Attributes.NONE);
-            w.add("file", data, Attributes.NONE);
+        try (TreeBuilder w = TreeBuilder.archive(archive)) {
+            w.file("before", new byte[] {1, 2, 3});
+            w.file("file", data);
         }
     }
 
@@ -155,7 +157,7 @@ class ReadVerifierTest {
     void emptyFileIsCheckedWhenOpenedSinceNoReadWillReachItsEnd() throws Exception {
         Path index = tmp.resolve("e.barecat");
         java.nio.file.Files.write(tmp.resolve("e.barecat-shard-00000"), new byte[0]);
-        try (java.sql.Connection c = TestArchives.legacyIndex(index); java.sql.Statement s = c.createStatement()) {
+        try (java.sql.Connection c = RawIndexes.legacyIndex(index); java.sql.Statement s = c.createStatement()) {
             s.execute("INSERT INTO files (path, shard, offset, size, crc32c) VALUES ('right', 0, 0, 0, 0),"
                     + " ('wrong', 0, 0, 0, 1234)");
         }
@@ -171,8 +173,8 @@ class ReadVerifierTest {
     void fileWithoutStoredChecksumIsNotChecked() throws Exception {
         Path index = tmp.resolve("n.barecat");
         java.nio.file.Files.write(tmp.resolve("n.barecat-shard-00000"), new byte[] {9, 9, 9});
-        try (java.sql.Connection c = TestArchives.legacyIndex(index)) {
-            TestArchives.insertFile(c, "nocrc", 0, 0, 3);
+        try (java.sql.Connection c = RawIndexes.legacyIndex(index)) {
+            RawIndexes.insertFile(c, "nocrc", 0, 0, 3);
         }
         try (Archive a = Archive.open(index)) {
             FileEntry f = (FileEntry) a.lookup("nocrc").orElseThrow();

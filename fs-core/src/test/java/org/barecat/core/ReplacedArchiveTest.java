@@ -1,5 +1,8 @@
 package org.barecat.core;
 
+import org.barecat.testing.Bytes;
+import org.barecat.testing.Threads;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,13 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,11 +25,7 @@ class ReplacedArchiveTest {
 
     /** Version {@code v} of file {@code i}: same paths and sizes in every version, other bytes, other order. */
     private static byte[] content(int v, int i) {
-        byte[] b = new byte[100 + i % 50];
-        for (int k = 0; k < b.length; k++) {
-            b[k] = (byte) (v * 31 + i * 7 + k);
-        }
-        return b;
+        return Bytes.pattern(v * 31 + i * 7, 100 + i % 50);
     }
 
     private static String path(int i) {
@@ -42,10 +34,10 @@ class ReplacedArchiveTest {
 
     private Path write(String name, int version) throws IOException {
         Path archive = tmp.resolve(name);
-        try (TestArchiveWriter w = TestArchiveWriter.create(archive)) {
+        try (TreeBuilder w = TreeBuilder.archive(archive)) {
             for (int k = 0; k < FILES; k++) {
                 int i = version == 1 ? k : FILES - 1 - k; // the second version in the other order: other offsets
-                w.add(path(i), content(version, i), Attributes.NONE);
+                w.file(path(i), content(version, i));
             }
         }
         return archive;
@@ -75,37 +67,22 @@ class ReplacedArchiveTest {
 
     /** Reads every file from {@link #THREADS} threads at once (each wanting a connection of its own); how many went wrong. */
     private static int wrongReads(Archive archive) throws Exception {
-        AtomicInteger wrong = new AtomicInteger();
-        CyclicBarrier start = new CyclicBarrier(THREADS);
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int first = t;
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int k = 0; k < FILES; k++) {
-                        int i = (first * 37 + k) % FILES;
-                        try {
-                            FileEntry f = (FileEntry) archive.lookup(path(i)).orElseThrow();
-                            ByteBuffer buf = ByteBuffer.allocate((int) f.size());
-                            archive.read(f, 0, buf);
-                            if (!java.util.Arrays.equals(buf.array(), content(1, i))) {
-                                wrong.incrementAndGet();
-                            }
-                        } catch (IOException | RuntimeException e) {
-                            wrong.incrementAndGet();
-                        }
+        return Threads.sum(THREADS, first -> {
+            int wrong = 0;
+            for (int k = 0; k < FILES; k++) {
+                int i = (first * 37 + k) % FILES;
+                try {
+                    FileEntry f = (FileEntry) archive.lookup(path(i)).orElseThrow();
+                    ByteBuffer buf = ByteBuffer.allocate((int) f.size());
+                    archive.read(f, 0, buf);
+                    if (!java.util.Arrays.equals(buf.array(), content(1, i))) {
+                        wrong++;
                     }
-                    return null;
-                }));
+                } catch (IOException | RuntimeException e) {
+                    wrong++;
+                }
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return wrong.get();
+            return wrong;
+        });
     }
 }

@@ -46,9 +46,8 @@ final class BackgroundPriority {
 
     /**
      * Whether a request has come. The JIT warm-up ends there: from then on the requests themselves
-     * train the JIT, and a warm-up still running beside them (with the compiling it causes) made the
-     * first cold {@code find} after three mounts in a row half as slow again (0.31 s against 0.21 s,
-     * means of 10 and 7 rounds; the second find is as fast either way).
+     * train the JIT, and a warm-up still running beside them (with the compiling it causes) slowed the
+     * first cold {@code find} down (docs/PERFORMANCE.md).
      */
     boolean used() {
         return used;

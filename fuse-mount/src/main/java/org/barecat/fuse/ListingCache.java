@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
 final class ListingCache {
     /**
      * Bytes all listings may take together: about 260,000 children with 12-byte names. Small against
-     * the daemon's ~90 MB, so that its memory stays within a fifth from 10,000 files to millions.
+     * the daemon's own footprint, so that its memory hardly grows from small archives to huge ones.
      */
     static final long DEFAULT_BUDGET = 4L << 20;
 

@@ -2,10 +2,12 @@ package org.barecat.fuse;
 
 import org.barecat.core.Archive;
 import org.barecat.core.FileEntry;
-import org.barecat.core.TestArchiveWriter;
+import org.barecat.testing.MountExtension;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -13,8 +15,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
-import java.nio.file.LinkOption;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
@@ -35,6 +37,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class FileNodesTest {
     @TempDir
     static Path tmp;
+    @RegisterExtension
+    final MountExtension mounts = new MountExtension();
     private static Archive archive;
     private static final int DIRS = 3;
     private static final int PER_DIR = 300;
@@ -45,7 +49,7 @@ class FileNodesTest {
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
         Path path = tmp.resolve("n.barecat");
         StringBuilder lines = new StringBuilder();
-        try (TestArchiveWriter w = TestArchiveWriter.create(path)) {
+        try (TreeBuilder w = TreeBuilder.archive(path)) {
             for (int d = 0; d < DIRS; d++) {
                 lines.append(FindSizes.addSized(w, "d" + d + "/f%03d", PER_DIR));
             }
@@ -74,32 +78,25 @@ class FileNodesTest {
 
     @Test
     void filesAndDirectoriesTakeTheUidGidAndUmaskOptions() throws Exception {
-        Path point = Files.createTempDirectory(tmp, "mnt");
-        FuseMount mount = FuseMount.mount(archive, point, MountOptions.parse(List.of("uid=1234,gid=5678,umask=0227")),
-                new EntryDefaults(0, 0, 0), false);
-        try {
-            for (String path : List.of("d0/f007", "d0")) {
-                Path p = point.resolve(path);
-                assertEquals(1234, Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS), path);
-                assertEquals(5678, Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS), path);
-                // the stored 0644 and 0755 less the umask's bits: never a bit added
-                assertEquals(path.equals("d0") ? 0550 : 0440,
-                        (int) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777, path);
-            }
-            assertTrue(mount.fs().nodesHeld() <= 1 + DIRS, "files are named by their rows: none held");
-        } finally {
-            mount.unmount();
-            mount.awaitUnmount();
+        FuseMount mount = TestMounts.mount(mounts, archive, "uid=1234,gid=5678,umask=0227");
+        Path point = mount.mountPoint();
+        for (String path : List.of("d0/f007", "d0")) {
+            Path p = point.resolve(path);
+            assertEquals(1234, Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS), path);
+            assertEquals(5678, Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS), path);
+            // the stored 0644 and 0755 less the umask's bits: never a bit added
+            assertEquals(path.equals("d0") ? 0550 : 0440,
+                    (int) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777, path);
         }
+        assertTrue(mount.fs().nodesHeld() <= 1 + DIRS, "files are named by their rows: none held");
     }
 
     @Test
     void filesShowAndReadAfterTheKernelForgotEveryEntryItHeld() throws Exception {
         Path dropCaches = Path.of("/proc/sys/vm/drop_caches");
         assumeTrue(Files.isWritable(dropCaches), "root, to have the kernel forget its dentries and inodes");
-        Path point = Files.createTempDirectory(tmp, "mnt");
-        FuseMount mount = FuseMount.mount(archive, point, MountOptions.parse(List.of()), new EntryDefaults(0, 0, 0),
-                false);
+        FuseMount mount = TestMounts.mount(mounts, archive);
+        Path point = mount.mountPoint();
         try (FileChannel open = FileChannel.open(point.resolve("d1/f299"))) {
             assertEquals(expected, FindSizes.of(point));
             Files.writeString(dropCaches, "2"); // the FORGETs that follow mix file and directory nodes
@@ -109,16 +106,12 @@ class FileNodesTest {
                 Thread.sleep(10);
             }
             assertTrue(mount.fs().nodesHeld() <= 1 + DIRS, "nodes held: " + mount.fs().nodesHeld());
-        } finally {
-            mount.unmount();
-            mount.awaitUnmount();
         }
     }
 
     private void check(String options) throws Exception {
-        Path point = Files.createTempDirectory(tmp, "mnt");
-        FuseMount mount = FuseMount.mount(archive, point, MountOptions.parse(List.of(options)),
-                new EntryDefaults(0, 0, 0), false);
+        FuseMount mount = TestMounts.mount(mounts, archive, options);
+        Path point = mount.mountPoint();
         try (FileChannel open = FileChannel.open(point.resolve("d1/f299"))) {
             assertEquals(expected, FindSizes.of(point));
             assertTrue(mount.fs().nodesHeld() <= 1 + DIRS, "files are named by their rows, held at no"
@@ -140,9 +133,6 @@ class FileNodesTest {
             assertThrows(NoSuchFileException.class, () -> Files.size(point.resolve("d2/nothing")));
             assertThrows(FileSystemException.class, () -> Files.newOutputStream(file));
             assertTrue(Files.getFileStore(file).getTotalSpace() > 0, "statfs of a file");
-        } finally {
-            mount.unmount();
-            mount.awaitUnmount();
         }
     }
 }

@@ -1,18 +1,17 @@
 package org.barecat.fuse;
 
-import org.barecat.core.Attributes;
-import org.barecat.core.TestArchiveWriter;
+import org.barecat.testing.TreeBuilder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,11 +26,11 @@ final class FindSizes {
      * Adds {@code count} files named {@code String.format(nameFormat, f)}, each of {@code f} zero
      * bytes (f from 0): each shows its own size. Returns the lines {@link #of} prints for them.
      */
-    static String addSized(TestArchiveWriter w, String nameFormat, int count) throws IOException {
+    static String addSized(TreeBuilder w, String nameFormat, int count) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (int f = 0; f < count; f++) {
             String name = String.format(nameFormat, f);
-            w.add(name, new byte[f], Attributes.NONE);
+            w.file(name, new byte[f]);
             lines.append(name).append(' ').append(f).append('\n');
         }
         return lines.toString();
@@ -67,10 +66,19 @@ final class FindSizes {
 
     /** Path and size of every file below {@code root}, as {@code find -printf '%P %s\n'} prints them (it lstats each one), sorted. */
     static String of(Path root) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", "cd '" + root + "' && find . -type f -printf '%P %s\\n' | LC_ALL=C sort")
-                .redirectErrorStream(true).start();
+        return run("sh", "-c", "cd '" + root + "' && find . -type f -printf '%P %s\\n' | LC_ALL=C sort");
+    }
+
+    /** The path of every file below {@code root}, as {@code find} prints them, sorted. */
+    static String files(Path root) throws Exception {
+        return run("sh", "-c", "cd '" + root + "' && find . -type f -printf '%P\\n' | LC_ALL=C sort");
+    }
+
+    /** Runs a program; returns its output, failing the test unless it exits 0 within a minute. */
+    static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "find");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
         assertEquals(0, p.exitValue(), out);
         return out;
     }

@@ -1,10 +1,9 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.Attributes;
 import org.barecat.core.Child;
 import org.barecat.core.DirectoryListing;
-import org.barecat.core.TestArchiveWriter;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,18 +32,18 @@ class ListingCacheTest {
     @BeforeAll
     static void writeArchive() throws IOException {
         archivePath = tmp.resolve("l.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(archivePath)) {
+        try (TreeBuilder w = TreeBuilder.archive(archivePath)) {
             for (int d = 0; d < 3; d++) {
                 for (int f = 0; f < 10; f++) {
-                    w.add("d" + d + "/f" + f + ".jpg", new byte[] {(byte) f}, Attributes.NONE);
+                    w.file("d" + d + "/f" + f + ".jpg", new byte[] {(byte) f});
                 }
             }
             for (int f = 0; f < 400; f++) {
-                w.add("big/inner/file-with-a-longish-name-" + f, new byte[0], Attributes.NONE);
+                w.file("big/inner/file-with-a-longish-name-" + f, new byte[0]);
             }
-            w.add("big/inner/deeper/x", new byte[0], Attributes.NONE);
-            w.add("日本語/ファイル", new byte[1], Attributes.NONE);
-            w.addDirectory("empty", Attributes.NONE);
+            w.file("big/inner/deeper/x", new byte[0]);
+            w.file("日本語/ファイル", new byte[1]);
+            w.dir("empty");
         }
     }
 

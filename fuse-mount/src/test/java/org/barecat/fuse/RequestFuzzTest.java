@@ -1,10 +1,9 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.Attributes;
-import org.barecat.core.TestArchiveWriter;
 import org.barecat.fuse.kernel.Abi;
 import org.barecat.fuse.kernel.Errno;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,15 +72,15 @@ class RequestFuzzTest {
     static void writeBaseArchive() throws IOException {
         base = Files.createDirectory(tmp.resolve("base")).resolve("f.barecat");
         Random random = new Random(SEED);
-        try (TestArchiveWriter w = TestArchiveWriter.create(base, 40_000)) {
+        try (TreeBuilder w = TreeBuilder.archive(base, 40_000)) {
             for (int i = 0; i < 40; i++) {
                 // some files of 64 KiB and more, which a whole-file read takes around the page cache
                 byte[] data = new byte[i % 9 == 0 ? 0 : i % 13 == 1 ? 65_536 + random.nextInt(100_000)
                         : random.nextInt(i % 10 == 1 ? 30_000 : 3_000)];
                 random.nextBytes(data);
-                w.add("d" + (i % 4) + (i % 3 == 0 ? "/sub" : "") + "/f" + i, data, Attributes.NONE);
+                w.file("d" + (i % 4) + (i % 3 == 0 ? "/sub" : "") + "/f" + i, data);
             }
-            w.addDirectory("empty", Attributes.NONE);
+            w.dir("empty");
         }
     }
 

@@ -1,10 +1,9 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.Attributes;
-import org.barecat.core.TestArchiveWriter;
 import org.barecat.fuse.kernel.Abi;
 import org.barecat.fuse.kernel.Errno;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,15 +34,15 @@ class SiblingRowsTest {
     @BeforeAll
     static void writeArchive() throws IOException {
         Path file = tmp.resolve("s.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(file)) {
+        try (TreeBuilder w = TreeBuilder.archive(file)) {
             for (int i = 0; i < 60; i++) { // files with attributes of their own, and two subdirectories
-                w.add("small/f" + i, new byte[i], new Attributes(0600 | (i % 2) << 5, 1000 + i, 2000 + i, i * 1_000_000_007L));
+                w.file("small/f" + i, new byte[i]).mode(0600 | (i % 2) << 5).owner(1000 + i, 2000 + i).mtimeNs(i * 1_000_000_007L);
             }
-            w.add("small/sub/x", new byte[3], Attributes.NONE);
-            w.addDirectory("small/empty", new Attributes(0700, null, null, 5L));
-            w.add("other/g", new byte[1], Attributes.NONE);
+            w.file("small/sub/x", new byte[3]);
+            w.dir("small/empty").mode(0700).mtimeNs(5L);
+            w.file("other/g", new byte[1]);
             for (int i = 0; i < LARGE; i++) {
-                w.add("large/f" + i, new byte[1], Attributes.NONE);
+                w.file("large/f" + i, new byte[1]);
             }
         }
         archive = Archive.open(file);
@@ -102,9 +101,9 @@ class SiblingRowsTest {
     @Test
     void aPassOverTwentyThousandFilesLeavesThemAllCachedForTheNext(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("images.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(file)) { // an ImageNet-like tree, as bench/run.sh makes
+        try (TreeBuilder w = TreeBuilder.archive(file)) { // an ImageNet-like tree, as bench/run.sh makes
             for (int i = 0; i < 20_000; i++) {
-                w.add(String.format("c%03d/img%05d", i % 200, i), new byte[1], Attributes.NONE);
+                w.file(String.format("c%03d/img%05d", i % 200, i), new byte[1]);
             }
         }
         try (Archive images = Archive.open(file)) {

@@ -1,8 +1,7 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.Attributes;
-import org.barecat.core.TestArchiveWriter;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +32,8 @@ class UnmountTest {
     static void writeArchive() throws IOException {
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
         Path path = tmp.resolve("u.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(path)) {
-            w.add("a/hello.txt", "hello\n".getBytes(StandardCharsets.UTF_8), Attributes.NONE);
+        try (TreeBuilder w = TreeBuilder.archive(path)) {
+            w.file("a/hello.txt", "hello\n".getBytes(StandardCharsets.UTF_8));
         }
         archive = Archive.open(path);
     }

@@ -1,11 +1,12 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.Attributes;
-import org.barecat.core.TestArchiveWriter;
+import org.barecat.testing.MountExtension;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +29,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class WarmUpTest {
     @TempDir
     static Path tmp;
+    @RegisterExtension
+    final MountExtension mounts = new MountExtension();
     private static Archive archive;
     private static final List<String> FILES = new ArrayList<>();
 
@@ -36,11 +38,11 @@ class WarmUpTest {
     static void writeArchive() throws IOException {
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
         Path path = tmp.resolve("w.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(path)) {
+        try (TreeBuilder w = TreeBuilder.archive(path)) {
             for (int d = 0; d < 5; d++) {
                 for (int f = 0; f < 30; f++) {
                     String name = "d" + d + (f % 10 == 9 ? "/sub" : "") + "/f" + f;
-                    w.add(name, content(name), Attributes.NONE);
+                    w.file(name, content(name));
                     FILES.add(name);
                 }
             }
@@ -60,85 +62,55 @@ class WarmUpTest {
         return (name + "\n").repeat(50).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static FuseMount mount(String name) throws IOException {
-        Path point = Files.createDirectory(tmp.resolve(name));
-        return FuseMount.mount(archive, point, MountOptions.parse(List.of()), new EntryDefaults(0, 0, 0), false);
-    }
-
-    private static void unmount(FuseMount mount) throws InterruptedException {
-        mount.unmount();
-        mount.awaitUnmount();
-    }
-
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
     @Test
     void answersItsRequestsAndLeavesTheMountAnsweringAsBefore() throws Exception {
-        FuseMount mount = mount("as-before");
-        try {
-            // 160 entries: the walk goes round the tree many times, and never counts as the mount being used
-            int held = mount.fs().nodesHeld();
-            int first = mount.warmUp(5_000);
-            assertTrue(first >= 5_000, "requests answered: " + first);
-            int second = mount.warmUp(2_000);
-            assertTrue(second >= 2_000, "requests answered, second time: " + second);
-            assertEquals(held, mount.fs().nodesHeld(), "every node it looked up, forgotten again");
-            String found = run("sh", "-c", "cd '" + mount.mountPoint() + "' && find . -type f | sed 's|^./||' | LC_ALL=C sort");
-            assertEquals(String.join("\n", FILES) + "\n", found);
-            for (String name : List.of("d0/f0", "d3/sub/f19", "d4/f28")) {
-                assertArrayEquals(content(name), Files.readAllBytes(mount.mountPoint().resolve(name)), name);
-            }
-        } finally {
-            unmount(mount);
+        FuseMount mount = TestMounts.mount(mounts, archive);
+        // 160 entries: the walk goes round the tree many times, and never counts as the mount being used
+        int held = mount.fs().nodesHeld();
+        int first = mount.warmUp(5_000);
+        assertTrue(first >= 5_000, "requests answered: " + first);
+        int second = mount.warmUp(2_000);
+        assertTrue(second >= 2_000, "requests answered, second time: " + second);
+        assertEquals(held, mount.fs().nodesHeld(), "every node it looked up, forgotten again");
+        assertEquals(String.join("\n", FILES) + "\n", FindSizes.files(mount.mountPoint()));
+        for (String name : List.of("d0/f0", "d3/sub/f19", "d4/f28")) {
+            assertArrayEquals(content(name), Files.readAllBytes(mount.mountPoint().resolve(name)), name);
         }
     }
 
     @Test
     void firstWalksThroughEveryDirectoryAsAFindDoes() throws Exception {
-        FuseMount mount = mount("directories-first");
-        try {
-            // enough requests to list the 11 directories, not to look up their 150 files on the way
-            mount.warmUp(60);
-            for (String dir : List.of("", "d0", "d4", "d0/sub", "d4/sub")) {
-                assertTrue(mount.fs().holdsListing(dir), "listing held: '" + dir + "'");
-            }
-        } finally {
-            unmount(mount);
+        FuseMount mount = TestMounts.mount(mounts, archive);
+        // enough requests to list the 11 directories, not to look up their 150 files on the way
+        mount.warmUp(60);
+        for (String dir : List.of("", "d0", "d4", "d0/sub", "d4/sub")) {
+            assertTrue(mount.fs().holdsListing(dir), "listing held: '" + dir + "'");
         }
     }
 
     @Test
     void stopsAtTheFirstRequestFromTheKernel() throws Exception {
-        FuseMount mount = mount("first-request");
-        try {
-            Thread user = new Thread(() -> {
-                try {
-                    Thread.sleep(300);
-                    Files.readAllBytes(mount.mountPoint().resolve("d1/f2"));
-                } catch (IOException | InterruptedException e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            user.start();
-            int made = mount.warmUp(Integer.MAX_VALUE); // hours of requests, were it not stopped
-            user.join();
-            assertTrue(made > 0 && made < Integer.MAX_VALUE, "stopped after " + made);
-            assertEquals(0, mount.warmUp(1_000), "once the mount has been used");
-        } finally {
-            unmount(mount);
-        }
+        FuseMount mount = TestMounts.mount(mounts, archive);
+        Thread user = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                Files.readAllBytes(mount.mountPoint().resolve("d1/f2"));
+            } catch (IOException | InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        user.start();
+        int made = mount.warmUp(Integer.MAX_VALUE); // hours of requests, were it not stopped
+        user.join();
+        assertTrue(made > 0 && made < Integer.MAX_VALUE, "stopped after " + made);
+        assertEquals(0, mount.warmUp(1_000), "once the mount has been used");
     }
 
     @Test
     void answersNothingOnceUnmounted() throws Exception {
-        FuseMount mount = mount("unmounted");
-        unmount(mount);
+        FuseMount mount = TestMounts.mount(mounts, archive);
+        mount.unmount();
+        mount.awaitUnmount();
         assertEquals(0, mount.warmUp(1_000));
     }
 }

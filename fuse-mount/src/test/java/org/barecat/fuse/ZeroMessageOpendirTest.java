@@ -1,11 +1,12 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
-import org.barecat.core.Attributes;
-import org.barecat.core.TestArchiveWriter;
+import org.barecat.testing.MountExtension;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ZeroMessageOpendirTest {
     @TempDir
     static Path tmp;
+    @RegisterExtension
+    final MountExtension mounts = new MountExtension();
     private static Archive archive;
     private static final List<String> FILES = new ArrayList<>();
     private static final List<String> LARGE_NAMES = new ArrayList<>();
@@ -40,17 +42,17 @@ class ZeroMessageOpendirTest {
     static void writeArchive() throws IOException {
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
         Path path = tmp.resolve("z.barecat");
-        try (TestArchiveWriter w = TestArchiveWriter.create(path)) {
+        try (TreeBuilder w = TreeBuilder.archive(path)) {
             for (int d = 0; d < 5; d++) {
                 for (int f = 0; f < 20; f++) {
                     String name = "d" + d + (f % 4 == 3 ? "/sub" : "") + "/f" + f;
-                    w.add(name, name.getBytes(StandardCharsets.UTF_8), Attributes.NONE);
+                    w.file(name, name.getBytes(StandardCharsets.UTF_8));
                     FILES.add(name);
                 }
             }
             for (int f = 0; f < LARGE; f++) {
                 String name = String.format("a-file-with-a-longer-name-%05d", f);
-                w.add("large/" + name, new byte[] {(byte) f}, Attributes.NONE);
+                w.file("large/" + name, new byte[] {(byte) f});
                 FILES.add("large/" + name);
                 LARGE_NAMES.add(name);
             }
@@ -66,59 +68,43 @@ class ZeroMessageOpendirTest {
         }
     }
 
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
-    private static String sortedFiles(Path root) throws Exception {
-        return run("sh", "-c", "cd '" + root + "' && find . -type f | sed 's|^./||' | LC_ALL=C sort");
-    }
-
     @Test
     void listsEveryDirectoryAfterOneOpendirAndForgetsWhatTheKernelForgets() throws Exception {
-        Path point = Files.createDirectory(tmp.resolve("mnt"));
         java.io.ByteArrayOutputStream trace = new java.io.ByteArrayOutputStream();
-        FuseMount mount = FuseMount.mount(archive, point, MountOptions.parse(List.of()), new EntryDefaults(0, 0, 0),
-                new org.barecat.fuse.kernel.Trace(new java.io.PrintStream(trace, true)));
-        try {
-            assertEquals("f0\nf1\nf10\n", listing(point.resolve("d0").toString()).substring(0, 10));
-            String large = point.resolve("large").toString(); // before this, the kernel has stopped sending OPENDIR
-            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> listing(large));
-            CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> listing(large));
-            String expected = String.join("\n", LARGE_NAMES) + "\n";
-            assertEquals(expected, first.get(), "one of two readers listing the large directory at once");
-            assertEquals(expected, second.get(), "the other");
-            String all = String.join("\n", FILES) + "\n";
-            assertEquals(all, sortedFiles(point));
-            assertEquals(1, trace.toString().lines().filter(l -> l.matches("unique \\d+: OPENDIR .*")).count(),
-                    "the kernel's first OPENDIR, and no other");
-            int held = mount.fs().nodesHeld();
-            assertTrue(held >= 12, "the root, d0-d4, their subdirectories and large: " + held);
+        FuseMount mount = mounts.mount(at -> FuseMount.mount(archive, at, MountOptions.parse(List.of()),
+                new EntryDefaults(0, 0, 0), new org.barecat.fuse.kernel.Trace(new java.io.PrintStream(trace, true))),
+                FuseMount::awaitUnmount);
+        Path point = mount.mountPoint();
+        assertEquals("f0\nf1\nf10\n", listing(point.resolve("d0").toString()).substring(0, 10));
+        String large = point.resolve("large").toString(); // before this, the kernel has stopped sending OPENDIR
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> listing(large));
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> listing(large));
+        String expected = String.join("\n", LARGE_NAMES) + "\n";
+        assertEquals(expected, first.get(), "one of two readers listing the large directory at once");
+        assertEquals(expected, second.get(), "the other");
+        String all = String.join("\n", FILES) + "\n";
+        assertEquals(all, FindSizes.files(point));
+        assertEquals(1, trace.toString().lines().filter(l -> l.matches("unique \\d+: OPENDIR .*")).count(),
+                "the kernel's first OPENDIR, and no other");
+        int held = mount.fs().nodesHeld();
+        assertTrue(held >= 12, "the root, d0-d4, their subdirectories and large: " + held);
 
-            Path dropCaches = Path.of("/proc/sys/vm/drop_caches");
-            assumeTrue(Files.isWritable(dropCaches), "root, to have the kernel forget its dentries and inodes");
-            // (what is above has been checked by then; a test without root reports itself skipped)
-            Files.writeString(dropCaches, "2");
-            for (int i = 0; i < 500 && mount.fs().nodesHeld() > 1; i++) {
-                Thread.sleep(10); // FORGETs come in the background
-            }
-            assertEquals(1, mount.fs().nodesHeld(), "every directory forgotten, the root left");
-            assertEquals(all, sortedFiles(point), "listed again, by node ids looked up again");
-            assertEquals(expected, listing(large));
-        } finally {
-            mount.unmount();
-            mount.awaitUnmount();
+        Path dropCaches = Path.of("/proc/sys/vm/drop_caches");
+        assumeTrue(Files.isWritable(dropCaches), "root, to have the kernel forget its dentries and inodes");
+        // (what is above has been checked by then; a test without root reports itself skipped)
+        Files.writeString(dropCaches, "2");
+        for (int i = 0; i < 500 && mount.fs().nodesHeld() > 1; i++) {
+            Thread.sleep(10); // FORGETs come in the background
         }
+        assertEquals(1, mount.fs().nodesHeld(), "every directory forgotten, the root left");
+        assertEquals(all, FindSizes.files(point), "listed again, by node ids looked up again");
+        assertEquals(expected, listing(large));
     }
 
     /** The names in {@code dir}, sorted, from {@code ls -f} (unsorted, as read). */
     private static String listing(String dir) {
         try {
-            String out = run("ls", "-f", dir);
+            String out = FindSizes.run("ls", "-f", dir);
             return out.lines().filter(n -> !n.equals(".") && !n.equals("..")).sorted().reduce("", (a, b) -> a + b + "\n");
         } catch (Exception e) {
             throw new RuntimeException(e);

@@ -1,5 +1,7 @@
 package org.barecat.it;
 
+import org.barecat.testing.MountExtension;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,10 +33,10 @@ class CrashRecoveryTest {
 
     @BeforeAll
     static void buildArchive() throws IOException {
-        source = Files.createDirectory(tmp.resolve("source"));
-        Files.write(source.resolve("data.bin"), Trees.randomBytes(new java.util.Random(2), 300_000));
-        archive = tmp.resolve("c.barecat");
-        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+        source = TreeBuilder.directory(tmp.resolve("source"))
+                .file("data.bin", Trees.randomBytes(new java.util.Random(2), 300_000))
+                .build();
+        archive = Launchers.create(source, tmp.resolve("c.barecat"));
     }
 
     /**
@@ -62,7 +64,7 @@ class CrashRecoveryTest {
             ProcessHandle daemon = killed.daemon().orElseThrow();
             Programs.run("kill", "-KILL", Long.toString(daemon.pid())).ok();
             daemon.onExit().get(20, TimeUnit.SECONDS);
-            assertTrue(Mount.isMounted(killed.point), "the kernel still lists the mount");
+            assertTrue(MountExtension.isMounted(killed.point), "the kernel still lists the mount");
             // "cannot access" or, with the root's attributes still cached, "cannot open directory"
             assertTrue(Programs.run("ls", killed.point.toString()).stderr()
                     .matches("ls: cannot (access|open directory) '" + java.util.regex.Pattern.quote(killed.point.toString())
@@ -124,10 +126,10 @@ class CrashRecoveryTest {
                 java.io.InputStream out = reader.getInputStream();
                 assertEquals("open\n", new String(out.readNBytes(5), java.nio.charset.StandardCharsets.UTF_8));
                 Programs.run("kill", "-" + signal, Long.toString(daemon.pid())).ok();
-                for (int i = 0; i < 400 && Mount.isMounted(mount.point); i++) {
+                for (int i = 0; i < 400 && MountExtension.isMounted(mount.point); i++) {
                     Thread.sleep(50);
                 }
-                assertFalse(Mount.isMounted(mount.point), "detached from the mountpoint on SIG" + signal);
+                assertFalse(MountExtension.isMounted(mount.point), "detached from the mountpoint on SIG" + signal);
                 assertTrue(daemon.isAlive(), "still serving the reader that has the file open after SIG" + signal);
                 reader.getOutputStream().write('\n');
                 reader.getOutputStream().flush();
@@ -148,7 +150,7 @@ class CrashRecoveryTest {
                 Programs.run("kill", "-" + signal, Long.toString(daemon.pid())).ok();
                 daemon.onExit().get(20, TimeUnit.SECONDS);
                 assertFalse(daemon.isAlive());
-                assertFalse(Mount.isMounted(mount.point), "unmounted on SIG" + signal);
+                assertFalse(MountExtension.isMounted(mount.point), "unmounted on SIG" + signal);
             }
         }
     }
@@ -160,12 +162,12 @@ class CrashRecoveryTest {
         try (Mount mount = Mount.prepare()) {
             Programs.run("bash", "-c", "trap '' INT; exec \"$0\" \"$@\"", Launchers.bin("barecat-mount").toString(),
                     archive.toString(), mount.point.toString()).ok();
-            assertTrue(Mount.isMounted(mount.point));
+            assertTrue(MountExtension.isMounted(mount.point));
             ProcessHandle daemon = mount.daemon().orElseThrow();
             Programs.run("kill", "-INT", Long.toString(daemon.pid())).ok();
             daemon.onExit().get(20, TimeUnit.SECONDS);
             assertFalse(daemon.isAlive());
-            assertFalse(Mount.isMounted(mount.point), "unmounted on SIGINT");
+            assertFalse(MountExtension.isMounted(mount.point), "unmounted on SIGINT");
         }
     }
 }

@@ -53,7 +53,7 @@ class EverydayToolsTest {
         }
         Trees.buildAwkwardTree(source); // last: it also gives every entry its nanosecond mtime
         archive = tmp.resolve("tools.barecat");
-        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+        Launchers.create(source, archive);
         mount = Mount.of(archive);
     }
 

@@ -1,5 +1,6 @@
 package org.barecat.it;
 
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,15 +38,14 @@ class HostileArchiveTest {
 
     @BeforeAll
     static void buildAndMount() throws IOException {
-        source = Files.createDirectory(tmp.resolve("source"));
         Random random = new Random(6);
-        Files.createDirectories(source.resolve("good/sub"));
-        Files.createDirectories(source.resolve("cut"));
-        Files.writeString(source.resolve("good/a.txt"), "hello, world\n");
-        Files.write(source.resolve("good/b.bin"), Trees.randomBytes(random, 100_000));
-        Files.write(source.resolve("good/sub/c.bin"), Trees.randomBytes(random, 50_000));
-        Files.write(source.resolve("cut/first.bin"), Trees.randomBytes(random, 40_000));
-        Files.write(source.resolve("cut/last.bin"), Trees.randomBytes(random, 40_000));
+        source = TreeBuilder.directory(tmp.resolve("source"))
+                .file("good/a.txt", "hello, world\n")
+                .file("good/b.bin", Trees.randomBytes(random, 100_000))
+                .file("good/sub/c.bin", Trees.randomBytes(random, 50_000))
+                .file("cut/first.bin", Trees.randomBytes(random, 40_000))
+                .file("cut/last.bin", Trees.randomBytes(random, 40_000))
+                .build();
         pristine = Files.createDirectory(tmp.resolve("pristine")).resolve("a.barecat");
         Launchers.barecat("create", "-C", source.toString(), pristine.toString(), "good", "cut/first.bin",
                 "cut/last.bin").ok();

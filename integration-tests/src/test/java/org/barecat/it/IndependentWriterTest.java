@@ -1,5 +1,6 @@
 package org.barecat.it;
 
+import org.barecat.testing.IndependentWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,7 +8,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,16 +32,11 @@ class IndependentWriterTest {
         Trees.buildAwkwardTree(source);
     }
 
-    private static Path write(String name, String... options) throws IOException {
-        Path script = Path.of(System.getProperty("barecat.home"), "integration-tests/src/test/resources/independent_writer.py");
+    private static Path write(String name, String... options) {
         Path archive = tmp.resolve(name);
-        String[] command = new String[4 + options.length];
-        command[0] = "python3";
-        command[1] = script.toString();
-        command[2] = source.toString();
-        command[3] = archive.toString();
-        System.arraycopy(options, 0, command, 4, options.length);
-        Programs.run(command).ok();
+        List<String> args = new ArrayList<>(List.of("write", source.toString(), archive.toString()));
+        args.addAll(List.of(options));
+        IndependentWriter.run(args.toArray(String[]::new));
         return archive;
     }
 

@@ -1,5 +1,7 @@
 package org.barecat.it;
 
+import org.barecat.testing.MountExtension;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,12 +33,11 @@ class LauncherTest {
 
     @BeforeAll
     static void buildArchive() throws IOException {
-        source = Files.createDirectory(tmp.resolve("source"));
-        Files.createDirectories(source.resolve("d/e"));
-        Files.writeString(source.resolve("d/e/hello.txt"), "hello, world\n");
-        Files.write(source.resolve("d/data.bin"), Trees.randomBytes(new java.util.Random(1), 100_000));
-        archive = tmp.resolve("a.barecat");
-        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+        source = TreeBuilder.directory(tmp.resolve("source"))
+                .file("d/e/hello.txt", "hello, world\n")
+                .file("d/data.bin", Trees.randomBytes(new java.util.Random(1), 100_000))
+                .build();
+        archive = Launchers.create(source, tmp.resolve("a.barecat"));
     }
 
     @AfterAll
@@ -65,17 +66,15 @@ class LauncherTest {
         pb.environment().putAll(jvm);
         Process daemon = pb.start();
         try {
-            for (int i = 0; i < 10_000 && !Mount.isMounted(mnt); i++) {
+            for (int i = 0; i < 10_000 && !MountExtension.isMounted(mnt); i++) {
                 Thread.sleep(1);
             }
-            assertTrue(Mount.isMounted(mnt), "mounted in the foreground");
+            assertTrue(MountExtension.isMounted(mnt), "mounted in the foreground");
             try (Stream<Path> listed = Files.list(mnt)) {
                 assertTrue(listed.findAny().isPresent());
             }
         } finally {
-            if (Programs.run("fusermount", "-u", mnt.toString()).exit() != 0 && Mount.isMounted(mnt)) {
-                Programs.run("fusermount", "-u", "-z", mnt.toString());
-            }
+            MountExtension.unmount(mnt);
             daemon.waitFor(20, TimeUnit.SECONDS);
             daemon.destroyForcibly();
         }
@@ -127,11 +126,9 @@ class LauncherTest {
                 assertEquals(1, r.exit(), r.stderr());
                 assertEquals("barecat-mount: " + log + ": cannot open the log: "
                         + (log == noDir ? "no such file or directory" : "Is a directory") + "\n", r.stderr());
-                assertFalse(Mount.isMounted(mnt), "nothing mounted");
+                assertFalse(MountExtension.isMounted(mnt), "nothing mounted");
             } finally {
-                if (Mount.isMounted(mnt)) {
-                    Programs.run("fusermount", "-u", mnt.toString());
-                }
+                MountExtension.unmount(mnt);
             }
         }
         assertFalse(Files.exists(noDir.getParent()));
@@ -257,21 +254,19 @@ class LauncherTest {
             Process daemon = new ProcessBuilder(Launchers.bin("barecat-mount").toString(), "-f", archive.toString(),
                     mnt.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             try {
-                for (int i = 0; i < 10_000 && !Mount.isMounted(mnt); i++) {
+                for (int i = 0; i < 10_000 && !MountExtension.isMounted(mnt); i++) {
                     Thread.sleep(1);
                 }
-                assertTrue(Mount.isMounted(mnt), "mounted in the foreground");
+                assertTrue(MountExtension.isMounted(mnt), "mounted in the foreground");
                 if (!atOnce) {
                     assertEquals("hello, world\n", Files.readString(mnt.resolve("d/e/hello.txt")));
                 }
                 Programs.run("kill", "-" + signal, Long.toString(daemon.pid())).ok();
                 assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "daemon exits on SIG" + signal);
                 assertEquals(0, daemon.exitValue(), "exit code after SIG" + signal);
-                assertFalse(Mount.isMounted(mnt));
+                assertFalse(MountExtension.isMounted(mnt));
             } finally {
-                if (Mount.isMounted(mnt)) {
-                    Programs.run("fusermount", "-u", "-z", mnt.toString());
-                }
+                MountExtension.unmount(mnt);
                 daemon.destroyForcibly();
             }
         }
@@ -291,7 +286,7 @@ class LauncherTest {
                     Programs.Result r = Programs.run("timeout", "--preserve-status", "-s", signal, delay,
                             Launchers.bin("barecat-mount").toString(), archive.toString(), mnt.toString());
                     if (r.exit() == 0) { // ready before the signal came: a normal mount
-                        assertTrue(Mount.isMounted(mnt));
+                        assertTrue(MountExtension.isMounted(mnt));
                         continue;
                     }
                     interrupted++;
@@ -301,12 +296,10 @@ class LauncherTest {
                             + " mounted\n", r.stderr(), what);
                     assertEquals("", r.out(), what);
                     Thread.sleep(2_000); // the daemon went on to mount some 2 s later
-                    assertFalse(Mount.isMounted(mnt), what + ": nothing mounted");
+                    assertFalse(MountExtension.isMounted(mnt), what + ": nothing mounted");
                     assertEquals(List.of(), daemonsServing(mnt), what + ": no daemon left");
                 } finally {
-                    if (Mount.isMounted(mnt)) {
-                        Programs.run("fusermount", "-u", mnt.toString());
-                    }
+                    MountExtension.unmount(mnt);
                     for (ProcessHandle p : daemonsServing(mnt)) {
                         p.onExit().get(20, TimeUnit.SECONDS);
                     }
@@ -332,10 +325,10 @@ class LauncherTest {
         Process daemon = new ProcessBuilder(Launchers.bin("barecat-mount").toString(), "-d", archive.toString(),
                 mnt.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            for (int i = 0; i < 10_000 && !Mount.isMounted(mnt); i++) {
+            for (int i = 0; i < 10_000 && !MountExtension.isMounted(mnt); i++) {
                 Thread.sleep(1);
             }
-            assertTrue(Mount.isMounted(mnt), "mounted in the foreground");
+            assertTrue(MountExtension.isMounted(mnt), "mounted in the foreground");
             String first = Programs.run("ls", "-fa", mnt.resolve("d").toString()).ok().out();
             long afterFirst = readdirRequests(log);
             String second = Programs.run("ls", "-fa", mnt.resolve("d").toString()).ok().out();
@@ -346,9 +339,7 @@ class LauncherTest {
             assertTrue(afterFirst > 0, "the first listing was read from the daemon");
             assertEquals(afterFirst, readdirRequests(log), "the second listing came from the kernel's cache");
         } finally {
-            if (Mount.isMounted(mnt)) {
-                Programs.run("fusermount", "-u", mnt.toString());
-            }
+            MountExtension.unmount(mnt);
             daemon.waitFor(20, TimeUnit.SECONDS);
             daemon.destroyForcibly();
         }

@@ -1,5 +1,7 @@
 package org.barecat.it;
 
+import org.barecat.testing.MountExtension;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +34,15 @@ final class Launchers {
         return Programs.run(null, Map.of(), command);
     }
 
+    /** Packs the whole of {@code source} into a new archive at {@code archive} with barecat create and {@code options}. */
+    static Path create(Path source, Path archive, String... options) {
+        List<String> args = new ArrayList<>(List.of("create"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("-C", source.toString(), archive.toString(), "."));
+        barecat(args.toArray(String[]::new)).ok();
+        return archive;
+    }
+
     /**
      * Runs barecat-mount on {@code archive} and {@code mountPoint} expecting it to refuse: exit 1, exactly
      * one line on stderr, nothing mounted. Returns that line.
@@ -41,7 +52,7 @@ final class Launchers {
         assertEquals(1, r.exit(), r.stderr());
         List<String> lines = r.stderr().lines().collect(Collectors.toList());
         assertEquals(1, lines.size(), "exactly one line: " + r.stderr());
-        assertFalse(Mount.isMounted(mountPoint));
+        assertFalse(MountExtension.isMounted(mountPoint));
         return lines.get(0);
     }
 

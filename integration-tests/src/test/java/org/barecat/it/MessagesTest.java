@@ -1,5 +1,6 @@
 package org.barecat.it;
 
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,14 +32,14 @@ class MessagesTest {
 
     @BeforeAll
     static void buildArchive() throws IOException {
-        source = Files.createDirectory(tmp.resolve("source"));
-        Files.createDirectories(source.resolve("d"));
         Random random = new Random(7);
-        for (int i = 0; i < 40; i++) {
-            Files.write(source.resolve(String.format("d/f%02d", i)), Trees.randomBytes(random, 50_000));
+        try (TreeBuilder tree = TreeBuilder.directory(tmp.resolve("source"))) {
+            for (int i = 0; i < 40; i++) {
+                tree.file(String.format("d/f%02d", i), Trees.randomBytes(random, 50_000));
+            }
         }
-        archive = tmp.resolve("m.barecat");
-        Launchers.barecat("create", "-q", "-C", source.toString(), archive.toString(), ".").ok();
+        source = tmp.resolve("source");
+        archive = Launchers.create(source, tmp.resolve("m.barecat"), "-q");
     }
 
     private static void assertFails(Programs.Result r, String line) {

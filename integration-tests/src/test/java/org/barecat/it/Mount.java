@@ -1,5 +1,7 @@
 package org.barecat.it;
 
+import org.barecat.testing.MountExtension;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +44,7 @@ final class Mount implements AutoCloseable {
             mount.close();
             throw new AssertionError("barecat-mount failed (" + r.exit() + "): " + r.stderr());
         }
-        if (!isMounted(mount.point)) {
+        if (!MountExtension.isMounted(mount.point)) {
             mount.close();
             throw new AssertionError("barecat-mount returned 0 but nothing is mounted at " + mount.point);
         }
@@ -61,17 +63,6 @@ final class Mount implements AutoCloseable {
         return point.resolve(relative);
     }
 
-    /** Whether something is mounted at {@code point}, live or dead (a dead FUSE mount cannot even be stat'ed). */
-    static boolean isMounted(Path point) {
-        try {
-            Path abs = point.toAbsolutePath().normalize();
-            String wanted = " " + abs.getParent().toRealPath().resolve(abs.getFileName()) + " ";
-            return Files.readAllLines(Path.of("/proc/self/mounts")).stream().anyMatch(l -> l.contains(wanted));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** The daemon serving this mount, found by its command line. */
     Optional<ProcessHandle> daemon() {
         String needle = point.toString();
@@ -84,9 +75,7 @@ final class Mount implements AutoCloseable {
     @Override
     public void close() {
         Optional<ProcessHandle> daemon = daemon();
-        if (isMounted(point) && Programs.run("fusermount", "-u", point.toString()).exit() != 0 && isMounted(point)) {
-            Programs.run("fusermount", "-u", "-z", point.toString());
-        }
+        MountExtension.unmount(point);
         daemon.ifPresent(p -> {
             try {
                 p.onExit().get(20, TimeUnit.SECONDS);

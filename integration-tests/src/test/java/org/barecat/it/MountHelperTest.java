@@ -1,5 +1,6 @@
 package org.barecat.it;
 
+import org.barecat.testing.MountExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class MountHelperTest {
         source = Files.createDirectory(tmp.resolve("source"));
         Trees.buildAwkwardTree(source);
         archive = Files.createDirectory(tmp.resolve("data sets")).resolve("tree.barecat");
-        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+        Launchers.create(source, archive);
         if (Files.exists(HELPER, LinkOption.NOFOLLOW_LINKS)) {
             previousHelper = tmp.resolve("previous-helper");
             Files.move(HELPER, previousHelper);
@@ -87,7 +88,7 @@ class MountHelperTest {
         ProcessHandle daemon = mount.daemon().orElseThrow();
         Programs.run("umount", mount.point.toString()).ok();
         daemon.onExit().get(20, TimeUnit.SECONDS);
-        assertFalse(Mount.isMounted(mount.point));
+        assertFalse(MountExtension.isMounted(mount.point));
     }
 
     @Test
@@ -149,7 +150,7 @@ class MountHelperTest {
             assertEquals(32, r.exit(), r.stderr());
             assertEquals("barecat-mount: " + missing + ": no such archive (neither the file nor missing.barecat-sqlite-index"
                     + " exists)\n", r.stderr());
-            assertFalse(Mount.isMounted(mount.point));
+            assertFalse(MountExtension.isMounted(mount.point));
         }
     }
 

@@ -23,9 +23,9 @@ class MountedTreeTest {
         Trees.buildAwkwardTree(source);
         Path archive = tmp.resolve("tree.barecat");
         if (shardLimit.equals("unlimited")) {
-            Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+            Launchers.create(source, archive);
         } else {
-            Launchers.barecat("create", "-s", shardLimit, "-C", source.toString(), archive.toString(), ".").ok();
+            Launchers.create(source, archive, "-s", shardLimit);
             assertTrue(Files.exists(tmp.resolve("tree.barecat-shard-00004")), "the tree spans many shards");
         }
         String expected = Trees.snapshot(source);

@@ -1,5 +1,6 @@
 package org.barecat.it;
 
+import org.barecat.testing.MountExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,9 +31,7 @@ class NonRootMountTest {
 
     @BeforeAll
     static void createUser() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to add a user and switch to it");
-        user = "barecat-nr-" + ProcessHandle.current().pid();
-        Programs.run("useradd", "--no-create-home", "--user-group", "--shell", "/bin/sh", user).ok();
+        user = Programs.addUser("barecat-nr-", "/bin/sh");
         devFuseMode = Programs.run("stat", "-c", "%a", "/dev/fuse").ok().out().trim();
         Programs.run("chmod", "0666", "/dev/fuse").ok();
         home = Files.createTempDirectory("barecat-nonroot-");
@@ -40,16 +39,15 @@ class NonRootMountTest {
         Path source = Files.createDirectories(home.resolve("source/dir"));
         Files.writeString(source.resolve("hello.txt"), "hello from an archive\n");
         Files.write(source.resolve("big.bin"), Trees.randomBytes(new java.util.Random(3), 300_000));
-        Launchers.barecat("create", "-C", home.resolve("source").toString(), home.resolve("a.barecat").toString(), ".")
-                .ok();
+        Launchers.create(home.resolve("source"), home.resolve("a.barecat"));
         Files.createDirectory(home.resolve("mnt"));
         Programs.run("chown", "-R", user + ":" + user, home.toString()).ok();
     }
 
     @AfterAll
     static void removeUser() throws IOException {
-        if (home != null && Mount.isMounted(home.resolve("mnt"))) {
-            Programs.run("fusermount", "-u", "-z", home.resolve("mnt").toString());
+        if (home != null) {
+            MountExtension.unmount(home.resolve("mnt"));
         }
         if (devFuseMode != null) {
             Programs.run("chmod", devFuseMode, "/dev/fuse");
@@ -89,7 +87,7 @@ class NonRootMountTest {
         } finally {
             assertEquals(0, asUser("fusermount", "-u", mnt.toString()).exit(), "the user unmounts it");
         }
-        assertFalse(Mount.isMounted(mnt));
+        assertFalse(MountExtension.isMounted(mnt));
         for (int i = 0; i < 100 && daemonAlive(); i++) {
             sleep();
         }
@@ -104,7 +102,7 @@ class NonRootMountTest {
         assertEquals(1, r.exit());
         assertEquals("barecat-mount: option 'allow_other': only root may use it unless /etc/fuse.conf has"
                 + " user_allow_other\n", r.stderr());
-        assertFalse(Mount.isMounted(home.resolve("mnt")));
+        assertFalse(MountExtension.isMounted(home.resolve("mnt")));
     }
 
     private static boolean fuseConfAllowsOther() {

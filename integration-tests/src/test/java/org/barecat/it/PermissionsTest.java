@@ -15,7 +15,6 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Who else may read a mount. A second Unix user, made for this test and removed after it, tries:
@@ -31,9 +30,7 @@ class PermissionsTest {
 
     @BeforeAll
     static void createUserAndArchive() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to add a user and switch to it");
-        user = "barecat-it-" + ProcessHandle.current().pid();
-        Programs.run("useradd", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", user).ok();
+        user = Programs.addUser("barecat-it-", "/usr/sbin/nologin");
         uid = Programs.run("id", "-u", user).ok().out().trim();
         Path source = Files.createDirectory(tmp.resolve("source"));
         Files.createDirectories(source.resolve("closed"));
@@ -46,7 +43,7 @@ class PermissionsTest {
         Programs.sh(source, "chmod 0755 . open; chmod 0700 closed; chmod 0644 public.txt closed/inside.txt open/file.txt;"
                 + " chmod 0600 secret.txt theirs.txt; chown \"$1:$1\" theirs.txt", user).ok();
         archive = tmp.resolve("p.barecat");
-        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+        Launchers.create(source, archive);
     }
 
     @AfterAll

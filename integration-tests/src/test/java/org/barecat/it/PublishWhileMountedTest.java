@@ -1,5 +1,7 @@
 package org.barecat.it;
 
+import org.barecat.testing.Bytes;
+import org.barecat.testing.Threads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,9 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,11 +33,7 @@ class PublishWhileMountedTest {
 
     /** File {@code i} of version {@code v}: the same names and sizes in both versions, other bytes. */
     private static byte[] content(int v, int i) {
-        byte[] b = new byte[100 + i % 300];
-        for (int k = 0; k < b.length; k++) {
-            b[k] = (byte) (v * 101 + i * 13 + k);
-        }
-        return b;
+        return Bytes.pattern(v * 101 + i * 13, 100 + i % 300);
     }
 
     private static String name(int i) {
@@ -96,32 +91,20 @@ class PublishWhileMountedTest {
      * expecting version {@code v}; how many were wrong or failed.
      */
     private static int wrongReads(Mount mount, int v, int threads, int count) throws Exception {
-        AtomicInteger wrong = new AtomicInteger();
         AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < Math.max(1, threads); t++) {
-                done.add(pool.submit(() -> {
-                    for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) {
-                        int i = (int) (k * 7919L % count); // all of them, in a scattered order
-                        try {
-                            if (!Arrays.equals(Files.readAllBytes(mount.path(name(i))), content(v, i))) {
-                                wrong.incrementAndGet();
-                            }
-                        } catch (IOException e) {
-                            wrong.incrementAndGet();
-                        }
+        return Threads.sum(Math.max(1, threads), t -> {
+            int wrong = 0;
+            for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) {
+                int i = (int) (k * 7919L % count); // all of them, in a scattered order
+                try {
+                    if (!Arrays.equals(Files.readAllBytes(mount.path(name(i))), content(v, i))) {
+                        wrong++;
                     }
-                    return null;
-                }));
+                } catch (IOException e) {
+                    wrong++;
+                }
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return wrong.get();
+            return wrong;
+        });
     }
 }

@@ -33,7 +33,7 @@ class PyTorchImageFolderTest {
         Path source = tmp.resolve("images");
         int images = DemoImages.generate(source, PER_CLASS, 96);
         Path archive = tmp.resolve("images.barecat");
-        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+        Launchers.create(source, archive);
 
         List<String> expected = epoch(source);
         assertEquals("classes " + DemoImages.CLASSES.stream().sorted().collect(Collectors.joining(" ")), expected.get(0));

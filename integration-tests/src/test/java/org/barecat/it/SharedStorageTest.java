@@ -1,5 +1,7 @@
 package org.barecat.it;
 
+import org.barecat.testing.IndependentWriter;
+import org.barecat.testing.MountExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +39,7 @@ class SharedStorageTest {
         Path source = Files.createDirectory(tmp.resolve("source"));
         Trees.buildAwkwardTree(source);
         Path staging = Files.createDirectory(tmp.resolve("staging"));
-        Launchers.barecat("create", "-s", "256K", "-C", source.toString(), staging.resolve("a.barecat").toString(), ".").ok();
+        Launchers.create(source, staging.resolve("a.barecat"), "-s", "256K");
         assertTrue(Files.exists(staging.resolve("a.barecat-shard-00002")), "several shards");
         Path image = tmp.resolve("storage.sqfs");
         Programs.run("mksquashfs", staging.toString(), image.toString(), "-quiet", "-noappend", "-no-progress").ok();
@@ -58,18 +60,16 @@ class SharedStorageTest {
                 assertEquals(expected, read2.get(), "second mount");
             }
         } finally {
-            if (Programs.run("fusermount", "-u", storage.toString()).exit() != 0) {
-                Programs.run("fusermount", "-u", "-z", storage.toString());
-            }
+            MountExtension.unmount(storage);
         }
     }
 
     private static final long BIG_SIZE = (5L << 30) + 123;
-    private static final long BIG_OFFSET_IN_SHARD = 1003; // as large_file_archive.py lays it out
+    private static final long BIG_OFFSET_IN_SHARD = 1003; // as independent_writer.py large lays it out
     private static final long[] PROBES = {0, (1L << 31) - 16, 1L << 31, (1L << 32) - 16, 1L << 32, BIG_SIZE - 16};
     private static final String AFTER = "the last file, past 2^32 in its shard\n".repeat(20);
 
-    /** The 16 ASCII bytes large_file_archive.py writes at probe offset {@code p}. */
+    /** The 16 ASCII bytes independent_writer.py large writes at probe offset {@code p}. */
     private static byte[] tag(long p) {
         return String.format("<%014d>", p).getBytes(StandardCharsets.US_ASCII);
     }
@@ -96,9 +96,9 @@ class SharedStorageTest {
     @Test
     void readsAFileLargerThan4GiBAroundOffsets2To31And2To32() throws IOException {
         Path archive = tmp.resolve("large.barecat");
-        List<String> args = new ArrayList<>(List.of(archive.toString(), Long.toString(BIG_SIZE)));
+        List<String> args = new ArrayList<>(List.of("large", archive.toString(), Long.toString(BIG_SIZE)));
         LongStream.of(PROBES).mapToObj(Long::toString).forEach(args::add);
-        Programs.python("large_file_archive.py", args.toArray(String[]::new)).ok();
+        IndependentWriter.run(args.toArray(String[]::new));
 
         try (Mount mount = Mount.of(archive)) {
             Path big = mount.path("big/huge.bin");

@@ -65,7 +65,7 @@ class StressTest {
             contents.put(path, data);
         }
         Path archive = tmp.resolve("stress.barecat");
-        Launchers.barecat("create", "-s", "3M", "-C", source.toString(), archive.toString(), ".").ok();
+        Launchers.create(source, archive, "-s", "3M");
         assertTrue(Files.exists(tmp.resolve("stress.barecat-shard-00004")), "several shards");
         return archive;
     }

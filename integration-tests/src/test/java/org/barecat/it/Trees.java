@@ -1,9 +1,11 @@
 package org.barecat.it;
 
+import org.barecat.testing.TreeBuilder;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 
 /** Source trees for mount tests, and a snapshot of a tree made with real programs. */
@@ -16,37 +18,49 @@ final class Trees {
 
     /**
      * A tree with nested and empty directories, empty files, awkward names, several modes and
-     * nanosecond mtimes, and one file of a few megabytes.
+     * nanosecond mtimes (each entry its own), and one file of a few megabytes.
      */
     static void buildAwkwardTree(Path root) throws IOException {
         Random random = new Random(42);
         String[] names = {"with space.txt", "quote'single", "dq\"double", "hash#tag", "pct%20sign", "-leading-dash",
                 "日本語のファイル.txt", "Ελληνικά", "кириллица.bin", "emoji🐱.dat", LONG_NAME, "x".repeat(255)};
-        Files.createDirectories(root.resolve("nested/a/b/c/d/e/f/g"));
-        Files.createDirectories(root.resolve("empty dir"));
-        Files.createDirectories(root.resolve("private"));
-        Files.createDirectories(root.resolve("名前/子供"));
-        for (String name : names) {
-            Files.write(root.resolve(name), randomBytes(random, random.nextInt(3000)));
-            Files.write(root.resolve("名前/子供").resolve(name), randomBytes(random, random.nextInt(100)));
+        int[] entry = {0};
+        try (TreeBuilder b = TreeBuilder.directory(root)) {
+            Runnable stamp = () -> {
+                int i = ++entry[0];
+                b.mtimeNs((1_600_000_000L + i * 86_400L) * 1_000_000_000L + i * 7919L % 1_000_000_000L);
+            };
+            for (String name : names) {
+                b.file(name, randomBytes(random, random.nextInt(3000)));
+                stamp.run();
+                b.file("名前/子供/" + name, randomBytes(random, random.nextInt(100)));
+                stamp.run();
+            }
+            b.file("nested/a/b/c/d/e/f/g/deep.bin", randomBytes(random, 12345));
+            stamp.run();
+            b.file("nested/empty-file", new byte[0]);
+            stamp.run();
+            b.file("empty", new byte[0]).mode(0444);
+            stamp.run();
+            b.file("big.bin", randomBytes(random, 3 * 1024 * 1024 + 17)).mode(0755);
+            stamp.run();
+            for (int i = 0; i < 40; i++) {
+                b.file("nested/a/small-" + i, randomBytes(random, random.nextInt(20_000)));
+                stamp.run();
+            }
+            b.file("private/secret", randomBytes(random, 100)).mode(0600);
+            stamp.run();
+            for (String dir : List.of("nested", "nested/a", "nested/a/b", "nested/a/b/c", "nested/a/b/c/d",
+                    "nested/a/b/c/d/e", "nested/a/b/c/d/e/f", "nested/a/b/c/d/e/f/g", "名前", "名前/子供")) {
+                b.dir(dir);
+                stamp.run();
+            }
+            b.dir("empty dir").mode(0750);
+            stamp.run();
+            b.dir("private").mode(0700);
+            stamp.run();
+            b.dir("").mtimeNs(1_700_000_000_500_000_000L);
         }
-        Files.write(root.resolve("nested/a/b/c/d/e/f/g/deep.bin"), randomBytes(random, 12345));
-        Files.write(root.resolve("nested/empty-file"), new byte[0]);
-        Files.write(root.resolve("empty"), new byte[0]);
-        Files.write(root.resolve("big.bin"), randomBytes(random, 3 * 1024 * 1024 + 17));
-        for (int i = 0; i < 40; i++) {
-            Files.write(root.resolve("nested/a/small-" + i), randomBytes(random, random.nextInt(20_000)));
-        }
-        Files.write(root.resolve("private/secret"), randomBytes(random, 100));
-        Programs.sh(root, """
-                chmod 0600 private/secret; chmod 0700 private; chmod 0755 big.bin; chmod 0444 empty
-                chmod 0750 'empty dir'
-                i=0
-                find . -depth -mindepth 1 -print0 | while IFS= read -r -d '' p; do
-                  i=$((i+1)); touch -h -d "@$((1600000000 + i * 86400)).$(printf '%09d' $((i * 7919 % 1000000000)))" "$p"
-                done
-                touch -d @1700000000.5 .
-                """).ok();
     }
 
     static byte[] randomBytes(Random random, int n) {

@@ -1,5 +1,6 @@
 package org.barecat.it;
 
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,16 +34,17 @@ class VerifyTest {
 
     @BeforeAll
     static void buildArchives() throws IOException {
-        source = Files.createDirectory(tmp.resolve("source"));
         Random random = new Random(11);
-        Files.write(source.resolve("big.bin"), Trees.randomBytes(random, 3 * 1024 * 1024 + 5));
-        Files.write(source.resolve("other.bin"), Trees.randomBytes(random, 700_000));
-        Files.writeString(source.resolve("small.txt"), "small and intact\n");
+        source = TreeBuilder.directory(tmp.resolve("source"))
+                .file("big.bin", Trees.randomBytes(random, 3 * 1024 * 1024 + 5))
+                .file("other.bin", Trees.randomBytes(random, 700_000))
+                .file("small.txt", "small and intact\n")
+                .build();
         intact = Files.createDirectory(tmp.resolve("intact")).resolve("v.barecat");
-        Launchers.barecat("create", "-C", source.toString(), intact.toString(), ".").ok();
+        Launchers.create(source, intact);
 
         damaged = Files.createDirectory(tmp.resolve("damaged")).resolve("v.barecat");
-        Launchers.barecat("create", "-C", source.toString(), damaged.toString(), ".").ok();
+        Launchers.create(source, damaged);
         long offset = Long.parseLong(Sql.query(damaged, "SELECT offset FROM files WHERE path = 'big.bin'").trim());
         try (RandomAccessFile shard = new RandomAccessFile(damaged + "-shard-00000", "rw")) {
             shard.seek(offset + DAMAGED_AT);

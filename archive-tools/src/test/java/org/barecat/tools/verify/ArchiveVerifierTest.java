@@ -1,18 +1,15 @@
 package org.barecat.tools.verify;
 
-import org.barecat.core.Attributes;
 import org.barecat.tools.Recorder;
-import org.barecat.tools.write.ArchiveWriter;
+import org.barecat.tools.WriterSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 
-import static org.barecat.core.TestArchives.bytes;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,19 +17,9 @@ class ArchiveVerifierTest {
     @TempDir
     Path tmp;
 
-    private Path sample() throws IOException {
-        Path archive = tmp.resolve("s.barecat");
-        try (ArchiveWriter w = ArchiveWriter.create(archive, 16, false)) {
-            w.add("a/one", bytes("0123456789"), Attributes.NONE);
-            w.add("a/b/two", bytes("abcdef"), Attributes.NONE);
-            w.add("three", bytes("xyz"), Attributes.NONE);
-        }
-        return archive;
-    }
-
     @Test
     void verifierReportsEachKindOfDamageWithItsPath() throws Exception {
-        Path archive = sample();
+        Path archive = WriterSink.threeFiles(tmp.resolve("s.barecat"));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + archive); Statement s = c.createStatement()) {
             s.execute("UPDATE config SET value_int = 0 WHERE key = 'use_triggers'");
             s.execute("UPDATE files SET crc32c = 1 WHERE path = 'a/one'");

@@ -6,9 +6,10 @@ import org.barecat.core.DirEntry;
 import org.barecat.core.DirStats;
 import org.barecat.core.FileEntry;
 import org.barecat.core.ShardLocation;
-import org.barecat.core.TestArchives;
+import org.barecat.testing.RawIndexes;
 import org.barecat.tools.ProgressListener;
 import org.barecat.tools.Recorder;
+import org.barecat.tools.WriterSink;
 import org.barecat.tools.verify.ArchiveVerifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,30 +24,20 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.zip.CRC32C;
 
-import static org.barecat.core.TestArchives.bytes;
+import static org.barecat.testing.Bytes.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ArchiveAppenderTest {
     @TempDir
     Path tmp;
 
-    private Path sample() throws IOException {
-        Path archive = tmp.resolve("s.barecat");
-        try (ArchiveWriter w = ArchiveWriter.create(archive, 16, false)) {
-            w.add("a/one", bytes("0123456789"), Attributes.NONE);
-            w.add("a/b/two", bytes("abcdef"), Attributes.NONE);
-            w.add("three", bytes("xyz"), Attributes.NONE);
-        }
-        return archive;
-    }
-
     @Test
     void appenderContinuesTheLastShardRotatesAtTheLimitAndKeepsStatistics() throws IOException {
-        Path archive = sample();
+        Path archive = WriterSink.threeFiles(tmp.resolve("s.barecat"));
         long lastShardSize = Files.size(tmp.resolve("s.barecat-shard-00001"));
         try (ArchiveAppender app = ArchiveAppender.open(archive, ArchiveAppender.Existing.FAIL)) {
             assertTrue(app.usesTriggers());
@@ -75,7 +66,7 @@ class ArchiveAppenderTest {
     @Test
     void bytesNoFileOwnsAtAShardsEndAreReportedAndTheNextAppendStartsBeforeThem() throws IOException {
         // what an add stopped by SIGKILL leaves: bytes after the last file, a shard begun with no file in it
-        Path archive = sample();
+        Path archive = WriterSink.threeFiles(tmp.resolve("s.barecat"));
         Path shard1 = tmp.resolve("s.barecat-shard-00001");
         Path shard2 = tmp.resolve("s.barecat-shard-00002");
         Files.write(shard1, bytes("?????"), java.nio.file.StandardOpenOption.APPEND);
@@ -103,7 +94,7 @@ class ArchiveAppenderTest {
 
     @Test
     void abortedAppendLeavesIndexAndShardsAsTheyWere() throws IOException {
-        Path archive = sample();
+        Path archive = WriterSink.threeFiles(tmp.resolve("s.barecat"));
         byte[] index = Files.readAllBytes(archive);
         byte[] shard = Files.readAllBytes(tmp.resolve("s.barecat-shard-00001"));
         ArchiveAppender app = ArchiveAppender.open(archive, ArchiveAppender.Existing.OVERWRITE);
@@ -117,7 +108,7 @@ class ArchiveAppenderTest {
 
     @Test
     void overwriteAndSkipExisting() throws IOException {
-        Path archive = sample();
+        Path archive = WriterSink.threeFiles(tmp.resolve("s.barecat"));
         try (ArchiveAppender app = ArchiveAppender.open(archive, ArchiveAppender.Existing.SKIP)) {
             assertTrue(app.skips("three"));
             assertFalse(app.skips("nine"));
@@ -137,10 +128,10 @@ class ArchiveAppenderTest {
     void appendingToAnIndexWithoutTriggersRebuildsStatisticsAndMissingRows() throws Exception {
         Path index = tmp.resolve("old.barecat-sqlite-index");
         Files.write(tmp.resolve("old.barecat-shard-00000"), bytes("xxHELLOyyWORLD"));
-        try (Connection c = TestArchives.legacyIndex(index)) {
-            TestArchives.insertFile(c, "x/deep/a.txt", 0, 2, 5);
-            TestArchives.insertFile(c, "x/b.txt", 0, 9, 5);
-            TestArchives.insertDir(c, "y/only");
+        try (Connection c = RawIndexes.legacyIndex(index)) {
+            RawIndexes.insertFile(c, "x/deep/a.txt", 0, 2, 5);
+            RawIndexes.insertFile(c, "x/b.txt", 0, 9, 5);
+            RawIndexes.insertDir(c, "y/only");
         }
         Recorder before = new Recorder();
         ArchiveVerifier.verify(tmp.resolve("old.barecat"), true, before);

@@ -1,10 +1,9 @@
 package org.barecat.core.bench;
 
 import org.barecat.core.Archive;
-import org.barecat.core.Attributes;
 import org.barecat.core.DirectoryListing;
 import org.barecat.core.FileEntry;
-import org.barecat.core.TestArchiveWriter;
+import org.barecat.testing.TreeBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,10 +55,10 @@ public class ArchiveBenchmark {
         dir = Files.createTempDirectory("barecat-jmh");
         Path path = dir.resolve("bench.barecat");
         byte[] data = new byte[FILE_SIZE];
-        try (TestArchiveWriter w = TestArchiveWriter.create(path)) {
+        try (TreeBuilder w = TreeBuilder.archive(path)) {
             for (int i = 0; i < files; i++) {
                 data[0] = (byte) i;
-                w.add(name(i), data, Attributes.NONE);
+                w.file(name(i), data);
             }
         }
         archive = Archive.open(path);

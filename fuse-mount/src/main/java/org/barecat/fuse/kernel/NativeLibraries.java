@@ -5,8 +5,7 @@ import jnr.ffi.LibraryLoader;
 /**
  * Binds native libraries through jnr-ffi by their file names ({@code libc.so.6}), which the dynamic
  * loader opens at once. Given a short name ({@code c}), jnr-ffi first lists every file of each library
- * directory and matches it against a pattern (some 3,700 files on Debian; about 15,000 matches for
- * the four bindings a mount made, in its first 0.8 s).
+ * directory and matches each against a pattern, which a mount pays for at start-up.
  */
 public final class NativeLibraries {
     private NativeLibraries() {

@@ -1,6 +1,5 @@
-package org.barecat.core;
+package org.barecat.testing;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,40 +8,23 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Indexes for tests written with plain SQL, row by row: the older 0.2 layout, and indexes as hostile
- * as SQLite allows. For whole archives in the current layout see {@link TestArchiveWriter}.
+ * Indexes written row by row with plain SQL: the older 0.2 layout, and indexes as hostile as SQLite
+ * allows. For whole archives in the current layout see {@link TreeBuilder#archive}.
  */
-public final class TestArchives {
-    private TestArchives() {
-    }
-
-    public static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+public final class RawIndexes {
+    private RawIndexes() {
     }
 
     /**
-     * An index in the older 0.2 layout (WITHOUT ROWID tables keyed by path), written with plain
-     * SQL, triggers absent and with only the rows given: {@code dirs} rows can be left out.
+     * An index in the older 0.2 layout (WITHOUT ROWID tables keyed by path), triggers absent and with
+     * only the rows given: {@code dirs} rows can be left out.
      */
     public static Connection legacyIndex(Path indexFile) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + indexFile);
+        Schemas.create(c, "0.2");
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE files (path TEXT PRIMARY KEY NOT NULL, parent TEXT GENERATED ALWAYS AS"
-                    + " (rtrim(rtrim(path, replace(path, '/', '')), '/')) VIRTUAL NOT NULL, shard INTEGER NOT NULL,"
-                    + " offset INTEGER NOT NULL, size INTEGER DEFAULT 0, crc32c INTEGER DEFAULT NULL,"
-                    + " mode INTEGER DEFAULT NULL, uid INTEGER DEFAULT NULL, gid INTEGER DEFAULT NULL,"
-                    + " mtime_ns INTEGER DEFAULT NULL) WITHOUT ROWID");
-            s.execute("CREATE TABLE dirs (path TEXT PRIMARY KEY, parent TEXT GENERATED ALWAYS AS (CASE WHEN"
-                    + " path = '' THEN NULL ELSE rtrim(rtrim(path, replace(path, '/', '')), '/') END) VIRTUAL,"
-                    + " num_subdirs INTEGER DEFAULT 0, num_files INTEGER DEFAULT 0, num_files_tree INTEGER DEFAULT 0,"
-                    + " size_tree INTEGER DEFAULT 0, mode INTEGER DEFAULT NULL, uid INTEGER DEFAULT NULL,"
-                    + " gid INTEGER DEFAULT NULL, mtime_ns INTEGER DEFAULT NULL) WITHOUT ROWID");
-            s.execute("CREATE TABLE config (key TEXT PRIMARY KEY, value_text TEXT, value_int INTEGER) WITHOUT ROWID");
             s.execute("INSERT INTO config (key, value_int) VALUES ('use_triggers', 0),"
                     + " ('schema_version_major', 0), ('schema_version_minor', 2)");
-            s.execute("CREATE INDEX idx_files_parent ON files (parent)");
-            s.execute("CREATE INDEX idx_dirs_parent ON dirs (parent)");
-            s.execute("CREATE INDEX idx_files_shard_offset ON files (shard, offset)");
         }
         return c;
     }
@@ -74,7 +56,8 @@ public final class TestArchives {
     }
 
     /** Inserts a files row whose shard, offset and size are any SQLite values (Long, String, Double, byte[], null). */
-    public static void insertRawFile(Connection c, String path, Object shard, Object offset, Object size) throws SQLException {
+    public static void insertRawFile(Connection c, String path, Object shard, Object offset, Object size)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO files (path, shard, offset, size) VALUES (?, ?, ?, ?)")) {
             s.setString(1, path);

@@ -1,0 +1,2 @@
+/** Making an archive from others: merging whole archives (Barecat, tar, zip) and taking subsets of them. */
+package org.barecat.tools.merge;

@@ -1,0 +1,108 @@
+package org.barecat.cli;
+
+import org.barecat.tools.merge.ArchiveMerge;
+import org.barecat.tools.merge.Selection;
+import org.barecat.tools.write.ArchiveAppender;
+import org.barecat.tools.write.ArchiveSink;
+import org.barecat.tools.write.ArchiveWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code barecat merge -o OUT ARCHIVE...}: one archive made of several (Barecat, tar, zip). */
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = "Make one archive of several: Barecat archives, and tar (any compression) and zip files named"
+                + " by their extension, in the order given, each under --prefix and --as-subdirs if asked. A path"
+                + " that two inputs have is an error unless --ignore-duplicates keeps the first. A new OUT appears"
+                + " only once complete; with -a the files are appended to OUT in one transaction.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:merged", "1:an input cannot be read, a path is in two inputs, or OUT exists (nothing"
+                + " written)", "2:bad command-line arguments"})
+final class MergeCommand implements Callable<Integer> {
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The archive to make.")
+    Path output;
+
+    @Option(names = {"-s", "--shard-size-limit"}, paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Start a new shard before one would pass SIZE (e.g. 10G); default: no limit.")
+    Long shardSizeLimit;
+
+    @Option(names = {"-f", "--force"}, description = "Replace OUT if it exists.")
+    boolean force;
+
+    @Option(names = {"-a", "--append"}, description = "Add to OUT if it exists (implies --ignore-duplicates).")
+    boolean append;
+
+    @Option(names = "--ignore-duplicates", description = "Keep the first copy of a path that several inputs have.")
+    boolean ignoreDuplicates;
+
+    @Option(names = "--as-subdirs", description = "Put each input under a directory named after it, lower-cased,"
+            + " without its extension (MyData.tar: mydata/).")
+    boolean asSubdirs;
+
+    @Option(names = "--prefix", paramLabel = "PATH", description = "Put everything under PATH/.")
+    String prefix;
+
+    @Option(names = "--symlink", description = "Not supported here (see the README): the original links the"
+            + " inputs' shards instead of copying them.")
+    boolean symlink;
+
+    @Mixin
+    SelectionOptions selection;
+
+    @Parameters(paramLabel = "ARCHIVE", arity = "1..*", description = "Barecat archives, or tar or zip files.")
+    List<Path> inputs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Selection selected;
+        try {
+            selected = selection.selection();
+        } catch (IllegalArgumentException e) {
+            return Errors.fail("merge: " + e.getMessage(), 1);
+        }
+        if (symlink) {
+            return Errors.fail("merge: --symlink is not supported by this barecat; merge copies the files", 1);
+        }
+        return run(inputs, output, shardSizeLimit, force, append,
+                new ArchiveMerge.Options(prefix, asSubdirs, selected, ignoreDuplicates || append));
+    }
+
+    /** Merges {@code inputs} into {@code output}, printing the original's line per input; for merge and subset. */
+    static int run(List<Path> inputs, Path output, Long limit, boolean force, boolean append,
+                   ArchiveMerge.Options options) {
+        if (Files.exists(output) && !force && !append) {
+            return Errors.fail(output + ": already exists; use -f to overwrite it", 1);
+        }
+        ArchiveSink sink;
+        try {
+            // appending, a path OUT has already is a duplicate like any other
+            sink = append && Files.exists(output)
+                    ? ArchiveAppender.open(output, options.ignoreDuplicates() ? ArchiveAppender.Existing.SKIP
+                            : ArchiveAppender.Existing.FAIL)
+                    : ArchiveWriter.create(output, limit == null ? Long.MAX_VALUE : limit, force);
+        } catch (IOException e) {
+            return Errors.fail(e);
+        }
+        try (AbortOnExit guard = new AbortOnExit(sink::abort)) {
+            ArchiveMerge.merge(inputs, sink, options, System.out::println, new org.barecat.tools.ProgressListener() {
+            });
+            if (guard.stopping()) {
+                sink.abort();
+                return 1;
+            }
+            sink.close();
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            sink.abort();
+            return Errors.fail(e instanceof IOException io ? io : new IOException(e.getMessage(), e));
+        }
+    }
+}

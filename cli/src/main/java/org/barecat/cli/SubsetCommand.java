@@ -1,0 +1,50 @@
+package org.barecat.cli;
+
+import org.barecat.tools.merge.ArchiveMerge;
+import org.barecat.tools.merge.Selection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code barecat subset ARCHIVE -o OUT --pattern GLOB}: a new archive of some of an archive's files. */
+@Command(name = "subset", mixinStandardHelpOptions = true,
+        description = "Make a new archive of the files of ARCHIVE that --pattern, or the -i and -x rules, take"
+                + " (all of them without either). With a selection, directories are made only where a taken file"
+                + " needs them. OUT appears only once complete.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:made", "1:ARCHIVE cannot be read or OUT exists (nothing written)",
+                "2:bad command-line arguments"})
+final class SubsetCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archivePath;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The archive to make.")
+    Path output;
+
+    @Option(names = {"-s", "--shard-size-limit"}, paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Start a new shard before one would pass SIZE (e.g. 10G); default: no limit.")
+    Long shardSizeLimit;
+
+    @Option(names = {"-f", "--force"}, description = "Replace OUT if it exists.")
+    boolean force;
+
+    @Mixin
+    SelectionOptions selection;
+
+    @Override
+    public Integer call() {
+        Selection selected;
+        try {
+            selected = selection.selection();
+        } catch (IllegalArgumentException e) {
+            return Errors.fail("subset: " + e.getMessage(), 1);
+        }
+        return MergeCommand.run(List.of(archivePath), output, shardSizeLimit, force, false,
+                new ArchiveMerge.Options(null, false, selected, false));
+    }
+}

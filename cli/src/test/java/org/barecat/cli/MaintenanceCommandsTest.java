@@ -1,0 +1,145 @@
+package org.barecat.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** merge, subset, rm, mv and defrag as a user runs them, checked against what tar and the files say. */
+class MaintenanceCommandsTest {
+    @TempDir
+    Path tmp;
+
+    private Path tree(String name, String... files) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve(name));
+        for (String f : files) {
+            Path p = root.resolve(f);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, name + ":" + f + "\n".repeat(f.length()));
+        }
+        return root;
+    }
+
+    private Path archive(Path tree) {
+        Path a = tmp.resolve(tree.getFileName() + ".barecat");
+        assertEquals(0, Cli.run("create", "-q", "-C", tree.toString(), a.toString(), ".").code());
+        return a;
+    }
+
+    /** Every file of an archive with its bytes, as find and cat see them. */
+    private static String files(Path archive) {
+        Cli.Run find = Cli.run("find", archive.toString(), "-type", "f");
+        assertEquals(0, find.code(), find.err());
+        return Arrays.stream(find.out().split("\n")).filter(s -> !s.isEmpty()).sorted()
+                .map(p -> p + "=" + Cli.run("cat", archive.toString(), p).out())
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static void ok(String... args) {
+        Cli.Run r = Cli.run(args);
+        assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+    }
+
+    @Test
+    void mergeTakesBarecatTarAndZipInputsWithPrefixesSubdirsAndDuplicatesAsTheOriginal() throws Exception {
+        Path a = archive(tree("a", "cats/1.jpg", "dogs/2.jpg", "top.txt"));
+        Path b = tree("b", "cats/1.jpg", "cats/3.jpg");
+        Path tar = tmp.resolve("B.tar.gz");
+        TestTrees.exec(tmp, "tar", "-C", b.toString(), "-czf", tar.toString(), ".");
+        Path zip = tmp.resolve("c.zip");
+        Path c = tree("c", "birds/4.jpg");
+        TestTrees.exec(c, "zip", "-qr", zip.toString(), ".");
+
+        Path out = tmp.resolve("m.barecat");
+        Cli.Run dup = Cli.run("merge", "-o", out.toString(), a.toString(), tar.toString());
+        assertEquals(1, dup.code());
+        assertEquals("barecat: cats/1.jpg: in " + tar + " and already in the output (use --ignore-duplicates to keep"
+                + " the first)\n", dup.err());
+        assertFalse(Files.exists(out), "nothing written");
+
+        Cli.Run r = Cli.run("merge", "-o", out.toString(), "--ignore-duplicates", a.toString(), tar.toString(),
+                zip.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("Merging files from " + a + "\nMerging files from " + tar + "\nMerging files from " + zip + "\n",
+                r.out());
+        assertEquals(String.join("\n", "birds/4.jpg=c:birds/4.jpg" + "\n".repeat(11),
+                "cats/1.jpg=a:cats/1.jpg" + "\n".repeat(10), "cats/3.jpg=b:cats/3.jpg" + "\n".repeat(10),
+                "dogs/2.jpg=a:dogs/2.jpg" + "\n".repeat(10), "top.txt=a:top.txt" + "\n".repeat(7)), files(out));
+        assertEquals(0, Cli.run("verify", "-q", out.toString()).code());
+
+        Path sub = tmp.resolve("s.barecat");
+        r = Cli.run("merge", "-o", sub.toString(), "--as-subdirs", "--prefix", "all", a.toString(), tar.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("Merging files from " + a + " -> all/a/\nMerging files from " + tar + " -> all/b/\n", r.out());
+        assertTrue(files(sub).startsWith("all/a/cats/1.jpg=a:"), files(sub));
+        assertTrue(files(sub).contains("all/b/cats/1.jpg=b:"), files(sub));
+
+        assertEquals(1, Cli.run("merge", "-o", out.toString(), a.toString()).code(), "OUT exists");
+        r = Cli.run("merge", "-o", out.toString(), "-a", zip.toString(), a.toString());
+        assertEquals(0, r.code(), "-a appends and ignores what OUT has: " + r.err());
+        assertEquals(0, Cli.run("verify", "-q", out.toString()).code());
+    }
+
+    @Test
+    void subsetTakesWhatThePatternOrTheRulesSay() throws Exception {
+        Path a = archive(tree("a", "train/cat/1.jpg", "train/cat/2.png", "train/dog/3.jpg", "val/cat/4.jpg",
+                "readme.txt"));
+        Path out = tmp.resolve("p.barecat");
+        ok("subset", a.toString(), "-o", out.toString(), "--pattern", "train/");
+        assertEquals(List.of("train/cat/1.jpg", "train/cat/2.png", "train/dog/3.jpg"), paths(out));
+        ok("subset", a.toString(), "-f", "-o", out.toString(), "--pattern", "**/*.jpg");
+        assertEquals(List.of("train/cat/1.jpg", "train/dog/3.jpg", "val/cat/4.jpg"), paths(out));
+        ok("subset", a.toString(), "-f", "-o", out.toString(), "-i", "train/cat/1.jpg", "-x", "train/**", "-x", "*.txt");
+        assertEquals(List.of("train/cat/1.jpg", "val/cat/4.jpg"), paths(out));
+        assertEquals(0, Cli.run("verify", "-q", out.toString()).code());
+        ok("subset", a.toString(), "-f", "-o", out.toString(), "-x", "*.jpg");
+        assertEquals(List.of("readme.txt", "train/cat/1.jpg", "train/cat/2.png", "train/dog/3.jpg", "val/cat/4.jpg"),
+                paths(out), "patterns are anchored at the root: *.jpg is a top-level file");
+        Cli.Run r = Cli.run("subset", a.toString(), "-f", "-o", out.toString(), "--pattern", "x", "-i", "y");
+        assertEquals(1, r.code());
+        assertEquals("barecat: subset: --pattern is incompatible with --include/--exclude\n", r.err());
+    }
+
+    @Test
+    void rmMvThenDefragKeepEveryOtherFileAndFreeTheSpace() throws Exception {
+        String[] names = new String[60];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "d" + (i % 4) + "/f" + i;
+        }
+        Path a = archive(tree("a", names));
+        String before = files(a);
+        ok("rm", a.toString(), "d1", "d2/f2");
+        ok("mv", a.toString(), "d3", "d0");
+        String after = files(a);
+        assertFalse(after.contains("d1/") || after.contains("d2/f2="), after);
+        assertTrue(after.contains("d0/d3/f3=a:d3/f3"), after);
+        long shardBefore = Files.size(tmp.resolve("a.barecat-shard-00000"));
+
+        Cli.Run n = Cli.run("defrag", "-n", a.toString());
+        assertEquals(0, n.code(), n.err());
+        assertTrue(n.out().startsWith("Physical size:       "), n.out());
+        assertTrue(n.out().contains("Gaps by shard:\n  Shard 0: "), n.out());
+        Cli.Run d = Cli.run("defrag", a.toString());
+        assertEquals(0, d.code(), d.err());
+        assertTrue(d.out().startsWith("Freed "), d.out());
+        assertEquals(after, files(a), "every file as it was");
+        assertTrue(Files.size(tmp.resolve("a.barecat-shard-00000")) < shardBefore);
+        assertEquals("", Cli.run("defrag", a.toString()).out(), "nothing more to free: nothing printed");
+        assertTrue(Cli.run("defrag", "-n", a.toString()).out().contains("Number of gaps:      0\n"));
+        assertEquals(0, Cli.run("verify", "-q", a.toString()).code());
+        assertFalse(before.equals(after));
+    }
+
+    private static List<String> paths(Path archive) {
+        return Arrays.stream(Cli.run("find", archive.toString(), "-type", "f").out().split("\n"))
+                .filter(s -> !s.isEmpty()).sorted().toList();
+    }
+}

@@ -58,6 +58,18 @@ class EditCrashTest {
             }
             e.commit();
         }
+        source = Files.createDirectories(tmp.resolve("source/new"));
+        for (int f = 0; f < 3000; f++) {
+            Files.writeString(source.resolve("f" + f), "new file " + f);
+        }
+        source = source.getParent();
+        other = tmp.resolve("other/o.barecat");
+        Files.createDirectories(other.getParent());
+        try (ArchiveWriter w = ArchiveWriter.create(other)) {
+            for (int f = 0; f < 5000; f++) {
+                w.add("merged/" + f, ("other " + f).getBytes(StandardCharsets.UTF_8), Attributes.NONE);
+            }
+        }
         base = tmp.resolve("base/a.barecat");
         Files.createDirectories(base.getParent());
         try (ArchiveWriter w = ArchiveWriter.create(base)) {
@@ -70,19 +82,27 @@ class EditCrashTest {
         }
     }
 
-    @ParameterizedTest(name = "barecat {0} ARCHIVE {1}")
-    @CsvSource({"rm, d007 d100/s1 d150/s2/f002", "mv, d007 d150", "mv, d020/s0 renamed"})
-    void killedAtAnyMomentTheArchiveIsTheOldOrTheNewOne(String command, String arguments) throws Exception {
-        killAtRandomMoments(base, command, arguments);
+    /** Files to add: a directory tree beside the archives. */
+    static Path source;
+    /** A second archive, to merge into the first. */
+    static Path other;
+
+    @ParameterizedTest(name = "barecat {0}")
+    @CsvSource({"rm ARCHIVE d007 d100/s1 d150/s2/f002", "mv ARCHIVE d007 d150", "mv ARCHIVE d020/s0 renamed",
+            "add -C SOURCE ARCHIVE new", "merge -a -o ARCHIVE OTHER"})
+    void killedAtAnyMomentTheArchiveIsTheOldOrTheNewOne(String command) throws Exception {
+        killAtRandomMoments(base, command);
     }
 
-    @ParameterizedTest(name = "barecat defrag {0}ARCHIVE")
-    @CsvSource({"''", "'--quick '"})
-    void defragKilledAtAnyMomentLeavesEveryFileAsItWas(String option) throws Exception {
-        killAtRandomMoments(fragmented, "defrag", option.trim());
+    @ParameterizedTest(name = "barecat {0}")
+    @CsvSource({"defrag ARCHIVE", "defrag --quick ARCHIVE"})
+    void defragKilledAtAnyMomentLeavesEveryFileAsItWas(String command) throws Exception {
+        killAtRandomMoments(fragmented, command);
     }
 
-    private static void killAtRandomMoments(Path base, String command, String arguments) throws Exception {
+    private static void killAtRandomMoments(Path base, String commandLine) throws Exception {
+        String command = commandLine.substring(0, commandLine.indexOf(' '));
+        String arguments = commandLine;
         Path done = copy(base, "done-" + command + arguments.hashCode());
         long t0 = System.nanoTime();
         Process whole = InterruptTest.start(args(command, done, arguments));
@@ -127,20 +147,20 @@ class EditCrashTest {
             }
             deleteTree(archive.getParent());
         }
-        System.out.printf("barecat %s %s: %d kills in a run of %d ms: %d left the old archive, %d the new one;"
+        System.out.printf("barecat %s (%s): %d kills in a run of %d ms: %d left the old archive, %d the new one;"
                 + " after %d the shards had changed%n", command, arguments, KILLS, runMillis, old, changed, moved);
     }
 
-    private static String[] args(String command, Path archive, String arguments) {
-        List<String> a = new ArrayList<>(List.of(command));
-        if (command.equals("defrag")) {
-            if (!arguments.isEmpty()) {
-                a.add(arguments);
-            }
-            a.add(archive.toString());
-        } else {
-            a.add(archive.toString());
-            a.addAll(List.of(arguments.split(" ")));
+    /** The command line with ARCHIVE, SOURCE and OTHER replaced by their paths. */
+    private static String[] args(String command, Path archive, String commandLine) {
+        List<String> a = new ArrayList<>();
+        for (String word : commandLine.split(" ")) {
+            a.add(switch (word) {
+                case "ARCHIVE" -> archive.toString();
+                case "SOURCE" -> source.toString();
+                case "OTHER" -> other.toString();
+                default -> word;
+            });
         }
         return a.toArray(String[]::new);
     }

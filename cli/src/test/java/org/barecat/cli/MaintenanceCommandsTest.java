@@ -138,6 +138,30 @@ class MaintenanceCommandsTest {
         assertFalse(before.equals(after));
     }
 
+    @Test
+    void indexToCsvAndToNcduJsonWriteTheOriginalsFormats() throws Exception {
+        Path a = archive(tree("a", "x/\"q\".txt", "x/y/é.bin", "top"));
+        Cli.Run csv = Cli.run("index-to-csv", a.toString());
+        assertEquals(0, csv.code(), csv.err());
+        String[] lines = csv.out().split("\r\n", -1);
+        assertEquals("\"path\",\"shard\",\"offset\",\"size\",\"crc32c\"", lines[0]);
+        assertTrue(lines[1].matches("\"top\",0,[0-9]+,8,[0-9]+"), lines[1]);
+        assertTrue(lines[2].matches("\"x/\"\"q\"\".txt\",0,[0-9]+,20,[0-9]+"), lines[2]);
+        assertTrue(lines[3].startsWith("\"x/y/é.bin\",0,"), lines[3]);
+        assertEquals(5, lines.length, "CRLF after the last line too");
+
+        Cli.Run ncdu = Cli.run("to-ncdu-json", a.toString());
+        assertEquals(0, ncdu.code(), ncdu.err());
+        String[] json = ncdu.out().split("\n");
+        assertTrue(json[0].matches("\\[1,1,\\{\"progname\":\"barecat\",\"progver\":\"[0-9.]+\",\"timestamp\":[0-9]+\\.[0-9]+},"),
+                json[0]);
+        assertEquals("[ {\"name\": \"/\", \"asize\": 4096, \"ino\": 0}, {\"name\": \"top\", \"asize\": 8, \"dsize\": 8,"
+                + " \"ino\": 0},", json[1]);
+        assertEquals("[ {\"name\": \"y\", \"asize\": 4096, \"ino\": 0}, {\"name\": \"\\u00e9.bin\", \"asize\": 21, \"dsize\": 21,"
+                + " \"ino\": 0}]]]]", json[3], "y, x, the root, then the export itself");
+        TestTrees.exec(tmp, "python3", "-c", "import json,sys; json.loads(sys.argv[1])", ncdu.out());
+    }
+
     private static List<String> paths(Path archive) {
         return Arrays.stream(Cli.run("find", archive.toString(), "-type", "f").out().split("\n"))
                 .filter(s -> !s.isEmpty()).sorted().toList();

@@ -1,0 +1,65 @@
+package org.barecat.cli;
+
+import org.barecat.tools.convert.IndexExport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code index-to-csv} and {@code to-ncdu-json}: the index written out for other tools, as the original writes it. */
+final class IndexExportCommands {
+    private IndexExportCommands() {
+    }
+
+    private interface Export {
+        void write(Path archive, PrintStream out) throws IOException;
+    }
+
+    private static int run(Path archive, Export export) {
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        try {
+            export.write(archive, out);
+            out.flush();
+            return 0;
+        } catch (IOException e) {
+            out.flush();
+            return Errors.fail(e);
+        }
+    }
+
+    @Command(name = "index-to-csv", mixinStandardHelpOptions = true,
+            description = "Print every file's row as CSV: path, shard, offset, size and CRC-32C, in path order"
+                    + " (text quoted, lines ending in CRLF, as the original). Only the index is read.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:printed", "1:the index cannot be read", "2:bad command-line arguments"})
+    static final class Csv implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "ARCHIVE")
+        Path archivePath;
+
+        @Override
+        public Integer call() {
+            return run(archivePath, IndexExport::csv);
+        }
+    }
+
+    @Command(name = "to-ncdu-json", mixinStandardHelpOptions = true,
+            description = "Print the tree in ncdu's export format, to browse it with ncdu -f FILE. Only the index"
+                    + " is read.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:printed", "1:the index cannot be read", "2:bad command-line arguments"})
+    static final class Ncdu implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "ARCHIVE")
+        Path archivePath;
+
+        @Override
+        public Integer call() {
+            String v = Version.class.getPackage().getImplementationVersion();
+            String version = v == null ? "0.0.0" : v.replaceAll("^([0-9]+(\\.[0-9]+){0,2}).*$", "$1");
+            return run(archivePath, (archive, out) -> IndexExport.ncduJson(archive, version, out));
+        }
+    }
+}

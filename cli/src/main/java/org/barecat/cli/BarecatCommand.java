@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {CreateCommand.class, AddCommand.class, ExtractCommand.class, ConvertCommand.class,
                 VerifyCommand.class, LsCommand.class, CatCommand.class, FindCommand.class, DuCommand.class,
                 TreeCommand.class, InfoCommand.class, RmCommand.class, MvCommand.class, DefragCommand.class, MergeCommand.class,
-                SubsetCommand.class, IndexExportCommands.Csv.class, IndexExportCommands.Ncdu.class,
+                SubsetCommand.class, IndexExportCommands.Csv.class, IndexExportCommands.Ncdu.class, UpgradeCommand.class,
                 DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure: an archive, file or mount could not be used, or problems were found"

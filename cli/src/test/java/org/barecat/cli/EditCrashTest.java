@@ -94,6 +94,21 @@ class EditCrashTest {
         killAtRandomMoments(base, command);
     }
 
+    @org.junit.jupiter.api.Test
+    void upgradeKilledAtAnyMomentLeavesTheOldIndexOrTheNewOne() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("legacy-src"));
+        for (int f = 0; f < 4000; f++) {
+            Path p = src.resolve("d" + f % 40 + "/f" + f);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, "legacy " + f);
+        }
+        Path legacy = tmp.resolve("legacy/l.barecat");
+        Files.createDirectories(legacy.getParent());
+        org.barecat.testing.IndependentWriter.run("write", src.toString(), legacy.toString(), "--legacy-name",
+                "--schema", "0.2");
+        killAtRandomMoments(legacy, "upgrade ARCHIVE");
+    }
+
     @ParameterizedTest(name = "barecat {0}")
     @CsvSource({"defrag ARCHIVE", "defrag --quick ARCHIVE"})
     void defragKilledAtAnyMomentLeavesEveryFileAsItWas(String command) throws Exception {
@@ -181,9 +196,11 @@ class EditCrashTest {
      */
     private static String state(Path archive) throws Exception {
         StringBuilder out = new StringBuilder();
-        try (Connection c = IndexSchema.openReadOnly(archive); Statement s = c.createStatement()) {
+        try (Connection c = IndexSchema.openReadOnly(org.barecat.core.ArchiveFiles.locate(archive).index());
+             Statement s = c.createStatement()) {
             for (String q : new String[] {"SELECT path, size, crc32c FROM files ORDER BY path",
-                    "SELECT path, num_subdirs, num_files, size_tree, num_files_tree FROM dirs ORDER BY path"}) {
+                    "SELECT path, num_subdirs, num_files, size_tree, num_files_tree FROM dirs ORDER BY path",
+                    "SELECT key, value_int FROM config WHERE key LIKE 'schema_version%' ORDER BY key"}) {
                 try (ResultSet rs = s.executeQuery(q)) {
                     int n = rs.getMetaData().getColumnCount();
                     while (rs.next()) {

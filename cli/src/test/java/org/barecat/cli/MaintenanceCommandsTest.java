@@ -1,5 +1,6 @@
 package org.barecat.cli;
 
+import org.barecat.testing.IndependentWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,6 +161,32 @@ class MaintenanceCommandsTest {
         assertEquals("[ {\"name\": \"y\", \"asize\": 4096, \"ino\": 0}, {\"name\": \"\\u00e9.bin\", \"asize\": 21, \"dsize\": 21,"
                 + " \"ino\": 0}]]]]", json[3], "y, x, the root, then the export itself");
         TestTrees.exec(tmp, "python3", "-c", "import json,sys; json.loads(sys.argv[1])", ncdu.out());
+    }
+
+    @Test
+    void upgradeBringsA02IndexTo03WithTheSameFilesAndKeepsTheOldOne() throws Exception {
+        Path src = tree("src", "a/1.txt", "a/b/2.txt", "c/3.txt", "top");
+        Path archive = tmp.resolve("old.barecat");
+        IndependentWriter.run("write", src.toString(), archive.toString(), "--legacy-name", "--schema", "0.2",
+                "--drop-dirs", "--gaps");
+        Path index = tmp.resolve("old.barecat-sqlite-index");
+        String before = files(archive);
+        assertTrue(Cli.run("info", archive.toString()).out().contains("0.2"));
+
+        Cli.Run r = Cli.run("upgrade", archive.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(String.join("\n", "Upgrading from 0.2 to 0.3...", "Creating new database with updated schema...",
+                "Migrating dir metadata...", "Migrating file metadata...", "Rebuilding directory tree statistics...",
+                "Replacing old database...", "Upgrade complete.", ""), r.out());
+        assertTrue(Files.exists(tmp.resolve("old.barecat-sqlite-index.old")), "the old index kept");
+        assertFalse(Files.exists(archive), "the index keeps its legacy name");
+        assertEquals(before, files(archive));
+        assertTrue(Cli.run("info", archive.toString()).out().contains("0.3"));
+        Cli.Run v = Cli.run("verify", "-q", archive.toString());
+        assertEquals(0, v.code(), "statistics rebuilt, every checksum right: " + v.out() + v.err());
+        assertEquals("Database is already at version 0.3, nothing to do.\n", Cli.run("upgrade", archive.toString()).out());
+        assertEquals(0, Cli.run("rm", archive.toString(), "top").code(), "0.3 tools write to it");
+        assertTrue(Files.size(index) > 0);
     }
 
     private static List<String> paths(Path archive) {

@@ -1,0 +1,312 @@
+package org.barecat.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * The original barecat's older command names ({@code barecat-create}, {@code barecat-merge}, ...),
+ * with their arguments, so that scripts written for them run unchanged: each says once on stderr
+ * that it is deprecated, as the original does, and runs the command of today it stands for.
+ * {@code bin/barecat-legacy} starts it with the name it was called by.
+ */
+@Command(name = "barecat-legacy", subcommands = {LegacyCommand.Create.class, LegacyCommand.CreateRecursive.class,
+        LegacyCommand.Extract.class, LegacyCommand.ExtractSingle.class, LegacyCommand.Merge.class,
+        LegacyCommand.MergeSymlink.class, LegacyCommand.Verify.class, LegacyCommand.Defrag.class,
+        LegacyCommand.IndexToCsv.class, LegacyCommand.ToNcduJson.class, LegacyCommand.Archive2Barecat.class,
+        LegacyCommand.Barecat2Archive.class, LegacyCommand.UpgradeDatabase.class})
+public final class LegacyCommand {
+    public static void main(String[] args) {
+        System.setProperty("barecat.program", args.length > 0 ? args[0] : "barecat-legacy");
+        CommandLine cl = new CommandLine(new LegacyCommand());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> Errors.fail(Errors.describe(e), 1));
+        System.exit(Errors.execute(cl, withLongOptionsSpelledOut(cl, args)));
+    }
+
+    /**
+     * The arguments with each unambiguous prefix of a long option ({@code --shard=1G},
+     * {@code --ignore}) spelled out, as argparse takes them.
+     */
+    static String[] withLongOptionsSpelledOut(CommandLine cl, String[] args) {
+        CommandLine sub = args.length > 0 ? cl.getSubcommands().get(args[0]) : null;
+        if (sub == null) {
+            return args;
+        }
+        String[] out = args.clone();
+        for (int i = 1; i < out.length; i++) {
+            if (!out[i].startsWith("--") || out[i].equals("--")) {
+                continue;
+            }
+            int eq = out[i].indexOf('=');
+            String given = eq < 0 ? out[i] : out[i].substring(0, eq);
+            List<String> matches = new ArrayList<>();
+            for (String name : sub.getCommandSpec().optionsMap().keySet()) {
+                if (name.equals(given)) {
+                    matches = List.of(name);
+                    break;
+                }
+                if (name.startsWith(given)) {
+                    matches.add(name);
+                }
+            }
+            if (matches.size() == 1) {
+                out[i] = matches.get(0) + (eq < 0 ? "" : out[i].substring(eq));
+            }
+        }
+        return out;
+    }
+
+    /** Says that {@code name} is deprecated, then runs {@code barecat args...}; {@code quiet}: prints stdout only on failure. */
+    static int run(String name, String instead, boolean quiet, List<String> args) {
+        System.err.println(name + " is deprecated, use '" + instead + "' instead");
+        if (!quiet) {
+            return BarecatCommand.commandLine().execute(args.toArray(String[]::new));
+        }
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            code = BarecatCommand.commandLine().execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(out);
+        }
+        if (code != 0) {
+            out.print(captured.toString(StandardCharsets.UTF_8));
+            out.flush();
+        }
+        return code;
+    }
+
+    @Command(name = "barecat-create")
+    static final class Create implements Callable<Integer> {
+        @Option(names = "--file", required = true) String file;
+        @Option(names = "--null") boolean nul;
+        @Option(names = "--workers") Integer workers;
+        @Option(names = "--shard-size-limit") String limit;
+        @Option(names = "--overwrite") boolean overwrite;
+
+        @Override
+        public Integer call() {
+            List<String> a = new ArrayList<>(List.of("create", "-q", "-T", "-"));
+            if (nul) {
+                a.add("-0");
+            }
+            if (workers != null) {
+                a.addAll(List.of("-j", workers.toString()));
+            }
+            if (limit != null) {
+                a.addAll(List.of("-s", limit));
+            }
+            if (overwrite) {
+                a.add("-f");
+            }
+            a.add(file);
+            return run("barecat-create", "barecat create -T -", false, a);
+        }
+    }
+
+    @Command(name = "barecat-create-recursive")
+    static final class CreateRecursive implements Callable<Integer> {
+        @Option(names = "--file", required = true) String file;
+        @Option(names = "--workers") Integer workers;
+        @Option(names = "--shard-size-limit") String limit;
+        @Option(names = "--overwrite") boolean overwrite;
+        @Option(names = "--physical-order") boolean physicalOrder;
+        @Option(names = "--strip-root") boolean stripRoot; // always on, as in the original
+        @Parameters(arity = "1..*") List<String> roots;
+
+        @Override
+        public Integer call() {
+            System.err.println("barecat-create-recursive is deprecated, use 'barecat create -C ROOT ARCHIVE .' instead");
+            int code = 0;
+            for (int i = 0; i < roots.size() && code == 0; i++) {
+                // each root's contents are stored relative to it: the first creates, the others add
+                List<String> a = new ArrayList<>(List.of(i == 0 ? "create" : "add", "-q", "-C", roots.get(i)));
+                if (workers != null) {
+                    a.addAll(List.of("-j", workers.toString()));
+                }
+                if (limit != null && i == 0) {
+                    a.addAll(List.of("-s", limit));
+                }
+                if (overwrite && i == 0) {
+                    a.add("-f");
+                }
+                a.add(Path.of(file).toAbsolutePath().toString());
+                a.add(".");
+                code = BarecatCommand.commandLine().execute(a.toArray(String[]::new));
+            }
+            return code;
+        }
+    }
+
+    @Command(name = "barecat-extract")
+    static final class Extract implements Callable<Integer> {
+        @Option(names = "--file", required = true) String file;
+        @Option(names = "--target-directory", required = true) String target;
+
+        @Override
+        public Integer call() {
+            return run("barecat-extract", "barecat extract", false, List.of("extract", "-q", file, "-C", target));
+        }
+    }
+
+    @Command(name = "barecat-extract-single")
+    static final class ExtractSingle implements Callable<Integer> {
+        @Option(names = "--barecat-file", required = true) String file;
+        @Option(names = "--path", required = true) String path;
+
+        @Override
+        public Integer call() {
+            return run("barecat-extract-single", "barecat cat", false, List.of("cat", file, path));
+        }
+    }
+
+    @Command(name = "barecat-merge")
+    static final class Merge implements Callable<Integer> {
+        @Parameters(arity = "1..*") List<String> inputs;
+        @Option(names = "--output", required = true) String output;
+        @Option(names = "--shard-size-limit") String limit;
+        @Option(names = "--overwrite") boolean overwrite;
+        @Option(names = "--ignore-duplicates") boolean ignoreDuplicates;
+
+        @Override
+        public Integer call() {
+            List<String> a = new ArrayList<>(List.of("merge", "-o", output));
+            if (limit != null) {
+                a.addAll(List.of("-s", limit));
+            }
+            // without --overwrite an existing output is added to, as the original does
+            if (overwrite) {
+                a.add("-f");
+            } else if (Files.exists(Path.of(output))) {
+                a.add("-a");
+            }
+            if (ignoreDuplicates) {
+                a.add("--ignore-duplicates");
+            }
+            a.addAll(inputs);
+            return run("barecat-merge", "barecat merge", false, a);
+        }
+    }
+
+    @Command(name = "barecat-merge-symlink")
+    static final class MergeSymlink implements Callable<Integer> {
+        @Parameters(arity = "1..*") List<String> inputs;
+        @Option(names = "--output", required = true) String output;
+        @Option(names = "--overwrite") boolean overwrite;
+        @Option(names = "--ignore-duplicates") boolean ignoreDuplicates;
+
+        @Override
+        public Integer call() {
+            List<String> a = new ArrayList<>(List.of("merge", "--symlink", "-o", output));
+            a.addAll(inputs);
+            return run("barecat-merge-symlink", "barecat merge --symlink", false, a);
+        }
+    }
+
+    @Command(name = "barecat-verify")
+    static final class Verify implements Callable<Integer> {
+        @Parameters(index = "0") String file;
+        @Option(names = "--quick") boolean quick;
+
+        @Override
+        public Integer call() {
+            List<String> a = new ArrayList<>(List.of("verify", "-q"));
+            if (quick) {
+                a.add("--quick");
+            }
+            a.add(file);
+            return run("barecat-verify", "barecat verify", true, a);
+        }
+    }
+
+    @Command(name = "barecat-defrag")
+    static final class Defrag implements Callable<Integer> {
+        @Parameters(index = "0") String file;
+        @Option(names = "--quick") boolean quick;
+
+        @Override
+        public Integer call() {
+            List<String> a = new ArrayList<>(List.of("defrag"));
+            if (quick) {
+                a.addAll(List.of("--quick", "--max-seconds", "5"));
+            }
+            a.add(file);
+            return run("barecat-defrag", "barecat defrag", true, a);
+        }
+    }
+
+    @Command(name = "barecat-index-to-csv")
+    static final class IndexToCsv implements Callable<Integer> {
+        @Parameters(index = "0") String file;
+
+        @Override
+        public Integer call() {
+            return run("barecat-index-to-csv", "barecat index-to-csv", false, List.of("index-to-csv", file));
+        }
+    }
+
+    @Command(name = "barecat-to-ncdu-json")
+    static final class ToNcduJson implements Callable<Integer> {
+        @Parameters(index = "0") String file;
+
+        @Override
+        public Integer call() {
+            return run("barecat-to-ncdu-json", "barecat to-ncdu-json", false, List.of("to-ncdu-json", file));
+        }
+    }
+
+    @Command(name = "archive2barecat")
+    static final class Archive2Barecat implements Callable<Integer> {
+        @Parameters(index = "0") String archive;
+        @Parameters(index = "1") String barecat;
+        @Option(names = "--shard-size-limit") String limit;
+        @Option(names = "--overwrite") boolean overwrite;
+
+        @Override
+        public Integer call() {
+            List<String> a = new ArrayList<>(List.of("convert", "-q"));
+            if (limit != null) {
+                a.addAll(List.of("-s", limit));
+            }
+            if (overwrite) {
+                a.add("-f");
+            }
+            a.addAll(List.of(archive, barecat));
+            return run("archive2barecat", "barecat convert", false, a);
+        }
+    }
+
+    @Command(name = "barecat2archive")
+    static final class Barecat2Archive implements Callable<Integer> {
+        @Parameters(index = "0") String barecat;
+        @Parameters(index = "1") String archive;
+
+        @Override
+        public Integer call() {
+            return run("barecat2archive", "barecat convert", false, List.of("convert", "-q", "-f", barecat, archive));
+        }
+    }
+
+    @Command(name = "barecat-upgrade-database")
+    static final class UpgradeDatabase implements Callable<Integer> {
+        @Parameters(index = "0") String path;
+        @Option(names = "--workers") Integer workers;
+
+        @Override
+        public Integer call() {
+            return run("barecat-upgrade-database", "barecat upgrade", false, List.of("upgrade", path));
+        }
+    }
+}

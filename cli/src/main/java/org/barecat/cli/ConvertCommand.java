@@ -5,6 +5,8 @@ import org.barecat.tools.Totals;
 import org.barecat.tools.convert.ArchiveFormat;
 import org.barecat.tools.convert.ArchiveImport;
 import org.barecat.tools.convert.TarExport;
+import org.barecat.tools.convert.ZipExport;
+import org.barecat.tools.write.ArchiveWrap;
 import org.barecat.tools.write.ArchiveWriter;
 import org.barecat.tools.write.NameDecoder;
 import picocli.CommandLine.Command;
@@ -64,6 +66,14 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--wrap", description = "tar or zip to Barecat without copying: the archive's shard is a link to"
+            + " SRC (uncompressed .tar, or .zip made with zip -0), its index points into it; keep SRC where it is")
+    boolean wrap;
+
+    @Option(names = "--root-dir", paramLabel = "NAME", description = "Barecat to tar or zip: put every entry under"
+            + " NAME/")
+    String rootDir;
+
     @Override
     public Integer call() {
         boolean fromStdin = source.equals("-");
@@ -75,8 +85,14 @@ final class ConvertCommand implements Callable<Integer> {
         if (directory != null) {
             return Errors.fail(directory, 1);
         }
+        if (wrap) {
+            return wrap(from, to, fromStdin);
+        }
         if (from != ArchiveFormat.BARECAT && to == ArchiveFormat.BARECAT) {
             return toBarecat(from, fromStdin);
+        }
+        if (from == ArchiveFormat.BARECAT && to == ArchiveFormat.ZIP) {
+            return toZip();
         }
         if (from == ArchiveFormat.BARECAT && to.isTar()) {
             if (encoding != null) {
@@ -85,7 +101,51 @@ final class ConvertCommand implements Callable<Integer> {
             return toTar(to, toStdout);
         }
         return Errors.fail("convert: cannot convert " + source + " to " + target + ": one side must be a Barecat"
-                + " archive, the other a tar (.tar, .tar.gz, .tar.bz2, .tar.xz, .tar.zst) or, as SRC, a zip", 2);
+                + " archive, the other a tar (.tar, .tar.gz, .tar.bz2, .tar.xz, .tar.zst) or a zip", 2);
+    }
+
+    private int wrap(ArchiveFormat from, ArchiveFormat to, boolean fromStdin) {
+        if (fromStdin) {
+            return Errors.fail("convert: --wrap cannot be used with stdin", 1);
+        }
+        if ((from != ArchiveFormat.TAR && from != ArchiveFormat.ZIP) || to != ArchiveFormat.BARECAT) {
+            return Errors.fail("convert: --wrap only works with uncompressed .tar or .zip files, into a Barecat archive", 1);
+        }
+        try {
+            ArchiveWrap.wrap(Path.of(source), Path.of(target), force);
+            return 0;
+        } catch (FileAlreadyExistsException e) {
+            return Errors.fail(target + ": exists (use -f to replace it)", 1);
+        } catch (IOException e) {
+            return Errors.fail(e);
+        }
+    }
+
+    private int toZip() {
+        Path out = Path.of(target);
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !force) {
+            return Errors.fail(target + ": exists (use -f to replace it)", 1);
+        }
+        Path temporary = out.resolveSibling(out.getFileName() + ".incomplete");
+        try (Archive archive = Archive.open(Path.of(source));
+             AbortOnExit guard = new AbortOnExit(() -> deleteQuietly(temporary));
+             Progress progress = new Progress("Converting", quiet)) {
+            Totals result;
+            try {
+                result = ZipExport.write(archive, temporary, progress, rootDir == null ? "" : rootDir);
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(temporary);
+                throw e;
+            }
+            if (guard.stopping()) {
+                deleteQuietly(temporary);
+                return 1;
+            }
+            Files.move(temporary, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return result.problems() > 0 ? 1 : 0;
+        } catch (IOException e) {
+            return Errors.fail(e);
+        }
     }
 
     private int toBarecat(ArchiveFormat from, boolean fromStdin) {
@@ -147,7 +207,7 @@ final class ConvertCommand implements Callable<Integer> {
             try (OutputStream raw = naming(toStdout ? "stdout" : target,
                     toStdout ? nonClosing(System.out) : Files.newOutputStream(temporary));
                  OutputStream compressed = to.compress(new BufferedOutputStream(raw, 1 << 20))) {
-                result = TarExport.write(archive, compressed, progress);
+                result = TarExport.write(archive, compressed, progress, rootDir == null ? "" : rootDir);
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(temporary);
                 throw e;

@@ -189,6 +189,45 @@ class MaintenanceCommandsTest {
         assertTrue(Files.size(index) > 0);
     }
 
+    @Test
+    void convertWrapsAnUncompressedTarOrZipWithoutCopyingAndWritesZipAndRootDirs() throws Exception {
+        Path src = tree("src", "cats/1.jpg", "dogs/2.jpg");
+        Path tar = tmp.resolve("d.tar");
+        TestTrees.exec(tmp, "tar", "-C", src.toString(), "-cf", tar.toString(), ".");
+        Path wrapped = tmp.resolve("w.barecat");
+        Cli.Run r = Cli.run("convert", "--wrap", tar.toString(), wrapped.toString());
+        assertEquals(0, r.code(), r.err());
+        Path shard = tmp.resolve("w.barecat-shard-00000");
+        assertEquals(tar.toAbsolutePath(), Files.readSymbolicLink(shard), "the shard is the tar itself");
+        Path plain = tmp.resolve("p.barecat");
+        assertEquals(0, Cli.run("convert", "-q", tar.toString(), plain.toString()).code());
+        assertEquals(files(plain), files(wrapped));
+        assertTrue(Cli.run("index-to-csv", wrapped.toString()).out().contains("\"cats/1.jpg\",0,1536,"
+                + Files.size(src.resolve("cats/1.jpg")) + ",\"\"\r\n"), "the data after its 512-byte header, no checksum");
+        assertEquals(0, Cli.run("verify", "-q", wrapped.toString()).code());
+        Cli.Run rm = Cli.run("rm", wrapped.toString(), "cats/1.jpg");
+        assertEquals(1, rm.code());
+        assertEquals("barecat: " + wrapped + ": its shards are links to files it does not own (convert --wrap); it"
+                + " cannot be changed in place\n", rm.err());
+
+        Path zip = tmp.resolve("o.zip");
+        assertEquals(0, Cli.run("convert", "-q", "--root-dir", "top", plain.toString(), zip.toString()).code());
+        String listing = TestTrees.exec(tmp, "unzip", "-Z1", zip.toString());
+        assertEquals("top/cats/\ntop/cats/1.jpg\ntop/dogs/\ntop/dogs/2.jpg\n", listing);
+        Path wrappedZip = tmp.resolve("wz.barecat");
+        assertEquals(0, Cli.run("convert", "--wrap", zip.toString(), wrappedZip.toString()).code(), "stored entries");
+        assertEquals(List.of("top/cats/1.jpg", "top/dogs/2.jpg"), paths(wrappedZip));
+        assertEquals(Files.readString(src.resolve("dogs/2.jpg")), Cli.run("cat", wrappedZip.toString(), "top/dogs/2.jpg").out());
+
+        Path gz = tmp.resolve("fake.tar");
+        TestTrees.exec(tmp, "sh", "-c", "gzip -c d.tar > fake.tar");
+        Cli.Run refused = Cli.run("convert", "--wrap", gz.toString(), tmp.resolve("g.barecat").toString());
+        assertEquals(1, refused.code());
+        assertEquals("barecat: " + gz + ": compressed (gzip); --wrap only works with uncompressed .tar or .zip files\n",
+                refused.err());
+        assertFalse(Files.exists(tmp.resolve("g.barecat")));
+    }
+
     private static List<String> paths(Path archive) {
         return Arrays.stream(Cli.run("find", archive.toString(), "-type", "f").out().split("\n"))
                 .filter(s -> !s.isEmpty()).sorted().toList();

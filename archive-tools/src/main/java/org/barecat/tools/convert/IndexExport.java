@@ -34,8 +34,9 @@ public final class IndexExport {
                  ResultSet rs = s.executeQuery("SELECT path, shard, offset, size, crc32c FROM files ORDER BY path")) {
                 while (rs.next()) {
                     long crc = rs.getLong(5);
+                    String checksum = rs.wasNull() ? "\"\"" : Long.toString(crc);
                     out.print(quoted(rs.getString(1)) + "," + rs.getLong(2) + "," + rs.getLong(3) + "," + rs.getLong(4)
-                            + "," + (rs.wasNull() ? "\"\"" : Long.toString(crc)) + "\r\n");
+                            + "," + checksum + "\r\n");
                 }
             }
         });

@@ -38,9 +38,11 @@ public final class TarExport {
 
     /**
      * Writes the whole archive to {@code out} as tar (not closing {@code out}'s underlying stream
-     * beyond finishing the tar).
+     * beyond finishing the tar), each name under {@code rootDir}/ when that is not empty (no entry is
+     * written for {@code rootDir} itself, as the original's {@code --root-dir}).
      */
-    public static Totals write(Archive archive, OutputStream out, ProgressListener listener) throws IOException {
+    public static Totals write(Archive archive, OutputStream out, ProgressListener listener, String rootDir)
+            throws IOException {
         ArchiveStats stats = archive.stats();
         listener.total(stats.fileCount(), stats.totalFileBytes());
         long files = 0;
@@ -65,7 +67,8 @@ public final class TarExport {
             boolean directory = e instanceof DirEntry;
             Attributes a = e.attributes();
             long mtime = a.mtimeNs() == null ? defaultMtime : a.mtimeNs();
-            String name = directory ? e.path() + "/" : e.path();
+            String path = rootDir.isEmpty() ? e.path() : rootDir + "/" + e.path();
+            String name = directory ? path + "/" : path;
             Map<String, String> pax = new LinkedHashMap<>();
             String headerName = ustarName(name);
             if (!headerName.equals(name)) {

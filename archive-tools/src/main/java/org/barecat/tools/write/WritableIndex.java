@@ -9,6 +9,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -40,6 +42,12 @@ final class WritableIndex implements AutoCloseable {
      */
     static WritableIndex open(ArchiveFiles files) throws IOException {
         IndexSchema.check(files.index()); // checks the schema and version
+        for (int shard = 0; Files.exists(files.shard(shard), LinkOption.NOFOLLOW_LINKS); shard++) {
+            if (Files.isSymbolicLink(files.shard(shard))) {
+                throw new IOException(files.index() + ": its shards are links to files it does not own (convert"
+                        + " --wrap); it cannot be changed in place");
+            }
+        }
         FileChannel lock = lockExclusively(files.index());
         Connection db = null;
         try {

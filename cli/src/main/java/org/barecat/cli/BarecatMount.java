@@ -150,6 +150,9 @@ public final class BarecatMount implements Callable<Integer> {
                 }
                 System.out.println(READY);
                 DaemonProcess.detach(logFile);
+                if (logFile != null) {
+                    LogConfigurator.toFile(logFile);
+                }
             }
             mount.startBackgroundWork();
             mount.awaitUnmount();

@@ -4,6 +4,8 @@ import org.barecat.core.Archive;
 import org.barecat.core.Attributes;
 import org.barecat.fuse.FuseMount;
 import org.barecat.tools.write.ArchiveWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -45,6 +47,11 @@ public final class ClassDataTraining {
             try (Archive a = Archive.open(archive)) {
                 FuseMount.rehearse(a);
             }
+            // a daemon's log: a line on stderr, then the move to its --log file and a line there
+            Logger log = LoggerFactory.getLogger(ClassDataTraining.class);
+            log.info("class-data training: logging to stderr");
+            LogConfigurator.toFile(dir.resolve("training.log"));
+            log.info("class-data training: logging to a file");
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

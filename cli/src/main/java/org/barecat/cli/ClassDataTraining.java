@@ -18,10 +18,9 @@ import java.util.stream.Stream;
 /**
  * The training run for barecat-mount's class-data archive (AppCDS): bin/barecat-launch runs this once
  * per jar and JVM with {@code -XX:DumpLoadedClassList}, dumps the classes it loaded into a static
- * archive, and every later mount maps them instead of reading, parsing and verifying them (about
- * 0.3 s of a 0.75 s mount). It
- * writes a small archive in a temporary directory and goes through a mount's steps on it without
- * mounting ({@link FuseMount#rehearse}).
+ * archive, and every later mount maps them instead of reading, parsing and verifying them, the
+ * largest part of a mount's start. It writes a small archive in a temporary directory, goes through
+ * a mount's steps on it without mounting ({@link FuseMount#rehearse}), and logs as a daemon does.
  */
 public final class ClassDataTraining {
     private ClassDataTraining() {

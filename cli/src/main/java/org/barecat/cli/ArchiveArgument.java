@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /** The ARCHIVE operand that comes first in every command working on one archive (a picocli mixin). */
 final class ArchiveArgument {
     @Parameters(index = "0", paramLabel = "ARCHIVE",
-            description = "the archive: NAME.barecat, or its index NAME.barecat-sqlite-index (the shards lie beside them)")
+            description = "the archive, e.g. data.barecat (its shards lie beside it)")
     String name;
 
     /** The archive's path as given. */

@@ -4,9 +4,9 @@
 #       -v /data:/data:ro barecat barecat-mount -f /data/train.barecat /mnt/ds
 # The README's "Docker" section has more (sharing the mount with the host, unmounting).
 
-# Build: the Maven Wrapper on a JDK (it fetches Maven itself, with curl).
+# Build: the Maven Wrapper on a JDK (it fetches Maven itself, with curl); asciidoctor for the man pages.
 FROM eclipse-temurin:17-jdk-jammy AS build
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends curl asciidoctor && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN ./mvnw -q -B -DskipTests -pl cli -am package

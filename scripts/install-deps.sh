@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs the system packages the mount and its tests need, from Debian, if any is missing:
+# Installs the system packages the build, the mount and its tests need, from Debian, if any is missing:
+# asciidoctor (the build turns the man pages picocli writes into troff),
 # fuse + libfuse2 (jnr-fuse binds libfuse 2), attr (getfattr), rsync, python3 (test writers),
 # python3-torch + python3-torchvision + python3-pil (ImageFolder and PIL on the mount; tests run them
 # with /usr/bin/python3), squashfs-tools + squashfuse (read-only shared storage), systemd
 # (systemd-analyze checks the unit files in packaging/systemd), gcc + linux-libc-dev (a test compiles
 # the kernel's FUSE header to check the protocol's structs against it).
 set -euo pipefail
-packages=(fuse libfuse2 attr rsync python3 python3-torch python3-torchvision python3-pil squashfs-tools squashfuse
+packages=(fuse libfuse2 attr rsync python3 asciidoctor python3-torch python3-torchvision python3-pil squashfs-tools squashfuse
   systemd gcc libc6-dev linux-libc-dev)
 missing=()
 for p in "${packages[@]}"; do

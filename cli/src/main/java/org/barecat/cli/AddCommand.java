@@ -17,28 +17,26 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code barecat add ARCHIVE PATHS...}: appends to an existing archive, in place. */
-@Command(name = "add", aliases = "a", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "add", aliases = "a", sortOptions = false,
         description = {"Add files and directories to an existing archive (same path rules as create).",
+                "",
                 "New bytes go right after the last file the index has (bytes an add killed part-way left "
                         + "after it are cut off first); a new shard starts at the archive's size limit. The index is "
                         + "changed in one transaction, committed at the end: an interrupted add leaves the archive as "
                         + "it was.",
+                "",
                 "A file path already in the archive is an error (and nothing is added) unless --overwrite or "
                         + "--skip-existing is given. Do not add to an archive that is mounted.",
+                "",
                 "Names that are not valid text, and files that change while they are read, are handled as by "
-                        + "create: reported, one line each, and exit 1."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:everything was added",
-                "1:nothing or not everything was added, or a file changed while read (stderr says why, one line"
-                        + " each)",
-                "2:bad command-line arguments"})
+                        + "create: reported, one line each, and exit 1."})
 final class AddCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive to add to")
-    String archiveName;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
-    @Parameters(index = "1..*", paramLabel = "PATHS", description = {
-            "files and directories to add (directories with everything below them), under the names given",
-            "(leading '/' and '../' removed; '.' is the archive root: -C DIR . stores DIR's contents)"})
+    @Parameters(index = "1..*", paramLabel = "PATHS", description =
+            "files and directories to add (directories with everything below them), under the names given "
+            + "(leading '/' and '../' removed; '.' is the archive root: -C DIR . stores DIR's contents)")
     List<String> paths = new ArrayList<>();
 
     @Mixin
@@ -74,7 +72,7 @@ final class AddCommand implements Callable<Integer> {
         }
         ArchiveAppender.Existing policy = whenExisting == null ? ArchiveAppender.Existing.FAIL
                 : whenExisting.overwrite ? ArchiveAppender.Existing.OVERWRITE : ArchiveAppender.Existing.SKIP;
-        Path archive = Path.of(archiveName);
+        Path archive = Path.of(archiveArgument.name);
         ArchiveSink sink;
         try {
             sink = ArchiveAppender.open(archive, policy);
@@ -82,7 +80,7 @@ final class AddCommand implements Callable<Integer> {
             if (!create) {
                 return Errors.fail(archive + ": no such archive (use -c to create it)", 1);
             }
-            String directory = CreateCommand.directoryName(archiveName, "data.barecat");
+            String directory = CreateCommand.directoryName(archiveArgument.name, "data.barecat");
             if (directory != null) {
                 return Errors.fail(directory, 1);
             }

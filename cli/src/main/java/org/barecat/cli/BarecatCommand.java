@@ -2,19 +2,27 @@ package org.barecat.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
-/** {@code barecat}: make and inspect archives. */
-@Command(name = "barecat", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Create, inspect, convert, verify and extract Barecat archives.",
+/**
+ * {@code barecat}: make and inspect archives, and mount them. Help and version options, the usage
+ * width and the exit-code section are declared here once and inherited by every subcommand.
+ */
+@Command(name = "barecat", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Version.class,
+        usageHelpAutoWidth = true, descriptionHeading = "%n", parameterListHeading = "%n",
+        description = "Create, inspect, convert, verify, extract and mount Barecat archives.",
         subcommands = {CreateCommand.class, AddCommand.class, ExtractCommand.class, ConvertCommand.class,
                 VerifyCommand.class, LsCommand.class, CatCommand.class, FindCommand.class, DuCommand.class,
-                TreeCommand.class, InfoCommand.class, RmCommand.class, MvCommand.class, DefragCommand.class, MergeCommand.class,
-                SubsetCommand.class, IndexExportCommands.Csv.class, IndexExportCommands.Ncdu.class, UpgradeCommand.class,
-                DemoCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
+                TreeCommand.class, InfoCommand.class, RmCommand.class, MvCommand.class, DefragCommand.class,
+                MergeCommand.class, SubsetCommand.class, IndexExportCommands.Csv.class, IndexExportCommands.Ncdu.class,
+                UpgradeCommand.class, BarecatMount.class, DemoCommand.class},
+        exitCodeListHeading = BarecatCommand.EXIT_CODES,
         exitCodeList = {"0:success", "1:failure: an archive, file or mount could not be used, or problems were found"
                 + " (stderr says which, one line each)", "2:bad command-line arguments"})
 public final class BarecatCommand {
+    /** The heading of every exit-code section. */
+    static final String EXIT_CODES = "%nExit codes:%n";
+
     public static void main(String[] args) {
         System.setProperty("barecat.program", "barecat");
         System.exit(Errors.execute(commandLine(), args));

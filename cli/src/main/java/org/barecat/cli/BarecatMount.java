@@ -6,6 +6,7 @@ import org.barecat.fuse.FuseMount;
 import org.barecat.fuse.MountOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
@@ -23,12 +24,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** {@code barecat-mount ARCHIVE MOUNTPOINT}: serve an archive as a read-only directory tree. */
-@Command(name = "barecat-mount", mixinStandardHelpOptions = true, versionProvider = Version.class,
+/**
+ * {@code barecat mount ARCHIVE MOUNTPOINT} (also installed as {@code barecat-mount}): serve an archive
+ * as a read-only directory tree. A command of its own as well as a subcommand of {@code barecat}, so it
+ * declares the help options and exit-code heading that the other subcommands inherit.
+ */
+@Command(name = "mount", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
+        descriptionHeading = "%n", parameterListHeading = "%n",
         description = {"Mount a Barecat archive as a read-only directory tree (FUSE).",
-                "Without -f, returns once the mount is ready (the daemon keeps running in the background);",
-                "unmount with: fusermount -u MOUNTPOINT"},
-        exitCodeListHeading = "%nExit codes:%n",
+                "",
+                "Without -f, returns once the mount is ready (the daemon keeps running in the background); "
+                        + "unmount with: fusermount -u MOUNTPOINT"},
+        exitCodeListHeading = BarecatCommand.EXIT_CODES,
         exitCodeList = {"0:mounted (or, with -f, unmounted cleanly)",
                 "1:the archive or mountpoint cannot be used, or the mount failed",
                 "2:bad command-line arguments",
@@ -40,8 +47,8 @@ public final class BarecatMount implements Callable<Integer> {
      */
     static final String READY = "barecat-mount: ready";
 
-    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive (data.barecat or data.barecat-sqlite-index)")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "an empty directory")
     Path mountPoint;
@@ -52,11 +59,11 @@ public final class BarecatMount implements Callable<Integer> {
     @Option(names = "-d", description = "FUSE debug output (implies -f)")
     boolean debug;
 
-    @Option(names = "-o", paramLabel = "OPTS", description = {
-            "comma-separated mount options: FUSE's (allow_other, default_permissions, uid=, gid=, umask=,",
-            "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours:",
-            "verify: a read that reaches the end of a file whose bytes do not match its stored CRC-32C fails (EIO);",
-            "threads=N: requests served at once (default 16)"})
+    @Option(names = "-o", paramLabel = "OPTS", description =
+            "comma-separated mount options: FUSE's (allow_other, default_permissions, uid=, gid=, umask=, "
+            + "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours: verify: a read that "
+            + "reaches the end of a file whose bytes do not match its stored CRC-32C fails (EIO); threads=N: "
+            + "requests served at once (default 16)")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--log", paramLabel = "FILE",
@@ -69,8 +76,10 @@ public final class BarecatMount implements Callable<Integer> {
 
     public static void main(String[] args) {
         FuseMount.Preload.inBackground(); // while the arguments are read and the archive opened
-        System.setProperty("barecat.program", "barecat-mount");
-        System.exit(Errors.execute(new CommandLine(new BarecatMount()), args));
+        // bin/barecat hands "barecat mount ..." to bin/barecat-mount, saying which name it was called by
+        String program = System.getenv().getOrDefault("BARECAT_MOUNT_AS", "barecat-mount");
+        System.setProperty("barecat.program", program);
+        System.exit(Errors.execute(new CommandLine(new BarecatMount()).setCommandName(program), args));
     }
 
     @Override
@@ -97,7 +106,7 @@ public final class BarecatMount implements Callable<Integer> {
                 return Errors.fail(logFile + ": cannot open the log: " + e.getMessage(), 1);
             }
         }
-        try (Archive archive = Archive.open(archivePath)) {
+        try (Archive archive = Archive.open(archiveArgument.path())) {
             if (FuseMount.clearStaleMount(mountPoint)) {
                 // stdout: the detaching parent relays it before it exits, where stderr could be cut short
                 System.out.println("barecat-mount: " + mountPoint + ": cleared a dead mount left by a daemon that"
@@ -141,6 +150,9 @@ public final class BarecatMount implements Callable<Integer> {
                 }
                 System.out.println(READY);
                 DaemonProcess.detach(logFile);
+                if (logFile != null) {
+                    LogConfigurator.toFile(logFile);
+                }
             }
             mount.startBackgroundWork();
             mount.awaitUnmount();

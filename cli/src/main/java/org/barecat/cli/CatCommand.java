@@ -6,6 +6,7 @@ import org.barecat.core.DirEntry;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -17,14 +18,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code barecat cat ARCHIVE PATH...}: file contents to stdout. */
-@Command(name = "cat", mixinStandardHelpOptions = true,
-        description = "Write the contents of files in the archive to stdout, one after the other (like cat).",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:all files were written", "1:some PATH is not a file in the archive, or its bytes cannot be read",
-                "2:bad command-line arguments"})
+@Command(name = "cat",
+        description = "Write the contents of files in the archive to stdout, one after the other (like cat).")
 final class CatCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "PATH")
     List<String> paths = new ArrayList<>();
@@ -33,7 +31,7 @@ final class CatCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = System.out;
         int code = 0;
-        try (Archive archive = Archive.open(archivePath)) {
+        try (Archive archive = Archive.open(archiveArgument.path())) {
             ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
             for (String given : paths) {
                 String p = ArchivePaths.normalize(given);

@@ -25,23 +25,23 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 /** {@code barecat convert SRC DST}: tar or zip into Barecat, Barecat into tar. */
-@Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "convert", sortOptions = false,
         description = {"Convert a tar or zip archive into a Barecat archive, or a Barecat archive into a tar.",
+                "",
                 "Tar input may be .tar, .tar.gz/.tgz, .tar.bz2, .tar.xz or .tar.zst; a tar output is "
                         + "compressed as DST's name says. SRC '-' reads a tar (compressed or not) from stdin; DST '-' "
                         + "writes an uncompressed tar to stdout.",
+                "",
                 "Names, modes, owners and mtimes are kept; tar input is streamed, so memory does not grow "
                         + "with its size. Symbolic links, hard links and devices cannot be stored: each is skipped with "
-                        + "a warning, and their number is given at the end.",
+                        + "a warning, and their number is given at the end (skipped entries leave the exit code 0).",
+                "",
                 "Output is written under a temporary name and moved into place when complete.",
+                "",
                 "Names are stored exactly: a name that is not valid UTF-8 (or valid in the --encoding given) is "
                         + "an error for that entry, and so is a name that becomes the path of an earlier one once its "
                         + "leading './' or '/' is removed (a name that appears twice is skipped with a warning). After "
-                        + "such errors the other entries are stored and the exit code is 1."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:converted (entries may have been skipped, with warnings)",
-                "1:not converted, or some entries could not be (stderr says which, one line each)",
-                "2:bad command-line arguments"})
+                        + "such errors the other entries are stored and the exit code is 1."})
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "tar, zip or Barecat archive; '-' for a tar on stdin")
     String source;
@@ -56,11 +56,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "replace DST if it exists")
     boolean force;
 
-    @Option(names = "--encoding", paramLabel = "CHARSET", converter = EncodingConverter.class, description = {
-            "encoding of the names in a tar or zip SRC",
-            "(e.g. latin-1, cp1252, cp437, shift_jis; default",
-            "UTF-8); names that pax records or the zip UTF-8",
-            "flag declare UTF-8 stay UTF-8 when they are valid"})
+    @Option(names = "--encoding", paramLabel = "CHARSET", converter = EncodingConverter.class, description =
+            "encoding of the names in a tar or zip SRC (e.g. latin-1, cp1252, cp437, shift_jis; default "
+            + "UTF-8); names that pax records or the zip UTF-8 flag declare UTF-8 stay UTF-8 when they are "
+            + "valid")
     NameDecoder encoding;
 
     @Option(names = {"-q", "--quiet"}, description = "no progress bar")

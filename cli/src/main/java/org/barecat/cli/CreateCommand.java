@@ -19,30 +19,29 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code barecat create ARCHIVE [PATHS...]}: stores files and directories like {@code tar c} does. */
-@Command(name = "create", aliases = "c", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "create", aliases = "c", sortOptions = false,
         description = {"Create a new archive from files and directories (directories recursively).",
+                "",
                 "Entries are stored under the paths as given, like tar; use -C DIR . to store a directory's "
                         + "contents.",
+                "",
                 "Stores each file's and directory's mode, owner, group and nanosecond mtime. Symbolic links, "
                         + "devices, sockets and pipes are skipped with a warning.",
+                "",
                 "The index is written under a temporary name and moved into place at the end: an interrupted "
                         + "create leaves no archive behind.",
+                "",
                 "Names are stored exactly: a name that is not valid UTF-8 (or valid in the --encoding given) is "
                         + "an error for that entry. A file that grows or shrinks while it is read is stored as read (up "
                         + "to its size when first looked at) and reported, as tar does: 'file changed as we read it'. "
-                        + "After such errors the other entries are stored and the exit code is 1."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the archive was created",
-                "1:it was not, or some entries could not be stored or changed while read (stderr says which, one"
-                        + " line each)",
-                "2:bad command-line arguments"})
+                        + "After such errors the other entries are stored and the exit code is 1."})
 final class CreateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive to create (its shards go beside it)")
-    String archiveName;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
-    @Parameters(index = "1..*", paramLabel = "PATHS", description = {
-            "files and directories to store (directories with everything below them), under the names given",
-            "(leading '/' and '../' removed; '.' is the archive root: -C DIR . stores DIR's contents)"})
+    @Parameters(index = "1..*", paramLabel = "PATHS", description =
+            "files and directories to store (directories with everything below them), under the names given "
+            + "(leading '/' and '../' removed; '.' is the archive root: -C DIR . stores DIR's contents)")
     List<String> paths = new ArrayList<>();
 
     @Mixin
@@ -67,11 +66,11 @@ final class CreateCommand implements Callable<Integer> {
         if (sources.workers < 1) {
             return Errors.fail("create: --workers must be at least 1", 2);
         }
-        String directory = directoryName(archiveName, "data.barecat");
+        String directory = directoryName(archiveArgument.name, "data.barecat");
         if (directory != null) {
             return Errors.fail(directory, 1);
         }
-        Path archive = Path.of(archiveName);
+        Path archive = Path.of(archiveArgument.name);
         ArchiveWriter writer;
         try {
             writer = ArchiveWriter.create(archive, shardSizeLimit, force);

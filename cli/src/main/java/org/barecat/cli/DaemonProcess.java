@@ -44,7 +44,7 @@ final class DaemonProcess {
     /**
      * Restores the default action of SIGINT, so that a handler can be installed for it: a shell
      * starts background commands ({@code &}) with SIGINT ignored, and the JVM leaves ignored
-     * signals alone. Called only then: binding libc takes some 25 ms of a mount's start.
+     * signals alone. Called only then: binding libc is a visible part of a mount's start.
      */
     static void acceptInterrupts() {
         libc().signal(SIGINT, SIG_DFL);

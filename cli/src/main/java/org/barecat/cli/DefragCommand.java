@@ -2,6 +2,7 @@ package org.barecat.cli;
 
 import org.barecat.tools.write.Defragmenter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,18 +17,15 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code barecat defrag ARCHIVE}: reclaims the gaps in an archive's shards, in place. */
-@Command(name = "defrag", mixinStandardHelpOptions = true,
+@Command(name = "defrag",
         description = "Reclaim the space of removed or replaced files: pack the files towards the start of the"
                 + " shards, then cut the shards after their last file. In place and safe to kill at any moment:"
                 + " a file is only written where no file of the index lies, and its row points there once its"
                 + " bytes are on disk. Prints the space freed, or nothing when there was nothing to free."
-                + " Refused while the archive is mounted.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done (or nothing to do)", "1:the archive cannot be changed (stderr says why)",
-                "2:bad command-line arguments"})
+                + " Refused while the archive is mounted.")
 final class DefragCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Option(names = "--quick", description = "Move files from the end into the first earlier gap that holds them,"
             + " for at most --max-seconds; faster, may leave gaps.")
@@ -48,7 +46,7 @@ final class DefragCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = System.out;
         try {
-            Defragmenter.Stats stats = Defragmenter.stats(archivePath);
+            Defragmenter.Stats stats = Defragmenter.stats(archiveArgument.path());
             if (dryRun) {
                 print(stats, out);
                 return 0;
@@ -56,7 +54,7 @@ final class DefragCommand implements Callable<Integer> {
             if (stats.physical() <= stats.logical()) {
                 return 0;
             }
-            try (Defragmenter d = Defragmenter.open(archivePath)) {
+            try (Defragmenter d = Defragmenter.open(archiveArgument.path())) {
                 long freed = quick ? d.quick(Duration.ofMillis((long) (maxSeconds * 1000))) : d.compact();
                 out.println("Freed " + size(freed));
             }

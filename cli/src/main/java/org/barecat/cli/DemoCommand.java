@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code barecat demo}: generate a small image data set, archive it and mount it. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo",
         description = "Generate JPEG images in class folders, pack them into an archive and mount it.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "where to put the data, archive and mountpoint (default: ${DEFAULT-VALUE})")

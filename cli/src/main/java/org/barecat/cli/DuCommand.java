@@ -7,6 +7,7 @@ import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,16 +22,15 @@ import java.util.concurrent.Callable;
 /** {@code barecat du [-s] [-h] [-d N] ARCHIVE [PATH...]}: like du, from the directory statistics. */
 @Command(name = "du", sortOptions = false,
         description = {"Print the size of each directory under PATH, deepest first, as du does.",
+                "",
                 "PATH defaults to the root, shown as '.'. A size is the total size of the files below the "
                         + "directory, in 1024-byte units rounded up (-b: bytes, -h: 1.5K, 23M, ...).",
+                "",
                 "Sizes come from the index's directory statistics, so -s and -d answer at once on any archive "
-                        + "(directories without statistics are added up from their files)."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:a PATH is not in the archive, or the archive cannot be read",
-                "2:bad command-line arguments"})
+                        + "(directories without statistics are added up from their files)."})
 final class DuCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Parameters(index = "1..*", paramLabel = "PATH")
     List<String> paths = new ArrayList<>();
@@ -68,7 +68,7 @@ final class DuCommand implements Callable<Integer> {
         out = Output.stdout();
         int code = 0;
         long grandTotal = 0;
-        try (Archive a = Archive.open(archivePath)) {
+        try (Archive a = Archive.open(archiveArgument.path())) {
             archive = a;
             for (String given : paths.isEmpty() ? List.of(".") : paths) {
                 Optional<Entry> e = ArchivePathArgument.resolve(a, "du", given);

@@ -6,6 +6,7 @@ import org.barecat.tools.Totals;
 import org.barecat.tools.extract.Extractor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,22 +17,22 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code barecat extract ARCHIVE [PATHS...] -C DIR}: writes entries to disk, safely. */
-@Command(name = "extract", aliases = "x", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "extract", aliases = "x", sortOptions = false,
         description = {"Extract files and directories into DIR, restoring bytes, modes and mtimes.",
+                "",
                 "Extracts everything, or the PATHS given (directories with their contents). Bytes are checked "
                         + "against their CRC-32C.",
+                "",
                 "Safe with any archive: an entry with a '..', '.' or empty path component or a leading '/' is "
                         + "refused; no symbolic link in DIR is ever followed; existing files are not replaced unless "
                         + "--overwrite is given. A refused entry is reported on stderr, the rest is extracted, and the "
                         + "exit code is 1.",
+                "",
                 "A write that DIR's file system refuses (full, over quota) stops the extraction with one line "
-                        + "naming the file."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:everything was extracted", "1:some entries were refused or failed (stderr says which)",
-                "2:bad command-line arguments"})
+                        + "naming the file."})
 final class ExtractCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Parameters(index = "1..*", paramLabel = "PATHS", description = "archive paths to extract (default: everything)")
     List<String> paths = new ArrayList<>();
@@ -60,7 +61,7 @@ final class ExtractCommand implements Callable<Integer> {
     public Integer call() {
         Extractor.Existing existing = whenExisting == null ? Extractor.Existing.FAIL
                 : whenExisting.overwrite ? Extractor.Existing.OVERWRITE : Extractor.Existing.SKIP;
-        try (Archive archive = Archive.open(archivePath); Progress progress = new Progress("Extracting", quiet)) {
+        try (Archive archive = Archive.open(archiveArgument.path()); Progress progress = new Progress("Extracting", quiet)) {
             if (paths.isEmpty()) {
                 ArchiveStats stats = archive.stats();
                 progress.total(stats.fileCount(), stats.totalFileBytes());

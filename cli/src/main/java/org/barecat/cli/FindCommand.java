@@ -9,6 +9,7 @@ import org.barecat.core.FileEntry;
 import org.barecat.core.Glob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
@@ -20,18 +21,17 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code barecat find ARCHIVE [PATH] [-name ...]}: like find. */
-@Command(name = "find", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "find", sortOptions = false,
         description = {"Print the path of every entry under PATH that passes the tests given, as find does.",
+                "",
                 "The walk starts at PATH (default: the root, shown as '.'); the tests are ANDed (find's -o, ! "
                         + "and parentheses are not supported).",
+                "",
                 "Paths are printed as stored in the archive, so they can be given back to cat or extract. A "
-                        + "directory's -size is the total size of the files in it."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the walk completed", "1:PATH is not in the archive, or the archive cannot be read",
-                "2:bad command-line arguments"})
+                        + "directory's -size is the total size of the files in it."})
 final class FindCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "where to start (default: the root)")
     String start = ".";
@@ -46,9 +46,9 @@ final class FindCommand implements Callable<Integer> {
     @Option(names = "-type", paramLabel = "f|d", description = "f: regular files, d: directories")
     Character type;
 
-    @Option(names = "-size", paramLabel = "[+|-]N[ckMG]", converter = SizeTest.Converter.class, description = {
-            "size is more than (+), less than (-) or exactly N units, rounded up to whole units as find does:",
-            "c bytes, k KiB, M MiB, G GiB, no suffix 512-byte blocks"})
+    @Option(names = "-size", paramLabel = "[+|-]N[ckMG]", converter = SizeTest.Converter.class, description =
+            "size is more than (+), less than (-) or exactly N units, rounded up to whole units as find "
+            + "does: c bytes, k KiB, M MiB, G GiB, no suffix 512-byte blocks")
     SizeTest size;
 
     @Option(names = "-maxdepth", paramLabel = "N", description = "descend at most N levels below PATH (0: PATH only)")
@@ -111,7 +111,7 @@ final class FindCommand implements Callable<Integer> {
         nameGlob = name == null ? null : Glob.compile(name);
         pathGlob = pathPattern == null ? null : Glob.compileCrossingSlashes(pathPattern);
         out = Output.stdout();
-        try (Archive a = Archive.open(archivePath)) {
+        try (Archive a = Archive.open(archiveArgument.path())) {
             archive = a;
             Optional<Entry> root = ArchivePathArgument.resolve(a, "find", start);
             if (root.isEmpty()) {

@@ -2,6 +2,7 @@ package org.barecat.cli;
 
 import org.barecat.tools.convert.IndexExport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -31,35 +32,31 @@ final class IndexExportCommands {
         }
     }
 
-    @Command(name = "index-to-csv", mixinStandardHelpOptions = true,
+    @Command(name = "index-to-csv",
             description = "Print every file's row as CSV: path, shard, offset, size and CRC-32C, in path order"
-                    + " (text quoted, lines ending in CRLF, as the original). Only the index is read.",
-            exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:printed", "1:the index cannot be read", "2:bad command-line arguments"})
+                    + " (text quoted, lines ending in CRLF, as the original). Only the index is read.")
     static final class Csv implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "ARCHIVE")
-        Path archivePath;
+        @Mixin
+        ArchiveArgument archiveArgument = new ArchiveArgument();
 
         @Override
         public Integer call() {
-            return run(archivePath, IndexExport::csv);
+            return run(archiveArgument.path(), IndexExport::csv);
         }
     }
 
-    @Command(name = "to-ncdu-json", mixinStandardHelpOptions = true,
+    @Command(name = "to-ncdu-json",
             description = "Print the tree in ncdu's export format, to browse it with ncdu -f FILE. Only the index"
-                    + " is read.",
-            exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:printed", "1:the index cannot be read", "2:bad command-line arguments"})
+                    + " is read.")
     static final class Ncdu implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "ARCHIVE")
-        Path archivePath;
+        @Mixin
+        ArchiveArgument archiveArgument = new ArchiveArgument();
 
         @Override
         public Integer call() {
             String v = Version.class.getPackage().getImplementationVersion();
             String version = v == null ? "0.0.0" : v.replaceAll("^([0-9]+(\\.[0-9]+){0,2}).*$", "$1");
-            return run(archivePath, (archive, out) -> IndexExport.ncduJson(archive, version, out));
+            return run(archiveArgument.path(), (archive, out) -> IndexExport.ncduJson(archive, version, out));
         }
     }
 }

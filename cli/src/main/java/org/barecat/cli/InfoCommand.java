@@ -4,6 +4,7 @@ import org.barecat.core.Archive;
 import org.barecat.core.ArchiveInfo;
 import org.barecat.core.ArchiveStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -12,18 +13,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code barecat info ARCHIVE}: counts, sizes, shards, schema. */
-@Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Print facts about an archive: its files, counts, sizes, shards and schema version.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:the archive cannot be read", "2:bad command-line arguments"})
+@Command(name = "info",
+        description = "Print facts about an archive: its files, counts, sizes, shards and schema version.")
 final class InfoCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Override
     public Integer call() {
         PrintWriter out = Output.stdout();
-        try (Archive archive = Archive.open(archivePath)) {
+        try (Archive archive = Archive.open(archiveArgument.path())) {
             ArchiveInfo info = ArchiveInfo.of(archive);
             ArchiveStats s = info.stats();
             row(out, "index", info.index() + (info.legacyIndexName() ? " (legacy name)" : ""));

@@ -7,6 +7,7 @@ import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,17 +24,16 @@ import java.util.concurrent.Callable;
 /** {@code barecat ls [-l] [-R] ARCHIVE [PATH...]}: like ls. */
 @Command(name = "ls", aliases = {"list", "l", "t"}, sortOptions = false,
         description = {"List directory contents in the archive, as ls does (one name per line).",
+                "",
                 "Entries stream in index order, subdirectories first (like ls -U --group-directories-first), "
                         + "so a directory of any size lists at once in little memory; pipe through sort for sorted "
                         + "output.",
+                "",
                 "In -l lines, owner and group are numeric (as ls -n) and a directory's size is the total size "
-                        + "of the files in it."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:listed", "1:a PATH is not in the archive, or the archive cannot be read",
-                "2:bad command-line arguments"})
+                        + "of the files in it."})
 final class LsCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Parameters(index = "1..*", paramLabel = "PATH", description = "directories or files in the archive (default: the root)")
     List<String> paths = new ArrayList<>();
@@ -60,7 +60,7 @@ final class LsCommand implements Callable<Integer> {
     public Integer call() {
         out = Output.stdout();
         int code = 0;
-        try (Archive a = Archive.open(archivePath)) {
+        try (Archive a = Archive.open(archiveArgument.path())) {
             archive = a;
             defaultMtime = a.indexMtimeNs();
             List<String> given = paths.isEmpty() ? List.of(".") : paths;

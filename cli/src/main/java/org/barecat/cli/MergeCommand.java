@@ -18,14 +18,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code barecat merge -o OUT ARCHIVE...}: one archive made of several (Barecat, tar, zip). */
-@Command(name = "merge", mixinStandardHelpOptions = true,
+@Command(name = "merge",
         description = "Make one archive of several: Barecat archives, and tar (any compression) and zip files named"
                 + " by their extension, in the order given, each under --prefix and --as-subdirs if asked. A path"
                 + " that two inputs have is an error unless --ignore-duplicates keeps the first. A new OUT appears"
-                + " only once complete; with -a the files are appended to OUT in one transaction.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:merged", "1:an input cannot be read, a path is in two inputs, or OUT exists (nothing"
-                + " written)", "2:bad command-line arguments"})
+                + " only once complete; with -a the files are appended to OUT in one transaction.")
 final class MergeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The archive to make.")
     Path output;

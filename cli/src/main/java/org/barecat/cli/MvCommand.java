@@ -2,6 +2,7 @@ package org.barecat.cli;
 
 import org.barecat.tools.write.ArchiveEditor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -9,16 +10,13 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code barecat mv ARCHIVE SRC DST}: renames a file or directory inside an archive. */
-@Command(name = "mv", mixinStandardHelpOptions = true,
+@Command(name = "mv",
         description = "Rename a file, or a directory with everything below it, inside the archive, in place (like"
-                + " mv: into DST when DST is a directory). No bytes move. All or nothing: interrupted at any"
-                + " moment, the archive is as it was before or as it is after. Refused while the archive is mounted.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:renamed", "1:SRC is not in the archive, DST exists or its directory does not, or the"
-                + " archive cannot be changed (nothing changed)", "2:bad command-line arguments"})
+                + " mv: into DST when DST is a directory). No bytes move. In one transaction: interrupted at any"
+                + " moment, the archive is as it was before or as it is after. Refused while the archive is mounted.")
 final class MvCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Parameters(index = "1", paramLabel = "SRC")
     String source;
@@ -28,7 +26,7 @@ final class MvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (ArchiveEditor editor = ArchiveEditor.open(archivePath)) {
+        try (ArchiveEditor editor = ArchiveEditor.open(archiveArgument.path())) {
             try {
                 editor.move(source, target);
             } catch (IOException e) {

@@ -2,6 +2,7 @@ package org.barecat.cli;
 
 import org.barecat.tools.write.ArchiveEditor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -11,17 +12,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code barecat rm ARCHIVE PATH...}: removes files and directories from an archive. */
-@Command(name = "rm", mixinStandardHelpOptions = true,
+@Command(name = "rm",
         description = "Remove files, and directories with everything below them, from the archive, in place."
-                + " Their bytes stay in the shards as gaps until `barecat defrag` reclaims them. All or nothing:"
+                + " Their bytes stay in the shards as gaps until `barecat defrag` reclaims them. In one transaction:"
                 + " interrupted at any moment, the archive is as it was before or as it is after. Refused while the"
-                + " archive is mounted.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every PATH was removed", "1:some PATH is not in the archive (the others are removed),"
-                + " or the archive cannot be changed", "2:bad command-line arguments"})
+                + " archive is mounted. A PATH that is not in the archive is reported and the others removed"
+                + " (exit 1).")
 final class RmCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "PATH")
     List<String> paths = new ArrayList<>();
@@ -29,7 +28,7 @@ final class RmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int code = 0;
-        try (ArchiveEditor editor = ArchiveEditor.open(archivePath)) {
+        try (ArchiveEditor editor = ArchiveEditor.open(archiveArgument.path())) {
             for (String p : paths) {
                 try {
                     editor.remove(p);

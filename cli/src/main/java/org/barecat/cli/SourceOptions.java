@@ -21,35 +21,33 @@ final class SourceOptions {
     @Option(names = {"-C", "--directory"}, paramLabel = "DIR", description = "resolve PATHS relative to DIR (like tar -C)")
     Path directory = Path.of("");
 
-    @Option(names = {"-T", "--files-from"}, paramLabel = "FILE", description = {
-            "also store the paths listed in FILE ('-': stdin), one per line; a listed directory is stored",
-            "without its contents (list those too, as find does)"})
+    @Option(names = {"-T", "--files-from"}, paramLabel = "FILE", description =
+            "also store the paths listed in FILE ('-': stdin), one per line; a listed directory is stored "
+            + "without its contents (list those too, as find does)")
     String filesFrom;
 
     @Option(names = {"-0", "--null"}, description = "-T lists are separated by NUL bytes (find -print0)")
     boolean nulSeparated;
 
-    @Option(names = "--exclude", paramLabel = "PATTERN", description = {
-            "leave out entries matching PATTERN (repeatable); a pattern without '/' matches names at any",
-            "depth, one with '/' whole archive paths; * and ? stay within a name, ** crosses '/'.",
-            "An excluded directory is left out with everything in it"})
+    @Option(names = "--exclude", paramLabel = "PATTERN", description =
+            "leave out entries matching PATTERN (repeatable); a pattern without '/' matches names at any "
+            + "depth, one with '/' whole archive paths; * and ? stay within a name, ** crosses '/'. An "
+            + "excluded directory is left out with everything in it")
     List<String> excludes = new ArrayList<>();
 
-    @Option(names = {"-i", "--include"}, paramLabel = "PATTERN", description = {
-            "store only files matching PATTERN, or inside a directory matching it (repeatable; same",
-            "pattern rules as --exclude); directories are stored only when something in them is"})
+    @Option(names = {"-i", "--include"}, paramLabel = "PATTERN", description =
+            "store only files matching PATTERN, or inside a directory matching it (repeatable; same pattern "
+            + "rules as --exclude); directories are stored only when something in them is")
     List<String> includes = new ArrayList<>();
 
-    @Option(names = "--encoding", paramLabel = "CHARSET", converter = EncodingConverter.class, description = {
-            "encoding of the names found in directories and",
-            "-T lists (e.g. latin-1, cp1252, shift_jis; default",
-            "UTF-8); PATHS given as arguments are stored as",
-            "given"})
+    @Option(names = "--encoding", paramLabel = "CHARSET", converter = EncodingConverter.class, description =
+            "encoding of the names found in directories and -T lists (e.g. latin-1, cp1252, shift_jis; "
+            + "default UTF-8); PATHS given as arguments are stored as given")
     NameDecoder encoding;
 
-    @Option(names = {"-j", "--workers"}, paramLabel = "N", description = {
-            "threads reading and checksumming files (default: ${DEFAULT-VALUE}); the archive is the same",
-            "for every N"})
+    @Option(names = {"-j", "--workers"}, paramLabel = "N", description =
+            "threads reading and checksumming files (default: ${DEFAULT-VALUE}); the archive is the same for "
+            + "every N")
     int workers = Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     boolean hasInput() {

@@ -12,16 +12,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code barecat subset ARCHIVE -o OUT --pattern GLOB}: a new archive of some of an archive's files. */
-@Command(name = "subset", mixinStandardHelpOptions = true,
+@Command(name = "subset",
         description = "Make a new archive of the files of ARCHIVE that --pattern, or the -i and -x rules, take"
                 + " (all of them without either). With a selection, directories are made only where a taken file"
-                + " needs them. OUT appears only once complete.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:made", "1:ARCHIVE cannot be read or OUT exists (nothing written)",
-                "2:bad command-line arguments"})
+                + " needs them. OUT appears only once complete.")
 final class SubsetCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The archive to make.")
     Path output;
@@ -44,7 +41,7 @@ final class SubsetCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return Errors.fail("subset: " + e.getMessage(), 1);
         }
-        return MergeCommand.run(List.of(archivePath), output, shardSizeLimit, force, false,
+        return MergeCommand.run(List.of(archiveArgument.path()), output, shardSizeLimit, force, false,
                 new ArchiveMerge.Options(null, false, selected, false));
     }
 }

@@ -5,6 +5,7 @@ import org.barecat.core.DirEntry;
 import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,16 +16,14 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code barecat tree [-L N] [-d] ARCHIVE [PATH]}: like tree. */
-@Command(name = "tree", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "tree", sortOptions = false,
         description = {"Print the archive's directory tree under PATH, as the tree program does.",
+                "",
                 "PATH defaults to the root, shown as '.'. A count of directories and files comes at the end. "
-                        + "Entries stream in index order, directories first (like tree --dirsfirst -U)."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:PATH is not in the archive, or the archive cannot be read",
-                "2:bad command-line arguments"})
+                        + "Entries stream in index order, directories first (like tree --dirsfirst -U)."})
 final class TreeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH")
     String start = ".";
@@ -46,7 +45,7 @@ final class TreeCommand implements Callable<Integer> {
             return Errors.fail("tree: Invalid level, must be greater than 0.", 2);
         }
         out = Output.stdout();
-        try (Archive a = Archive.open(archivePath)) {
+        try (Archive a = Archive.open(archiveArgument.path())) {
             archive = a;
             Optional<Entry> root = ArchivePathArgument.resolve(a, "tree", start);
             if (root.isEmpty()) {

@@ -2,6 +2,7 @@ package org.barecat.cli;
 
 import org.barecat.tools.write.IndexUpgrade;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -10,17 +11,14 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code barecat upgrade ARCHIVE}: an index of the 0.1 or 0.2 layout brought to 0.3. */
-@Command(name = "upgrade", mixinStandardHelpOptions = true,
+@Command(name = "upgrade",
         description = "Bring an archive's index from the older 0.1 or 0.2 layout to 0.3: a new index with every row,"
                 + " the directory statistics and the triggers, renamed over the old one in one step (killed at any"
                 + " moment, the archive has the old index or the new one). The shards do not change. The old index"
-                + " is kept as INDEX.old unless --no-preserve-backup. Refused while the archive is mounted.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:upgraded, or already 0.3", "1:the index cannot be upgraded (stderr says why)",
-                "2:bad command-line arguments"})
+                + " is kept as INDEX.old unless --no-preserve-backup. Refused while the archive is mounted.")
 final class UpgradeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archivePath;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Option(names = {"-j", "--workers"}, paramLabel = "N", description = "Accepted for the original's scripts"
             + " (it computes checksums of archives older than 0.1 with them, which this barecat does not upgrade).")
@@ -33,7 +31,7 @@ final class UpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            IndexUpgrade.upgrade(archivePath, preserveBackup, System.out::println);
+            IndexUpgrade.upgrade(archiveArgument.path(), preserveBackup, System.out::println);
             return 0;
         } catch (IOException e) {
             return Errors.fail(e);

@@ -3,6 +3,7 @@ package org.barecat.cli;
 import org.barecat.tools.ProgressListener;
 import org.barecat.tools.verify.ArchiveVerifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -12,20 +13,21 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code barecat verify ARCHIVE}: checksums, shard bounds, index integrity, directory statistics. */
-@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "verify", sortOptions = false,
         description = {"Check an archive's files, shards and index, and report each problem.",
+                "",
                 "Checks the CRC-32C of every file (reading the shards front to back), that every file lies "
                         + "within its shard, SQLite's integrity check, that no path could escape a directory, and every "
                         + "directory's statistics against its files.",
+                "",
                 "Each problem is printed on stdout as 'PATH: problem'; a summary line follows. Bytes at a "
                         + "shard's end that belong to no file (what an add killed part-way leaves) are noted on stderr "
-                        + "without counting as a problem: every file still reads right, and the next add cuts them off."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:no problem found", "1:problems found, or the archive could not be read",
-                "2:bad command-line arguments"})
+                        + "without counting as a problem: every file still reads right, and the next add cuts them off.",
+                "",
+                "The exit code is 1 when a problem is found."})
 final class VerifyCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archive;
+    @Mixin
+    ArchiveArgument archiveArgument = new ArchiveArgument();
 
     @Option(names = "--quick", description = "skip the checksums (everything else is still checked)")
     boolean quick;
@@ -58,13 +60,13 @@ final class VerifyCommand implements Callable<Integer> {
                     out.println(path + ": " + message);
                 }
             };
-            ArchiveVerifier.Report r = ArchiveVerifier.verify(archive, !quick, report);
+            ArchiveVerifier.Report r = ArchiveVerifier.verify(archiveArgument.path(), !quick, report);
             progress.close();
             String checked = r.files() + " files" + (quick ? " (checksums not read)"
                     : ", " + r.bytes() + " bytes checksummed" + (r.unchecked() > 0 ? ", " + r.unchecked()
                     + " without a checksum" : ""));
-            out.println(r.ok() ? archive + ": OK: " + checked
-                    : archive + ": " + r.problems() + (r.problems() == 1 ? " problem" : " problems") + " found; " + checked);
+            out.println(r.ok() ? archiveArgument.path() + ": OK: " + checked
+                    : archiveArgument.path() + ": " + r.problems() + (r.problems() == 1 ? " problem" : " problems") + " found; " + checked);
             out.flush();
             return r.ok() ? 0 : 1;
         } catch (IOException e) {

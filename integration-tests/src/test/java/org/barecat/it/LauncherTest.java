@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -227,6 +228,24 @@ class LauncherTest {
                 assertEquals(threads, serving, "threads named barecat-fuse*");
             }
         }
+    }
+
+    @Test
+    void barecatMountMountsAsBarecatMountDoes() throws Exception {
+        Path point;
+        try (Mount mount = Mount.ofBarecatMount(archive, "-o", "threads=2")) {
+            point = mount.point;
+            assertTrue(mount.daemon().isPresent(), "returned with the daemon serving the mount in the background");
+            assertArrayEquals(Files.readAllBytes(source.resolve("d/data.bin")), Files.readAllBytes(mount.path("d/data.bin")));
+            assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
+        }
+        assertFalse(Mount.isMounted(point));
+        assertTrue(Launchers.barecat("mount", "--help").ok().out().startsWith("Usage: barecat mount "));
+        Path missing = tmp.resolve("missing.barecat");
+        Programs.Result r = Launchers.barecat("mount", missing.toString(), tmp.toString());
+        assertEquals(1, r.exit(), r.stderr());
+        assertTrue(r.stderr().startsWith("barecat mount: " + missing), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
     }
 
     @Test

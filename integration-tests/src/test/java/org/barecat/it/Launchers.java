@@ -58,8 +58,13 @@ final class Launchers {
 
     /** Runs barecat-mount with these arguments and returns when it returns (mount ready or failed). */
     static Programs.Result mountCommand(Map<String, String> env, String... args) {
+        return run("barecat-mount", env, args);
+    }
+
+    /** Runs the launcher bin/{@code name} with these arguments and returns when it returns. */
+    static Programs.Result run(String name, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(bin("barecat-mount").toString());
+        command.add(bin(name).toString());
         command.addAll(List.of(args));
         return Programs.run(null, env, command);
     }

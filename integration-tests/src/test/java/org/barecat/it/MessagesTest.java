@@ -171,7 +171,7 @@ class MessagesTest {
             }
         }
         assertEquals(List.of("create", "add", "extract", "convert", "verify", "ls", "cat", "find", "du", "tree", "info",
-                "demo"), new ArrayList<>(summaries.keySet()));
+                "mount", "demo"), new ArrayList<>(summaries.keySet()));
         summaries.forEach((name, summary) -> assertTrue(summary.endsWith("."), name + ": " + summary));
     }
 

@@ -11,12 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code -o verify}: a reader never gets to the end of a file whose bytes do not have the CRC-32C
@@ -74,6 +77,71 @@ class VerifyTest {
                 .collect(Collectors.toList());
         assertEquals(1, logged.size(), logged.toString());
         assertFalse(logged.get(0).contains("other.bin"));
+    }
+
+    /** A line of the launchers' log: time to the millisecond, level, message. */
+    private static final String LOG_LINE = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[ERROR\\] .*big\\.bin.*";
+
+    @Test
+    void theDaemonsLogIsRolledOncePastItsSizeLimit() throws IOException {
+        Path log = tmp.resolve("rolled.log");
+        String old = "an old line\n".repeat(1_000_000); // 12 MB: over the 10 MB limit
+        Files.writeString(log, old);
+        try (Mount mount = Mount.of(damaged, "-o", "verify", "--log", log.toString())) {
+            assertEquals(1, Programs.sh(mount.point, "cat big.bin > /dev/null").exit());
+        }
+        assertEquals(old, Files.readString(Path.of(log + ".1")), "the full log became FILE.1");
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches(LOG_LINE), lines.get(0));
+    }
+
+    @Test
+    void inTheForegroundTheDaemonLogsToStderr() throws Exception {
+        Path mnt = Files.createTempDirectory(tmp, "mnt-fg-");
+        Path err = tmp.resolve("foreground.err");
+        Process daemon = new ProcessBuilder(Launchers.bin("barecat-mount").toString(), "-f", "-o", "verify",
+                damaged.toString(), mnt.toString()).redirectError(err.toFile()).start();
+        try {
+            for (int i = 0; i < 10_000 && !Mount.isMounted(mnt); i++) {
+                Thread.sleep(1);
+            }
+            assertTrue(Mount.isMounted(mnt), "mounted in the foreground");
+            assertEquals(1, Programs.sh(mnt, "cat big.bin > /dev/null").exit());
+        } finally {
+            if (Programs.run("fusermount", "-u", mnt.toString()).exit() != 0 && Mount.isMounted(mnt)) {
+                Programs.run("fusermount", "-u", "-z", mnt.toString());
+            }
+            daemon.waitFor(20, TimeUnit.SECONDS);
+            daemon.destroyForcibly();
+        }
+        List<String> lines = Files.readAllLines(err);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches(LOG_LINE), lines.get(0));
+    }
+
+    @Test
+    void anAdminsLogbackConfigurationReplacesTheLaunchers() throws IOException {
+        Path theirs = tmp.resolve("admin.log");
+        Path config = tmp.resolve("logback-admin.xml");
+        Files.writeString(config, """
+                <configuration>
+                  <appender name="file" class="ch.qos.logback.core.FileAppender">
+                    <file>%s</file>
+                    <encoder><pattern>ADMIN %%level %%msg%%n</pattern></encoder>
+                  </appender>
+                  <root level="info"><appender-ref ref="file"/></root>
+                </configuration>
+                """.formatted(theirs));
+        Path log = tmp.resolve("not-the-admins.log");
+        try (Mount mount = Mount.of(damaged, Map.of("BARECAT_JAVA_OPTS", "-Dlogback.configurationFile=" + config),
+                "-o", "verify", "--log", log.toString())) {
+            assertEquals(1, Programs.sh(mount.point, "cat big.bin > /dev/null").exit());
+        }
+        List<String> lines = Files.readAllLines(theirs);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("ADMIN ERROR ") && lines.get(0).contains("big.bin"), lines.get(0));
+        assertEquals("", Files.readString(log), "--log holds nothing the admin's configuration sends elsewhere");
     }
 
     @Test

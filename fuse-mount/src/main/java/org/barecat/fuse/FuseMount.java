@@ -92,7 +92,7 @@ public final class FuseMount {
      */
     public static void rehearse(Archive archive) {
         MountOptions options = MountOptions.parse(List.of());
-        options.mountOptions(archive.files().index().toString());
+        options.mountOptions(archive.name());
         KernelMount.load();
         ArchiveFilesystem fs = new ArchiveFilesystem(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()),
                 options.overrides(), options.timeouts(), false);
@@ -124,7 +124,7 @@ public final class FuseMount {
         }
         ArchiveFilesystem fs = new ArchiveFilesystem(archive, defaults, options.overrides(), options.timeouts(),
                 options.verify(), options.directIo());
-        KernelMount kernel = KernelMount.mount(target, options.mountOptions(archive.files().index().toString()));
+        KernelMount kernel = KernelMount.mount(target, options.mountOptions(archive.name()));
         Session session = new Session(fs, kernel.channel(), options.sessionSettings(), trace);
         BackgroundPriority backgroundPriority = new BackgroundPriority();
         FuseMount[] self = new FuseMount[1];

@@ -4,6 +4,8 @@ import org.barecat.core.Archive;
 import org.barecat.fuse.EntryDefaults;
 import org.barecat.fuse.FuseMount;
 import org.barecat.fuse.MountOptions;
+import org.barecat.remote.RemoteArchives;
+import org.barecat.remote.RemoteOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,8 +42,9 @@ public final class BarecatMount implements Callable<Integer> {
      */
     static final String READY = "barecat-mount: ready";
 
-    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "the archive (data.barecat or data.barecat-sqlite-index)")
-    Path archivePath;
+    @Parameters(index = "0", paramLabel = "ARCHIVE", description = {"the archive (data.barecat or data.barecat-sqlite-index),",
+            "or its URL: s3://BUCKET/KEY, https://HOST/PATH, http://HOST/PATH"})
+    String archiveName;
 
     @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "an empty directory")
     Path mountPoint;
@@ -56,7 +59,9 @@ public final class BarecatMount implements Callable<Integer> {
             "comma-separated mount options: FUSE's (allow_other, default_permissions, uid=, gid=, umask=,",
             "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours:",
             "verify: a read that reaches the end of a file whose bytes do not match its stored CRC-32C fails (EIO);",
-            "threads=N: requests served at once (default 16)"})
+            "threads=N: requests served at once (default 16);",
+            "for an archive given by URL: endpoint=URL, region=, profile= (S3; else as AWS's tools find them),",
+            "path_style (S3), cache_dir=DIR (default $XDG_CACHE_HOME/barecat), cache_size=SIZE (default 10G)"})
     List<String> options = new ArrayList<>();
 
     @Option(names = "--log", paramLabel = "FILE",
@@ -76,8 +81,14 @@ public final class BarecatMount implements Callable<Integer> {
     @Override
     public Integer call() {
         MountOptions mountOptions;
+        RemoteOptions remoteOptions;
         try {
-            mountOptions = MountOptions.parse(options);
+            mountOptions = MountOptions.parse(options, RemoteOptions.KEYS);
+            remoteOptions = RemoteArchiveOptions.parse(mountOptions.others());
+            if (!RemoteArchives.isUrl(archiveName) && !mountOptions.others().isEmpty()) {
+                throw new IllegalArgumentException("option '" + mountOptions.others().keySet().iterator().next()
+                        + "': only for an archive given by URL (s3://, https://, http://)");
+            }
         } catch (IllegalArgumentException e) {
             return Errors.fail(e.getMessage(), 2);
         }
@@ -97,7 +108,7 @@ public final class BarecatMount implements Callable<Integer> {
                 return Errors.fail(logFile + ": cannot open the log: " + e.getMessage(), 1);
             }
         }
-        try (Archive archive = Archive.open(archivePath)) {
+        try (Archive archive = openArchive(remoteOptions)) {
             if (FuseMount.clearStaleMount(mountPoint)) {
                 // stdout: the detaching parent relays it before it exits, where stderr could be cut short
                 System.out.println("barecat-mount: " + mountPoint + ": cleared a dead mount left by a daemon that"
@@ -151,6 +162,14 @@ public final class BarecatMount implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    private Archive openArchive(RemoteOptions remoteOptions) throws IOException, InterruptedException {
+        if (!RemoteArchives.isUrl(archiveName)) {
+            return Archive.open(Path.of(archiveName));
+        }
+        FuseMount.Preload.awaitLogging();
+        return RemoteArchives.open(archiveName, remoteOptions);
     }
 
     private static int currentId(String which) throws IOException {

@@ -70,9 +70,13 @@ public final class FuseMount {
         private Preload() {
         }
 
+        /** Counted down once the logging library is initialized (see {@link #awaitLogging}). */
+        private static final java.util.concurrent.CountDownLatch LOGGING = new java.util.concurrent.CountDownLatch(1);
+
         public static void inBackground() {
             Thread t = new Thread(() -> {
                 LoggerFactory.getILoggerFactory();
+                LOGGING.countDown();
                 try {
                     KernelMount.load();
                 } catch (RuntimeException | LinkageError e) {
@@ -81,6 +85,15 @@ public final class FuseMount {
             }, "barecat-preload");
             t.setDaemon(true);
             t.start();
+        }
+
+        /**
+         * Waits until {@link #inBackground} has initialized the logging library: code that logs a lot
+         * while it starts (the AWS SDK) would otherwise log through SLF4J's stand-ins, which then print a
+         * warning on stderr when they replay it.
+         */
+        public static void awaitLogging() throws InterruptedException {
+            LOGGING.await(10, TimeUnit.SECONDS);
         }
     }
 

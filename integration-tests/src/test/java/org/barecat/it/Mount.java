@@ -34,7 +34,16 @@ final class Mount implements AutoCloseable {
 
     /** Mounts on {@code point}, an existing directory that {@link #close()} removes. */
     static Mount at(Path point, Path archive, Map<String, String> env, String... options) {
-        List<String> args = new ArrayList<>(List.of(archive.toString(), point.toString()));
+        return at(point, archive.toString(), env, options);
+    }
+
+    /** Mounts the archive named {@code archive} (a path or a URL) on a fresh temporary mountpoint. */
+    static Mount of(String archive, Map<String, String> env, String... options) throws IOException {
+        return at(Files.createTempDirectory("barecat-mnt-"), archive, env, options);
+    }
+
+    private static Mount at(Path point, String archive, Map<String, String> env, String... options) {
+        List<String> args = new ArrayList<>(List.of(archive, point.toString()));
         args.addAll(List.of(options));
         Programs.Result r = Launchers.mountCommand(env, args.toArray(String[]::new));
         Mount mount = new Mount(point, r);

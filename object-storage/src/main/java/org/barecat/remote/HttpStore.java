@@ -1,6 +1,7 @@
 package org.barecat.remote;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,16 +70,14 @@ final class HttpStore implements ObjectStore {
     @Override
     public byte[] read(String key, ObjectInfo object, long start, int length) throws IOException {
         HttpRequest.Builder request = get(key, object).header("Range", "bytes=" + start + "-" + (start + length - 1));
-        HttpResponse<byte[]> r = send(key, request, HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() == 200) {
-            throw new IOException(url(key) + ": the server does not answer range requests (200 instead of 206)");
+        HttpResponse<InputStream> r = send(key, request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+            if (r.statusCode() == 200) {
+                throw new IOException(url(key) + ": the server does not answer range requests (200 instead of 206)");
+            }
+            check(key, r, 206);
+            return Blocks.readExactly(in, length, url(key), start);
         }
-        check(key, r, 206);
-        if (r.body().length != length) {
-            throw new IOException(url(key) + ": bytes " + start + " to " + (start + length) + ": the server sent "
-                    + r.body().length + " bytes");
-        }
-        return r.body();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package org.barecat.remote;
 
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -139,15 +139,9 @@ final class S3Store implements ObjectStore {
 
     @Override
     public byte[] read(String key, ObjectInfo object, long start, int length) throws IOException {
-        try {
-            ResponseBytes<GetObjectResponse> r = client.getObjectAsBytes(request(key, object)
-                    .range("bytes=" + start + "-" + (start + length - 1)).build());
-            byte[] bytes = r.asByteArrayUnsafe();
-            if (bytes.length != length) {
-                throw new IOException(url(key) + ": bytes " + start + " to " + (start + length) + ": the server sent "
-                        + bytes.length + " bytes");
-            }
-            return bytes;
+        try (ResponseInputStream<GetObjectResponse> in = client.getObject(request(key, object)
+                .range("bytes=" + start + "-" + (start + length - 1)).build())) {
+            return Blocks.readExactly(in, length, url(key), start);
         } catch (SdkException e) {
             throw describe(url(key), e);
         }

@@ -5,10 +5,11 @@
 # python3-torch + python3-torchvision + python3-pil (ImageFolder and PIL on the mount; tests run them
 # with /usr/bin/python3), squashfs-tools + squashfuse (read-only shared storage), systemd
 # (systemd-analyze checks the unit files in packaging/systemd), gcc + linux-libc-dev (a test compiles
-# the kernel's FUSE header to check the protocol's structs against it).
+# the kernel's FUSE header to check the protocol's structs against it), nginx (the web server the tests of
+# http:// archives serve them from; the tests start it themselves, on loopback).
 set -euo pipefail
-packages=(fuse libfuse2 attr rsync python3 asciidoctor python3-torch python3-torchvision python3-pil squashfs-tools squashfuse
-  systemd gcc libc6-dev linux-libc-dev)
+packages=(fuse libfuse2 attr rsync python3 asciidoctor python3-torch python3-torchvision python3-pil squashfs-tools
+  squashfuse systemd gcc libc6-dev linux-libc-dev nginx)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,6 +4,8 @@ import org.barecat.core.Archive;
 import org.barecat.fuse.EntryDefaults;
 import org.barecat.fuse.FuseMount;
 import org.barecat.fuse.MountOptions;
+import org.barecat.remote.RemoteArchives;
+import org.barecat.remote.RemoteOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @Command(name = "mount", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
         descriptionHeading = "%n", parameterListHeading = "%n",
-        description = {"Mount a Barecat archive as a read-only directory tree (FUSE).",
+        description = {"Mount a Barecat archive as a read-only directory tree (FUSE). ARCHIVE may also be a URL:"
+                        + " s3://BUCKET/KEY, https://HOST/PATH or http://HOST/PATH.",
                 "",
                 "Without -f, returns once the mount is ready (the daemon keeps running in the background); "
                         + "unmount with: fusermount -u MOUNTPOINT"},
@@ -63,7 +66,9 @@ public final class BarecatMount implements Callable<Integer> {
             "comma-separated mount options: FUSE's (allow_other, default_permissions, uid=, gid=, umask=, "
             + "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours: verify: a read that "
             + "reaches the end of a file whose bytes do not match its stored CRC-32C fails (EIO); threads=N: "
-            + "requests served at once (default 16)")
+            + "requests served at once (default 16). For an archive given by URL: endpoint=URL, region=, profile= "
+            + "(S3; else as AWS's tools find them), path_style (S3), cache_dir=DIR (default "
+            + "$XDG_CACHE_HOME/barecat), cache_size=SIZE (default 10G)")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--log", paramLabel = "FILE",
@@ -85,8 +90,14 @@ public final class BarecatMount implements Callable<Integer> {
     @Override
     public Integer call() {
         MountOptions mountOptions;
+        RemoteOptions remoteOptions;
         try {
-            mountOptions = MountOptions.parse(options);
+            mountOptions = MountOptions.parse(options, RemoteOptions.KEYS);
+            remoteOptions = RemoteArchiveOptions.parse(mountOptions.others());
+            if (!RemoteArchives.isUrl(archiveArgument.name) && !mountOptions.others().isEmpty()) {
+                throw new IllegalArgumentException("option '" + mountOptions.others().keySet().iterator().next()
+                        + "': only for an archive given by URL (s3://, https://, http://)");
+            }
         } catch (IllegalArgumentException e) {
             return Errors.fail(e.getMessage(), 2);
         }
@@ -106,7 +117,7 @@ public final class BarecatMount implements Callable<Integer> {
                 return Errors.fail(logFile + ": cannot open the log: " + e.getMessage(), 1);
             }
         }
-        try (Archive archive = Archive.open(archiveArgument.path())) {
+        try (Archive archive = openArchive(remoteOptions)) {
             if (FuseMount.clearStaleMount(mountPoint)) {
                 // stdout: the detaching parent relays it before it exits, where stderr could be cut short
                 System.out.println("barecat-mount: " + mountPoint + ": cleared a dead mount left by a daemon that"
@@ -163,6 +174,14 @@ public final class BarecatMount implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    private Archive openArchive(RemoteOptions remoteOptions) throws IOException, InterruptedException {
+        if (!RemoteArchives.isUrl(archiveArgument.name)) {
+            return Archive.open(Path.of(archiveArgument.name));
+        }
+        FuseMount.Preload.awaitLogging();
+        return RemoteArchives.open(archiveArgument.name, remoteOptions);
     }
 
     private static int currentId(String which) throws IOException {

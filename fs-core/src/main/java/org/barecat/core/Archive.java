@@ -2,6 +2,7 @@ package org.barecat.core;
 
 import org.barecat.core.ArchiveIndex.Table;
 import org.barecat.core.internal.IndexRows;
+import org.barecat.core.internal.IndexSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,10 +10,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 
@@ -32,13 +36,15 @@ public final class Archive implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Archive.class);
 
     private final ArchiveFiles files;
+    private final String name;
     private final ArchiveIndex index;
-    private final ShardReader shards;
+    private final Shards shards;
     private final long indexMtimeNs;
     private volatile ArchiveStats stats;
 
-    private Archive(ArchiveFiles files, ArchiveIndex index, ShardReader shards, long indexMtimeNs) {
+    private Archive(ArchiveFiles files, String name, ArchiveIndex index, Shards shards, long indexMtimeNs) {
         this.files = files;
+        this.name = name;
         this.index = index;
         this.shards = shards;
         this.indexMtimeNs = indexMtimeNs;
@@ -56,18 +62,78 @@ public final class Archive implements AutoCloseable {
         ArchiveFiles files = ArchiveFiles.locate(named);
         ArchiveIndex index = ArchiveIndex.open(files.index());
         try {
-            long mtimeNs = Files.getLastModifiedTime(files.index()).toInstant().getEpochSecond() * 1_000_000_000L
-                    + Files.getLastModifiedTime(files.index()).toInstant().getNano();
             long lastShard = index.query(Archive::lastShard);
             requireShards(files, index, lastShard);
             ShardReader shards = new ShardReader(files, (int) lastShard);
-            Archive archive = new Archive(files, index, shards, mtimeNs);
+            Archive archive = new Archive(files, files.index().toString(), index, shards, mtimeNs(files.index()));
             archive.warnAboutShortShards();
             return archive;
         } catch (IOException | RuntimeException e) {
             index.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens an archive whose index is the local file {@code localIndex} and whose shards are read
+     * through {@code shards} (an archive on object storage: the index a local copy, the shards
+     * remote). Checked as {@link #open(Path)} checks a local archive; every shard the index refers
+     * to is opened.
+     *
+     * @param name what the user named the archive by (a URL), for messages and the mount's name
+     * @throws ArchiveFormatException when the index is not a readable Barecat index or a shard is missing
+     */
+    public static Archive open(Path localIndex, String name, ShardSource.Opener shards) throws IOException {
+        ArchiveIndex index = ArchiveIndex.open(localIndex);
+        List<ShardSource> sources = new ArrayList<>();
+        try {
+            long lastShard = index.query(Archive::lastShard);
+            if (lastShard >= Integer.MAX_VALUE) {
+                throw new ArchiveFormatException(localIndex, "more shards than this reader can open");
+            }
+            for (int shard = 0; shard <= lastShard; shard++) {
+                try {
+                    sources.add(shards.open(shard));
+                } catch (NoSuchFileException e) {
+                    throw new IOException(e.getFile() + ": missing shard (the index has files up to shard "
+                            + lastShard + ")", e);
+                }
+            }
+            ArchiveFiles files = new ArchiveFiles(localIndex, localIndex);
+            Archive archive = new Archive(files, name, index, new SourceShards(sources), mtimeNs(localIndex));
+            archive.warnAboutShortShards();
+            return archive;
+        } catch (IOException | RuntimeException e) {
+            for (ShardSource source : sources) {
+                source.close();
+            }
+            index.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Checks the SQLite file {@code index} with {@code PRAGMA quick_check}: for a copy of an index that
+     * came over a network, before it is used.
+     *
+     * @throws ArchiveFormatException naming {@code index} and SQLite's first complaint
+     */
+    public static void checkIndex(Path index) throws IOException {
+        try (java.sql.Connection c = IndexSchema.openReadOnly(index);
+             java.sql.Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA quick_check(1)")) {
+            String result = rs.next() ? rs.getString(1) : "no answer";
+            if (!"ok".equals(result)) {
+                throw new ArchiveFormatException(index, "damaged SQLite file (" + result + ")");
+            }
+        } catch (SQLException e) {
+            throw new ArchiveFormatException(index, "not a readable SQLite file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static long mtimeNs(Path file) throws IOException {
+        java.time.Instant t = Files.getLastModifiedTime(file).toInstant();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     /**
@@ -123,7 +189,7 @@ public final class Archive implements AutoCloseable {
             });
             if (end > shards.size(shard)) {
                 log.warn("{}: shard is {} bytes but the index has a file up to byte {}; such files will fail to read",
-                        files.shard(shard), shards.size(shard), end);
+                        shards.name(shard), shards.size(shard), end);
             }
         }
     }
@@ -132,12 +198,20 @@ public final class Archive implements AutoCloseable {
         return index;
     }
 
-    /** The files the archive consists of: its index and shards. */
+    /**
+     * The files the archive consists of: its index and shards. For an archive opened through
+     * {@link ShardSource}s, the local copy of its index (and no local shards).
+     */
     public ArchiveFiles files() {
         return files;
     }
 
-    /** Modification time of the index file, in ns: the default mtime of entries that have none. */
+    /** What the archive was opened by: its index's path, or the URL of an archive read from elsewhere. */
+    public String name() {
+        return name;
+    }
+
+    /** Modification time of the index file (its local copy's: that of the remote object), in ns: the default mtime of entries that have none. */
     public long indexMtimeNs() {
         return indexMtimeNs;
     }
@@ -276,7 +350,7 @@ public final class Archive implements AutoCloseable {
         }
         if (offset + size > shards.size(shard)) {
             throw new EOFException(file.path() + ": bytes " + offset + " to " + (offset + size)
-                    + " lie past the end of " + files.shard(shard) + " (" + shards.size(shard) + " bytes)");
+                    + " lie past the end of " + shards.name(shard) + " (" + shards.size(shard) + " bytes)");
         }
     }
 

@@ -52,6 +52,11 @@ public record ArchiveFiles(Path index, Path base) {
 
     /** Shard file number {@code number}: {@code BASE-shard-00000} and so on. */
     public Path shard(long number) {
-        return base.resolveSibling(base.getFileName() + String.format("-shard-%05d", number));
+        return base.resolveSibling(shardName(base.getFileName().toString(), number));
+    }
+
+    /** The name of shard {@code number} of the archive named {@code base} (a file name, or a URL). */
+    public static String shardName(String base, long number) {
+        return base + String.format("-shard-%05d", number);
     }
 }

@@ -19,7 +19,7 @@ import java.nio.file.StandardOpenOption;
  * {@link FileChannel#read(ByteBuffer, long)}, which has no shared file pointer, so any number of
  * threads may read at once.
  */
-final class ShardReader implements AutoCloseable {
+final class ShardReader implements Shards {
     private static final Logger log = LoggerFactory.getLogger(ShardReader.class);
     /** What direct reads are aligned to: offsets, lengths and memory. */
     static final int DIRECT_ALIGNMENT = 4096;
@@ -79,7 +79,8 @@ final class ShardReader implements AutoCloseable {
      * @return where in {@code window} the bytes start, or -1 (nothing read) when the shard takes no direct I/O
      * @throws EOFException when the shard ends first (a truncated shard)
      */
-    int readDirect(int shard, long position, int length, ByteBuffer window) throws IOException {
+    @Override
+    public int readDirect(int shard, long position, int length, ByteBuffer window) throws IOException {
         FileChannel channel = shard >= 0 && shard < direct.length ? direct[shard] : null;
         if (channel == null) {
             return -1;
@@ -102,20 +103,19 @@ final class ShardReader implements AutoCloseable {
         return skew;
     }
 
-    int count() {
+    @Override
+    public int count() {
         return shards.length;
     }
 
-    long size(int shard) {
+    @Override
+    public long size(int shard) {
         return sizes[shard];
     }
 
-    long totalSize() {
-        long total = 0;
-        for (long size : sizes) {
-            total += size;
-        }
-        return total;
+    @Override
+    public String name(int shard) {
+        return files.shard(shard).toString();
     }
 
     /**
@@ -123,7 +123,8 @@ final class ShardReader implements AutoCloseable {
      *
      * @throws EOFException when the shard ends first (a truncated shard)
      */
-    void readFully(int shard, long position, ByteBuffer dst) throws IOException {
+    @Override
+    public void readFully(int shard, long position, ByteBuffer dst) throws IOException {
         if (shard < 0 || shard >= shards.length) {
             throw new NoSuchFileException(files.shard(Math.max(shard, 0)).toString(), null, "no such shard");
         }

@@ -70,9 +70,13 @@ public final class FuseMount {
         private Preload() {
         }
 
+        /** Counted down once the logging library is initialized (see {@link #awaitLogging}). */
+        private static final java.util.concurrent.CountDownLatch LOGGING = new java.util.concurrent.CountDownLatch(1);
+
         public static void inBackground() {
             Thread t = new Thread(() -> {
                 LoggerFactory.getILoggerFactory();
+                LOGGING.countDown();
                 try {
                     KernelMount.load();
                 } catch (RuntimeException | LinkageError e) {
@@ -81,6 +85,15 @@ public final class FuseMount {
             }, "barecat-preload");
             t.setDaemon(true);
             t.start();
+        }
+
+        /**
+         * Waits until {@link #inBackground} has initialized the logging library: code that logs a lot
+         * while it starts (the AWS SDK) would otherwise log through SLF4J's stand-ins, which then print a
+         * warning on stderr when they replay it.
+         */
+        public static void awaitLogging() throws InterruptedException {
+            LOGGING.await(10, TimeUnit.SECONDS);
         }
     }
 
@@ -92,7 +105,7 @@ public final class FuseMount {
      */
     public static void rehearse(Archive archive) {
         MountOptions options = MountOptions.parse(List.of());
-        options.mountOptions(archive.files().index().toString());
+        options.mountOptions(archive.name());
         KernelMount.load();
         ArchiveFilesystem fs = new ArchiveFilesystem(archive, new EntryDefaults(0, 0, archive.indexMtimeNs()),
                 options.overrides(), options.timeouts(), false);
@@ -124,7 +137,7 @@ public final class FuseMount {
         }
         ArchiveFilesystem fs = new ArchiveFilesystem(archive, defaults, options.overrides(), options.timeouts(),
                 options.verify(), options.directIo());
-        KernelMount kernel = KernelMount.mount(target, options.mountOptions(archive.files().index().toString()));
+        KernelMount kernel = KernelMount.mount(target, options.mountOptions(archive.name()));
         Session session = new Session(fs, kernel.channel(), options.sessionSettings(), trace);
         BackgroundPriority backgroundPriority = new BackgroundPriority();
         FuseMount[] self = new FuseMount[1];

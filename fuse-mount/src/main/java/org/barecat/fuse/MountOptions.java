@@ -47,8 +47,12 @@ public final class MountOptions {
     private boolean verify;
     private boolean directIo;
     private int threads = DEFAULT_THREADS;
+    /** Options of another layer (where the archive is read from), as given: see {@link #parse(List, Set)}. */
+    private final Map<String, String> others = new LinkedHashMap<>();
+    private final Set<String> otherKeys;
 
-    private MountOptions() {
+    private MountOptions(Set<String> otherKeys) {
+        this.otherKeys = otherKeys;
     }
 
     /**
@@ -58,7 +62,15 @@ public final class MountOptions {
      * @throws IllegalArgumentException for an option that cannot apply, with a message naming it
      */
     public static MountOptions parse(List<String> optionLists) {
-        MountOptions options = new MountOptions();
+        return parse(optionLists, Set.of());
+    }
+
+    /**
+     * {@link #parse(List)}, keeping the options whose key is in {@code otherKeys} for another layer
+     * to apply ({@link #others}): those of a remote archive ({@code endpoint=}, {@code cache_dir=}, ...).
+     */
+    public static MountOptions parse(List<String> optionLists, Set<String> otherKeys) {
+        MountOptions options = new MountOptions(otherKeys);
         for (String list : optionLists) {
             for (String option : list.split(",")) {
                 if (option.isBlank()) {
@@ -74,6 +86,10 @@ public final class MountOptions {
     }
 
     private void set(String key, String value) {
+        if (otherKeys.contains(key)) {
+            others.put(key, value);
+            return;
+        }
         switch (key) {
             case "rw" -> throw new IllegalArgumentException("option 'rw': a Barecat mount is read-only");
             case "verify" -> verify = flag(key, value);
@@ -174,6 +190,11 @@ public final class MountOptions {
 
     private static IllegalArgumentException bad(String key, String value, String what) {
         return new IllegalArgumentException("option '" + key + (value == null ? "" : "=" + value) + "': " + what);
+    }
+
+    /** The options of {@code otherKeys} given, key to value (null for a flag), later values winning. */
+    public Map<String, String> others() {
+        return others;
     }
 
     /** How many requests the daemon serves at once ({@code -o threads=N}). */

@@ -239,7 +239,7 @@ class LauncherTest {
             assertArrayEquals(Files.readAllBytes(source.resolve("d/data.bin")), Files.readAllBytes(mount.path("d/data.bin")));
             assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
         }
-        assertFalse(Mount.isMounted(point));
+        assertFalse(MountExtension.isMounted(point));
         assertTrue(Launchers.barecat("mount", "--help").ok().out().startsWith("Usage: barecat mount "));
         Path missing = tmp.resolve("missing.barecat");
         Programs.Result r = Launchers.barecat("mount", missing.toString(), tmp.toString());

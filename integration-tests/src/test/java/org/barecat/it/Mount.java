@@ -36,19 +36,25 @@ final class Mount implements AutoCloseable {
 
     /** Mounts through {@code barecat mount} rather than barecat-mount. */
     static Mount ofBarecatMount(Path archive, String... options) throws IOException {
-        return at(Files.createTempDirectory("barecat-mnt-"), archive, Map.of(), List.of("barecat", "mount"), options);
+        return at(Files.createTempDirectory("barecat-mnt-"), archive.toString(), Map.of(), List.of("barecat", "mount"),
+                options);
     }
 
     /** Mounts on {@code point}, an existing directory that {@link #close()} removes. */
     static Mount at(Path point, Path archive, Map<String, String> env, String... options) {
-        return at(point, archive, env, List.of("barecat-mount"), options);
+        return at(point, archive.toString(), env, List.of("barecat-mount"), options);
+    }
+
+    /** Mounts the archive named {@code archive} (a path or a URL) on a fresh temporary mountpoint. */
+    static Mount of(String archive, Map<String, String> env, String... options) throws IOException {
+        return at(Files.createTempDirectory("barecat-mnt-"), archive, env, List.of("barecat-mount"), options);
     }
 
     /** Mounts with {@code launcher} (the program in bin/, then its first arguments). */
-    private static Mount at(Path point, Path archive, Map<String, String> env, List<String> launcher,
+    private static Mount at(Path point, String archive, Map<String, String> env, List<String> launcher,
                             String... options) {
         List<String> args = new ArrayList<>(launcher.subList(1, launcher.size()));
-        args.addAll(List.of(archive.toString(), point.toString()));
+        args.addAll(List.of(archive, point.toString()));
         args.addAll(List.of(options));
         Programs.Result r = Launchers.run(launcher.get(0), env, args.toArray(String[]::new));
         Mount mount = new Mount(point, r);

@@ -1,5 +1,6 @@
 package org.barecat.it;
 
+import org.barecat.testing.MountExtension;
 import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,15 +104,13 @@ class VerifyTest {
         Process daemon = new ProcessBuilder(Launchers.bin("barecat-mount").toString(), "-f", "-o", "verify",
                 damaged.toString(), mnt.toString()).redirectError(err.toFile()).start();
         try {
-            for (int i = 0; i < 10_000 && !Mount.isMounted(mnt); i++) {
+            for (int i = 0; i < 10_000 && !MountExtension.isMounted(mnt); i++) {
                 Thread.sleep(1);
             }
-            assertTrue(Mount.isMounted(mnt), "mounted in the foreground");
+            assertTrue(MountExtension.isMounted(mnt), "mounted in the foreground");
             assertEquals(1, Programs.sh(mnt, "cat big.bin > /dev/null").exit());
         } finally {
-            if (Programs.run("fusermount", "-u", mnt.toString()).exit() != 0 && Mount.isMounted(mnt)) {
-                Programs.run("fusermount", "-u", "-z", mnt.toString());
-            }
+            MountExtension.unmount(mnt);
             daemon.waitFor(20, TimeUnit.SECONDS);
             daemon.destroyForcibly();
         }

@@ -1,0 +1,185 @@
+package org.barecat.it;
+
+import org.barecat.testing.MountExtension;
+import org.barecat.remote.TestS3Server;
+import org.barecat.remote.TestWebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Archives in a bucket (S3Proxy in this JVM, authentication on) and on a web server (nginx), mounted by
+ * bin/barecat-mount with the real FUSE daemon and read by real programs.
+ */
+class RemoteMountTest {
+    private static final String PREFIX = "tree/";
+    private static TestS3Server s3;
+    @TempDir
+    static Path shared;
+    private static Path source;
+    private static Path archive;
+    private static String expected;
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void packAndServe() throws Exception {
+        source = Files.createDirectory(shared.resolve("source"));
+        Trees.buildAwkwardTree(source);
+        archive = shared.resolve("out/tree.barecat");
+        Files.createDirectories(archive.getParent());
+        Launchers.barecat("create", "-s", "64K", "-C", source.toString(), archive.toString(), ".").ok();
+        assertTrue(Files.exists(shared.resolve("out/tree.barecat-shard-00004")), "the tree spans many shards");
+        expected = Trees.snapshot(source);
+        s3 = TestS3Server.start(shared.resolve("bucket"));
+        s3.putArchive(archive, PREFIX);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    /** What a user of a MinIO-like server sets: keys, the endpoint, no instance metadata to ask. */
+    private static Map<String, String> awsEnv(String secret) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_ACCESS_KEY_ID", TestS3Server.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", secret);
+        env.put("AWS_ENDPOINT_URL", s3.endpoint());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        return env;
+    }
+
+    private static String url() {
+        return "s3://" + TestS3Server.BUCKET + "/" + PREFIX + "tree.barecat";
+    }
+
+    @Test
+    void aBucketMountsAsTheSourceTreeAndTheSecondMountReadsFromTheCache() throws IOException {
+        String cache = "cache_dir=" + tmp.resolve("cache");
+        try (Mount mount = Mount.of(url(), awsEnv(TestS3Server.SECRET_KEY), "-o", cache)) {
+            assertEquals(expected, Trees.snapshot(mount.point), "find/stat/sha256sum through the mount");
+            Path copy = tmp.resolve("copy");
+            Programs.run("cp", "-r", mount.point + "/.", copy.toString()).ok();
+            Programs.run("diff", "-r", source.toString(), copy.toString()).ok();
+            assertTrue(Programs.run("grep", "-F", " " + mount.point + " ", "/proc/self/mounts").ok().out()
+                    .startsWith(url() + " "), "the mount is named after the URL");
+        }
+        long shardGets = s3.gets(PREFIX + "tree.barecat-shard-");
+        long indexGets = s3.gets(PREFIX + "tree.barecat");
+        assertTrue(shardGets > 0);
+        try (Mount mount = Mount.of(url(), awsEnv(TestS3Server.SECRET_KEY), "-o", cache)) {
+            assertEquals(expected, Trees.snapshot(mount.point));
+        }
+        assertEquals(shardGets, s3.gets(PREFIX + "tree.barecat-shard-"), "the second mount reads blocks from the cache");
+        assertEquals(indexGets, s3.gets(PREFIX + "tree.barecat"), "and the index too");
+    }
+
+    @Test
+    void readsFailWithEioWhileTheServerIsDownAndWorkWhenItIsBack() throws Exception {
+        try (Mount mount = Mount.of(url(), awsEnv(TestS3Server.SECRET_KEY), "-o", "cache_dir=" + tmp.resolve("cache"))) {
+            Path file = mount.path("big.bin");
+            s3.stop();
+            Programs.Result failed;
+            try {
+                failed = Programs.run("cat", file.toString());
+            } finally {
+                s3.start();
+            }
+            assertNotEquals(0, failed.exit());
+            assertTrue(failed.stderr().contains("Input/output error"), failed.stderr());
+            assertArrayEquals(Files.readAllBytes(source.resolve("big.bin")), Files.readAllBytes(file));
+            assertEquals(expected, Trees.snapshot(mount.point), "the mount serves everything again");
+        }
+    }
+
+    @Test
+    void aMissingObjectIsOneLineAndNoMount() throws IOException {
+        String line = refused(awsEnv(TestS3Server.SECRET_KEY), "s3://" + TestS3Server.BUCKET + "/nothing.barecat");
+        assertEquals("barecat-mount: s3://data/nothing.barecat: no such archive (neither the object nor"
+                + " nothing.barecat-sqlite-index exists)", line);
+    }
+
+    @Test
+    void wrongCredentialsAreOneLineAndNoMount() throws IOException {
+        String line = refused(awsEnv("not-the-secret"), url());
+        assertTrue(line.startsWith("barecat-mount: " + url() + ": access denied (403"), line);
+    }
+
+    @Test
+    void missingCredentialsAreOneLineAndNoMount() throws IOException {
+        Map<String, String> env = awsEnv("");
+        env.remove("AWS_ACCESS_KEY_ID");
+        env.remove("AWS_SECRET_ACCESS_KEY");
+        env.put("HOME", tmp.toString()); // no ~/.aws
+        String line = refused(env, url());
+        assertTrue(line.startsWith("barecat-mount: " + url() + ": no AWS credentials found"), line);
+    }
+
+    @Test
+    void aWrongEndpointIsOneLineAndNoMount() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String line = refused(awsEnv(TestS3Server.SECRET_KEY), url(), "-o", "endpoint=http://127.0.0.1:" + port);
+        assertTrue(line.startsWith("barecat-mount: " + url() + ": cannot connect to http://127.0.0.1:" + port), line);
+    }
+
+    @Test
+    void remoteOptionsOnALocalArchiveAreRefused() throws IOException {
+        Programs.Result r = Launchers.mountCommand(Map.of(), archive.toString(), tmp.toString(), "-o", "region=x");
+        assertEquals(2, r.exit(), r.stderr());
+        assertEquals("barecat-mount: option 'region': only for an archive given by URL (s3://, https://, http://)\n",
+                r.stderr());
+    }
+
+    @Test
+    void aWebServerMountsAsTheSourceTree() throws Exception {
+        if (!TestWebServer.available()) {
+            throw new org.opentest4j.TestAbortedException("nginx is not installed (scripts/install-deps.sh installs it)");
+        }
+        Path www = Files.createDirectories(tmp.resolve("www"));
+        try (var files = Files.list(archive.getParent())) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, www.resolve(f.getFileName()));
+            }
+        }
+        try (TestWebServer web = TestWebServer.start(www, tmp.resolve("nginx"));
+             Mount mount = Mount.of(web.origin() + "/tree.barecat", Map.of(), "-o", "cache_dir=" + tmp.resolve("cache"))) {
+            assertEquals(expected, Trees.snapshot(mount.point));
+            assertTrue(web.gets("/tree.barecat-shard-") > 0);
+        }
+    }
+
+    /** barecat-mount refuses: exit 1, one line on stderr, nothing mounted. */
+    private String refused(Map<String, String> env, String archiveUrl, String... options) throws IOException {
+        Path point = Files.createDirectory(tmp.resolve("mnt"));
+        List<String> args = new java.util.ArrayList<>(List.of(archiveUrl, point.toString()));
+        args.addAll(List.of(options));
+        Programs.Result r = Launchers.mountCommand(env, args.toArray(String[]::new));
+        assertEquals(1, r.exit(), r.stderr());
+        List<String> lines = r.stderr().lines().collect(Collectors.toList());
+        assertEquals(1, lines.size(), "exactly one line: " + r.stderr());
+        assertFalse(MountExtension.isMounted(point));
+        return lines.get(0);
+    }
+}

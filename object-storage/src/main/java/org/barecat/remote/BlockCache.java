@@ -1,0 +1,248 @@
+package org.barecat.remote;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * Shard bytes on local disk, in blocks of {@link #BLOCK_SIZE} fetched whole: one file per block
+ * ({@code DIR/OBJECT/BLOCK}, OBJECT naming a version of a shard), the least recently used removed
+ * beyond the capacity. A block is written under a temporary name and renamed when complete, so a
+ * reader (in this process or another mount sharing the directory) sees all of it or none, and never
+ * one from a failed or short response. Concurrent readers of a block that is not there wait for one
+ * fetch. Recency survives remounts as the files' modification times.
+ */
+final class BlockCache {
+    private static final Logger log = LoggerFactory.getLogger(BlockCache.class);
+    /** Bytes per ranged GET and per cached file. */
+    static final int BLOCK_SIZE = 1 << 20;
+    /** A block read again after this long has its modification time renewed (recency for the next mount). */
+    private static final long TOUCH_MS = 60_000;
+    private static final String TEMPORARY = ".tmp-";
+
+    /** Fetches a whole block: exactly its length, or throws. */
+    @FunctionalInterface
+    interface Fetcher {
+        byte[] fetch() throws IOException;
+    }
+
+    private static final class Stored {
+        final long size;
+        long touchedMs;
+
+        Stored(long size, long touchedMs) {
+            this.size = size;
+            this.touchedMs = touchedMs;
+        }
+    }
+
+    private final Path dir;
+    private final long capacity;
+    /** Blocks on disk this process knows of, least recently used first; guarded by itself. */
+    private final LinkedHashMap<Path, Stored> lru = new LinkedHashMap<>(1024, 0.75f, true);
+    private long total;
+    private final ConcurrentHashMap<Path, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicBoolean storeFailureLogged = new AtomicBoolean();
+
+    BlockCache(Path dir, long capacity) throws IOException {
+        this.dir = dir;
+        this.capacity = capacity;
+        Files.createDirectories(dir);
+        scan();
+    }
+
+    /** Learns the blocks earlier mounts left, oldest first, and trims them to the capacity. */
+    private void scan() throws IOException {
+        record Found(Path file, long size, long modifiedMs) {
+        }
+        List<Found> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir, 2)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                try {
+                    if (Files.isRegularFile(file) && !file.getFileName().toString().contains(TEMPORARY)) {
+                        found.add(new Found(file, Files.size(file), Files.getLastModifiedTime(file).toMillis()));
+                    }
+                } catch (NoSuchFileException e) {
+                    // removed by another mount meanwhile
+                }
+            }
+        }
+        found.sort(Comparator.comparingLong(Found::modifiedMs));
+        synchronized (lru) {
+            for (Found f : found) {
+                lru.put(f.file(), new Stored(f.size(), f.modifiedMs()));
+                total += f.size();
+            }
+        }
+        evict();
+    }
+
+    /**
+     * Copies {@code dst.remaining()} bytes at {@code offset} of block {@code block} of {@code object}
+     * ({@code length} bytes long) into {@code dst}, fetching the block when it is not on disk.
+     *
+     * @throws IOException when the block is not cached and cannot be fetched; {@code dst} is then unchanged
+     */
+    void read(String object, long block, int length, int offset, ByteBuffer dst, Fetcher fetcher) throws IOException {
+        Path file = dir.resolve(object).resolve(Long.toString(block));
+        if (readStored(file, length, offset, dst)) {
+            return;
+        }
+        CompletableFuture<byte[]> mine = new CompletableFuture<>();
+        CompletableFuture<byte[]> running = inFlight.putIfAbsent(file, mine);
+        byte[] bytes;
+        if (running == null) {
+            try {
+                bytes = fetcher.fetch();
+                mine.complete(bytes);
+            } catch (IOException | RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                inFlight.remove(file, mine);
+            }
+            store(file, bytes);
+        } else {
+            bytes = await(running);
+        }
+        dst.put(bytes, offset, dst.remaining());
+    }
+
+    private static byte[] await(CompletableFuture<byte[]> fetch) throws IOException {
+        try {
+            return fetch.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IOException(cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a block");
+        }
+    }
+
+    /** Reads from the block's file, when it is there whole; false (and {@code dst} unchanged) when not. */
+    private boolean readStored(Path file, int length, int offset, ByteBuffer dst) throws IOException {
+        int start = dst.position();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (channel.size() != length) {
+                return false;
+            }
+            for (long position = offset; dst.hasRemaining(); ) {
+                int n = channel.read(dst, position);
+                if (n < 0) {
+                    dst.position(start);
+                    return false;
+                }
+                position += n;
+            }
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        used(file, length);
+        return true;
+    }
+
+    /** Notes a read of a stored block: most recently used now (and on disk, once a minute at most). */
+    private void used(Path file, long size) {
+        long now = System.currentTimeMillis();
+        boolean touch;
+        boolean added = false;
+        synchronized (lru) {
+            Stored s = lru.get(file);
+            if (s == null) { // stored by another mount sharing the directory
+                s = new Stored(size, now);
+                lru.put(file, s);
+                total += size;
+                added = true;
+            }
+            touch = now - s.touchedMs > TOUCH_MS;
+            if (touch) {
+                s.touchedMs = now;
+            }
+        }
+        if (touch) {
+            try {
+                Files.setLastModifiedTime(file, FileTime.fromMillis(now));
+            } catch (IOException e) {
+                // removed meanwhile: the next read fetches it again
+            }
+        }
+        if (added) {
+            evict();
+        }
+    }
+
+    /** Writes a fetched block: under a temporary name, then renamed. A failure costs only the caching. */
+    private void store(Path file, byte[] bytes) {
+        Path temporary = file.resolveSibling(file.getFileName() + TEMPORARY + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(temporary, bytes);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            if (storeFailureLogged.compareAndSet(false, true)) {
+                log.warn("{}: cannot store blocks in the cache ({}); reads go to the server", dir, e.toString());
+            }
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+            return;
+        }
+        synchronized (lru) {
+            Stored old = lru.put(file, new Stored(bytes.length, System.currentTimeMillis()));
+            total += bytes.length - (old == null ? 0 : old.size);
+        }
+        evict();
+    }
+
+    /** Removes the least recently used blocks until the cache fits its capacity. */
+    private void evict() {
+        List<Path> remove = new ArrayList<>();
+        synchronized (lru) {
+            for (Iterator<Map.Entry<Path, Stored>> it = lru.entrySet().iterator(); total > capacity && it.hasNext(); ) {
+                Map.Entry<Path, Stored> eldest = it.next();
+                it.remove();
+                total -= eldest.getValue().size;
+                remove.add(eldest.getKey());
+            }
+        }
+        for (Path file : remove) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.debug("{}: {}", file, e.toString());
+            }
+        }
+    }
+
+    /** Bytes of blocks this process knows to be on disk. */
+    long size() {
+        synchronized (lru) {
+            return total;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.barecat.remote;
+
+import org.barecat.core.Archive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import static org.barecat.remote.RemoteArchivesS3Test.assertSameFiles;
+import static org.barecat.remote.RemoteArchivesS3Test.writeArchive;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Archives on a real web server (nginx on loopback), read by ranged GETs. */
+class RemoteArchivesHttpTest {
+    private static TestWebServer server;
+    @TempDir
+    static Path shared;
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = TestWebServer.start(Files.createDirectories(shared.resolve("www")), shared.resolve("nginx"));
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private RemoteOptions options() {
+        return new RemoteOptions(null, null, null, false, tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
+    }
+
+    @Test
+    void readsEveryFileAsTheLocalCopyAndTheSecondOpenReadsFromTheCache() throws Exception {
+        Path index = writeArchive(server.root().resolve("a"), "data.barecat", 7);
+        Path local = writeArchive(tmp.resolve("same"), "data.barecat", 7);
+        String url = server.origin() + "/a/data.barecat";
+        try (Archive expected = Archive.open(local); Archive remote = RemoteArchives.open(url, options())) {
+            assertEquals(60, assertSameFiles(expected, remote));
+        }
+        long shardGets = server.gets("/a/data.barecat-shard-");
+        long indexGets = server.gets("/a/data.barecat ");
+        assertTrue(shardGets > 0);
+        assertEquals(1, indexGets);
+        try (Archive expected = Archive.open(index); Archive remote = RemoteArchives.open(url, options())) {
+            assertEquals(60, assertSameFiles(expected, remote));
+        }
+        assertEquals(shardGets, server.gets("/a/data.barecat-shard-"));
+        assertEquals(indexGets, server.gets("/a/data.barecat "));
+    }
+
+    @Test
+    void aMissingObjectIsOneLineNamingTheUrl() {
+        String url = server.origin() + "/nothing/here.barecat";
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> RemoteArchives.open(url, options()));
+        assertEquals(url + ": no such archive (neither the object nor here.barecat-sqlite-index exists)", e.getMessage());
+    }
+
+    @Test
+    void aServerNobodyRunsIsOneLine() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/data.barecat";
+        IOException e = assertThrows(IOException.class, () -> RemoteArchives.open(url, options()));
+        assertEquals(url + ": cannot connect to http://127.0.0.1:" + port + " (connection refused)", e.getMessage());
+    }
+}

@@ -90,14 +90,11 @@ final class ConvertCommand implements Callable<Integer> {
         if (from != ArchiveFormat.BARECAT && to == ArchiveFormat.BARECAT) {
             return toBarecat(from, fromStdin);
         }
-        if (from == ArchiveFormat.BARECAT && to == ArchiveFormat.ZIP) {
-            return toZip();
-        }
-        if (from == ArchiveFormat.BARECAT && to.isTar()) {
+        if (from == ArchiveFormat.BARECAT && (to.isTar() || to == ArchiveFormat.ZIP && !toStdout)) {
             if (encoding != null) {
                 return Errors.fail("convert: --encoding is for names read from a tar or zip SRC", 2);
             }
-            return toTar(to, toStdout);
+            return export(to, toStdout);
         }
         return Errors.fail("convert: cannot convert " + source + " to " + target + ": one side must be a Barecat"
                 + " archive, the other a tar (.tar, .tar.gz, .tar.bz2, .tar.xz, .tar.zst) or a zip", 2);
@@ -115,33 +112,6 @@ final class ConvertCommand implements Callable<Integer> {
             return 0;
         } catch (FileAlreadyExistsException e) {
             return Errors.fail(target + ": exists (use -f to replace it)", 1);
-        } catch (IOException e) {
-            return Errors.fail(e);
-        }
-    }
-
-    private int toZip() {
-        Path out = Path.of(target);
-        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !force) {
-            return Errors.fail(target + ": exists (use -f to replace it)", 1);
-        }
-        Path temporary = out.resolveSibling(out.getFileName() + ".incomplete");
-        try (Archive archive = Archive.open(Path.of(source));
-             AbortOnExit guard = new AbortOnExit(() -> deleteQuietly(temporary));
-             Progress progress = new Progress("Converting", quiet)) {
-            Totals result;
-            try {
-                result = ZipExport.write(archive, temporary, progress, rootDir == null ? "" : rootDir);
-            } catch (IOException | RuntimeException e) {
-                deleteQuietly(temporary);
-                throw e;
-            }
-            if (guard.stopping()) {
-                deleteQuietly(temporary);
-                return 1;
-            }
-            Files.move(temporary, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return result.problems() > 0 ? 1 : 0;
         } catch (IOException e) {
             return Errors.fail(e);
         }
@@ -190,7 +160,8 @@ final class ConvertCommand implements Callable<Integer> {
         }
     }
 
-    private int toTar(ArchiveFormat to, boolean toStdout) {
+    /** Barecat to tar (a file or stdout) or zip (a file), written under a temporary name and renamed when complete. */
+    private int export(ArchiveFormat to, boolean toStdout) {
         Path out = Path.of(target);
         if (!toStdout && Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
             return Errors.fail(target + ": is a directory; name the file to make, e.g. " + out.resolve("data.tar"), 1);
@@ -203,10 +174,10 @@ final class ConvertCommand implements Callable<Integer> {
              AbortOnExit guard = new AbortOnExit(() -> deleteQuietly(temporary));
              Progress progress = new Progress("Converting", quiet)) {
             Totals result;
-            try (OutputStream raw = naming(toStdout ? "stdout" : target,
-                    toStdout ? nonClosing(System.out) : Files.newOutputStream(temporary));
-                 OutputStream compressed = to.compress(new BufferedOutputStream(raw, 1 << 20))) {
-                result = TarExport.write(archive, compressed, progress, rootDir == null ? "" : rootDir);
+            String root = rootDir == null ? "" : rootDir;
+            try {
+                result = to == ArchiveFormat.ZIP ? ZipExport.write(archive, temporary, progress, root)
+                        : writeTar(archive, to, toStdout, temporary, progress, root);
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(temporary);
                 throw e;
@@ -221,6 +192,15 @@ final class ConvertCommand implements Callable<Integer> {
             return result.problems() > 0 ? 1 : 0;
         } catch (IOException e) {
             return Errors.fail(e);
+        }
+    }
+
+    private Totals writeTar(Archive archive, ArchiveFormat to, boolean toStdout, Path temporary, Progress progress,
+                            String root) throws IOException {
+        try (OutputStream raw = naming(toStdout ? "stdout" : target,
+                toStdout ? nonClosing(System.out) : Files.newOutputStream(temporary));
+             OutputStream compressed = to.compress(new BufferedOutputStream(raw, 1 << 20))) {
+            return TarExport.write(archive, compressed, progress, root);
         }
     }
 

@@ -24,15 +24,8 @@ import java.util.concurrent.Callable;
                 + " that two inputs have is an error unless --ignore-duplicates keeps the first. A new OUT appears"
                 + " only once complete; with -a the files are appended to OUT in one transaction.")
 final class MergeCommand implements Callable<Integer> {
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The archive to make.")
-    Path output;
-
-    @Option(names = {"-s", "--shard-size-limit"}, paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Start a new shard before one would pass SIZE (e.g. 10G); default: no limit.")
-    Long shardSizeLimit;
-
-    @Option(names = {"-f", "--force"}, description = "Replace OUT if it exists.")
-    boolean force;
+    @Mixin
+    OutputArchiveOptions out = new OutputArchiveOptions();
 
     @Option(names = {"-a", "--append"}, description = "Add to OUT if it exists (implies --ignore-duplicates).")
     boolean append;
@@ -68,14 +61,14 @@ final class MergeCommand implements Callable<Integer> {
         if (symlink) {
             return Errors.fail("merge: --symlink is not supported by this barecat; merge copies the files", 1);
         }
-        return run(inputs, output, shardSizeLimit, force, append,
+        return run(inputs, out, append,
                 new ArchiveMerge.Options(prefix, asSubdirs, selected, ignoreDuplicates || append));
     }
 
     /** Merges {@code inputs} into {@code output}, printing the original's line per input; for merge and subset. */
-    static int run(List<Path> inputs, Path output, Long limit, boolean force, boolean append,
-                   ArchiveMerge.Options options) {
-        if (Files.exists(output) && !force && !append) {
+    static int run(List<Path> inputs, OutputArchiveOptions out, boolean append, ArchiveMerge.Options options) {
+        Path output = out.output;
+        if (Files.exists(output) && !out.force && !append) {
             return Errors.fail(output + ": already exists; use -f to overwrite it", 1);
         }
         ArchiveSink sink;
@@ -84,7 +77,8 @@ final class MergeCommand implements Callable<Integer> {
             sink = append && Files.exists(output)
                     ? ArchiveAppender.open(output, options.ignoreDuplicates() ? ArchiveAppender.Existing.SKIP
                             : ArchiveAppender.Existing.FAIL)
-                    : ArchiveWriter.create(output, limit == null ? Long.MAX_VALUE : limit, force);
+                    : ArchiveWriter.create(output, out.shardSizeLimit == null ? Long.MAX_VALUE : out.shardSizeLimit,
+                    out.force);
         } catch (IOException e) {
             return Errors.fail(e);
         }

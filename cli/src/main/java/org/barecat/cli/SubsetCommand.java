@@ -20,15 +20,8 @@ final class SubsetCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The archive to make.")
-    Path output;
-
-    @Option(names = {"-s", "--shard-size-limit"}, paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Start a new shard before one would pass SIZE (e.g. 10G); default: no limit.")
-    Long shardSizeLimit;
-
-    @Option(names = {"-f", "--force"}, description = "Replace OUT if it exists.")
-    boolean force;
+    @Mixin
+    OutputArchiveOptions out = new OutputArchiveOptions();
 
     @Mixin
     SelectionOptions selection;
@@ -41,7 +34,7 @@ final class SubsetCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return Errors.fail("subset: " + e.getMessage(), 1);
         }
-        return MergeCommand.run(List.of(archiveArgument.path()), output, shardSizeLimit, force, false,
+        return MergeCommand.run(List.of(archiveArgument.path()), out, false,
                 new ArchiveMerge.Options(null, false, selected, false));
     }
 }

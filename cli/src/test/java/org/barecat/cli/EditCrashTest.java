@@ -124,6 +124,10 @@ class EditCrashTest {
         whole.getOutputStream().close();
         assertEquals(0, whole.waitFor(), new String(whole.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         long runMillis = (System.nanoTime() - t0) / 1_000_000;
+        // the kills fall between the JVM's start (a command that does nothing takes that long) and the end
+        long t1 = System.nanoTime();
+        InterruptTest.start("--version").waitFor();
+        long startMillis = Math.min(runMillis, (System.nanoTime() - t1) / 1_000_000);
         String before = state(base);
         String after = state(done);
         if (command.equals("defrag")) {
@@ -140,7 +144,7 @@ class EditCrashTest {
         for (int i = 0; i < KILLS; i++) {
             Path archive = copy(base, "kill-" + command + arguments.hashCode() + "-" + i);
             Process p = InterruptTest.start(args(command, archive, arguments));
-            Thread.sleep(random.nextInt((int) runMillis + 1));
+            Thread.sleep(startMillis / 2 + random.nextInt((int) (runMillis - startMillis / 2) + 1));
             p.destroyForcibly(); // SIGKILL
             p.waitFor();
             String state = state(archive);
@@ -162,8 +166,9 @@ class EditCrashTest {
             }
             deleteTree(archive.getParent());
         }
-        System.out.printf("barecat %s (%s): %d kills in a run of %d ms: %d left the old archive, %d the new one;"
-                + " after %d the shards had changed%n", command, arguments, KILLS, runMillis, old, changed, moved);
+        System.out.printf("barecat %s (%s): %d kills in a run of %d ms (%d of them starting): %d left the old archive, %d the new one;"
+                + " after %d the shards had changed%n", command, arguments, KILLS, runMillis, startMillis, old,
+                changed, moved);
     }
 
     /** The command line with ARCHIVE, SOURCE and OTHER replaced by their paths. */

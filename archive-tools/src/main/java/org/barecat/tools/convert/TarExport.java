@@ -95,16 +95,7 @@ public final class TarExport {
             FileEntry f = (FileEntry) e;
             t.setSize(f.size());
             tar.putArchiveEntry(t);
-            long pos = 0;
-            while (pos < f.size()) {
-                buffer.clear();
-                int n = archive.read(f, pos, buffer);
-                if (n <= 0) {
-                    throw new IOException(f.path() + ": the archive ended early");
-                }
-                tar.write(buffer.array(), 0, n);
-                pos += n;
-            }
+            copyBytes(archive, f, buffer, tar);
             tar.closeArchiveEntry();
             files++;
             bytes += f.size();
@@ -113,6 +104,19 @@ public final class TarExport {
         tar.finish();
         tar.flush();
         return new Totals(files, dirs, bytes, 0, problems);
+    }
+
+    /** Writes {@code f}'s bytes to {@code out} through {@code buffer} (an array-backed one). */
+    static void copyBytes(Archive archive, FileEntry f, ByteBuffer buffer, OutputStream out) throws IOException {
+        for (long pos = 0; pos < f.size(); ) {
+            buffer.clear();
+            int n = archive.read(f, pos, buffer);
+            if (n <= 0) {
+                throw new IOException(f.path() + ": the archive ended early");
+            }
+            out.write(buffer.array(), 0, n);
+            pos += n;
+        }
     }
 
     /** The name for the ustar header: the name itself when it is short ASCII, else an ASCII stand-in. */

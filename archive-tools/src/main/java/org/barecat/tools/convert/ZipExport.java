@@ -59,15 +59,7 @@ public final class ZipExport {
                 FileEntry f = (FileEntry) e;
                 z.setSize(f.size());
                 out.putArchiveEntry(z);
-                for (long pos = 0; pos < f.size(); ) {
-                    buffer.clear();
-                    int n = archive.read(f, pos, buffer);
-                    if (n <= 0) {
-                        throw new IOException(f.path() + ": the archive ended early");
-                    }
-                    out.write(buffer.array(), 0, n);
-                    pos += n;
-                }
+                TarExport.copyBytes(archive, f, buffer, out);
                 out.closeArchiveEntry();
                 files++;
                 bytes += f.size();

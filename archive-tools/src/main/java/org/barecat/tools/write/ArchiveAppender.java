@@ -398,14 +398,7 @@ public final class ArchiveAppender implements ArchiveSink {
             return;
         }
         finished = true;
-        try {
-            if (!db.isClosed()) {
-                db.rollback();
-            }
-        } catch (SQLException ignored) {
-            // closing the connection without a commit rolls back too
-        }
-        index.close();
+        index.close(); // closing without a commit rolls the transaction back
         shards.rollBack();
     }
 }

@@ -47,13 +47,7 @@ public final class ArchiveWrap {
         try (Connection c = SqliteLibrary.connect("jdbc:sqlite:" + temporary, new Properties())) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                for (String ddl : Schema.tables()) {
-                    s.execute(ddl);
-                }
-                for (String ddl : Schema.triggers()) {
-                    s.execute(ddl);
-                }
-                s.execute(Schema.config(Schema.UNLIMITED_SHARD_SIZE, false));
+                Schema.create(s, Schema.UNLIMITED_SHARD_SIZE);
                 s.execute("INSERT INTO dirs (path) VALUES ('')");
             }
             try (PreparedStatement file = c.prepareStatement("INSERT INTO files (path, shard, offset, size, mode, uid,"

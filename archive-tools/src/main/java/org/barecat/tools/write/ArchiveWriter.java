@@ -71,13 +71,7 @@ public final class ArchiveWriter implements ArchiveSink {
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA journal_mode = OFF");
                 s.execute("PRAGMA synchronous = OFF");
-                for (String ddl : Schema.tables()) {
-                    s.execute(ddl);
-                }
-                for (String ddl : Schema.triggers()) {
-                    s.execute(ddl);
-                }
-                s.execute(Schema.config(shardSizeLimit, false));
+                Schema.create(s, shardSizeLimit);
             }
             db.setAutoCommit(false);
             insertFile = db.prepareStatement("INSERT INTO files (path, shard, offset, size, crc32c, mode, uid, gid,"

@@ -55,13 +55,7 @@ public final class IndexUpgrade {
             try (Connection c = SqliteLibrary.connect("jdbc:sqlite:" + temporary, new Properties())) {
                 c.setAutoCommit(false);
                 try (Statement s = c.createStatement()) {
-                    for (String ddl : Schema.tables()) {
-                        s.execute(ddl);
-                    }
-                    for (String ddl : Schema.triggers()) {
-                        s.execute(ddl);
-                    }
-                    s.execute(Schema.config(Schema.UNLIMITED_SHARD_SIZE, false));
+                    Schema.create(s, Schema.UNLIMITED_SHARD_SIZE);
                     s.execute("ATTACH DATABASE '" + index.toAbsolutePath().toString().replace("'", "''") + "' AS old");
                     s.execute("INSERT OR REPLACE INTO config (key, value_text, value_int) SELECT key, value_text,"
                             + " value_int FROM old.config WHERE key NOT LIKE 'schema_version_%'");

@@ -50,6 +50,17 @@ final class Schema {
                 "CREATE INDEX idx_files_shard_offset ON files (shard, offset)");
     }
 
+    /** Creates the tables, indexes and triggers of a new index, its triggers off (they are switched on once it is filled). */
+    static void create(java.sql.Statement s, long shardSizeLimit) throws java.sql.SQLException {
+        for (String ddl : tables()) {
+            s.execute(ddl);
+        }
+        for (String ddl : triggers()) {
+            s.execute(ddl);
+        }
+        s.execute(config(shardSizeLimit, false));
+    }
+
     static String config(long shardSizeLimit, boolean useTriggers) {
         return "INSERT INTO config (key, value_int) VALUES"
                 + " ('use_triggers', " + (useTriggers ? 1 : 0) + "),"

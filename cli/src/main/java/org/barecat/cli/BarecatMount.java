@@ -124,6 +124,9 @@ public final class BarecatMount implements Callable<Integer> {
                         + " was killed or crashed (Transport endpoint is not connected)");
                 System.out.flush();
             }
+            // the request threads log from their first request: through the logging library, not through
+            // SLF4J's stand-ins of its initialization, which would replay them with a warning on stderr
+            FuseMount.Preload.awaitLogging();
             EntryDefaults defaults = new EntryDefaults(currentId("uid"), currentId("gid"), archive.indexMtimeNs());
             // Handlers go in before the mount appears, so a signal that comes as soon as it is visible
             // unmounts it; one that comes while it is being set up unmounts it once it is up. SIGHUP
@@ -180,7 +183,7 @@ public final class BarecatMount implements Callable<Integer> {
         if (!RemoteArchives.isUrl(archiveArgument.name)) {
             return Archive.open(Path.of(archiveArgument.name));
         }
-        FuseMount.Preload.awaitLogging();
+        FuseMount.Preload.awaitLogging(); // the AWS SDK logs a lot while it starts
         return RemoteArchives.open(archiveArgument.name, remoteOptions);
     }
 

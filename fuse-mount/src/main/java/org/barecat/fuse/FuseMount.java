@@ -73,7 +73,11 @@ public final class FuseMount {
         /** Counted down once the logging library is initialized (see {@link #awaitLogging}). */
         private static final java.util.concurrent.CountDownLatch LOGGING = new java.util.concurrent.CountDownLatch(1);
 
+        /** Whether {@link #inBackground} ran: else there is nothing to wait for. */
+        private static volatile boolean started;
+
         public static void inBackground() {
+            started = true;
             Thread t = new Thread(() -> {
                 LoggerFactory.getILoggerFactory();
                 LOGGING.countDown();
@@ -93,7 +97,9 @@ public final class FuseMount {
          * warning on stderr when they replay it.
          */
         public static void awaitLogging() throws InterruptedException {
-            LOGGING.await(10, TimeUnit.SECONDS);
+            if (started) {
+                LOGGING.await(10, TimeUnit.SECONDS);
+            }
         }
     }
 

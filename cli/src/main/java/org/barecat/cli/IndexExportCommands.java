@@ -3,7 +3,6 @@ package org.barecat.cli;
 import org.barecat.tools.convert.IndexExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;

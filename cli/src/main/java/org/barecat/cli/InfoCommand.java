@@ -5,11 +5,9 @@ import org.barecat.core.ArchiveInfo;
 import org.barecat.core.ArchiveStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code barecat info ARCHIVE}: counts, sizes, shards, schema. */

@@ -23,12 +23,14 @@ import java.util.concurrent.Callable;
 @Command(name = "barecat-legacy", subcommands = {LegacyCommand.Create.class, LegacyCommand.CreateRecursive.class,
         LegacyCommand.Extract.class, LegacyCommand.ExtractSingle.class, LegacyCommand.Merge.class,
         LegacyCommand.MergeSymlink.class, LegacyCommand.Verify.class, LegacyCommand.Defrag.class,
-        LegacyCommand.IndexToCsv.class, LegacyCommand.ToNcduJson.class, LegacyCommand.Archive2Barecat.class,
+        LegacyCommand.Archive2Barecat.class,
         LegacyCommand.Barecat2Archive.class, LegacyCommand.UpgradeDatabase.class})
 public final class LegacyCommand {
     public static void main(String[] args) {
         System.setProperty("barecat.program", args.length > 0 ? args[0] : "barecat-legacy");
-        CommandLine cl = new CommandLine(new LegacyCommand());
+        CommandLine cl = new CommandLine(new LegacyCommand())
+                .addSubcommand("barecat-index-to-csv", new IndexFile("barecat-index-to-csv", "index-to-csv"))
+                .addSubcommand("barecat-to-ncdu-json", new IndexFile("barecat-to-ncdu-json", "to-ncdu-json"));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> Errors.fail(Errors.describe(e), 1));
         System.exit(Errors.execute(cl, withLongOptionsSpelledOut(cl, args)));
     }
@@ -247,23 +249,21 @@ public final class LegacyCommand {
         }
     }
 
-    @Command(name = "barecat-index-to-csv")
-    static final class IndexToCsv implements Callable<Integer> {
+    /** The index exports, which took the index file itself: {@code index-to-csv} and {@code to-ncdu-json}. */
+    @Command
+    static final class IndexFile implements Callable<Integer> {
+        private final String name;
+        private final String command;
         @Parameters(index = "0") String file;
 
-        @Override
-        public Integer call() {
-            return run("barecat-index-to-csv", "barecat index-to-csv", false, List.of("index-to-csv", file));
+        IndexFile(String name, String command) {
+            this.name = name;
+            this.command = command;
         }
-    }
-
-    @Command(name = "barecat-to-ncdu-json")
-    static final class ToNcduJson implements Callable<Integer> {
-        @Parameters(index = "0") String file;
 
         @Override
         public Integer call() {
-            return run("barecat-to-ncdu-json", "barecat to-ncdu-json", false, List.of("to-ncdu-json", file));
+            return run(name, "barecat " + command, false, List.of(command, file));
         }
     }
 

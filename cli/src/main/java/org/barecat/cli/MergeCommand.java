@@ -52,12 +52,7 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Selection selected;
-        try {
-            selected = selection.selection();
-        } catch (IllegalArgumentException e) {
-            return Errors.fail("merge: " + e.getMessage(), 1);
-        }
+        Selection selected = selection.selection();
         if (symlink) {
             return Errors.fail("merge: --symlink is not supported by this barecat; merge copies the files", 1);
         }

@@ -30,11 +30,11 @@ final class SelectionOptions {
     /**
      * The selection the options give.
      *
-     * @throws IllegalArgumentException for {@code --pattern} with rules (exit 1, as the original)
+     * @throws IllegalArgumentException for {@code --pattern} with rules: one line and exit 1, as the original
      */
     Selection selection() {
         if (pattern != null && (!includes.isEmpty() || !excludes.isEmpty())) {
-            throw new IllegalArgumentException("--pattern is incompatible with --include/--exclude");
+            throw new IllegalArgumentException(spec.name() + ": --pattern is incompatible with --include/--exclude");
         }
         if (pattern != null) {
             return Selection.pattern(pattern);

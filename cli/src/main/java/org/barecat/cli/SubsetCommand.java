@@ -4,10 +4,7 @@ import org.barecat.tools.merge.ArchiveMerge;
 import org.barecat.tools.merge.Selection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -28,12 +25,7 @@ final class SubsetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Selection selected;
-        try {
-            selected = selection.selection();
-        } catch (IllegalArgumentException e) {
-            return Errors.fail("subset: " + e.getMessage(), 1);
-        }
+        Selection selected = selection.selection();
         return MergeCommand.run(List.of(archiveArgument.path()), out, false,
                 new ArchiveMerge.Options(null, false, selected, false));
     }

@@ -4,10 +4,8 @@ import org.barecat.tools.write.IndexUpgrade;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code barecat upgrade ARCHIVE}: an index of the 0.1 or 0.2 layout brought to 0.3. */

@@ -5,11 +5,9 @@ import org.barecat.tools.verify.ArchiveVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code barecat verify ARCHIVE}: checksums, shard bounds, index integrity, directory statistics. */

@@ -1,6 +1,7 @@
 package org.barecat.cli;
 
 import org.barecat.testing.IndependentWriter;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,14 +20,13 @@ class MaintenanceCommandsTest {
     @TempDir
     Path tmp;
 
+    /** Directory {@code name} with the files given, each holding its own name (and a line per character). */
     private Path tree(String name, String... files) throws Exception {
-        Path root = Files.createDirectories(tmp.resolve(name));
+        TreeBuilder tree = TreeBuilder.directory(tmp.resolve(name));
         for (String f : files) {
-            Path p = root.resolve(f);
-            Files.createDirectories(p.getParent());
-            Files.writeString(p, name + ":" + f + "\n".repeat(f.length()));
+            tree.file(f, name + ":" + f + "\n".repeat(f.length()));
         }
-        return root;
+        return tree.build();
     }
 
     private Path archive(Path tree) {

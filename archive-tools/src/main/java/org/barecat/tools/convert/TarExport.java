@@ -4,19 +4,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.barecat.core.Archive;
-import org.barecat.core.ArchivePaths;
-import org.barecat.core.ArchiveStats;
 import org.barecat.core.Attributes;
 import org.barecat.core.DirEntry;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
-import org.barecat.core.IndexScan;
 import org.barecat.tools.ProgressListener;
 import org.barecat.tools.Totals;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
@@ -43,80 +39,52 @@ public final class TarExport {
      */
     public static Totals write(Archive archive, OutputStream out, ProgressListener listener, String rootDir)
             throws IOException {
-        ArchiveStats stats = archive.stats();
-        listener.total(stats.fileCount(), stats.totalFileBytes());
-        long files = 0;
-        long dirs = 0;
-        long bytes = 0;
-        long problems = 0;
-        long defaultMtime = archive.indexMtimeNs();
-        ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8");
         // long and non-ASCII names and nanosecond mtimes go into pax records written here (commons-compress
         // would round mtimes to 100 ns); big numbers use the base-256 encoding GNU tar reads
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_STAR);
         tar.setAddPaxHeadersForNonAsciiNames(false);
-        IndexScan scan = IndexScan.below(archive, "");
-        for (Entry e = scan.next(); e != null; e = scan.next()) {
-            if (!ArchivePaths.isCanonical(e.path())) {
-                problems++;
-                listener.problem(e.path(), "left out: not a valid path (empty, '.' or '..' component, or leading '/')");
-                continue;
-            }
-            boolean directory = e instanceof DirEntry;
-            Attributes a = e.attributes();
-            long mtime = a.mtimeNs() == null ? defaultMtime : a.mtimeNs();
-            String path = rootDir.isEmpty() ? e.path() : rootDir + "/" + e.path();
-            String name = directory ? path + "/" : path;
-            Map<String, String> pax = new LinkedHashMap<>();
-            String headerName = ustarName(name);
-            if (!headerName.equals(name)) {
-                pax.put("path", name);
-            }
-            if (mtime % 1_000_000_000L != 0) {
-                pax.put("mtime", paxTime(mtime));
-            }
-            if (!pax.isEmpty()) {
-                writePax(tar, headerName, pax, Math.floorDiv(mtime, 1_000_000_000L));
-            }
-            TarArchiveEntry t = new TarArchiveEntry(headerName, directory ? TarConstants.LF_DIR : TarConstants.LF_NORMAL);
-            t.setMode(a.permissionsOr(directory ? DEFAULT_DIR_MODE : DEFAULT_FILE_MODE));
-            t.setUserId(a.uid() == null ? 0 : a.uid() & 0xffffffffL);
-            t.setGroupId(a.gid() == null ? 0 : a.gid() & 0xffffffffL);
-            t.setLastModifiedTime(FileTime.from(Math.floorDiv(mtime, 1_000_000_000L), TimeUnit.SECONDS));
-            if (directory) {
+        Totals totals = ExportWalk.run(archive, listener, rootDir, new ExportWalk.Format() {
+            @Override
+            public void begin(Entry e, String name, long mtime) throws IOException {
+                boolean directory = e instanceof DirEntry;
+                Map<String, String> pax = new LinkedHashMap<>();
+                String headerName = ustarName(name);
+                if (!headerName.equals(name)) {
+                    pax.put("path", name);
+                }
+                if (mtime % 1_000_000_000L != 0) {
+                    pax.put("mtime", paxTime(mtime));
+                }
+                if (!pax.isEmpty()) {
+                    writePax(tar, headerName, pax, Math.floorDiv(mtime, 1_000_000_000L));
+                }
+                Attributes a = e.attributes();
+                TarArchiveEntry t = new TarArchiveEntry(headerName, directory ? TarConstants.LF_DIR : TarConstants.LF_NORMAL);
+                t.setMode(a.permissionsOr(directory ? DEFAULT_DIR_MODE : DEFAULT_FILE_MODE));
+                t.setUserId(a.uid() == null ? 0 : a.uid() & 0xffffffffL);
+                t.setGroupId(a.gid() == null ? 0 : a.gid() & 0xffffffffL);
+                t.setLastModifiedTime(FileTime.from(Math.floorDiv(mtime, 1_000_000_000L), TimeUnit.SECONDS));
+                if (e instanceof FileEntry f) {
+                    t.setSize(f.size());
+                }
                 tar.putArchiveEntry(t);
-                tar.closeArchiveEntry();
-                dirs++;
-                listener.done(e.path(), 0);
-                continue;
             }
-            FileEntry f = (FileEntry) e;
-            t.setSize(f.size());
-            tar.putArchiveEntry(t);
-            copyBytes(archive, f, buffer, tar);
-            tar.closeArchiveEntry();
-            files++;
-            bytes += f.size();
-            listener.done(f.path(), f.size());
-        }
+
+            @Override
+            public OutputStream body() {
+                return tar;
+            }
+
+            @Override
+            public void end() throws IOException {
+                tar.closeArchiveEntry();
+            }
+        });
         tar.finish();
         tar.flush();
-        return new Totals(files, dirs, bytes, 0, problems);
-    }
-
-    /** Writes {@code f}'s bytes to {@code out} through {@code buffer} (an array-backed one). */
-    static void copyBytes(Archive archive, FileEntry f, ByteBuffer buffer, OutputStream out) throws IOException {
-        for (long pos = 0; pos < f.size(); ) {
-            buffer.clear();
-            int n = archive.read(f, pos, buffer);
-            if (n <= 0) {
-                throw new IOException(f.path() + ": the archive ended early");
-            }
-            out.write(buffer.array(), 0, n);
-            pos += n;
-        }
+        return totals;
     }
 
     /** The name for the ustar header: the name itself when it is short ASCII, else an ASCII stand-in. */

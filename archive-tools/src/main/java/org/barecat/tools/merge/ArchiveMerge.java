@@ -69,14 +69,21 @@ public final class ArchiveMerge {
             say.accept("Merging files from " + input + (prefix.isEmpty() ? "" : " -> " + prefix + "/"));
             Into into = new Into(sink, prefix, options, input, taken);
             ArchiveFormat format = ArchiveFormat.byName(input.getFileName().toString());
-            if (format == ArchiveFormat.ZIP) {
-                ArchiveImport.fromZip(input, into, listener);
-            } else if (format.isTar()) {
-                try (InputStream in = Files.newInputStream(input)) {
-                    ArchiveImport.fromTar(in, into, listener);
+            try {
+                if (format == ArchiveFormat.ZIP) {
+                    ArchiveImport.fromZip(input, into, listener);
+                } else if (format.isTar()) {
+                    try (InputStream in = Files.newInputStream(input)) {
+                        ArchiveImport.fromTar(in, into, listener);
+                    }
+                } else {
+                    copyBarecat(input, into, listener);
                 }
-            } else {
-                copyBarecat(input, into, listener);
+            } catch (DuplicatePathException | java.nio.file.FileSystemException e) {
+                throw e; // these name their file
+            } catch (IOException e) {
+                // a tar or zip library's message ("Corrupted TAR archive.") names no file
+                throw new IOException(input + ": " + e.getMessage(), e);
             }
         }
     }

@@ -15,9 +15,6 @@ import java.util.function.Predicate;
  * {@code thumbs/x.jpg}, {@code -x thumbs/} does.
  */
 public final class Selection implements Predicate<String> {
-    /** Takes every file. */
-    public static final Selection ALL = new Selection(List.of());
-
     private record Rule(boolean include, Glob glob) {
     }
 

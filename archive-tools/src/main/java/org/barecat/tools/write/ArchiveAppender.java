@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.zip.CRC32C;
 
@@ -77,8 +78,9 @@ public final class ArchiveAppender implements ArchiveSink {
         this.existing = existing;
         this.index = index;
         this.db = index.connection();
-        this.triggersOn = configInt("use_triggers", 0) == 1 && countTriggers() == STATISTICS_TRIGGERS.size();
-        long limit = configInt("shard_size_limit", Schema.UNLIMITED_SHARD_SIZE);
+        this.triggersOn = Objects.requireNonNullElse(index.configInt("use_triggers"), 0L) == 1
+                && countTriggers() == STATISTICS_TRIGGERS.size();
+        long limit = Objects.requireNonNullElse(index.configInt("shard_size_limit"), Schema.UNLIMITED_SHARD_SIZE);
         ShardLocation end = logicalEnd();
         removeShardsAfter(end.shard());
         this.shards = ShardOutput.appendingTo(files, limit > 0 ? limit : Schema.UNLIMITED_SHARD_SIZE, end.shard(),
@@ -103,37 +105,12 @@ public final class ArchiveAppender implements ArchiveSink {
      * @throws ArchiveFormatException            when it is not a Barecat archive this library can write to
      */
     public static ArchiveAppender open(Path archive, Existing existing) throws IOException {
-        ArchiveFiles files = ArchiveFiles.locate(archive);
-        WritableIndex index = WritableIndex.open(files);
-        try {
-            return new ArchiveAppender(files, existing, index);
-        } catch (SQLException e) {
-            index.close();
-            throw new IOException(files.index() + ": cannot open the index for writing: " + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
-            index.close();
-            throw e;
-        }
+        return WritableIndex.open(archive, (files, index) -> new ArchiveAppender(files, existing, index));
     }
 
     /** Whether the index's triggers keep the statistics (else they are recomputed at {@link #close()}). */
     public boolean usesTriggers() {
         return triggersOn;
-    }
-
-    private long configInt(String key, long fallback) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("SELECT value_int FROM config WHERE key = ?")) {
-            s.setString(1, key);
-            try (ResultSet rs = s.executeQuery()) {
-                if (rs.next()) {
-                    long v = rs.getLong(1);
-                    return rs.wasNull() ? fallback : v;
-                }
-                return fallback;
-            }
-        } catch (SQLException e) {
-            return fallback; // no config table: a very old index
-        }
     }
 
     private int countTriggers() throws SQLException {

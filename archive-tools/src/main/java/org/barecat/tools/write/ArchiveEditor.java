@@ -33,7 +33,7 @@ public final class ArchiveEditor implements AutoCloseable {
         this.files = files;
         this.index = index;
         this.db = index.connection();
-        triggersWere = configInt("use_triggers");
+        triggersWere = index.configInt("use_triggers");
         if (triggersWere != null) {
             execute("UPDATE config SET value_int = 0 WHERE key = 'use_triggers'");
         }
@@ -46,14 +46,7 @@ public final class ArchiveEditor implements AutoCloseable {
      * @throws IOException         naming the index when it is in use or not an archive this library can write to
      */
     public static ArchiveEditor open(Path archive) throws IOException {
-        ArchiveFiles files = ArchiveFiles.locate(archive);
-        WritableIndex index = WritableIndex.open(files);
-        try {
-            return new ArchiveEditor(files, index);
-        } catch (SQLException e) {
-            index.close();
-            throw failure(files, e);
-        }
+        return WritableIndex.open(archive, ArchiveEditor::new);
     }
 
     /**
@@ -219,15 +212,6 @@ public final class ArchiveEditor implements AutoCloseable {
     private void execute(String sql) throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute(sql);
-        }
-    }
-
-    private Long configInt(String key) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("SELECT value_int FROM config WHERE key = ?")) {
-            s.setString(1, key);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
         }
     }
 

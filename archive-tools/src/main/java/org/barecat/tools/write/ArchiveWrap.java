@@ -55,10 +55,18 @@ public final class ArchiveWrap {
                  PreparedStatement dir = c.prepareStatement("INSERT INTO dirs (path, mode, uid, gid, mtime_ns)"
                          + " VALUES (?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET mode = excluded.mode,"
                          + " uid = excluded.uid, gid = excluded.gid, mtime_ns = excluded.mtime_ns")) {
-                if (input.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
-                    indexZip(input, file, dir);
-                } else {
-                    indexTar(input, file, dir);
+                boolean zip = input.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip");
+                try {
+                    if (zip) {
+                        indexZip(input, file, dir);
+                    } else {
+                        indexTar(input, file, dir);
+                    }
+                } catch (IOException e) {
+                    String m = String.valueOf(e.getMessage());
+                    // commons-compress's own messages ("Corrupted TAR archive.") name no file
+                    throw m.startsWith(input.toString()) ? e
+                            : new IOException(input + ": not a readable " + (zip ? "zip" : "tar") + " file (" + m + ")", e);
                 }
             }
             DirStatsScan.rebuild(c);

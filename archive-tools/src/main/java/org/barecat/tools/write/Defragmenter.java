@@ -78,20 +78,13 @@ public final class Defragmenter implements AutoCloseable {
         this.files = files;
         this.index = index;
         this.db = index.connection();
-        long configured = configInt("shard_size_limit");
-        this.limit = configured > 0 ? configured : Schema.UNLIMITED_SHARD_SIZE;
+        Long configured = index.configInt("shard_size_limit");
+        this.limit = configured != null && configured > 0 ? configured : Schema.UNLIMITED_SHARD_SIZE;
     }
 
     /** Opens the archive the user named for defragmenting; refused while it is mounted or open. */
     public static Defragmenter open(Path archive) throws IOException {
-        ArchiveFiles files = ArchiveFiles.locate(archive);
-        WritableIndex index = WritableIndex.open(files);
-        try {
-            return new Defragmenter(files, index);
-        } catch (SQLException e) {
-            index.close();
-            throw new IOException(files.index() + ": " + e.getMessage(), e);
-        }
+        return WritableIndex.open(archive, Defragmenter::new);
     }
 
     /** The archive's sizes and gaps, read without changing anything (and while it is mounted). */
@@ -402,12 +395,4 @@ public final class Defragmenter implements AutoCloseable {
         return rows;
     }
 
-    private long configInt(String key) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("SELECT value_int FROM config WHERE key = ?")) {
-            s.setString(1, key);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-    }
 }

@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Consumer;
 
@@ -35,8 +35,8 @@ public final class IndexUpgrade {
         Path index = files.index();
         WritableIndex old = WritableIndex.open(files); // refused while mounted; holds the lock to the end
         try {
-            long major = version(old.connection(), "schema_version_major");
-            long minor = version(old.connection(), "schema_version_minor");
+            long major = Objects.requireNonNullElse(old.configInt("schema_version_major"), -1L);
+            long minor = Objects.requireNonNullElse(old.configInt("schema_version_minor"), -1L);
             if (major == Schema.VERSION_MAJOR && minor >= Schema.VERSION_MINOR) {
                 say.accept("Database is already at version " + major + "." + minor + ", nothing to do.");
                 return false;
@@ -90,19 +90,9 @@ public final class IndexUpgrade {
             }
             say.accept("Upgrade complete.");
             return true;
-        } catch (SQLException e) {
-            throw new IOException(index + ": " + e.getMessage(), e);
         } finally {
             old.close();
         }
     }
 
-    private static long version(Connection c, String key) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT value_int FROM config WHERE key = '" + key + "'")) {
-            return rs.next() ? rs.getLong(1) : -1;
-        } catch (SQLException e) {
-            return -1; // no config table: before schema versions
-        }
-    }
 }

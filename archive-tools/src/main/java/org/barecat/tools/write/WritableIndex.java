@@ -14,6 +14,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -69,8 +71,44 @@ final class WritableIndex implements AutoCloseable {
         }
     }
 
+    /** What a writer makes of an opened index (its constructor); when it fails, the index is closed. */
+    interface Opener<T> {
+        T open(ArchiveFiles files, WritableIndex index) throws SQLException, IOException;
+    }
+
+    /** Opens the archive the user named (either index naming) and hands its index to {@code opener}. */
+    static <T> T open(Path archive, Opener<T> opener) throws IOException {
+        ArchiveFiles files = ArchiveFiles.locate(archive);
+        WritableIndex index = open(files);
+        try {
+            return opener.open(files, index);
+        } catch (SQLException e) {
+            index.close();
+            throw new IOException(files.index() + ": cannot open the index for writing: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            index.close();
+            throw e;
+        }
+    }
+
     Connection connection() {
         return db;
+    }
+
+    /** A {@code config} row's integer, or null when the row, its value or the table (a very old index) is missing. */
+    Long configInt(String key) {
+        try (PreparedStatement s = db.prepareStatement("SELECT value_int FROM config WHERE key = ?")) {
+            s.setString(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long v = rs.getLong(1);
+                return rs.wasNull() ? null : v;
+            }
+        } catch (SQLException e) {
+            return null; // no config table
+        }
     }
 
     /** Closes the connection (rolling back what was not committed), then gives up the lock. */

@@ -198,35 +198,27 @@ final class ConvertCommand implements Callable<Integer> {
         return new java.io.FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    out.write(b, off, len);
-                } catch (IOException e) {
-                    throw failure(e);
-                }
+                naming(() -> out.write(b, off, len));
             }
 
             @Override
             public void write(int b) throws IOException {
-                try {
-                    out.write(b);
-                } catch (IOException e) {
-                    throw failure(e);
-                }
+                naming(() -> out.write(b));
             }
 
             @Override
             public void flush() throws IOException {
-                try {
-                    out.flush();
-                } catch (IOException e) {
-                    throw failure(e);
-                }
+                naming(out::flush);
             }
 
             @Override
             public void close() throws IOException {
+                naming(out::close);
+            }
+
+            private void naming(Write write) throws IOException {
                 try {
-                    out.close();
+                    write.run();
                 } catch (IOException e) {
                     throw failure(e);
                 }
@@ -241,6 +233,11 @@ final class ConvertCommand implements Callable<Integer> {
                 return named;
             }
         };
+    }
+
+    /** A write to the output stream. */
+    private interface Write {
+        void run() throws IOException;
     }
 
     private static OutputStream nonClosing(OutputStream out) {

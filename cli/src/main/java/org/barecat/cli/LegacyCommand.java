@@ -105,6 +105,12 @@ public final class LegacyCommand {
             return this;
         }
 
+        /** Adds {@code words}. */
+        Args add(List<String> words) {
+            list.addAll(words);
+            return this;
+        }
+
         /** Adds {@code words} when {@code on}. */
         Args when(boolean on, String... words) {
             return on ? add(words) : this;
@@ -203,8 +209,7 @@ public final class LegacyCommand {
             // without --overwrite an existing output is added to, as the original does
             List<String> a = new Args("merge", "-o", output).output(outputOptions, true)
                     .when(!outputOptions.overwrite && Files.exists(Path.of(output)), "-a")
-                    .when(ignoreDuplicates, "--ignore-duplicates").list();
-            a.addAll(inputs);
+                    .when(ignoreDuplicates, "--ignore-duplicates").add(inputs).list();
             return run("barecat-merge", "barecat merge", false, a);
         }
     }
@@ -218,9 +223,8 @@ public final class LegacyCommand {
 
         @Override
         public Integer call() {
-            List<String> a = new ArrayList<>(List.of("merge", "--symlink", "-o", output));
-            a.addAll(inputs);
-            return run("barecat-merge-symlink", "barecat merge --symlink", false, a);
+            return run("barecat-merge-symlink", "barecat merge --symlink", false,
+                    new Args("merge", "--symlink", "-o", output).add(inputs).list());
         }
     }
 

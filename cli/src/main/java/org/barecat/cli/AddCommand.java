@@ -34,9 +34,7 @@ final class AddCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
-    @Parameters(index = "1..*", paramLabel = "PATHS", description =
-            "files and directories to add (directories with everything below them), under the names given "
-            + "(leading '/' and '../' removed; '.' is the archive root: -C DIR . stores DIR's contents)")
+    @Parameters(index = "1..*", paramLabel = "PATHS", description = "files and directories to add " + SourceOptions.PATHS)
     List<String> paths = new ArrayList<>();
 
     @Mixin
@@ -61,8 +59,8 @@ final class AddCommand implements Callable<Integer> {
             description = "with -c, for a new archive: largest shard (e.g. 10G); an existing archive keeps its own")
     long shardSizeLimit = Long.MAX_VALUE;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet = new QuietOption();
 
     @Override
     public Integer call() {

@@ -10,6 +10,7 @@ import org.barecat.tools.write.ArchiveWrap;
 import org.barecat.tools.write.ArchiveWriter;
 import org.barecat.tools.write.NameDecoder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -62,8 +63,8 @@ final class ConvertCommand implements Callable<Integer> {
             + "valid")
     NameDecoder encoding;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet = new QuietOption();
 
     @Option(names = "--wrap", description = "tar or zip to Barecat without copying: the archive's shard is a link to"
             + " SRC (uncompressed .tar, or .zip made with zip -0), its index points into it; keep SRC where it is")
@@ -129,35 +130,20 @@ final class ConvertCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Errors.fail(e);
         }
-        try (AbortOnExit guard = new AbortOnExit(writer::abort); Progress progress = new Progress("Converting", quiet)) {
-            Totals result;
-            try {
-                NameDecoder names = encoding == null ? NameDecoder.UTF_8 : encoding;
-                if (from == ArchiveFormat.ZIP) {
-                    result = ArchiveImport.fromZip(Path.of(source), writer, progress, names);
-                } else if (fromStdin) {
-                    result = ArchiveImport.fromTar(System.in, writer, progress, names);
-                } else {
-                    try (InputStream in = Files.newInputStream(Path.of(source))) {
-                        result = ArchiveImport.fromTar(in, writer, progress, names);
-                    }
-                }
-                if (guard.stopping()) {
-                    writer.abort();
-                    return 1;
-                }
-                writer.close();
-            } catch (IOException | RuntimeException e) {
-                writer.abort();
-                progress.close();
-                String what = fromStdin ? "stdin" : source;
-                return Errors.fail(e instanceof java.nio.file.FileSystemException ? Errors.describe(e)
-                        : what + ": " + e.getMessage(), 1);
+        NameDecoder names = encoding == null ? NameDecoder.UTF_8 : encoding;
+        return ArchiveFill.fill(writer, quiet.progress("Converting"), progress -> {
+            if (from == ArchiveFormat.ZIP) {
+                return ArchiveImport.fromZip(Path.of(source), writer, progress, names);
             }
-            progress.close();
-            progress.reportSkipped("links, devices and repeated names cannot be stored");
-            return result.problems() > 0 || progress.problems() > 0 ? 1 : 0;
-        }
+            if (fromStdin) {
+                return ArchiveImport.fromTar(System.in, writer, progress, names);
+            }
+            try (InputStream in = Files.newInputStream(Path.of(source))) {
+                return ArchiveImport.fromTar(in, writer, progress, names);
+            }
+        }, e -> Errors.fail(e instanceof java.nio.file.FileSystemException ? Errors.describe(e)
+                : (fromStdin ? "stdin" : source) + ": " + e.getMessage(), 1),
+                "links, devices and repeated names cannot be stored");
     }
 
     /** Barecat to tar (a file or stdout) or zip (a file), written under a temporary name and renamed when complete. */
@@ -172,7 +158,7 @@ final class ConvertCommand implements Callable<Integer> {
         Path temporary = toStdout ? null : out.resolveSibling(out.getFileName() + ".incomplete");
         try (Archive archive = Archive.open(Path.of(source));
              AbortOnExit guard = new AbortOnExit(() -> deleteQuietly(temporary));
-             Progress progress = new Progress("Converting", quiet)) {
+             Progress progress = quiet.progress("Converting")) {
             Totals result;
             String root = rootDir == null ? "" : rootDir;
             try {
@@ -212,35 +198,27 @@ final class ConvertCommand implements Callable<Integer> {
         return new java.io.FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    out.write(b, off, len);
-                } catch (IOException e) {
-                    throw failure(e);
-                }
+                naming(() -> out.write(b, off, len));
             }
 
             @Override
             public void write(int b) throws IOException {
-                try {
-                    out.write(b);
-                } catch (IOException e) {
-                    throw failure(e);
-                }
+                naming(() -> out.write(b));
             }
 
             @Override
             public void flush() throws IOException {
-                try {
-                    out.flush();
-                } catch (IOException e) {
-                    throw failure(e);
-                }
+                naming(out::flush);
             }
 
             @Override
             public void close() throws IOException {
+                naming(out::close);
+            }
+
+            private void naming(Write write) throws IOException {
                 try {
-                    out.close();
+                    write.run();
                 } catch (IOException e) {
                     throw failure(e);
                 }
@@ -255,6 +233,11 @@ final class ConvertCommand implements Callable<Integer> {
                 return named;
             }
         };
+    }
+
+    /** A write to the output stream. */
+    private interface Write {
+        void run() throws IOException;
     }
 
     private static OutputStream nonClosing(OutputStream out) {

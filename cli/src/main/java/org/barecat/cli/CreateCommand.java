@@ -1,6 +1,5 @@
 package org.barecat.cli;
 
-import org.barecat.tools.Totals;
 import org.barecat.tools.write.ArchiveSink;
 import org.barecat.tools.write.ArchiveWriter;
 import org.barecat.tools.write.Packer;
@@ -39,9 +38,7 @@ final class CreateCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
-    @Parameters(index = "1..*", paramLabel = "PATHS", description =
-            "files and directories to store (directories with everything below them), under the names given "
-            + "(leading '/' and '../' removed; '.' is the archive root: -C DIR . stores DIR's contents)")
+    @Parameters(index = "1..*", paramLabel = "PATHS", description = "files and directories to store " + SourceOptions.PATHS)
     List<String> paths = new ArrayList<>();
 
     @Mixin
@@ -54,8 +51,8 @@ final class CreateCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "replace an existing archive (without -f it is never touched)")
     boolean force;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet = new QuietOption();
 
     @Override
     public Integer call() {
@@ -94,37 +91,23 @@ final class CreateCommand implements Callable<Integer> {
                 + Path.of(given).resolve(example);
     }
 
-    /**
-     * Stores the sources into {@code sink} and commits it, or aborts it on failure or when the JVM is
-     * stopped first. Shared by {@code create} and {@code add}.
-     */
-    static int pack(ArchiveSink sink, Path archive, SourceOptions sources, boolean quiet, String task,
+    /** Stores the sources into {@code sink} and commits it (see {@link ArchiveFill}). Shared by {@code create} and {@code add}. */
+    static int pack(ArchiveSink sink, Path archive, SourceOptions sources, QuietOption quiet, String task,
                     boolean existingIsFatal) {
         List<AutoCloseable> inputs = new ArrayList<>();
-        try (AbortOnExit guard = new AbortOnExit(sink::abort); Progress progress = new Progress(task, quiet)) {
-            Totals result;
-            try {
+        try {
+            return ArchiveFill.fill(sink, quiet.progress(task), progress -> {
                 Iterator<SourceEntry> entries = sources.entries(archive, progress, inputs);
-                result = new Packer(sink, sources.workers, existingIsFatal, progress).pack(entries);
-                if (guard.stopping()) {
-                    sink.abort();
-                    return 1;
-                }
-                sink.close();
-            } catch (IOException | RuntimeException e) {
-                sink.abort();
-                progress.close();
+                return new Packer(sink, sources.workers, existingIsFatal, progress).pack(entries);
+            }, e -> {
                 if (e instanceof FileAlreadyExistsException exists && existingIsFatal) {
                     return Errors.fail(exists.getFile() + ": already in the archive (use --overwrite or"
                             + " --skip-existing); nothing was added", 1);
                 }
                 return Errors.fail(e instanceof IOException io ? io : new IOException(String.valueOf(e.getMessage()), e));
-            } finally {
-                SourceOptions.closeAll(inputs);
-            }
-            progress.close();
-            progress.reportSkipped("not regular files or directories, or already in the archive");
-            return result.problems() > 0 || progress.problems() > 0 ? 1 : 0;
+            }, "not regular files or directories, or already in the archive");
+        } finally {
+            SourceOptions.closeAll(inputs);
         }
     }
 }

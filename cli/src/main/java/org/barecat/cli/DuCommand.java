@@ -52,8 +52,8 @@ final class DuCommand implements Callable<Integer> {
     @Option(names = {"-c", "--total"}, description = "end with a grand total")
     boolean total;
 
-    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
-    boolean help;
+    @Mixin
+    LongHelpOption help = new LongHelpOption();
 
     private PrintWriter out;
     private Archive archive;
@@ -64,11 +64,11 @@ final class DuCommand implements Callable<Integer> {
             return Errors.fail("du: -s and -d " + maxDepth + " cannot be used together", 2);
         }
         int depthLimit = summarize ? 0 : maxDepth == null ? Integer.MAX_VALUE : maxDepth;
-        out = Output.stdout();
-        int code = 0;
-        long grandTotal = 0;
-        try (Archive a = Archive.open(archiveArgument.path())) {
+        return archiveArgument.print((a, printer) -> {
             archive = a;
+            out = printer;
+            int code = 0;
+            long grandTotal = 0;
             for (String given : paths.isEmpty() ? List.of(".") : paths) {
                 Optional<Entry> e = ArchivePathArgument.resolve(a, "du", given);
                 if (e.isEmpty()) {
@@ -81,11 +81,7 @@ final class DuCommand implements Callable<Integer> {
                 out.println(format(grandTotal) + "\ttotal");
             }
             return code;
-        } catch (IOException e) {
-            return Errors.fail(e);
-        } finally {
-            out.flush();
-        }
+        });
     }
 
     /** Prints the entry's subtree, deepest first, and returns its size. */

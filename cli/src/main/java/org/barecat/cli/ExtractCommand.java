@@ -54,14 +54,14 @@ final class ExtractCommand implements Callable<Integer> {
     @Option(names = "--same-owner", description = "also restore owner and group (and set-user/group-ID bits); needs root")
     boolean sameOwner;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet = new QuietOption();
 
     @Override
     public Integer call() {
         Extractor.Existing existing = whenExisting == null ? Extractor.Existing.FAIL
                 : whenExisting.overwrite ? Extractor.Existing.OVERWRITE : Extractor.Existing.SKIP;
-        try (Archive archive = Archive.open(archiveArgument.path()); Progress progress = new Progress("Extracting", quiet)) {
+        try (Archive archive = Archive.open(archiveArgument.path()); Progress progress = quiet.progress("Extracting")) {
             if (paths.isEmpty()) {
                 ArchiveStats stats = archive.stats();
                 progress.total(stats.fileCount(), stats.totalFileBytes());

@@ -109,20 +109,16 @@ final class FindCommand implements Callable<Integer> {
         }
         nameGlob = name == null ? null : Glob.compile(name);
         pathGlob = pathPattern == null ? null : Glob.compileCrossingSlashes(pathPattern);
-        out = Output.stdout();
-        try (Archive a = Archive.open(archiveArgument.path())) {
+        return archiveArgument.print((a, printer) -> {
             archive = a;
+            out = printer;
             Optional<Entry> root = ArchivePathArgument.resolve(a, "find", start);
             if (root.isEmpty()) {
                 return 1;
             }
             visit(root.get(), 0);
             return 0;
-        } catch (IOException e) {
-            return Errors.fail(e);
-        } finally {
-            out.flush();
-        }
+        });
     }
 
     private void visit(Entry e, int depth) throws IOException {

@@ -15,47 +15,46 @@ final class IndexExportCommands {
     private IndexExportCommands() {
     }
 
-    private interface Export {
-        void write(Path archive, PrintStream out) throws IOException;
-    }
+    /** What both commands share: the ARCHIVE operand, and stdout as UTF-8 flushed before any error line. */
+    private abstract static class IndexExportCommand implements Callable<Integer> {
+        @Mixin
+        ArchiveArgument archiveArgument = new ArchiveArgument();
 
-    private static int run(Path archive, Export export) {
-        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        try {
-            export.write(archive, out);
-            out.flush();
-            return 0;
-        } catch (IOException e) {
-            out.flush();
-            return Errors.fail(e);
+        abstract void write(Path archive, PrintStream out) throws IOException;
+
+        @Override
+        public Integer call() {
+            PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+            try {
+                write(archiveArgument.path(), out);
+                out.flush();
+                return 0;
+            } catch (IOException e) {
+                out.flush();
+                return Errors.fail(e);
+            }
         }
     }
 
     @Command(name = "index-to-csv",
             description = "Print every file's row as CSV: path, shard, offset, size and CRC-32C, in path order"
                     + " (text quoted, lines ending in CRLF, as the original). Only the index is read.")
-    static final class Csv implements Callable<Integer> {
-        @Mixin
-        ArchiveArgument archiveArgument = new ArchiveArgument();
-
+    static final class Csv extends IndexExportCommand {
         @Override
-        public Integer call() {
-            return run(archiveArgument.path(), IndexExport::csv);
+        void write(Path archive, PrintStream out) throws IOException {
+            IndexExport.csv(archive, out);
         }
     }
 
     @Command(name = "to-ncdu-json",
             description = "Print the tree in ncdu's export format, to browse it with ncdu -f FILE. Only the index"
                     + " is read.")
-    static final class Ncdu implements Callable<Integer> {
-        @Mixin
-        ArchiveArgument archiveArgument = new ArchiveArgument();
-
+    static final class Ncdu extends IndexExportCommand {
         @Override
-        public Integer call() {
+        void write(Path archive, PrintStream out) throws IOException {
             String v = Version.class.getPackage().getImplementationVersion();
             String version = v == null ? "0.0.0" : v.replaceAll("^([0-9]+(\\.[0-9]+){0,2}).*$", "$1");
-            return run(archiveArgument.path(), (archive, out) -> IndexExport.ncduJson(archive, version, out));
+            IndexExport.ncduJson(archive, version, out);
         }
     }
 }

@@ -1,12 +1,10 @@
 package org.barecat.cli;
 
-import org.barecat.core.Archive;
 import org.barecat.core.ArchiveInfo;
 import org.barecat.core.ArchiveStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
@@ -19,8 +17,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = Output.stdout();
-        try (Archive archive = Archive.open(archiveArgument.path())) {
+        return archiveArgument.print((archive, out) -> {
             ArchiveInfo info = ArchiveInfo.of(archive);
             ArchiveStats s = info.stats();
             row(out, "index", info.index() + (info.legacyIndexName() ? " (legacy name)" : ""));
@@ -35,11 +32,7 @@ final class InfoCommand implements Callable<Integer> {
                     : info.shardSizeLimit() + " bytes (" + Formats.human(info.shardSizeLimit()) + ")");
             row(out, "statistics triggers", info.useTriggers() ? "on" : "off");
             return 0;
-        } catch (IOException e) {
-            return Errors.fail(e);
-        } finally {
-            out.flush();
-        }
+        });
     }
 
     private static void row(PrintWriter out, String key, String value) {

@@ -2,6 +2,7 @@ package org.barecat.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -90,31 +91,63 @@ public final class LegacyCommand {
         return code;
     }
 
+    /** The arguments of the command of today, built from the original's options. */
+    private static final class Args {
+        private final List<String> list;
+
+        Args(String... first) {
+            list = new ArrayList<>(List.of(first));
+        }
+
+        /** Adds {@code words}. */
+        Args add(String... words) {
+            list.addAll(List.of(words));
+            return this;
+        }
+
+        /** Adds {@code words}. */
+        Args add(List<String> words) {
+            list.addAll(words);
+            return this;
+        }
+
+        /** Adds {@code words} when {@code on}. */
+        Args when(boolean on, String... words) {
+            return on ? add(words) : this;
+        }
+
+        /** Adds {@code option value} when a value was given. */
+        Args option(String option, Object value) {
+            return value == null ? this : add(option, value.toString());
+        }
+
+        /** Adds {@code -s LIMIT} and {@code -f} as {@code output} asks, when {@code on}. */
+        Args output(OutputOptions output, boolean on) {
+            return on ? option("-s", output.limit).when(output.overwrite, "-f") : this;
+        }
+
+        List<String> list() {
+            return list;
+        }
+    }
+
+    /** The options of the original's commands that write a new archive. */
+    static final class OutputOptions {
+        @Option(names = "--shard-size-limit") String limit;
+        @Option(names = "--overwrite") boolean overwrite;
+    }
+
     @Command(name = "barecat-create")
     static final class Create implements Callable<Integer> {
         @Option(names = "--file", required = true) String file;
         @Option(names = "--null") boolean nul;
         @Option(names = "--workers") Integer workers;
-        @Option(names = "--shard-size-limit") String limit;
-        @Option(names = "--overwrite") boolean overwrite;
+        @Mixin OutputOptions output;
 
         @Override
         public Integer call() {
-            List<String> a = new ArrayList<>(List.of("create", "-q", "-T", "-"));
-            if (nul) {
-                a.add("-0");
-            }
-            if (workers != null) {
-                a.addAll(List.of("-j", workers.toString()));
-            }
-            if (limit != null) {
-                a.addAll(List.of("-s", limit));
-            }
-            if (overwrite) {
-                a.add("-f");
-            }
-            a.add(file);
-            return run("barecat-create", "barecat create -T -", false, a);
+            return run("barecat-create", "barecat create -T -", false, new Args("create", "-q", "-T", "-")
+                    .when(nul, "-0").option("-j", workers).output(output, true).add(file).list());
         }
     }
 
@@ -122,8 +155,7 @@ public final class LegacyCommand {
     static final class CreateRecursive implements Callable<Integer> {
         @Option(names = "--file", required = true) String file;
         @Option(names = "--workers") Integer workers;
-        @Option(names = "--shard-size-limit") String limit;
-        @Option(names = "--overwrite") boolean overwrite;
+        @Mixin OutputOptions output;
         @Option(names = "--physical-order") boolean physicalOrder;
         @Option(names = "--strip-root") boolean stripRoot; // always on, as in the original
         @Parameters(arity = "1..*") List<String> roots;
@@ -134,18 +166,9 @@ public final class LegacyCommand {
             int code = 0;
             for (int i = 0; i < roots.size() && code == 0; i++) {
                 // each root's contents are stored relative to it: the first creates, the others add
-                List<String> a = new ArrayList<>(List.of(i == 0 ? "create" : "add", "-q", "-C", roots.get(i)));
-                if (workers != null) {
-                    a.addAll(List.of("-j", workers.toString()));
-                }
-                if (limit != null && i == 0) {
-                    a.addAll(List.of("-s", limit));
-                }
-                if (overwrite && i == 0) {
-                    a.add("-f");
-                }
-                a.add(Path.of(file).toAbsolutePath().toString());
-                a.add(".");
+                List<String> a = new Args(i == 0 ? "create" : "add", "-q", "-C", roots.get(i))
+                        .option("-j", workers).output(output, i == 0)
+                        .add(Path.of(file).toAbsolutePath().toString(), ".").list();
                 code = BarecatCommand.commandLine().execute(a.toArray(String[]::new));
             }
             return code;
@@ -178,26 +201,15 @@ public final class LegacyCommand {
     static final class Merge implements Callable<Integer> {
         @Parameters(arity = "1..*") List<String> inputs;
         @Option(names = "--output", required = true) String output;
-        @Option(names = "--shard-size-limit") String limit;
-        @Option(names = "--overwrite") boolean overwrite;
+        @Mixin OutputOptions outputOptions;
         @Option(names = "--ignore-duplicates") boolean ignoreDuplicates;
 
         @Override
         public Integer call() {
-            List<String> a = new ArrayList<>(List.of("merge", "-o", output));
-            if (limit != null) {
-                a.addAll(List.of("-s", limit));
-            }
             // without --overwrite an existing output is added to, as the original does
-            if (overwrite) {
-                a.add("-f");
-            } else if (Files.exists(Path.of(output))) {
-                a.add("-a");
-            }
-            if (ignoreDuplicates) {
-                a.add("--ignore-duplicates");
-            }
-            a.addAll(inputs);
+            List<String> a = new Args("merge", "-o", output).output(outputOptions, true)
+                    .when(!outputOptions.overwrite && Files.exists(Path.of(output)), "-a")
+                    .when(ignoreDuplicates, "--ignore-duplicates").add(inputs).list();
             return run("barecat-merge", "barecat merge", false, a);
         }
     }
@@ -211,41 +223,36 @@ public final class LegacyCommand {
 
         @Override
         public Integer call() {
-            List<String> a = new ArrayList<>(List.of("merge", "--symlink", "-o", output));
-            a.addAll(inputs);
-            return run("barecat-merge-symlink", "barecat merge --symlink", false, a);
+            return run("barecat-merge-symlink", "barecat merge --symlink", false,
+                    new Args("merge", "--symlink", "-o", output).add(inputs).list());
         }
+    }
+
+    /** The operand and --quick of barecat-verify and barecat-defrag. */
+    static final class QuickCheck {
+        @Parameters(index = "0") String file;
+        @Option(names = "--quick") boolean quick;
     }
 
     @Command(name = "barecat-verify")
     static final class Verify implements Callable<Integer> {
-        @Parameters(index = "0") String file;
-        @Option(names = "--quick") boolean quick;
+        @Mixin QuickCheck check;
 
         @Override
         public Integer call() {
-            List<String> a = new ArrayList<>(List.of("verify", "-q"));
-            if (quick) {
-                a.add("--quick");
-            }
-            a.add(file);
-            return run("barecat-verify", "barecat verify", true, a);
+            return run("barecat-verify", "barecat verify", true,
+                    new Args("verify", "-q").when(check.quick, "--quick").add(check.file).list());
         }
     }
 
     @Command(name = "barecat-defrag")
     static final class Defrag implements Callable<Integer> {
-        @Parameters(index = "0") String file;
-        @Option(names = "--quick") boolean quick;
+        @Mixin QuickCheck check;
 
         @Override
         public Integer call() {
-            List<String> a = new ArrayList<>(List.of("defrag"));
-            if (quick) {
-                a.addAll(List.of("--quick", "--max-seconds", "5"));
-            }
-            a.add(file);
-            return run("barecat-defrag", "barecat defrag", true, a);
+            return run("barecat-defrag", "barecat defrag", true,
+                    new Args("defrag").when(check.quick, "--quick", "--max-seconds", "5").add(check.file).list());
         }
     }
 
@@ -271,20 +278,12 @@ public final class LegacyCommand {
     static final class Archive2Barecat implements Callable<Integer> {
         @Parameters(index = "0") String archive;
         @Parameters(index = "1") String barecat;
-        @Option(names = "--shard-size-limit") String limit;
-        @Option(names = "--overwrite") boolean overwrite;
+        @Mixin OutputOptions output;
 
         @Override
         public Integer call() {
-            List<String> a = new ArrayList<>(List.of("convert", "-q"));
-            if (limit != null) {
-                a.addAll(List.of("-s", limit));
-            }
-            if (overwrite) {
-                a.add("-f");
-            }
-            a.addAll(List.of(archive, barecat));
-            return run("archive2barecat", "barecat convert", false, a);
+            return run("archive2barecat", "barecat convert", false,
+                    new Args("convert", "-q").output(output, true).add(archive, barecat).list());
         }
     }
 

@@ -46,8 +46,8 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = {"-h", "--human-readable"}, description = "with -l, sizes like 1.5K, 23M")
     boolean human;
 
-    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
-    boolean help;
+    @Mixin
+    LongHelpOption help = new LongHelpOption();
 
     private PrintWriter out;
     private Archive archive;
@@ -57,10 +57,10 @@ final class LsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        out = Output.stdout();
-        int code = 0;
-        try (Archive a = Archive.open(archiveArgument.path())) {
+        return archiveArgument.print((a, printer) -> {
             archive = a;
+            out = printer;
+            int code = 0;
             defaultMtime = a.indexMtimeNs();
             List<String> given = paths.isEmpty() ? List.of(".") : paths;
             List<DirEntry> dirs = new ArrayList<>();
@@ -83,11 +83,7 @@ final class LsCommand implements Callable<Integer> {
                 first = false;
             }
             return code;
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return Errors.fail(e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause());
-        } finally {
-            out.flush();
-        }
+        });
     }
 
     private void listDirectory(DirEntry dir, String shownAs, boolean header, boolean first) throws IOException {

@@ -71,7 +71,7 @@ final class Progress implements ProgressListener, AutoCloseable {
     @Override
     public void skipped(String path, String reason) {
         skipped.incrementAndGet();
-        line(path + ": skipped: " + reason);
+        note(path, "skipped: " + reason);
     }
 
     @Override
@@ -82,7 +82,7 @@ final class Progress implements ProgressListener, AutoCloseable {
     @Override
     public void problem(String path, String message) {
         problems.incrementAndGet();
-        line(path + ": " + message);
+        note(path, message);
     }
 
     @Override

@@ -15,6 +15,10 @@ import java.util.List;
 
 /** What to store, as {@code create} and {@code add} take it: paths, -C, -T, -0, filters, workers. */
 final class SourceOptions {
+    /** How PATHS are stored: the end of the PATHS description of create and add, after "files and directories to add". */
+    static final String PATHS = "(directories with everything below them), under the names given (leading '/' and '../'"
+            + " removed; '.' is the archive root: -C DIR . stores DIR's contents)";
+
     /** The PATHS arguments (declared by each command: a mixin cannot hold positional parameters after index 0). */
     List<String> paths = new ArrayList<>();
 

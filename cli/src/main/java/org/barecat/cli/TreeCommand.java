@@ -43,9 +43,9 @@ final class TreeCommand implements Callable<Integer> {
         if (level != null && level < 1) {
             return Errors.fail("tree: Invalid level, must be greater than 0.", 2);
         }
-        out = Output.stdout();
-        try (Archive a = Archive.open(archiveArgument.path())) {
+        return archiveArgument.print((a, printer) -> {
             archive = a;
+            out = printer;
             Optional<Entry> root = ArchivePathArgument.resolve(a, "tree", start);
             if (root.isEmpty()) {
                 return 1;
@@ -58,11 +58,7 @@ final class TreeCommand implements Callable<Integer> {
             out.println(dirs + (dirs == 1 ? " directory" : " directories")
                     + (dirsOnly ? "" : ", " + files + (files == 1 ? " file" : " files")));
             return 0;
-        } catch (IOException e) {
-            return Errors.fail(e);
-        } finally {
-            out.flush();
-        }
+        });
     }
 
     private void print(DirEntry dir, String prefix, int depth) throws IOException {

@@ -30,13 +30,13 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "skip the checksums (everything else is still checked)")
     boolean quick;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet = new QuietOption();
 
     @Override
     public Integer call() {
         PrintWriter out = Output.stdout();
-        try (Progress progress = new Progress("Verifying", quiet)) {
+        try (Progress progress = quiet.progress("Verifying")) {
             ProgressListener report = new ProgressListener() {
                 @Override
                 public void total(long files, long bytes) {

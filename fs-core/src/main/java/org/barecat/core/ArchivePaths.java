@@ -16,24 +16,8 @@ public final class ArchivePaths {
      * ({@code .}, {@code ..} or empty components after the first slash run).
      */
     public static String normalize(String path) {
-        int start = 0;
-        int end = path.length();
-        while (start < end && path.charAt(start) == '/') {
-            start++;
-        }
-        while (end > start && path.charAt(end - 1) == '/') {
-            end--;
-        }
-        String p = path.substring(start, end);
-        if (p.isEmpty()) {
-            return "";
-        }
-        for (String component : p.split("/", -1)) {
-            if (!isValidName(component)) {
-                return null;
-            }
-        }
-        return p;
+        String p = withoutOuterSlashes(path);
+        return p.isEmpty() || firstInvalidComponent(p) == null ? p : null;
     }
 
     /**
@@ -41,6 +25,24 @@ public final class ArchivePaths {
      * of 300 bytes, more than 255", ...; null when it does not.
      */
     public static String whyInvalid(String path) {
+        String p = withoutOuterSlashes(path);
+        String component = p.isEmpty() ? null : firstInvalidComponent(p);
+        if (component == null) {
+            return null;
+        }
+        if (component.isEmpty()) {
+            return "an empty component";
+        }
+        if (component.equals(".") || component.equals("..")) {
+            return "a '" + component + "' component";
+        }
+        if (component.indexOf('\0') >= 0) {
+            return "a NUL character";
+        }
+        return "a name of " + component.getBytes(StandardCharsets.UTF_8).length + " bytes, more than " + NAME_MAX;
+    }
+
+    private static String withoutOuterSlashes(String path) {
         int start = 0;
         int end = path.length();
         while (start < end && path.charAt(start) == '/') {
@@ -49,22 +51,14 @@ public final class ArchivePaths {
         while (end > start && path.charAt(end - 1) == '/') {
             end--;
         }
-        if (start == end) {
-            return null;
-        }
-        for (String component : path.substring(start, end).split("/", -1)) {
-            if (component.isEmpty()) {
-                return "an empty component";
-            }
-            if (component.equals(".") || component.equals("..")) {
-                return "a '" + component + "' component";
-            }
-            if (component.indexOf('\0') >= 0) {
-                return "a NUL character";
-            }
-            int bytes = component.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > NAME_MAX) {
-                return "a name of " + bytes + " bytes, more than " + NAME_MAX;
+        return path.substring(start, end);
+    }
+
+    /** The first component of {@code p} (not empty, no outer slashes) that no entry can have as its name, or null. */
+    private static String firstInvalidComponent(String p) {
+        for (String component : p.split("/", -1)) {
+            if (!isValidName(component)) {
+                return component;
             }
         }
         return null;

@@ -16,18 +16,7 @@ final class MountTable {
 
     /** Whether some filesystem is mounted exactly at {@code mountPoint} (an absolute real path). */
     static boolean isMounted(Path mountPoint) {
-        String wanted = mountPoint.toString();
-        try {
-            for (String line : Files.readAllLines(MOUNTINFO)) {
-                String[] fields = line.split(" ", 6);
-                if (fields.length > 4 && unescape(fields[4]).equals(wanted)) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
+        return topmostAt(mountPoint).isPresent();
     }
 
     /**
@@ -35,20 +24,7 @@ final class MountTable {
      * {@code mountPoint} (an absolute real path), the topmost when several are stacked there.
      */
     static Optional<String> typeAt(Path mountPoint) {
-        String wanted = mountPoint.toString();
-        String type = null;
-        try {
-            for (String line : Files.readAllLines(MOUNTINFO)) {
-                String[] fields = line.split(" ", 6);
-                int separator = line.indexOf(" - ");
-                if (fields.length > 4 && separator > 0 && unescape(fields[4]).equals(wanted)) {
-                    type = line.substring(separator + 3).split(" ", 2)[0];
-                }
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(type);
+        return topmostAt(mountPoint).map(line -> line.substring(line.indexOf(" - ") + 3).split(" ", 2)[0]);
     }
 
     /**
@@ -56,19 +32,28 @@ final class MountTable {
      * topmost when several are stacked there; read from the table, so the mount itself is not asked.
      */
     static Optional<String> deviceAt(Path mountPoint) {
+        return topmostAt(mountPoint).map(line -> line.split(" ", 6)[2]);
+    }
+
+    /**
+     * The table's line of the file system mounted exactly at {@code mountPoint}, the last (topmost) of
+     * several; empty when there is none or the table cannot be read. Lines without the " - " that
+     * ends the optional fields are not well formed and are passed over.
+     */
+    private static Optional<String> topmostAt(Path mountPoint) {
         String wanted = mountPoint.toString();
-        String device = null;
+        String topmost = null;
         try {
             for (String line : Files.readAllLines(MOUNTINFO)) {
                 String[] fields = line.split(" ", 6);
-                if (fields.length > 4 && unescape(fields[4]).equals(wanted)) {
-                    device = fields[2];
+                if (fields.length > 4 && line.indexOf(" - ") > 0 && unescape(fields[4]).equals(wanted)) {
+                    topmost = line;
                 }
             }
         } catch (IOException e) {
             return Optional.empty();
         }
-        return Optional.ofNullable(device);
+        return Optional.ofNullable(topmost);
     }
 
     /** mountinfo writes space, tab, newline and backslash as a backslash and three octal digits. */

@@ -203,38 +203,46 @@ public final class ArchiveAppender implements ArchiveSink {
 
     @Override
     public FileEntry add(String path, InputStream data, long size, Attributes attributes) throws IOException {
-        String p = checkedFilePath(path);
-        FileEntry old = placeFile(p);
-        if (old != null && existing == Existing.SKIP) {
-            return old;
-        }
-        CRC32C crc = new CRC32C();
-        ShardLocation at = shards.write(p, data, size, crc);
-        return record(new FileEntry(p, at, size, crc.getValue(), attributes), old != null);
+        return store(path, p -> {
+            CRC32C crc = new CRC32C();
+            ShardLocation at = shards.write(p, data, size, crc);
+            return new FileEntry(p, at, size, crc.getValue(), attributes);
+        });
     }
 
     @Override
     public FileEntry addUpTo(String path, InputStream data, long maxSize, Attributes attributes) throws IOException {
-        String p = checkedFilePath(path);
-        FileEntry old = placeFile(p);
-        if (old != null && existing == Existing.SKIP) {
-            return old;
-        }
-        CRC32C crc = new CRC32C();
-        ShardOutput.Placed at = shards.write(p, data, maxSize, crc, false);
-        return record(new FileEntry(p, at.location(), at.size(), crc.getValue(), attributes), old != null);
+        return store(path, p -> {
+            CRC32C crc = new CRC32C();
+            ShardOutput.Placed at = shards.write(p, data, maxSize, crc, false);
+            return new FileEntry(p, at.location(), at.size(), crc.getValue(), attributes);
+        });
     }
 
     @Override
     public FileEntry add(String path, ByteBuffer data, long crc32c, Attributes attributes) throws IOException {
+        return store(path, p -> {
+            long size = data.remaining();
+            return new FileEntry(p, shards.write(data), size, crc32c, attributes);
+        });
+    }
+
+    /** Writes a file's bytes into the shards and says where they went. */
+    private interface FileBytes {
+        FileEntry write(String archivePath) throws IOException;
+    }
+
+    /**
+     * Stores file {@code path}: its bytes unless the archive keeps the file it has there (SKIP), then its
+     * row. Every add goes through here so the three kinds of input follow the same path rules.
+     */
+    private FileEntry store(String path, FileBytes bytes) throws IOException {
         String p = checkedFilePath(path);
         FileEntry old = placeFile(p);
         if (old != null && existing == Existing.SKIP) {
             return old;
         }
-        long size = data.remaining();
-        ShardLocation at = shards.write(data);
-        return record(new FileEntry(p, at, size, crc32c, attributes), old != null);
+        return record(bytes.write(p), old != null);
     }
 
     private String checkedFilePath(String path) throws IOException {

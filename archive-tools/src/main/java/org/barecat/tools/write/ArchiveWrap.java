@@ -113,12 +113,12 @@ public final class ArchiveWrap {
                 }
                 long mtimeNs = e.getModTime().getTime() * 1_000_000L;
                 if (e.isDirectory()) {
-                    bindDir(dir, path, e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), mtimeNs);
+                    insert(dir, path, e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), mtimeNs);
                 } else if (e.isFile()) {
                     if (e.isSparse()) {
                         throw new IOException(input + ": " + e.getName() + ": a sparse file cannot be wrapped");
                     }
-                    bindFile(file, path, e.getDataOffset(), e.getSize(), e.getMode() & 07777, e.getLongUserId(),
+                    insert(file, path, e.getDataOffset(), e.getSize(), e.getMode() & 07777, e.getLongUserId(),
                             e.getLongGroupId(), mtimeNs);
                 }
                 // links, devices and FIFOs have no bytes to point at
@@ -140,37 +140,23 @@ public final class ArchiveWrap {
                 }
                 long mtimeNs = e.getTime() * 1_000_000L;
                 if (e.isDirectory()) {
-                    bindDir(dir, path, null, null, null, mtimeNs);
+                    insert(dir, path, null, null, null, mtimeNs);
                 } else {
                     if (e.getMethod() != ZipArchiveEntry.STORED) {
                         throw new IOException(input + ": has compressed entries; make it with zip -0, or convert"
                                 + " without --wrap");
                     }
-                    bindFile(file, path, e.getDataOffset(), e.getSize(), null, null, null, mtimeNs);
+                    insert(file, path, e.getDataOffset(), e.getSize(), null, null, null, mtimeNs);
                 }
             }
         }
     }
 
-    private static void bindFile(PreparedStatement s, String path, long offset, long size, Integer mode, Long uid,
-                                 Long gid, long mtimeNs) throws SQLException {
-        s.setString(1, path);
-        s.setLong(2, offset);
-        s.setLong(3, size);
-        s.setObject(4, mode);
-        s.setObject(5, uid);
-        s.setObject(6, gid);
-        s.setLong(7, mtimeNs);
-        s.executeUpdate();
-    }
-
-    private static void bindDir(PreparedStatement s, String path, Integer mode, Long uid, Long gid, long mtimeNs)
-            throws SQLException {
-        s.setString(1, path);
-        s.setObject(2, mode);
-        s.setObject(3, uid);
-        s.setObject(4, gid);
-        s.setLong(5, mtimeNs);
+    /** Inserts one row: {@code columns} are the statement's parameters, in order (null: NULL). */
+    private static void insert(PreparedStatement s, Object... columns) throws SQLException {
+        for (int i = 0; i < columns.length; i++) {
+            s.setObject(i + 1, columns[i]);
+        }
         s.executeUpdate();
     }
 }

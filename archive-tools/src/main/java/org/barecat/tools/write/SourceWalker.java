@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Walks the files and directories named on a command line, as tar does: each named path is stored
@@ -110,18 +111,7 @@ public final class SourceWalker {
      *                  only itself (paths listed by {@code find})
      */
     public Iterator<SourceEntry> walk(Iterator<String> given, boolean recursive) {
-        return new Walk(new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return given.hasNext();
-            }
-
-            @Override
-            public Root next() {
-                String path = given.next();
-                return new Root(path, path.getBytes(StandardCharsets.UTF_8), false);
-            }
-        }, recursive);
+        return new Walk(roots(given, path -> new Root(path, path.getBytes(StandardCharsets.UTF_8), false)), recursive);
     }
 
     /**
@@ -129,7 +119,11 @@ public final class SourceWalker {
      * its bytes and stored under its name decoded like the names found in directories.
      */
     public Iterator<SourceEntry> walkListed(Iterator<byte[]> given, boolean recursive) {
-        return new Walk(new Iterator<>() {
+        return new Walk(roots(given, path -> new Root(NameDecoder.utf8(path), path, true)), recursive);
+    }
+
+    private static <T> Iterator<Root> roots(Iterator<T> given, Function<T, Root> root) {
+        return new Iterator<>() {
             @Override
             public boolean hasNext() {
                 return given.hasNext();
@@ -137,10 +131,9 @@ public final class SourceWalker {
 
             @Override
             public Root next() {
-                byte[] path = given.next();
-                return new Root(NameDecoder.utf8(path), path, true);
+                return root.apply(given.next());
             }
-        }, recursive);
+        };
     }
 
     /**

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** merge, subset, rm, mv and defrag as a user runs them, checked against what tar and the files say. */
+/** merge, subset, rm, mv, defrag and reshard as a user runs them, checked against what tar and the files say. */
 class MaintenanceCommandsTest {
     @TempDir
     Path tmp;
@@ -42,6 +42,15 @@ class MaintenanceCommandsTest {
         return Arrays.stream(find.out().split("\n")).filter(s -> !s.isEmpty()).sorted()
                 .map(p -> p + "=" + Cli.run("cat", archive.toString(), p).out())
                 .collect(Collectors.joining("\n"));
+    }
+
+    /** {@code count} file names spread over four directories. */
+    private static String[] spread(int count) {
+        String[] names = new String[count];
+        for (int i = 0; i < count; i++) {
+            names[i] = "d" + (i % 4) + "/f" + i;
+        }
+        return names;
     }
 
     private static void ok(String... args) {
@@ -111,11 +120,7 @@ class MaintenanceCommandsTest {
 
     @Test
     void rmMvThenDefragKeepEveryOtherFileAndFreeTheSpace() throws Exception {
-        String[] names = new String[60];
-        for (int i = 0; i < names.length; i++) {
-            names[i] = "d" + (i % 4) + "/f" + i;
-        }
-        Path a = archive(tree("a", names));
+        Path a = archive(tree("a", spread(60)));
         String before = files(a);
         ok("rm", a.toString(), "d1", "d2/f2");
         ok("mv", a.toString(), "d3", "d0");
@@ -137,6 +142,29 @@ class MaintenanceCommandsTest {
         assertTrue(Cli.run("defrag", "-n", a.toString()).out().contains("Number of gaps:      0\n"));
         assertEquals(0, Cli.run("verify", "-q", a.toString()).code());
         assertFalse(before.equals(after));
+    }
+
+    @Test
+    void reshardCutsTheShardsAtTheSizeGivenAndPrintsNothing() throws Exception {
+        Path a = archive(tree("r", spread(40)));
+        String before = files(a);
+        Cli.Run r = Cli.run("reshard", "-s", "64", a.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.out() + r.err());
+        assertEquals(before, files(a));
+        assertTrue(Files.exists(tmp.resolve("r.barecat-shard-00001")), "more than one shard");
+        assertEquals(0, Cli.run("verify", "-q", a.toString()).code());
+        ok("reshard", "--shard-size-limit=1G", a.toString());
+        assertFalse(Files.exists(tmp.resolve("r.barecat-shard-00001")), "one shard again");
+        assertEquals(before, files(a));
+
+        Cli.Run large = Cli.run("reshard", "-s", "2", a.toString());
+        assertEquals(1, large.code());
+        assertTrue(large.err().matches("barecat: .*r\\.barecat: d\\d/f\\d+ \\(\\d+ bytes\\) is larger than the shard size limit"
+                + " of 2 bytes; nothing changed\n"), large.err());
+        Cli.Run missing = Cli.run("reshard", a.toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().startsWith("Missing required option: '--shard-size-limit=SIZE'"), missing.err());
     }
 
     @Test

@@ -107,7 +107,7 @@ class InterruptTest {
         }
         assertEquals(shard, Files.size(tmp.resolve("s.barecat-shard-00000")), "the shard was cut back");
         assertEquals(0, Cli.run("verify", "-q", archive.toString()).code());
-        assertEquals(List.of("a"), TestTrees.lines(Cli.run("ls", archive.toString()).out()));
+        assertEquals(List.of("a/"), TestTrees.lines(Cli.run("ls", archive.toString()).out()));
         assertTrue(java.util.Arrays.equals(index, Files.readAllBytes(archive)), "the index is as it was");
     }
 
@@ -147,6 +147,6 @@ class InterruptTest {
         Cli.Run again = Cli.run("verify", "-q", archive.toString());
         assertEquals(0, again.code(), again.out());
         assertEquals("", again.err());
-        assertEquals(List.of("a", "top.txt"), TestTrees.lines(Cli.run("ls", archive.toString()).out()));
+        assertEquals(List.of("a/", "top.txt"), TestTrees.lines(Cli.run("ls", archive.toString()).out()));
     }
 }

@@ -53,6 +53,10 @@ class MaintenanceCommandsTest {
         return names;
     }
 
+    /** What the original prints when it recomputes the directory statistics. */
+    private static final String TREESTATS = "Creating temporary tables for file counts\n"
+            + "Creating temporary tables for subdir counts\nUpdating dirs table with treestats\n";
+
     private static void ok(String... args) {
         Cli.Run r = Cli.run(args);
         assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
@@ -91,6 +95,11 @@ class MaintenanceCommandsTest {
         assertEquals("Merging files from " + a + " -> all/a/\nMerging files from " + tar + " -> all/b/\n", r.out());
         assertTrue(files(sub).startsWith("all/a/cats/1.jpg=a:"), files(sub));
         assertTrue(files(sub).contains("all/b/cats/1.jpg=b:"), files(sub));
+        r = Cli.run("merge", "-o", tmp.resolve("f.barecat").toString(), "--ignore-duplicates", "-x", "top.txt", tar.toString(),
+                a.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("Merging files from " + tar + "\nMerging files from " + a + "\n" + TREESTATS, r.out(),
+                "treestats after a filtered Barecat input only, as the original");
 
         assertEquals(1, Cli.run("merge", "-o", out.toString(), a.toString()).code(), "OUT exists");
         r = Cli.run("merge", "-o", out.toString(), "-a", zip.toString(), a.toString());
@@ -103,7 +112,9 @@ class MaintenanceCommandsTest {
         Path a = archive(tree("a", "train/cat/1.jpg", "train/cat/2.png", "train/dog/3.jpg", "val/cat/4.jpg",
                 "readme.txt"));
         Path out = tmp.resolve("p.barecat");
-        ok("subset", a.toString(), "-o", out.toString(), "--pattern", "train/");
+        Cli.Run first = Cli.run("subset", a.toString(), "-o", out.toString(), "--pattern", "train/");
+        assertEquals(0, first.code(), first.err());
+        assertEquals("Merging files from " + a + "\n" + TREESTATS, first.out(), "the original's lines, treestats too");
         assertEquals(List.of("train/cat/1.jpg", "train/cat/2.png", "train/dog/3.jpg"), paths(out));
         ok("subset", a.toString(), "-f", "-o", out.toString(), "--pattern", "**/*.jpg");
         assertEquals(List.of("train/cat/1.jpg", "train/dog/3.jpg", "val/cat/4.jpg"), paths(out));
@@ -204,8 +215,10 @@ class MaintenanceCommandsTest {
         Cli.Run r = Cli.run("upgrade", archive.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(String.join("\n", "Upgrading from 0.2 to 0.3...", "Creating new database with updated schema...",
-                "Migrating dir metadata...", "Migrating file metadata...", "Rebuilding directory tree statistics...",
-                "Replacing old database...", "Upgrade complete.", ""), r.out());
+                "Migrating dir metadata...", "Migrating file metadata...", "Replacing old database...",
+                "Rebuilding directory tree statistics...", "Creating temporary tables for file counts",
+                "Creating temporary tables for subdir counts", "Updating dirs table with treestats", "Upgrade complete.",
+                ""), r.out());
         assertTrue(Files.exists(tmp.resolve("old.barecat-sqlite-index.old")), "the old index kept");
         assertFalse(Files.exists(archive), "the index keeps its legacy name");
         assertEquals(before, files(archive));

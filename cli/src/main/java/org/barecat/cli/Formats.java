@@ -1,50 +1,46 @@
 package org.barecat.cli;
 
-import org.barecat.core.DirEntry;
-import org.barecat.core.Entry;
-
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /** Text forms of modes, times and sizes, as ls and du print them. */
 final class Formats {
-    private static final DateTimeFormatter RECENT = DateTimeFormatter.ofPattern("MMM ppd HH:mm", Locale.ENGLISH);
-    private static final DateTimeFormatter OLD = DateTimeFormatter.ofPattern("MMM ppd  yyyy", Locale.ENGLISH);
-    private static final long SIX_MONTHS_SECONDS = 31556952L / 2;
+    private static final DateTimeFormatter RECENT = DateTimeFormatter.ofPattern("MMM dd HH:mm", Locale.ENGLISH);
+    private static final DateTimeFormatter OLD = DateTimeFormatter.ofPattern("MMM dd  yyyy", Locale.ENGLISH);
 
     private Formats() {
     }
 
-    /** {@code drwxr-xr-x}, {@code -rw-r--r--}: type from the entry, bits from its mode (defaults when NULL). */
-    static String mode(Entry e) {
-        boolean dir = e instanceof DirEntry;
-        int m = e.attributes().permissionsOr(dir ? 0755 : 0644);
-        StringBuilder s = new StringBuilder(10).append(dir ? 'd' : '-');
+    /**
+     * The original's ls mode column: {@code d}, {@code l} or {@code -} from the stored mode, then nine
+     * permission letters (setuid, setgid and sticky are not shown); ten dashes for a NULL mode.
+     */
+    static String mode(Integer mode) {
+        if (mode == null) {
+            return "----------";
+        }
+        int type = mode & 0170000;
+        StringBuilder s = new StringBuilder(10).append(type == 0040000 ? 'd' : type == 0120000 ? 'l' : '-');
         String rwx = "rwxrwxrwx";
         for (int i = 0; i < 9; i++) {
-            s.append((m & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
+            s.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
         }
-        special(s, 3, (m & 04000) != 0, 's');
-        special(s, 6, (m & 02000) != 0, 's');
-        special(s, 9, (m & 01000) != 0, 't');
         return s.toString();
     }
 
-    private static void special(StringBuilder s, int at, boolean set, char c) {
-        if (set) {
-            s.setCharAt(at, s.charAt(at) == '-' ? Character.toUpperCase(c) : c);
+    /**
+     * The original's ls time column, in the local time zone: month, zero-padded day and time in the
+     * current calendar year, else month, day and year; twelve spaces for a NULL mtime.
+     */
+    static String lsTime(Long mtimeNs, ZonedDateTime now) {
+        if (mtimeNs == null) {
+            return " ".repeat(12);
         }
-    }
-
-    /** ls's time column: month, day and time for the last six months, else month, day and year. */
-    static String lsTime(long mtimeNs, Instant now, ZoneId zone) {
         Instant t = Instant.ofEpochSecond(Math.floorDiv(mtimeNs, 1_000_000_000L), Math.floorMod(mtimeNs, 1_000_000_000L));
-        ZonedDateTime z = t.atZone(zone);
-        boolean recent = !t.isAfter(now) && t.isAfter(now.minusSeconds(SIX_MONTHS_SECONDS));
-        return (recent ? RECENT : OLD).format(z);
+        ZonedDateTime z = t.atZone(now.getZone());
+        return (z.getYear() == now.getYear() ? RECENT : OLD).format(z);
     }
 
     /** du's default unit: 1024-byte blocks, rounded up. */

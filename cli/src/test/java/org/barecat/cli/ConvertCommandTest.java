@@ -137,7 +137,7 @@ class ConvertCommandTest {
         Path archive = tmp.resolve("z.barecat");
         assertEquals(0, Cli.run("convert", "-q", zip.toString(), archive.toString()).code());
         assertEquals("hello\n", Cli.run("cat", archive.toString(), "a/b/hello.txt").out());
-        assertTrue(Cli.run("ls", "-l", archive.toString()).out().contains("-rw-------  1 "));
+        assertTrue(Cli.run("ls", "-l", archive.toString()).out().contains("-rw-------    1 "));
         assertEquals(2, Cli.run("convert", zip.toString(), tmp.resolve("x.zip").toString()).code());
     }
     /** Runs a Python script (with {@code args} as sys.argv[1:]) in the temp dir. */

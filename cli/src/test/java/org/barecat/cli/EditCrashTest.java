@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code rm}, {@code mv} and {@code defrag} killed by SIGKILL at seeded random moments leave the
+ * {@code rm}, {@code mv}, {@code defrag} and {@code reshard} killed by SIGKILL at seeded random moments leave the
  * archive either as it was or as the command makes it, never a mix, and it opens and passes verify
  * (every file's bytes checked against its CRC-32C).
  */
@@ -115,6 +115,12 @@ class EditCrashTest {
         killAtRandomMoments(fragmented, command);
     }
 
+    @ParameterizedTest(name = "barecat {0}")
+    @CsvSource({"reshard -s 1M ARCHIVE", "reshard -s 64M ARCHIVE"})
+    void reshardKilledAtAnyMomentLeavesEveryFileAsItWasAndTheNextOpenFinishesIt(String command) throws Exception {
+        killAtRandomMoments(fragmented, command);
+    }
+
     private static void killAtRandomMoments(Path base, String commandLine) throws Exception {
         String command = commandLine.substring(0, commandLine.indexOf(' '));
         String arguments = commandLine;
@@ -130,9 +136,10 @@ class EditCrashTest {
         long startMillis = Math.min(runMillis, (System.nanoTime() - t1) / 1_000_000);
         String before = state(base);
         String after = state(done);
-        if (command.equals("defrag")) {
-            assertEquals(before, after, "defrag changes no file");
-            assertTrue(shardBytes(done) < shardBytes(base), "defrag freed space");
+        String layout = layout(done);
+        if (command.equals("defrag") || command.equals("reshard")) {
+            assertEquals(before, after, command + " changes no file");
+            assertTrue(shardBytes(done) < shardBytes(base), command + " freed space");
         } else {
             assertNotEquals(before, after, "the command changed the archive");
         }
@@ -163,6 +170,14 @@ class EditCrashTest {
             }).ok(), "kill " + i + ": " + problems);
             if (shardBytes(archive) != shardBytes(base)) {
                 moved++;
+            }
+            if (command.equals("reshard")) { // the next writer finishes or undoes it; then a rerun gives the same shards
+                long limit = new SizeConverter().convert(arguments.split(" ")[2]);
+                try (org.barecat.tools.write.Resharder r = org.barecat.tools.write.Resharder.open(archive)) {
+                    r.reshard(limit);
+                }
+                assertEquals(layout, layout(archive), "kill " + i + ": rerun after the kill");
+                assertEquals(before, state(archive), "kill " + i + ": rerun after the kill");
             }
             deleteTree(archive.getParent());
         }
@@ -217,6 +232,24 @@ class EditCrashTest {
             }
         }
         return out.toString();
+    }
+
+    /** Where every file's bytes lie, and each shard's name and size. */
+    private static String layout(Path archive) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = IndexSchema.openReadOnly(org.barecat.core.ArchiveFiles.locate(archive).index());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT path, shard, offset FROM files ORDER BY path")) {
+            while (rs.next()) {
+                out.append(rs.getString(1)).append(' ').append(rs.getInt(2)).append(' ').append(rs.getLong(3)).append('\n');
+            }
+        }
+        try (Stream<Path> files = Files.list(archive.getParent())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().contains("-shard-")).sorted().toList()) {
+                out.append(f.getFileName()).append(' ').append(Files.size(f)).append('\n');
+            }
+        }
+        return out.toString().replace(archive.getParent().getFileName().toString(), "");
     }
 
     private static long shardBytes(Path archive) throws IOException {

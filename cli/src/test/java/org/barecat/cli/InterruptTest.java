@@ -107,7 +107,7 @@ class InterruptTest {
         }
         before.assertUnchanged();
         assertEquals(0, Cli.run("verify", "-q", archive.toString()).code());
-        assertEquals(List.of("a"), TestTrees.lines(Cli.run("ls", archive.toString()).out()));
+        assertEquals(List.of("a/"), TestTrees.lines(Cli.run("ls", archive.toString()).out()));
     }
 
     @Test
@@ -146,6 +146,6 @@ class InterruptTest {
         Cli.Run again = Cli.run("verify", "-q", archive.toString());
         assertEquals(0, again.code(), again.out());
         assertEquals("", again.err());
-        assertEquals(List.of("a", "top.txt"), TestTrees.lines(Cli.run("ls", archive.toString()).out()));
+        assertEquals(List.of("a/", "top.txt"), TestTrees.lines(Cli.run("ls", archive.toString()).out()));
     }
 }

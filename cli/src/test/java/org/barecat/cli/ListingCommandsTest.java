@@ -29,25 +29,53 @@ class ListingCommandsTest {
     }
 
     @Test
-    void lsListsOneNamePerLineDirectoriesFirst() {
-        assertEquals(List.of("a", "empty", "odd names", "top.txt"), out("ls", archive));
-        assertEquals(List.of("b", "big.bin"), out("ls", archive, "a"));
+    void lsPrintsWhatTheOriginalPrints() {
+        // a directory: its names sorted, directories with a /; a file: its full path
+        assertEquals(List.of("a/", "empty/", "odd names/", "top.txt"), out("ls", archive));
+        assertEquals(out("ls", archive), out("ls", archive, "."));
+        assertEquals(List.of("b/", "big.bin"), out("ls", archive, "a"));
+        assertEquals(List.of("b/", "big.bin"), out("ls", archive, "./a"));
         assertEquals(List.of("a/b/hello.txt"), out("ls", archive, "a/b/hello.txt"));
-        assertEquals(List.of(".:", "a", "empty", "odd names", "top.txt", "", "./a:", "b", "big.bin", "", "./a/b:",
-                "hello.txt", "", "./empty:", "", "./odd names:", "ünï", "sp ace & 'q' %#.txt", "", "./odd names/ünï:",
-                "ファイル"), out("ls", "-R", archive));
-        Cli.Run missing = Cli.run("ls", archive, "nope");
-        assertEquals(1, missing.code());
-        assertEquals("barecat: ls: cannot access 'nope': No such file or directory in the archive\n", missing.err());
+        // -R: the full path of every file, each directory's files before its subdirectories
+        assertEquals(List.of("top.txt", "a/big.bin", "a/b/hello.txt", "odd names/sp ace & 'q' %#.txt",
+                "odd names/ünï/ファイル"), out("ls", "-R", archive));
+        assertEquals(List.of("a/big.bin", "a/b/hello.txt"), out("ls", "-R", archive, "a"));
+        assertEquals(List.of("top.txt"), out("ls", "-R", archive, "top.txt"));
+        // globs over whole paths: directories then files, files then directories for **; a trailing / is /**
+        assertEquals(List.of("a/", "empty/", "odd names/", "top.txt"), out("ls", archive, "*"));
+        assertEquals(List.of("a/b/hello.txt", "a/big.bin", "a/b/"), out("ls", archive, "a/"));
+        assertEquals(out("ls", archive, "a/"), out("ls", "-R", archive, "a/**"));
+        assertEquals(List.of("a/b/hello.txt", "odd names/sp ace & 'q' %#.txt", "top.txt"), out("ls", archive, "**/*.txt"));
+        assertEquals(List.of(), out("ls", archive, "/"));
+        // several PATHs, no headers; a missing one is a line on stdout and changes no exit status
+        Cli.Run r = Cli.run("ls", archive, "nope", "a", "top.txt");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("ls: nope: No such file or directory\nb/\nbig.bin\ntop.txt\n", r.out());
+        assertEquals("", r.err());
     }
 
     @Test
-    void lsLongShowsModeOwnerSizeAndTime() {
+    void lsLongAndJsonlLinesAreTheOriginals() {
         List<String> lines = out("ls", "-l", archive, "a");
-        assertEquals("total 99", lines.get(0));
-        assertTrue(lines.get(1).matches("drwxr-xr-x  2 \\d+ +\\d+ +6 \\w{3} [ \\d]\\d ( \\d{4}|\\d\\d:\\d\\d) b"), lines.get(1));
-        assertTrue(lines.get(2).matches("-rw-------  1 \\d+ +\\d+ +100000 \\w{3} [ \\d]\\d  2020 big.bin"), lines.get(2));
+        assertEquals("total 100006", lines.get(0), "the sum of the sizes listed, in bytes");
+        String owner = "\\S+ +\\S+ +";
+        assertTrue(lines.get(1).matches("drwxr-xr-x    2 " + owner + "  6 \\w{3} \\d\\d (\\d\\d:\\d\\d| \\d{4}) b"),
+                lines.get(1));
+        assertTrue(lines.get(2).matches("-rw-------    1 " + owner + "100000 \\w{3} \\d\\d  2020 big.bin"), lines.get(2));
+        assertTrue(out("ls", "-l", archive, "a/big.bin").get(0).endsWith(" a/big.bin"));
+        List<String> recursive = out("ls", "-lR", archive, "a");
+        assertEquals(2, recursive.size(), "files only, no total");
+        assertTrue(recursive.get(0).endsWith(" a/big.bin") && recursive.get(1).endsWith(" a/b/hello.txt"), recursive.toString());
         assertTrue(out("ls", "-lh", archive, "a").get(2).contains(" 98K "));
+
+        List<String> json = out("ls", "--jsonl", archive, "a");
+        assertEquals(2, json.size(), "no total line");
+        assertTrue(json.get(0).matches("\\{\"type\": \"dir\", \"path\": \"a/b\", \"size_tree\": 6, \"num_files_tree\": 1,"
+                + " \"mtime_ns\": \\d+, \"mode\": 16877, \"uid\": \\d+, \"gid\": \\d+}"), json.get(0));
+        assertTrue(json.get(1).matches("\\{\"type\": \"file\", \"path\": \"a/big.bin\", \"size\": 100000, \"mtime_ns\": \\d+,"
+                + " \"crc32c\": \\d+, \"mode\": 33152, \"uid\": \\d+, \"gid\": \\d+}"), json.get(1));
+        assertTrue(out("ls", "--jsonl", "-R", archive, "odd names/ünï").get(0)
+                .contains("\"path\": \"odd names/\\u00fcn\\u00ef/\\u30d5\\u30a1\\u30a4\\u30eb\""), "ASCII only, as json.dumps");
     }
 
     @Test

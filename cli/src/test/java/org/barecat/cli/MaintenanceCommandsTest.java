@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** merge, subset, rm, mv and defrag as a user runs them, checked against what tar and the files say. */
+/** merge, subset, rm, mv, defrag and reshard as a user runs them, checked against what tar and the files say. */
 class MaintenanceCommandsTest {
     @TempDir
     Path tmp;
@@ -43,6 +43,19 @@ class MaintenanceCommandsTest {
                 .map(p -> p + "=" + Cli.run("cat", archive.toString(), p).out())
                 .collect(Collectors.joining("\n"));
     }
+
+    /** {@code count} file names spread over four directories. */
+    private static String[] spread(int count) {
+        String[] names = new String[count];
+        for (int i = 0; i < count; i++) {
+            names[i] = "d" + (i % 4) + "/f" + i;
+        }
+        return names;
+    }
+
+    /** What the original prints when it recomputes the directory statistics. */
+    private static final String TREESTATS = "Creating temporary tables for file counts\n"
+            + "Creating temporary tables for subdir counts\nUpdating dirs table with treestats\n";
 
     private static void ok(String... args) {
         Cli.Run r = Cli.run(args);
@@ -82,6 +95,11 @@ class MaintenanceCommandsTest {
         assertEquals("Merging files from " + a + " -> all/a/\nMerging files from " + tar + " -> all/b/\n", r.out());
         assertTrue(files(sub).startsWith("all/a/cats/1.jpg=a:"), files(sub));
         assertTrue(files(sub).contains("all/b/cats/1.jpg=b:"), files(sub));
+        r = Cli.run("merge", "-o", tmp.resolve("f.barecat").toString(), "--ignore-duplicates", "-x", "top.txt", tar.toString(),
+                a.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("Merging files from " + tar + "\nMerging files from " + a + "\n" + TREESTATS, r.out(),
+                "treestats after a filtered Barecat input only, as the original");
 
         assertEquals(1, Cli.run("merge", "-o", out.toString(), a.toString()).code(), "OUT exists");
         r = Cli.run("merge", "-o", out.toString(), "-a", zip.toString(), a.toString());
@@ -94,7 +112,9 @@ class MaintenanceCommandsTest {
         Path a = archive(tree("a", "train/cat/1.jpg", "train/cat/2.png", "train/dog/3.jpg", "val/cat/4.jpg",
                 "readme.txt"));
         Path out = tmp.resolve("p.barecat");
-        ok("subset", a.toString(), "-o", out.toString(), "--pattern", "train/");
+        Cli.Run first = Cli.run("subset", a.toString(), "-o", out.toString(), "--pattern", "train/");
+        assertEquals(0, first.code(), first.err());
+        assertEquals("Merging files from " + a + "\n" + TREESTATS, first.out(), "the original's lines, treestats too");
         assertEquals(List.of("train/cat/1.jpg", "train/cat/2.png", "train/dog/3.jpg"), paths(out));
         ok("subset", a.toString(), "-f", "-o", out.toString(), "--pattern", "**/*.jpg");
         assertEquals(List.of("train/cat/1.jpg", "train/dog/3.jpg", "val/cat/4.jpg"), paths(out));
@@ -111,11 +131,7 @@ class MaintenanceCommandsTest {
 
     @Test
     void rmMvThenDefragKeepEveryOtherFileAndFreeTheSpace() throws Exception {
-        String[] names = new String[60];
-        for (int i = 0; i < names.length; i++) {
-            names[i] = "d" + (i % 4) + "/f" + i;
-        }
-        Path a = archive(tree("a", names));
+        Path a = archive(tree("a", spread(60)));
         String before = files(a);
         ok("rm", a.toString(), "d1", "d2/f2");
         ok("mv", a.toString(), "d3", "d0");
@@ -137,6 +153,29 @@ class MaintenanceCommandsTest {
         assertTrue(Cli.run("defrag", "-n", a.toString()).out().contains("Number of gaps:      0\n"));
         assertEquals(0, Cli.run("verify", "-q", a.toString()).code());
         assertFalse(before.equals(after));
+    }
+
+    @Test
+    void reshardCutsTheShardsAtTheSizeGivenAndPrintsNothing() throws Exception {
+        Path a = archive(tree("r", spread(40)));
+        String before = files(a);
+        Cli.Run r = Cli.run("reshard", "-s", "64", a.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.out() + r.err());
+        assertEquals(before, files(a));
+        assertTrue(Files.exists(tmp.resolve("r.barecat-shard-00001")), "more than one shard");
+        assertEquals(0, Cli.run("verify", "-q", a.toString()).code());
+        ok("reshard", "--shard-size-limit=1G", a.toString());
+        assertFalse(Files.exists(tmp.resolve("r.barecat-shard-00001")), "one shard again");
+        assertEquals(before, files(a));
+
+        Cli.Run large = Cli.run("reshard", "-s", "2", a.toString());
+        assertEquals(1, large.code());
+        assertTrue(large.err().matches("barecat: .*r\\.barecat: d\\d/f\\d+ \\(\\d+ bytes\\) is larger than the shard size limit"
+                + " of 2 bytes; nothing changed\n"), large.err());
+        Cli.Run missing = Cli.run("reshard", a.toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().startsWith("Missing required option: '--shard-size-limit=SIZE'"), missing.err());
     }
 
     @Test
@@ -176,8 +215,10 @@ class MaintenanceCommandsTest {
         Cli.Run r = Cli.run("upgrade", archive.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(String.join("\n", "Upgrading from 0.2 to 0.3...", "Creating new database with updated schema...",
-                "Migrating dir metadata...", "Migrating file metadata...", "Rebuilding directory tree statistics...",
-                "Replacing old database...", "Upgrade complete.", ""), r.out());
+                "Migrating dir metadata...", "Migrating file metadata...", "Replacing old database...",
+                "Rebuilding directory tree statistics...", "Creating temporary tables for file counts",
+                "Creating temporary tables for subdir counts", "Updating dirs table with treestats", "Upgrade complete.",
+                ""), r.out());
         assertTrue(Files.exists(tmp.resolve("old.barecat-sqlite-index.old")), "the old index kept");
         assertFalse(Files.exists(archive), "the index keeps its legacy name");
         assertEquals(before, files(archive));

@@ -102,8 +102,8 @@ public final class IndexExport {
         return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 
-    /** A JSON string as Python's json.dumps writes it (ensure_ascii): non-ASCII as \\u escapes. */
-    static String json(String s) {
+    /** A JSON string as Python's json.dumps writes it (ensure_ascii): DEL and non-ASCII as \\u escapes. */
+    public static String json(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
@@ -116,7 +116,7 @@ public final class IndexExport {
                 case '\b' -> b.append("\\b");
                 case '\f' -> b.append("\\f");
                 default -> {
-                    if (ch < 0x20 || ch > 0x7f) {
+                    if (ch < 0x20 || ch > 0x7e) {
                         b.append(String.format("\\u%04x", (int) ch));
                     } else {
                         b.append(ch);

@@ -51,6 +51,13 @@ public final class ArchiveMerge {
         }
     }
 
+    /**
+     * What the original prints on stdout when it recomputes every directory's statistics (its
+     * {@code update_treestats}: after a filtered merge of a Barecat input, and in upgrade).
+     */
+    public static final List<String> TREESTATS_LINES = List.of("Creating temporary tables for file counts",
+            "Creating temporary tables for subdir counts", "Updating dirs table with treestats");
+
     private ArchiveMerge() {
     }
 
@@ -78,6 +85,10 @@ public final class ArchiveMerge {
                     }
                 } else {
                     copyBarecat(input, into, listener);
+                    if (options.selection().filters()) {
+                        // the original recomputes the directory statistics here and prints its progress
+                        TREESTATS_LINES.forEach(say);
+                    }
                 }
             } catch (DuplicatePathException | java.nio.file.FileSystemException e) {
                 throw e; // these name their file

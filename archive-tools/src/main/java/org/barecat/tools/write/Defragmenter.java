@@ -2,6 +2,7 @@ package org.barecat.tools.write;
 
 import org.barecat.core.ArchiveFiles;
 import org.barecat.core.internal.IndexSchema;
+import org.barecat.tools.write.FilePlaces.Row;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,25 +32,6 @@ public final class Defragmenter implements AutoCloseable {
     /** Bytes copied between two commits, at most: bounds what a crash makes the next run redo. */
     private static final long BATCH_BYTES = 64L << 20;
     private static final int COPY_BUFFER = 1 << 20;
-
-    /** A file's row: where its bytes are. */
-    private static final class Row {
-        final String path;
-        int shard;
-        long offset;
-        final long size;
-
-        Row(String path, int shard, long offset, long size) {
-            this.path = path;
-            this.shard = shard;
-            this.offset = offset;
-            this.size = size;
-        }
-
-        long end() {
-            return offset + size;
-        }
-    }
 
     /** Bytes no file owns, before a shard's first file or between two files. */
     public record Gap(int shard, long offset, long length) {
@@ -91,7 +73,7 @@ public final class Defragmenter implements AutoCloseable {
     public static Stats stats(Path archive) throws IOException {
         ArchiveFiles files = ArchiveFiles.locate(archive);
         try (Connection c = IndexSchema.openChecked(files.index())) {
-            List<Row> rows = rows(c);
+            List<Row> rows = FilePlaces.read(c);
             long logical = rows.stream().mapToLong(r -> r.size).sum();
             return new Stats(physicalSize(files), logical, gapsOf(rows));
         } catch (SQLException e) {
@@ -109,7 +91,7 @@ public final class Defragmenter implements AutoCloseable {
     public long compact() throws IOException {
         try {
             long before = physicalSize();
-            List<Row> rows = checkedRows();
+            List<Row> rows = FilePlaces.readChecked(db, files.index());
             List<Row> group = new ArrayList<>();
             List<Long> targets = new ArrayList<>();
             int shard = 0;
@@ -137,7 +119,7 @@ public final class Defragmenter implements AutoCloseable {
                 moveGroup(group, groupShard, targets);
             }
             commit();
-            cutShards(rows);
+            FilePlaces.cutShards(files, rows, shards);
             return before - physicalSize();
         } catch (SQLException e) {
             throw new IOException(files.index() + ": " + e.getMessage(), e);
@@ -186,7 +168,7 @@ public final class Defragmenter implements AutoCloseable {
         long deadline = System.nanoTime() + timeLimit.toNanos();
         try {
             long before = physicalSize();
-            List<Row> rows = checkedRows();
+            List<Row> rows = FilePlaces.readChecked(db, files.index());
             List<Gap> gaps = gapsOf(rows);
             for (int i = rows.size() - 1; i >= 0 && !gaps.isEmpty() && System.nanoTime() < deadline; i--) {
                 Row r = rows.get(i);
@@ -211,7 +193,7 @@ public final class Defragmenter implements AutoCloseable {
                 }
             }
             commit();
-            cutShards(rows);
+            FilePlaces.cutShards(files, rows, shards);
             return before - physicalSize();
         } catch (SQLException e) {
             throw new IOException(files.index() + ": " + e.getMessage(), e);
@@ -277,41 +259,6 @@ public final class Defragmenter implements AutoCloseable {
         pendingBytes = 0;
     }
 
-    /** Cuts every shard after its last file (all moves committed) and deletes the empty ones at the end. */
-    private void cutShards(List<Row> rows) throws IOException {
-        int last = -1;
-        for (Row r : rows) {
-            last = Math.max(last, r.shard);
-        }
-        for (int s = 0; Files.exists(files.shard(s)); s++) {
-            if (s > Math.max(last, 0)) {
-                FileChannel c = shards.remove(s);
-                if (c != null) {
-                    c.close();
-                }
-                Files.delete(files.shard(s));
-            } else {
-                long end = liveEnd(rows, s);
-                try (FileChannel c = FileChannel.open(files.shard(s), StandardOpenOption.WRITE)) {
-                    if (c.size() > end) {
-                        c.truncate(end);
-                        c.force(true);
-                    }
-                }
-            }
-        }
-    }
-
-    private static long liveEnd(List<Row> rows, int shard) {
-        long end = 0;
-        for (Row r : rows) {
-            if (r.shard == shard) {
-                end = Math.max(end, r.end());
-            }
-        }
-        return end;
-    }
-
     private static boolean overlaps(List<Row> regions, int shard, long offset, long size) {
         for (Row r : regions) {
             if (r.shard == shard && offset < r.end() && r.offset < offset + size) {
@@ -358,41 +305,4 @@ public final class Defragmenter implements AutoCloseable {
         }
         return total;
     }
-
-    /**
-     * Every file's row in address order (shard, then offset).
-     *
-     * @throws IOException when two files share bytes or a row's place is not in a shard: moving one
-     *                     would damage the other
-     */
-    private List<Row> checkedRows() throws SQLException, IOException {
-        List<Row> rows = rows(db);
-        Row previous = null;
-        for (Row r : rows) {
-            if (r.shard < 0 || r.offset < 0 || r.size < 0) {
-                throw new IOException(files.index() + ": " + r.path + " has no place in a shard (shard " + r.shard
-                        + ", offset " + r.offset + ", size " + r.size + "); see barecat verify");
-            }
-            if (previous != null && previous.shard == r.shard && r.offset < previous.end() && r.size > 0) {
-                throw new IOException(files.index() + ": " + previous.path + " and " + r.path
-                        + " share bytes; defrag would damage one of them");
-            }
-            if (previous == null || previous.shard != r.shard || r.end() > previous.end()) {
-                previous = r;
-            }
-        }
-        return rows;
-    }
-
-    private static List<Row> rows(Connection c) throws SQLException {
-        List<Row> rows = new ArrayList<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT path, shard, offset, size FROM files ORDER BY shard, offset")) {
-            while (rs.next()) {
-                rows.add(new Row(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)));
-            }
-        }
-        return rows;
-    }
-
 }

@@ -3,6 +3,8 @@ package org.barecat.tools.write;
 import org.barecat.core.ArchiveFiles;
 import org.barecat.core.internal.SqliteLibrary;
 
+import org.barecat.tools.merge.ArchiveMerge;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +69,6 @@ public final class IndexUpgrade {
                     s.execute("INSERT INTO files (path, shard, offset, size, crc32c, mode, uid, gid, mtime_ns)"
                             + " SELECT path, shard, offset, size, crc32c, mode, uid, gid, mtime_ns FROM old.files"
                             + " ORDER BY path");
-                    say.accept("Rebuilding directory tree statistics...");
                     DirStatsScan.rebuild(c);
                     s.execute("UPDATE config SET value_int = 1 WHERE key = 'use_triggers'");
                 }
@@ -84,6 +85,10 @@ public final class IndexUpgrade {
             Path backup = index.resolveSibling(index.getFileName() + ".old");
             Files.copy(index, backup, StandardCopyOption.REPLACE_EXISTING);
             Files.move(temporary, index, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // the statistics were rebuilt before the new index took the old one's name, so that a kill
+            // never leaves it without them; the lines come where the original, which rebuilds after, prints them
+            say.accept("Rebuilding directory tree statistics...");
+            ArchiveMerge.TREESTATS_LINES.forEach(say);
             if (!keepBackup) {
                 say.accept("Removing backup: " + backup);
                 Files.delete(backup);

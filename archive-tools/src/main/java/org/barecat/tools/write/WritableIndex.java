@@ -60,6 +60,7 @@ final class WritableIndex implements AutoCloseable {
                 s.execute("PRAGMA cache_size = -65536");
             }
             db.setAutoCommit(false);
+            Resharder.finishInterrupted(files, db); // before any writer relies on the shards' names
             try (Statement s = db.createStatement()) {
                 // take the write lock now: fail early when another program is writing
                 s.execute("UPDATE config SET value_int = value_int WHERE key = 'use_triggers'");
@@ -68,6 +69,9 @@ final class WritableIndex implements AutoCloseable {
         } catch (SQLException e) {
             new WritableIndex(db, lock).close();
             throw new IOException(files.index() + ": cannot open the index for writing: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            new WritableIndex(db, lock).close();
+            throw e;
         }
     }
 

@@ -40,7 +40,7 @@ import java.util.stream.Stream;
 final class BlockCache {
     private static final Logger log = LoggerFactory.getLogger(BlockCache.class);
     /** Bytes per ranged GET and per cached file. */
-    static final int BLOCK_SIZE = 1 << 20;
+    static final int BLOCK_SIZE = Integer.getInteger("barecat.block_size", 1 << 20);
     /** A block read again after this long has its modification time renewed (recency for the next mount). */
     private static final long TOUCH_MS = 60_000;
     private static final String TEMPORARY = ".tmp-";

@@ -39,8 +39,12 @@ import java.util.stream.Stream;
  */
 final class BlockCache {
     private static final Logger log = LoggerFactory.getLogger(BlockCache.class);
-    /** Bytes per ranged GET and per cached file. */
-    static final int BLOCK_SIZE = Integer.getInteger("barecat.block_size", 1 << 20);
+    /**
+     * Bytes per cached file and per ranged GET of a reader, chosen by measurement (bench/remote.sh; the
+     * system property is its knob): a larger block makes a shuffled epoch fewer requests, a smaller
+     * one costs a sparse reader fewer bytes, and each request in flight holds its block in the heap.
+     */
+    static final int BLOCK_SIZE = Integer.getInteger("barecat.block_size", 2 << 20);
     /** A block read again after this long has its modification time renewed (recency for the next mount). */
     private static final long TOUCH_MS = 60_000;
     private static final String TEMPORARY = ".tmp-";

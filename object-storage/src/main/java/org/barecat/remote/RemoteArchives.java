@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RemoteArchives {
     /** Requests made ahead of readers at once, each of up to half of {@link RemoteShard#READ_AHEAD_BLOCKS} blocks. */
-    private static final int AHEAD_THREADS = 4;
+    private static final int AHEAD_THREADS = 2;
     /** How long closing waits for fetches ahead under way. */
     private static final int STOP_WAIT_SECONDS = 5;
 

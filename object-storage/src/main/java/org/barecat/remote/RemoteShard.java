@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RemoteShard implements ShardSource {
     private static final Logger log = LoggerFactory.getLogger(RemoteShard.class);
     /** Blocks fetched ahead of a reader going forward. */
-    static final int READ_AHEAD_BLOCKS = 8;
+    static final int READ_AHEAD_BLOCKS = 4;
     /** Blocks lately read, to tell readers going forward (one each, several at once) from random ones. */
     private static final int RECENT = 16;
 
@@ -43,7 +43,8 @@ final class RemoteShard implements ShardSource {
         this.key = key;
         this.object = object;
         this.cache = cache;
-        this.cacheName = IndexCache.hash(store.url(key) + "\n" + object.version() + "\n" + object.size());
+        this.cacheName = IndexCache.hash(store.url(key) + "\n" + object.version() + "\n" + object.size()
+                + "\n" + BlockCache.BLOCK_SIZE);
         this.failing = failing;
         this.onClose = onClose;
         this.aheadExecutor = aheadExecutor;

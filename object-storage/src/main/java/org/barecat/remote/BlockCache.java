@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,8 +23,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongToIntFunction;
 import java.util.stream.Stream;
 
 /**
@@ -36,8 +39,12 @@ import java.util.stream.Stream;
  */
 final class BlockCache {
     private static final Logger log = LoggerFactory.getLogger(BlockCache.class);
-    /** Bytes per ranged GET and per cached file. */
-    static final int BLOCK_SIZE = 1 << 20;
+    /**
+     * Bytes per cached file and per ranged GET of a reader, chosen by measurement (bench/remote.sh; the
+     * system property is its knob): a larger block makes a shuffled epoch fewer requests, a smaller
+     * one costs a sparse reader fewer bytes, and each request in flight holds its block in the heap.
+     */
+    static final int BLOCK_SIZE = Integer.getInteger("barecat.block_size", 2 << 20);
     /** A block read again after this long has its modification time renewed (recency for the next mount). */
     private static final long TOUCH_MS = 60_000;
     private static final String TEMPORARY = ".tmp-";
@@ -46,6 +53,16 @@ final class BlockCache {
     @FunctionalInterface
     interface Fetcher {
         byte[] fetch() throws IOException;
+    }
+
+    /** Fetches the adjacent blocks {@code first} to {@code first + count - 1} in one request: exactly their bytes, or throws. */
+    @FunctionalInterface
+    interface RunFetcher {
+        byte[] fetch(long first, int count) throws IOException;
+    }
+
+    /** A fetch made ahead of the reads: a reader that finds it failed fetches for itself. */
+    private static final class Ahead extends CompletableFuture<byte[]> {
     }
 
     private static final class Stored {
@@ -106,28 +123,110 @@ final class BlockCache {
      * @throws IOException when the block is not cached and cannot be fetched; {@code dst} is then unchanged
      */
     void read(String object, long block, int length, int offset, ByteBuffer dst, Fetcher fetcher) throws IOException {
-        Path file = dir.resolve(object).resolve(Long.toString(block));
+        Path file = file(object, block);
         if (readStored(file, length, offset, dst)) {
             return;
         }
-        CompletableFuture<byte[]> mine = new CompletableFuture<>();
-        CompletableFuture<byte[]> running = inFlight.putIfAbsent(file, mine);
-        byte[] bytes;
-        if (running == null) {
-            try {
-                bytes = fetcher.fetch();
+        byte[] bytes = null;
+        while (bytes == null) {
+            CompletableFuture<byte[]> mine = new CompletableFuture<>();
+            CompletableFuture<byte[]> running = inFlight.putIfAbsent(file, mine);
+            if (running == null) {
+                try {
+                    bytes = fetcher.fetch();
+                } catch (IOException | RuntimeException e) {
+                    mine.completeExceptionally(e);
+                    inFlight.remove(file, mine);
+                    throw e;
+                }
                 mine.complete(bytes);
-            } catch (IOException | RuntimeException e) {
-                mine.completeExceptionally(e);
-                throw e;
-            } finally {
-                inFlight.remove(file, mine);
+                stored(file, bytes, mine);
+            } else if (running instanceof Ahead) {
+                try {
+                    bytes = await(running);
+                } catch (IOException e) {
+                    // the fetch ahead failed (and left): this reader fetches the block itself
+                }
+            } else {
+                bytes = await(running);
             }
-            store(file, bytes);
-        } else {
-            bytes = await(running);
         }
         dst.put(bytes, offset, dst.remaining());
+    }
+
+    private Path file(String object, long block) {
+        return dir.resolve(object).resolve(Long.toString(block));
+    }
+
+    /**
+     * Fetches ahead, on {@code executor}, the blocks of {@code object} from {@code first} on, up to
+     * {@code count} of them, that are neither stored nor being fetched, each run of adjacent ones in
+     * one request; but only once the first such block is among the nearer half, so that a reader
+     * going forward makes a request every {@code count / 2} blocks, each of that many.
+     *
+     * @param lengths each block's length (the last one of an object is shorter)
+     */
+    void fetchAhead(String object, long first, int count, LongToIntFunction lengths,
+                    RunFetcher fetcher, Executor executor) {
+        long end = first + count;
+        long missing = first;
+        while (missing < end && known(file(object, missing))) {
+            missing++;
+        }
+        if (missing >= first + count / 2) {
+            return;
+        }
+        List<Path> files = new ArrayList<>();
+        List<Ahead> fetches = new ArrayList<>();
+        long runStart = missing;
+        for (long block = missing; block <= end; block++) {
+            Path file = block < end ? file(object, block) : null;
+            Ahead ahead = new Ahead();
+            if (file != null && !known(file) && inFlight.putIfAbsent(file, ahead) == null) {
+                files.add(file);
+                fetches.add(ahead);
+                continue;
+            }
+            if (!files.isEmpty()) {
+                List<Path> runFiles = List.copyOf(files);
+                List<Ahead> runFetches = List.copyOf(fetches);
+                long start = runStart;
+                executor.execute(() -> fetchRun(start, runFiles, runFetches, lengths, fetcher));
+                files.clear();
+                fetches.clear();
+            }
+            runStart = block + 1;
+        }
+    }
+
+    /** Whether {@code file} is stored (as far as this process knows) or being fetched. */
+    private boolean known(Path file) {
+        if (inFlight.containsKey(file)) {
+            return true;
+        }
+        synchronized (lru) {
+            return lru.containsKey(file);
+        }
+    }
+
+    private void fetchRun(long first, List<Path> files, List<Ahead> fetches, LongToIntFunction lengths,
+                          RunFetcher fetcher) {
+        try {
+            byte[] run = fetcher.fetch(first, files.size());
+            int at = 0;
+            for (int i = 0; i < files.size(); i++) {
+                int length = lengths.applyAsInt(first + i);
+                byte[] bytes = Arrays.copyOfRange(run, at, at + length);
+                at += length;
+                fetches.get(i).complete(bytes);
+                stored(files.get(i), bytes, fetches.get(i));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (int i = 0; i < files.size(); i++) {
+                fetches.get(i).completeExceptionally(e);
+                inFlight.remove(files.get(i), fetches.get(i));
+            }
+        }
     }
 
     private static byte[] await(CompletableFuture<byte[]> fetch) throws IOException {
@@ -191,6 +290,15 @@ final class BlockCache {
         }
         if (added) {
             evict();
+        }
+    }
+
+    /** Stores a fetched block, then forgets its fetch: meanwhile, readers take the fetch's bytes rather than fetch again. */
+    private void stored(Path file, byte[] bytes, CompletableFuture<byte[]> fetch) {
+        try {
+            store(file, bytes);
+        } finally {
+            inFlight.remove(file, fetch);
         }
     }
 

@@ -5,6 +5,9 @@ import org.barecat.core.ArchiveFiles;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,6 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code X-sqlite-index} index included).
  */
 public final class RemoteArchives {
+    /** Requests made ahead of readers at once, each of up to half of {@link RemoteShard#READ_AHEAD_BLOCKS} blocks. */
+    private static final int AHEAD_THREADS = 2;
+    /** How long closing waits for fetches ahead under way. */
+    private static final int STOP_WAIT_SECONDS = 5;
+
     private RemoteArchives() {
     }
 
@@ -56,9 +64,11 @@ public final class RemoteArchives {
             BlockCache blocks = new BlockCache(options.cacheDir().resolve("blocks"), options.cacheSize());
             AtomicBoolean failing = new AtomicBoolean();
             AtomicInteger open = new AtomicInteger();
+            ThreadPoolExecutor ahead = aheadExecutor();
             // the store is closed with the last shard: the archive closes each of them
             Runnable closeOne = () -> {
                 if (open.decrementAndGet() == 0) {
+                    stop(ahead);
                     closeQuietly(store);
                 }
             };
@@ -67,15 +77,43 @@ public final class RemoteArchives {
                 String key = ArchiveFiles.shardName(shardBase, shard);
                 ObjectInfo object = store.head(key);
                 open.incrementAndGet();
-                return new RemoteShard(store, key, object, blocks, failing, closeOne);
+                return new RemoteShard(store, key, object, blocks, failing, ahead, closeOne);
             });
             if (open.get() == 0) {
+                stop(ahead);
                 store.close();
             }
             return archive;
         } catch (IOException | RuntimeException e) {
             closeQuietly(store);
             throw e;
+        }
+    }
+
+    /** Threads for the fetches made ahead of readers: a few requests in flight, each holding its blocks. */
+    private static ThreadPoolExecutor aheadExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(AHEAD_THREADS, AHEAD_THREADS, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "barecat-fetch-ahead-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Drops the fetches ahead not started and lets those under way finish for a while, so that the
+     * blocks they fetched are stored whole for the next open (an interrupted write stores nothing).
+     */
+    private static void stop(ThreadPoolExecutor ahead) {
+        ahead.getQueue().clear();
+        ahead.shutdown();
+        try {
+            if (!ahead.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                ahead.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            ahead.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 

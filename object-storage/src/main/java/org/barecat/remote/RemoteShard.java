@@ -6,14 +6,23 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A shard on a server, read in whole blocks through the {@link BlockCache}. A read the server cannot
- * serve fails alone; the first failure after a success is logged, and so is the server's return.
+ * A shard on a server, read in whole blocks through the {@link BlockCache}. Once reads go forward
+ * through three adjacent blocks, the blocks ahead are fetched before they are asked for, several at
+ * once in one request (a random reader never reads three adjacent blocks in a row, so it costs no
+ * bytes it does not read). A read the server cannot serve fails alone; the first failure after a
+ * success is logged, and so is the server's return.
  */
 final class RemoteShard implements ShardSource {
     private static final Logger log = LoggerFactory.getLogger(RemoteShard.class);
+    /** Blocks fetched ahead of a reader going forward. */
+    static final int READ_AHEAD_BLOCKS = 4;
+    /** Blocks lately read, to tell readers going forward (one each, several at once) from random ones. */
+    private static final int RECENT = 16;
 
     private final ObjectStore store;
     private final String key;
@@ -24,16 +33,22 @@ final class RemoteShard implements ShardSource {
     /** Whether the server is failing reads now: shared by an archive's shards, so an outage is logged once. */
     private final AtomicBoolean failing;
     private final Runnable onClose;
+    private final Executor aheadExecutor;
+    private final long[] recent = new long[RECENT];
+    private int recentNext;
 
     RemoteShard(ObjectStore store, String key, ObjectInfo object, BlockCache cache, AtomicBoolean failing,
-                Runnable onClose) {
+                Executor aheadExecutor, Runnable onClose) {
         this.store = store;
         this.key = key;
         this.object = object;
         this.cache = cache;
-        this.cacheName = IndexCache.hash(store.url(key) + "\n" + object.version() + "\n" + object.size());
+        this.cacheName = IndexCache.hash(store.url(key) + "\n" + object.version() + "\n" + object.size()
+                + "\n" + BlockCache.BLOCK_SIZE);
         this.failing = failing;
         this.onClose = onClose;
+        this.aheadExecutor = aheadExecutor;
+        Arrays.fill(recent, -1);
     }
 
     @Override
@@ -53,9 +68,14 @@ final class RemoteShard implements ShardSource {
         }
         long block = position / BlockCache.BLOCK_SIZE;
         long blockStart = block * BlockCache.BLOCK_SIZE;
-        int blockLength = (int) Math.min(BlockCache.BLOCK_SIZE, object.size() - blockStart);
+        int blockLength = blockLength(block);
         int offset = (int) (position - blockStart);
         int n = Math.min(dst.remaining(), blockLength - offset);
+        long blocks = (object.size() + BlockCache.BLOCK_SIZE - 1) / BlockCache.BLOCK_SIZE;
+        if (block + 1 < blocks && goingForward(block)) {
+            cache.fetchAhead(cacheName, block + 1, (int) Math.min(READ_AHEAD_BLOCKS, blocks - block - 1),
+                    this::blockLength, this::fetchRun, aheadExecutor);
+        }
         try {
             cache.read(cacheName, block, blockLength, offset, dst.slice(dst.position(), n),
                     () -> store.read(key, object, blockStart, blockLength));
@@ -70,6 +90,35 @@ final class RemoteShard implements ShardSource {
         }
         dst.position(dst.position() + n);
         return n;
+    }
+
+    /** Blocks {@code first} to {@code first + count - 1}, in one request. */
+    private byte[] fetchRun(long first, int count) throws IOException {
+        long start = first * BlockCache.BLOCK_SIZE;
+        return store.read(key, object, start, (int) (Math.min(object.size(), start + (long) count * BlockCache.BLOCK_SIZE) - start));
+    }
+
+    private int blockLength(long block) {
+        return (int) Math.min(BlockCache.BLOCK_SIZE, object.size() - block * BlockCache.BLOCK_SIZE);
+    }
+
+    /** Notes a read of {@code block}: whether the two blocks before it were read lately. */
+    private boolean goingForward(long block) {
+        boolean previous = false;
+        boolean beforeThat = false;
+        synchronized (recent) {
+            boolean seen = false;
+            for (long b : recent) {
+                previous |= b == block - 1;
+                beforeThat |= b == block - 2;
+                seen |= b == block;
+            }
+            if (!seen) {
+                recent[recentNext] = block;
+                recentNext = (recentNext + 1) % RECENT;
+            }
+        }
+        return previous && beforeThat;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.barecat.remote;
 
 import org.barecat.core.Archive;
+import org.barecat.core.FileEntry;
+import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,9 +12,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 
 import static org.barecat.remote.RemoteArchivesS3Test.assertSameFiles;
 import static org.barecat.remote.RemoteArchivesS3Test.writeArchive;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +64,31 @@ class RemoteArchivesHttpTest {
         }
         assertEquals(shardGets, server.gets("/a/data.barecat-shard-"));
         assertEquals(indexGets, server.gets("/a/data.barecat "));
+    }
+
+    @Test
+    void readingForwardFetchesTheBlocksAheadSeveralInOneRequest() throws Exception {
+        Path dir = Files.createDirectories(server.root().resolve("ahead"));
+        Random random = new Random(5);
+        List<byte[]> contents = new ArrayList<>();
+        try (TreeBuilder w = TreeBuilder.archive(dir.resolve("seq.barecat"), 1L << 30)) {
+            for (int i = 0; i < 200; i++) {
+                byte[] data = new byte[100_000 + random.nextInt(40_000)];
+                random.nextBytes(data);
+                contents.add(data);
+                w.file(String.format("f%03d", i), data);
+            }
+        }
+        long blocks = (Files.size(dir.resolve("seq.barecat-shard-00000")) + BlockCache.BLOCK_SIZE - 1) / BlockCache.BLOCK_SIZE;
+        try (Archive remote = RemoteArchives.open(server.origin() + "/ahead/seq.barecat", options())) {
+            for (int i = 0; i < contents.size(); i++) {
+                FileEntry f = (FileEntry) remote.lookup(String.format("f%03d", i)).orElseThrow();
+                assertArrayEquals(contents.get(i), RemoteArchivesS3Test.readAll(remote, f), f.path());
+            }
+        }
+        long gets = server.gets("/ahead/seq.barecat-shard-");
+        // three blocks read one by one, then a request for every half window of blocks ahead
+        assertTrue(gets <= 3 + 2 * blocks / RemoteShard.READ_AHEAD_BLOCKS + 1, gets + " GETs for " + blocks + " blocks");
     }
 
     @Test

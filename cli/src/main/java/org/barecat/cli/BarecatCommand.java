@@ -15,7 +15,8 @@ import picocli.CommandLine.ScopeType;
                 VerifyCommand.class, LsCommand.class, CatCommand.class, FindCommand.class, DuCommand.class,
                 TreeCommand.class, InfoCommand.class, RmCommand.class, MvCommand.class, DefragCommand.class, ReshardCommand.class,
                 MergeCommand.class, SubsetCommand.class, IndexExportCommands.Csv.class, IndexExportCommands.Ncdu.class,
-                UpgradeCommand.class, CompletionScriptCommand.class, BarecatMount.class, DemoCommand.class},
+                UpgradeCommand.class, CompletionScriptCommand.class, BarecatMount.class, ServeCommand.class,
+                DemoCommand.class},
         exitCodeListHeading = BarecatCommand.EXIT_CODES,
         exitCodeList = {"0:success", "1:failure: an archive, file or mount could not be used, or problems were found"
                 + " (stderr says which, one line each)", "2:bad command-line arguments"})

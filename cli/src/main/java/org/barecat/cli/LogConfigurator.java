@@ -56,6 +56,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         root.setLevel(Level.INFO);
         root.addAppender(console);
         context.getLogger("org.sqlite").setLevel(Level.WARN);
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN); // barecat serve: its start-up lines are noise
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 

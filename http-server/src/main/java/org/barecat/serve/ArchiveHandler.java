@@ -1,0 +1,302 @@
+package org.barecat.serve;
+
+import org.barecat.core.Archive;
+import org.barecat.core.ArchivePaths;
+import org.barecat.core.DirEntry;
+import org.barecat.core.DirStats;
+import org.barecat.core.DirectoryListing;
+import org.barecat.core.Entry;
+import org.barecat.core.FileEntry;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.ajax.JSON;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Answers every request from the archive's index and shards (see {@link ArchiveServer}). A request
+ * that cannot be answered (a damaged row, an unreadable shard) gets a 500 for itself alone.
+ */
+final class ArchiveHandler extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(ArchiveHandler.class);
+    static final String FILES = "/files/";
+    private static final int CHUNK = 256 * 1024;
+    private static final int MAX_PAGE = 10_000;
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    private final Archive archive;
+    private final boolean verify;
+
+    ArchiveHandler(Archive archive, boolean verify) {
+        this.archive = archive;
+        this.verify = verify;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        boolean head = HttpMethod.HEAD.is(method);
+        if (!head && !HttpMethod.GET.is(method)) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+            return true;
+        }
+        String path = request.getHttpURI().getDecodedPath();
+        try {
+            if (path.startsWith(FILES)) {
+                file(request, response, callback, path.substring(FILES.length()), head);
+            } else if (path.equals("/api/list")) {
+                json(response, callback, list(Request.extractQueryParameters(request)), head);
+            } else if (path.equals("/api/entry")) {
+                json(response, callback, entry(Request.extractQueryParameters(request)), head);
+            } else {
+                Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+            }
+        } catch (NotFound e) {
+            Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404, e.getMessage());
+        } catch (BadRequest e) {
+            Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            log.warn("{} {}: {}", method, path, e.getMessage());
+            if (response.isCommitted()) {
+                callback.failed(e); // the status and part of the body have gone: the connection is cut
+            } else {
+                Response.writeError(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, e.getMessage());
+            }
+        }
+        return true;
+    }
+
+    private static final class NotFound extends Exception {
+        NotFound(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final class BadRequest extends Exception {
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The entry at {@code path} as a client wrote it (slashes around it allowed). */
+    private Entry lookup(String path) throws IOException, NotFound {
+        String normalized = ArchivePaths.normalize(path);
+        Optional<Entry> entry = normalized == null ? Optional.empty() : archive.lookup(normalized);
+        if (entry.isEmpty()) {
+            throw new NotFound("no such entry");
+        }
+        return entry.get();
+    }
+
+    private void file(Request request, Response response, Callback callback, String path, boolean head)
+            throws IOException, NotFound {
+        if (!(lookup(path) instanceof FileEntry file)) {
+            throw new NotFound("a directory");
+        }
+        archive.checkLocation(file);
+        if (verify && file.crc32c() != null && archive.checksum(file) != file.crc32c()) {
+            throw new IOException(file.path() + ": CRC-32C mismatch (the archive is damaged)");
+        }
+        String etag = etag(file);
+        long modifiedSeconds = modifiedMs(file) / 1000;
+        var headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, contentType(file.name()));
+        headers.put(HttpHeader.ETAG, etag);
+        headers.put(HttpHeader.LAST_MODIFIED, HTTP_DATE.format(Instant.ofEpochSecond(modifiedSeconds)));
+        headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
+        if (matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), etag)) {
+            response.setStatus(HttpStatus.NOT_MODIFIED_304);
+            callback.succeeded();
+            return;
+        }
+        ByteRange.Outcome range = ByteRange.parse(request.getHeaders().get(HttpHeader.RANGE), file.size());
+        String ifRange = request.getHeaders().get(HttpHeader.IF_RANGE);
+        if (ifRange != null && !ifRangeHolds(ifRange, etag, modifiedSeconds)) {
+            range = new ByteRange.Whole(); // the client's part is of another version: the whole one
+        }
+        long first = 0;
+        long length = file.size();
+        if (range instanceof ByteRange.Unsatisfiable) {
+            headers.put(HttpHeader.CONTENT_RANGE, "bytes */" + file.size());
+            Response.writeError(request, response, callback, HttpStatus.RANGE_NOT_SATISFIABLE_416);
+            return;
+        } else if (range instanceof ByteRange.Part part) {
+            first = part.range().first();
+            length = part.range().length();
+            response.setStatus(HttpStatus.PARTIAL_CONTENT_206);
+            headers.put(HttpHeader.CONTENT_RANGE, "bytes " + first + "-" + part.range().last() + "/" + file.size());
+        } else {
+            response.setStatus(HttpStatus.OK_200);
+        }
+        headers.put(HttpHeader.CONTENT_LENGTH, length);
+        if (head) {
+            callback.succeeded();
+            return;
+        }
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(1, length)));
+            for (long at = first, end = first + length; at < end; ) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
+                int n = archive.read(file, at, buffer);
+                if (n <= 0) {
+                    throw new IOException(file.path() + ": the shard ended at byte " + at);
+                }
+                out.write(buffer.array(), 0, n);
+                at += n;
+            }
+        }
+        callback.succeeded();
+    }
+
+    static String etag(FileEntry file) {
+        return file.crc32c() != null
+                ? String.format("\"%08x-%x\"", file.crc32c(), file.size())
+                : String.format("\"%x-%x-%x\"", file.location().shard(), file.location().offset(), file.size());
+    }
+
+    private long modifiedMs(Entry entry) {
+        Long ns = entry.attributes().mtimeNs();
+        return (ns != null ? ns : archive.indexMtimeNs()) / 1_000_000;
+    }
+
+    private static String contentType(String name) {
+        String type = MimeTypes.DEFAULTS.getMimeByExtension(name);
+        if (type == null) {
+            return "application/octet-stream";
+        }
+        return type.startsWith("text/") && !type.contains("charset") ? type + ";charset=utf-8" : type;
+    }
+
+    /** Whether an If-None-Match list names {@code etag} (or is {@code *}). */
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** If-Range: an entity tag must match strongly, a date exactly (RFC 9110, 13.1.5). */
+    private static boolean ifRangeHolds(String ifRange, String etag, long modifiedSeconds) {
+        String value = ifRange.trim();
+        if (value.startsWith("\"") || value.startsWith("W/")) {
+            return value.equals(etag);
+        }
+        try {
+            return Instant.from(HTTP_DATE.parse(value)).getEpochSecond() == modifiedSeconds;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** {@code /api/list?path=DIR&offset=N&limit=M}: a page of a directory's entries, in the index's order. */
+    private Map<String, Object> list(Fields query) throws IOException, NotFound, BadRequest {
+        String path = query.getValue("path") == null ? "" : query.getValue("path");
+        long offset = number(query, "offset", 0, Long.MAX_VALUE, 0);
+        int limit = (int) number(query, "limit", 1, MAX_PAGE, 1000);
+        Entry dir = lookup(path);
+        if (!(dir instanceof DirEntry d)) {
+            throw new NotFound("not a directory");
+        }
+        List<Object> entries = new ArrayList<>();
+        DirectoryListing<Entry> listing = archive.list(d.path());
+        Entry e;
+        for (long skipped = 0; skipped < offset && listing.take() != null; skipped++) {
+            // pages after the first walk the listing up to their start
+        }
+        while (entries.size() < limit && (e = listing.take()) != null) {
+            entries.add(describe(e));
+        }
+        Map<String, Object> page = describe(d);
+        page.put("offset", offset);
+        page.put("entries", entries.toArray());
+        page.put("more", listing.peek() != null);
+        return page;
+    }
+
+    /** {@code /api/entry?path=PATH}: one entry, with a file's checksum and place in its shard. */
+    private Map<String, Object> entry(Fields query) throws IOException, NotFound {
+        String path = query.getValue("path") == null ? "" : query.getValue("path");
+        Entry e = lookup(path);
+        Map<String, Object> out = describe(e);
+        if (e instanceof FileEntry f) {
+            out.put("crc32c", f.crc32c() == null ? null : String.format("%08x", f.crc32c()));
+            out.put("shard", f.location().shard());
+            out.put("offset", f.location().offset());
+        }
+        return out;
+    }
+
+    private Map<String, Object> describe(Entry e) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", e.name());
+        out.put("path", e.path());
+        out.put("modified", modifiedMs(e));
+        if (e instanceof FileEntry f) {
+            out.put("type", "file");
+            out.put("size", f.size());
+        } else if (e instanceof DirEntry d) {
+            out.put("type", "directory");
+            DirStats s = d.stats();
+            if (s != null) {
+                out.put("entries", s.numFiles() + s.numSubdirs());
+                out.put("files", s.numFilesTree());
+                out.put("size", s.sizeTree());
+            }
+        }
+        return out;
+    }
+
+    private static long number(Fields query, String name, long min, long max, long otherwise) throws BadRequest {
+        String value = query.getValue(name);
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            long n = Long.parseLong(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new BadRequest(name + "=" + value + ": a number from " + min + " to " + max + " is needed");
+    }
+
+    private static void json(Response response, Callback callback, Map<String, Object> body, boolean head) {
+        byte[] bytes = new JSON().toJSON(body).getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.getHeaders().put(new HttpField(HttpHeader.CACHE_CONTROL, "no-cache"));
+        response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(bytes), callback);
+    }
+}

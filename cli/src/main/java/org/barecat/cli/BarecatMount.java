@@ -93,12 +93,9 @@ public final class BarecatMount implements Callable<Integer> {
         RemoteOptions remoteOptions;
         try {
             mountOptions = MountOptions.parse(options, RemoteOptions.KEYS);
+            RemoteArchiveOptions.requireUrl(archiveArgument.name, mountOptions.others());
             remoteOptions = RemoteArchiveOptions.parse(mountOptions.others());
-            if (!RemoteArchives.isUrl(archiveArgument.name) && !mountOptions.others().isEmpty()) {
-                throw new IllegalArgumentException("option '" + mountOptions.others().keySet().iterator().next()
-                        + "': only for an archive given by URL (s3://, https://, http://)");
-            }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | BadArgumentException e) {
             return Errors.fail(e.getMessage(), 2);
         }
         if (!foreground && !debug) {
@@ -180,11 +177,10 @@ public final class BarecatMount implements Callable<Integer> {
     }
 
     private Archive openArchive(RemoteOptions remoteOptions) throws IOException, InterruptedException {
-        if (!RemoteArchives.isUrl(archiveArgument.name)) {
-            return Archive.open(Path.of(archiveArgument.name));
+        if (RemoteArchives.isUrl(archiveArgument.name)) {
+            FuseMount.Preload.awaitLogging(); // the AWS SDK logs a lot while it starts
         }
-        FuseMount.Preload.awaitLogging(); // the AWS SDK logs a lot while it starts
-        return RemoteArchives.open(archiveArgument.name, remoteOptions);
+        return RemoteArchiveOptions.open(archiveArgument.name, remoteOptions);
     }
 
     private static int currentId(String which) throws IOException {

@@ -31,6 +31,9 @@ final class DuCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Parameters(index = "1..*", paramLabel = "PATH")
     List<String> paths = new ArrayList<>();
 
@@ -67,7 +70,7 @@ final class DuCommand implements Callable<Integer> {
         out = Output.stdout();
         int code = 0;
         long grandTotal = 0;
-        try (Archive a = Archive.open(archiveArgument.path())) {
+        try (Archive a = remote.open(archiveArgument.name)) {
             archive = a;
             for (String given : paths.isEmpty() ? List.of(".") : paths) {
                 Optional<Entry> e = ArchivePathArgument.resolve(a, "du", given);

@@ -32,6 +32,9 @@ final class FindCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "where to start (default: the root)")
     String start = ".";
 
@@ -110,7 +113,7 @@ final class FindCommand implements Callable<Integer> {
         nameGlob = name == null ? null : Glob.compile(name);
         pathGlob = pathPattern == null ? null : Glob.compileCrossingSlashes(pathPattern);
         out = Output.stdout();
-        try (Archive a = Archive.open(archiveArgument.path())) {
+        try (Archive a = remote.open(archiveArgument.name)) {
             archive = a;
             Optional<Entry> root = ArchivePathArgument.resolve(a, "find", start);
             if (root.isEmpty()) {

@@ -1,5 +1,6 @@
 package org.barecat.cli;
 
+import org.barecat.remote.RemoteArchive;
 import org.barecat.tools.convert.IndexExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,10 +20,11 @@ final class IndexExportCommands {
         void write(Path archive, PrintStream out) throws IOException;
     }
 
-    private static int run(Path archive, Export export) {
+    /** Writes the index of {@code archive} (for one given by URL, its copy in the cache) out. */
+    private static int run(ArchiveArgument archive, RemoteArchiveOptions remote, Export export) {
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        try {
-            export.write(archive, out);
+        try (RemoteArchive remoteArchive = remote.locate(archive.name)) {
+            export.write(remoteArchive == null ? archive.path() : remoteArchive.index(), out);
             out.flush();
             return 0;
         } catch (IOException e) {
@@ -38,9 +40,12 @@ final class IndexExportCommands {
         @Mixin
         ArchiveArgument archiveArgument = new ArchiveArgument();
 
+        @Mixin
+        RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
         @Override
         public Integer call() {
-            return run(archiveArgument.path(), IndexExport::csv);
+            return run(archiveArgument, remote, IndexExport::csv);
         }
     }
 
@@ -51,11 +56,14 @@ final class IndexExportCommands {
         @Mixin
         ArchiveArgument archiveArgument = new ArchiveArgument();
 
+        @Mixin
+        RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
         @Override
         public Integer call() {
             String v = Version.class.getPackage().getImplementationVersion();
             String version = v == null ? "0.0.0" : v.replaceAll("^([0-9]+(\\.[0-9]+){0,2}).*$", "$1");
-            return run(archiveArgument.path(), (archive, out) -> IndexExport.ncduJson(archive, version, out));
+            return run(archiveArgument, remote, (archive, out) -> IndexExport.ncduJson(archive, version, out));
         }
     }
 }

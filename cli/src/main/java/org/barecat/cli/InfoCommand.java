@@ -17,13 +17,16 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Override
     public Integer call() {
         PrintWriter out = Output.stdout();
-        try (Archive archive = Archive.open(archiveArgument.path())) {
+        try (Archive archive = remote.open(archiveArgument.name)) {
             ArchiveInfo info = ArchiveInfo.of(archive);
             ArchiveStats s = info.stats();
-            row(out, "index", info.index() + (info.legacyIndexName() ? " (legacy name)" : ""));
+            row(out, "index", archive.name() + (info.legacyIndexName() ? " (legacy name)" : ""));
             row(out, "schema version", info.schemaVersion());
             row(out, "files", Long.toString(s.fileCount()));
             row(out, "directories", Long.toString(s.dirCount()) + " (with a row in the index)");

@@ -34,6 +34,9 @@ final class LsCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Parameters(index = "1..*", paramLabel = "PATH", description = "directories or files in the archive (default: the root)")
     List<String> paths = new ArrayList<>();
 
@@ -59,7 +62,7 @@ final class LsCommand implements Callable<Integer> {
     public Integer call() {
         out = Output.stdout();
         int code = 0;
-        try (Archive a = Archive.open(archiveArgument.path())) {
+        try (Archive a = remote.open(archiveArgument.name)) {
             archive = a;
             defaultMtime = a.indexMtimeNs();
             List<String> given = paths.isEmpty() ? List.of(".") : paths;

@@ -1,14 +1,84 @@
 package org.barecat.cli;
 
+import org.barecat.core.Archive;
+import org.barecat.remote.RemoteArchive;
+import org.barecat.remote.RemoteArchives;
 import org.barecat.remote.RemoteOptions;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The {@code -o} options of an archive given by URL ({@link RemoteOptions#KEYS}), checked. */
+/**
+ * The options of an archive given by URL ({@link RemoteOptions#KEYS}): parsed from the mount's
+ * {@code -o}, and, as a picocli mixin, the {@code -o} of the commands that read an archive. Every
+ * command opens its archive, local or remote, through {@link #open(String, RemoteOptions)}.
+ */
 final class RemoteArchiveOptions {
-    private RemoteArchiveOptions() {
+    @Option(names = {"-o", "--remote-option"}, split = ",", paramLabel = "KEY[=VALUE]",
+            description = "for an ARCHIVE given by URL (s3://BUCKET/KEY, https://HOST/PATH, http://HOST/PATH), as"
+                    + " barecat-mount's -o: endpoint=URL, region=, profile= (S3; else as AWS's tools find them),"
+                    + " path_style (S3), cache_dir=DIR (default $XDG_CACHE_HOME/barecat), cache_size=SIZE"
+                    + " (default 10G); comma-separated or repeated")
+    List<String> given = new ArrayList<>();
+
+    /**
+     * Opens the archive named {@code name}, a path or a URL, with the {@code -o} options given.
+     *
+     * @throws BadArgumentException when an option is wrong, or given for a local archive
+     */
+    Archive open(String name) throws IOException {
+        return open(name, parsed(name));
+    }
+
+    /**
+     * For a command that reads the index or shards itself: the archive at URL {@code name}, found, its
+     * index in the cache; null for a local path (which the caller opens).
+     *
+     * @throws BadArgumentException as {@link #open(String)}
+     */
+    RemoteArchive locate(String name) throws IOException {
+        RemoteOptions options = parsed(name);
+        return RemoteArchives.isUrl(name) ? RemoteArchives.locate(name, options) : null;
+    }
+
+    /** The one way the commands and the mount open an archive, local or remote. */
+    static Archive open(String name, RemoteOptions options) throws IOException {
+        return RemoteArchives.isUrl(name) ? RemoteArchives.open(name, options) : Archive.open(Path.of(name));
+    }
+
+    private RemoteOptions parsed(String name) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String option : given) {
+            int eq = option.indexOf('=');
+            String key = eq < 0 ? option : option.substring(0, eq);
+            if (!RemoteOptions.KEYS.contains(key)) {
+                throw new BadArgumentException("option '" + option + "': unknown (for an archive given by URL: "
+                        + "endpoint=, region=, profile=, path_style, cache_dir=, cache_size=)");
+            }
+            options.put(key, eq < 0 ? null : option.substring(eq + 1));
+        }
+        requireUrl(name, options);
+        try {
+            return parse(options);
+        } catch (IllegalArgumentException e) {
+            throw new BadArgumentException(e.getMessage());
+        }
+    }
+
+    /**
+     * @throws BadArgumentException when {@code options} are given for an archive that is not a URL
+     */
+    static void requireUrl(String name, Map<String, String> options) {
+        if (!RemoteArchives.isUrl(name) && !options.isEmpty()) {
+            throw new BadArgumentException("option '" + options.keySet().iterator().next()
+                    + "': only for an archive given by URL (s3://, https://, http://)");
+        }
     }
 
     /**

@@ -24,6 +24,9 @@ final class TreeCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH")
     String start = ".";
 
@@ -44,7 +47,7 @@ final class TreeCommand implements Callable<Integer> {
             return Errors.fail("tree: Invalid level, must be greater than 0.", 2);
         }
         out = Output.stdout();
-        try (Archive a = Archive.open(archiveArgument.path())) {
+        try (Archive a = remote.open(archiveArgument.name)) {
             archive = a;
             Optional<Entry> root = ArchivePathArgument.resolve(a, "tree", start);
             if (root.isEmpty()) {

@@ -5,8 +5,6 @@ import org.barecat.core.ArchiveFiles;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Opens archives on object storage ({@code s3://BUCKET/KEY}) and web servers ({@code http://},
@@ -31,6 +29,19 @@ public final class RemoteArchives {
      *                     denied, the server cannot be reached, no credentials, a damaged index, ...
      */
     public static Archive open(String url, RemoteOptions options) throws IOException {
+        // the archive holds the connection through its shards
+        try (RemoteArchive remote = locate(url, options)) {
+            return Archive.open(remote.index(), url, remote::openShard);
+        }
+    }
+
+    /**
+     * Finds the archive at {@code url} and brings its index into the cache; the shards are opened from
+     * what this returns.
+     *
+     * @throws IOException as {@link #open}
+     */
+    public static RemoteArchive locate(String url, RemoteOptions options) throws IOException {
         Location location = Location.parse(url);
         ObjectStore store = location.scheme().equals("s3") ? new S3Store(location.authority(), options)
                 : new HttpStore(location.scheme() + "://" + location.authority());
@@ -54,25 +65,7 @@ public final class RemoteArchives {
             }
             java.nio.file.Path localIndex = IndexCache.copy(store, indexKey, index, options.cacheDir().resolve("index"));
             BlockCache blocks = new BlockCache(options.cacheDir().resolve("blocks"), options.cacheSize());
-            AtomicBoolean failing = new AtomicBoolean();
-            AtomicInteger open = new AtomicInteger();
-            // the store is closed with the last shard: the archive closes each of them
-            Runnable closeOne = () -> {
-                if (open.decrementAndGet() == 0) {
-                    closeQuietly(store);
-                }
-            };
-            String shardBase = base;
-            Archive archive = Archive.open(localIndex, url, shard -> {
-                String key = ArchiveFiles.shardName(shardBase, shard);
-                ObjectInfo object = store.head(key);
-                open.incrementAndGet();
-                return new RemoteShard(store, key, object, blocks, failing, closeOne);
-            });
-            if (open.get() == 0) {
-                store.close();
-            }
-            return archive;
+            return new RemoteArchive(url, store, localIndex, base, blocks);
         } catch (IOException | RuntimeException e) {
             closeQuietly(store);
             throw e;

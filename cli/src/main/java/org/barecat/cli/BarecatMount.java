@@ -67,7 +67,8 @@ public final class BarecatMount implements Callable<Integer> {
             + "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours: verify: a read that "
             + "reaches the end of a file whose bytes do not match its stored CRC-32C fails (EIO); threads=N: "
             + "requests served at once (default 16). For an archive given by URL: endpoint=URL, region=, profile= "
-            + "(S3; else as AWS's tools find them), path_style (S3), cache_dir=DIR (default "
+            + "(S3; else as AWS's tools find them), path_style (S3), anonymous (S3: unsigned requests, for a public "
+            + "bucket), cache_dir=DIR (default "
             + "$XDG_CACHE_HOME/barecat), cache_size=SIZE (default 10G)")
     List<String> options = new ArrayList<>();
 

@@ -23,7 +23,7 @@ final class RemoteArchiveOptions {
     @Option(names = {"-o", "--remote-option"}, split = ",", paramLabel = "KEY[=VALUE]",
             description = "for an ARCHIVE given by URL (s3://BUCKET/KEY, https://HOST/PATH, http://HOST/PATH), as"
                     + " barecat-mount's -o: endpoint=URL, region=, profile= (S3; else as AWS's tools find them),"
-                    + " path_style (S3), cache_dir=DIR (default $XDG_CACHE_HOME/barecat), cache_size=SIZE"
+                    + " path_style (S3), anonymous (S3: unsigned requests, for a public bucket), cache_dir=DIR (default $XDG_CACHE_HOME/barecat), cache_size=SIZE"
                     + " (default 10G); comma-separated or repeated")
     List<String> given = new ArrayList<>();
 
@@ -59,7 +59,7 @@ final class RemoteArchiveOptions {
             String key = eq < 0 ? option : option.substring(0, eq);
             if (!RemoteOptions.KEYS.contains(key)) {
                 throw new BadArgumentException("option '" + option + "': unknown (for an archive given by URL: "
-                        + "endpoint=, region=, profile=, path_style, cache_dir=, cache_size=)");
+                        + "endpoint=, region=, profile=, path_style, anonymous, cache_dir=, cache_size=)");
             }
             options.put(key, eq < 0 ? null : option.substring(eq + 1));
         }
@@ -87,7 +87,7 @@ final class RemoteArchiveOptions {
     static RemoteOptions parse(Map<String, String> given) {
         RemoteOptions d = RemoteOptions.defaults();
         return new RemoteOptions(valued(given, "endpoint", d.endpoint()), valued(given, "region", d.region()),
-                valued(given, "profile", d.profile()), flag(given, "path_style"),
+                valued(given, "profile", d.profile()), flag(given, "path_style"), anonymous(given),
                 given.containsKey("cache_dir") ? Path.of(valued(given, "cache_dir", null)).toAbsolutePath() : d.cacheDir(),
                 given.containsKey("cache_size") ? size(valued(given, "cache_size", null)) : d.cacheSize());
     }
@@ -108,6 +108,13 @@ final class RemoteArchiveOptions {
             throw new IllegalArgumentException("option '" + key + "=" + given.get(key) + "': takes no value");
         }
         return given.containsKey(key);
+    }
+
+    private static boolean anonymous(Map<String, String> given) {
+        if (flag(given, "anonymous") && given.containsKey("profile")) {
+            throw new IllegalArgumentException("option 'anonymous': not with profile= (anonymous requests use no credentials)");
+        }
+        return given.containsKey("anonymous");
     }
 
     private static long size(String value) {

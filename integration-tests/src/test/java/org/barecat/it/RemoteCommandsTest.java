@@ -56,11 +56,16 @@ class RemoteCommandsTest {
 
     /** The command on the local archive and on {@code remote}: same exit code, same bytes out (names aside). */
     private void sameAsLocal(String remote, Map<String, String> env, String... command) {
+        sameAsLocalWith(remote, env, "", command);
+    }
+
+    /** The same, with {@code options} added to the remote command's -o. */
+    private void sameAsLocalWith(String remote, Map<String, String> env, String options, String... command) {
         List<String> local = new ArrayList<>(List.of(command));
         local.add(1, archive.toString());
         List<String> overServer = new ArrayList<>(List.of(command));
         overServer.add(1, remote);
-        overServer.addAll(List.of("-o", "cache_dir=" + tmp.resolve("cache")));
+        overServer.addAll(List.of("-o", "cache_dir=" + tmp.resolve("cache") + options));
         Programs.Result expected = barecat(Map.of(), local);
         Programs.Result actual = barecat(env, overServer);
         String what = String.join(" ", overServer);
@@ -105,6 +110,19 @@ class RemoteCommandsTest {
             sameAsLocal(remote, Map.of(), "ls", "-R");
             sameAsLocal(remote, Map.of(), "cat", "big.bin");
             sameAsLocal(remote, Map.of(), "verify", "-q");
+        }
+    }
+
+    @Test
+    void aPublicBucketIsReadWithAnonymousAndNoCredentials() throws Exception {
+        try (TestS3Server open = TestS3Server.startPublic(tmp.resolve("public-bucket"))) {
+            open.putArchive(archive, "cmd/");
+            Map<String, String> env = Map.of("AWS_ENDPOINT_URL", open.endpoint(), "AWS_EC2_METADATA_DISABLED", "true",
+                    "HOME", tmp.toString()); // no keys, no ~/.aws
+            assertTrue(refused(env, "info", url(), "-o", "cache_dir=" + tmp.resolve("cache"))
+                    .startsWith("barecat: " + url() + ": no AWS credentials found"));
+            sameAsLocalWith(url(), env, ",anonymous", "ls", "-R");
+            sameAsLocalWith(url(), env, ",anonymous", "cat", "big.bin");
         }
     }
 

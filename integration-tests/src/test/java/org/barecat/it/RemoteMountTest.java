@@ -84,6 +84,18 @@ class RemoteMountTest {
     }
 
     @Test
+    void aPublicBucketMountsWithAnonymousAndNoCredentials() throws Exception {
+        try (TestS3Server open = TestS3Server.startPublic(tmp.resolve("public-bucket"))) {
+            open.putArchive(archive, PREFIX);
+            Map<String, String> env = Map.of("AWS_ENDPOINT_URL", open.endpoint(), "AWS_EC2_METADATA_DISABLED", "true",
+                    "HOME", tmp.toString()); // no keys, no ~/.aws
+            try (Mount mount = Mount.of(url(), env, "-o", "anonymous,cache_dir=" + tmp.resolve("cache"))) {
+                assertEquals(expected, Trees.snapshot(mount.point));
+            }
+        }
+    }
+
+    @Test
     void readsFailWithEioWhileTheServerIsDownAndWorkWhenItIsBack() throws Exception {
         try (Mount mount = Mount.of(url(), awsEnv(TestS3Server.SECRET_KEY), "-o", "cache_dir=" + tmp.resolve("cache"))) {
             Path file = mount.path("big.bin");

@@ -1,5 +1,6 @@
 package org.barecat.remote;
 
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -35,7 +36,8 @@ import java.time.Instant;
 /**
  * A bucket, through the AWS SDK's S3 client: credentials, region, endpoint and retries with backoff
  * as AWS's tools find them (environment, {@code AWS_PROFILE}, {@code ~/.aws}, instance and container
- * roles), overridden by {@code -o endpoint=}, {@code region=}, {@code profile=}, {@code path_style}.
+ * roles), overridden by {@code -o endpoint=}, {@code region=}, {@code profile=}, {@code path_style}; with
+ * {@code -o anonymous}, no credentials at all: unsigned requests, as a public bucket takes them.
  */
 final class S3Store implements ObjectStore {
     /** Where no region is configured: what S3-compatible servers accept, and AWS redirects from. */
@@ -63,7 +65,9 @@ final class S3Store implements ObjectStore {
         if (options.endpoint() != null) {
             builder.endpointOverride(URI.create(options.endpoint()));
         }
-        if (options.profile() != null) {
+        if (options.anonymous()) {
+            builder.credentialsProvider(AnonymousCredentialsProvider.create());
+        } else if (options.profile() != null) {
             // the profile named, not whatever the chain would find first (environment variables)
             builder.credentialsProvider(ProfileCredentialsProvider.builder().profileName(options.profile()).build())
                     .overrideConfiguration(c -> c.defaultProfileName(options.profile()));

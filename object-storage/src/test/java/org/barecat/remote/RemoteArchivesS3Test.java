@@ -48,7 +48,8 @@ class RemoteArchivesS3Test {
     }
 
     private RemoteOptions options() {
-        return new RemoteOptions(server.endpoint(), null, null, false, tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
+        return new RemoteOptions(server.endpoint(), null, null, false, false, tmp.resolve("cache"),
+                RemoteOptions.DEFAULT_CACHE_SIZE);
     }
 
     /** Several shards, files from empty to a few blocks long (crossing block and shard boundaries). */
@@ -159,7 +160,7 @@ class RemoteArchivesS3Test {
         Files.writeString(credentials, "[wrong]\naws_access_key_id = barecat-test\naws_secret_access_key = not-the-secret\n");
         System.setProperty("aws.sharedCredentialsFile", credentials.toString());
         try {
-            RemoteOptions wrong = new RemoteOptions(server.endpoint(), null, "wrong", false, tmp.resolve("cache"),
+            RemoteOptions wrong = new RemoteOptions(server.endpoint(), null, "wrong", false, false, tmp.resolve("cache"),
                     RemoteOptions.DEFAULT_CACHE_SIZE);
             String url = "s3://" + TestS3Server.BUCKET + "/any.barecat";
             AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> RemoteArchives.open(url, wrong));
@@ -170,13 +171,32 @@ class RemoteArchivesS3Test {
     }
 
     @Test
+    void anonymousRequestsReadAPublicBucketAndAreRefusedByAPrivateOne() throws Exception {
+        Path index = writeArchive(tmp.resolve("src"), "data.barecat", 7);
+        String url = "s3://" + TestS3Server.BUCKET + "/public/data.barecat";
+        server.putArchive(index, "public/");
+        RemoteOptions privately = new RemoteOptions(server.endpoint(), null, null, false, true, tmp.resolve("cache"),
+                RemoteOptions.DEFAULT_CACHE_SIZE);
+        AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> RemoteArchives.open(url, privately));
+        assertTrue(e.getMessage().startsWith(url + ": access denied (403"), "unsigned: " + e.getMessage());
+        try (TestS3Server open = TestS3Server.startPublic(tmp.resolve("public-bucket"))) {
+            open.putArchive(index, "public/");
+            RemoteOptions anonymous = new RemoteOptions(open.endpoint(), null, null, false, true, tmp.resolve("cache"),
+                    RemoteOptions.DEFAULT_CACHE_SIZE);
+            try (Archive local = Archive.open(index); Archive remote = RemoteArchives.open(url, anonymous)) {
+                assertEquals(60, assertSameFiles(local, remote));
+            }
+        }
+    }
+
+    @Test
     void anEndpointNobodyServesIsOneLine() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        RemoteOptions nowhere = new RemoteOptions("http://127.0.0.1:" + port, null, null, false, tmp.resolve("cache"),
-                RemoteOptions.DEFAULT_CACHE_SIZE);
+        RemoteOptions nowhere = new RemoteOptions("http://127.0.0.1:" + port, null, null, false, false,
+                tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
         String url = "s3://" + TestS3Server.BUCKET + "/any.barecat";
         IOException e = assertThrows(IOException.class, () -> RemoteArchives.open(url, nowhere));
         assertTrue(e.getMessage().startsWith(url + ": cannot connect to http://127.0.0.1:" + port), e.getMessage());

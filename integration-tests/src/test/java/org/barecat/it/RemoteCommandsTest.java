@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,6 +125,21 @@ class RemoteCommandsTest {
             sameAsLocalWith(url(), env, ",anonymous", "ls", "-R");
             sameAsLocalWith(url(), env, ",anonymous", "cat", "big.bin");
         }
+    }
+
+    @Test
+    void verifyFindsAFileWhoseBytesRottedInTheBucket() throws IOException {
+        String damaged = tree.putWithDamagedFile("rotten/", "nested/a/b/c/d/e/f/g/deep.bin", tmp.resolve("shard"));
+        Programs.Result r = barecat(tree.awsEnv(TestS3Server.SECRET_KEY), List.of("verify", "-q", damaged, "-o",
+                "cache_dir=" + tmp.resolve("cache")));
+        assertEquals(1, r.exit(), r.stderr());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("nested/a/b/c/d/e/f/g/deep.bin: CRC-32C mismatch"), lines.get(0));
+        assertTrue(lines.get(1).startsWith(damaged + ": 1 problem found"), lines.get(1));
+        Programs.Result cat = barecat(tree.awsEnv(TestS3Server.SECRET_KEY), List.of("cat", damaged, "big.bin", "-o",
+                "cache_dir=" + tmp.resolve("cache"))).ok();
+        assertArrayEquals(Files.readAllBytes(source.resolve("big.bin")), cat.stdout(), "the other files read");
     }
 
     @Test

@@ -96,6 +96,28 @@ class RemoteMountTest {
     }
 
     @Test
+    void withVerifyAFileWhoseBytesRottedInTheBucketFailsWithEioAndTheOthersRead() throws Exception {
+        String damaged = tree.putWithDamagedFile("rotten/", "big.bin", tmp.resolve("shard"));
+        try (Mount mount = Mount.of(damaged, awsEnv(TestS3Server.SECRET_KEY), "-o",
+                "verify,cache_dir=" + tmp.resolve("cache"))) {
+            Programs.Result failed = Programs.run("cat", mount.path("big.bin").toString());
+            assertNotEquals(0, failed.exit());
+            assertTrue(failed.stderr().contains("Input/output error"), failed.stderr());
+            int read = 0;
+            try (var files = Files.walk(source)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(f) && !f.getFileName().toString().equals("big.bin")) {
+                        assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(mount.point.resolve(
+                                source.relativize(f).toString())), f.toString());
+                        read++;
+                    }
+                }
+            }
+            assertTrue(read > 60, "the other files read: " + read);
+        }
+    }
+
+    @Test
     void readsFailWithEioWhileTheServerIsDownAndWorkWhenItIsBack() throws Exception {
         try (Mount mount = Mount.of(url(), awsEnv(TestS3Server.SECRET_KEY), "-o", "cache_dir=" + tmp.resolve("cache"))) {
             Path file = mount.path("big.bin");

@@ -3,8 +3,11 @@ package org.barecat.it;
 import org.barecat.remote.TestS3Server;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -53,6 +56,31 @@ final class RemoteTree implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL", s3.endpoint());
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         return env;
+    }
+
+    /**
+     * Puts the archive under {@code otherPrefix} with one byte of file {@code path} changed in its shard
+     * (the index, and so the file's checksum, as they were), as a bucket's bytes may rot.
+     *
+     * @return the damaged archive's URL
+     */
+    String putWithDamagedFile(String otherPrefix, String path, Path scratch) throws IOException {
+        s3.putArchive(archive, otherPrefix);
+        String[] row = Sql.query(archive, "SELECT shard, offset, size FROM files WHERE path = '" + path + "'")
+                .strip().split(" ");
+        long size = Long.parseLong(row[2]);
+        assertTrue(size > 0, path + " has bytes to damage");
+        String shard = archive.getFileName() + "-shard-" + String.format("%05d", Integer.parseInt(row[0]));
+        Path copy = Files.copy(archive.resolveSibling(shard), scratch);
+        try (var channel = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            long at = Long.parseLong(row[1]) + size / 2;
+            channel.read(b, at);
+            b.put(0, (byte) ~b.get(0)).rewind();
+            channel.write(b, at);
+        }
+        s3.put(otherPrefix + shard, copy);
+        return "s3://" + TestS3Server.BUCKET + "/" + otherPrefix + archive.getFileName();
     }
 
     /** The archive's index and shards copied into {@code dir}, for a web server to serve. */

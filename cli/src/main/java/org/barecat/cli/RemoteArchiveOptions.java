@@ -27,6 +27,8 @@ final class RemoteArchiveOptions {
                     + " (default 10G); comma-separated or repeated")
     List<String> given = new ArrayList<>();
 
+    private static final String INDEX_TASK = "Fetching the index";
+
     /**
      * Opens the archive named {@code name}, a path or a URL, with the {@code -o} options given.
      *
@@ -44,12 +46,25 @@ final class RemoteArchiveOptions {
      */
     RemoteArchive locate(String name) throws IOException {
         RemoteOptions options = parsed(name);
-        return RemoteArchives.isUrl(name) ? RemoteArchives.locate(name, options) : null;
+        if (!RemoteArchives.isUrl(name)) {
+            return null;
+        }
+        try (Progress progress = new Progress(INDEX_TASK, false)) {
+            return RemoteArchives.locate(name, options, progress.download());
+        }
     }
 
-    /** The one way the commands and the mount open an archive, local or remote. */
+    /**
+     * The one way the commands and the mount open an archive, local or remote; a download of a remote
+     * index shows a progress bar on a terminal.
+     */
     static Archive open(String name, RemoteOptions options) throws IOException {
-        return RemoteArchives.isUrl(name) ? RemoteArchives.open(name, options) : Archive.open(Path.of(name));
+        if (!RemoteArchives.isUrl(name)) {
+            return Archive.open(Path.of(name));
+        }
+        try (Progress progress = new Progress(INDEX_TASK, false)) {
+            return RemoteArchives.open(name, options, progress.download());
+        }
     }
 
     private RemoteOptions parsed(String name) {

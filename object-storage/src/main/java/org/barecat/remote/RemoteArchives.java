@@ -29,8 +29,13 @@ public final class RemoteArchives {
      *                     denied, the server cannot be reached, no credentials, a damaged index, ...
      */
     public static Archive open(String url, RemoteOptions options) throws IOException {
+        return open(url, options, DownloadProgress.NONE);
+    }
+
+    /** {@link #open(String, RemoteOptions)}, telling {@code progress} how a download of the index advances. */
+    public static Archive open(String url, RemoteOptions options, DownloadProgress progress) throws IOException {
         // the archive holds the connection through its shards
-        try (RemoteArchive remote = locate(url, options)) {
+        try (RemoteArchive remote = locate(url, options, progress)) {
             return Archive.open(remote.index(), url, remote::openShard);
         }
     }
@@ -39,9 +44,10 @@ public final class RemoteArchives {
      * Finds the archive at {@code url} and brings its index into the cache; the shards are opened from
      * what this returns.
      *
+     * @param progress told how a download of the index advances
      * @throws IOException as {@link #open}
      */
-    public static RemoteArchive locate(String url, RemoteOptions options) throws IOException {
+    public static RemoteArchive locate(String url, RemoteOptions options, DownloadProgress progress) throws IOException {
         Location location = Location.parse(url);
         ObjectStore store = location.scheme().equals("s3") ? new S3Store(location.authority(), options)
                 : new HttpStore(location.scheme() + "://" + location.authority());
@@ -63,7 +69,8 @@ public final class RemoteArchives {
                             + url.substring(url.lastIndexOf('/') + 1) + ArchiveFiles.LEGACY_INDEX_SUFFIX + " exists)");
                 }
             }
-            java.nio.file.Path localIndex = IndexCache.copy(store, indexKey, index, options.cacheDir().resolve("index"));
+            java.nio.file.Path localIndex = IndexCache.copy(store, indexKey, index, options.cacheDir().resolve("index"),
+                    progress);
             BlockCache blocks = new BlockCache(options.cacheDir().resolve("blocks"), options.cacheSize());
             return new RemoteArchive(url, store, localIndex, base, blocks);
         } catch (IOException | RuntimeException e) {

@@ -7,7 +7,6 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -29,7 +28,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -146,15 +144,6 @@ final class S3Store implements ObjectStore {
         try (ResponseInputStream<GetObjectResponse> in = client.getObject(request(key, object)
                 .range("bytes=" + start + "-" + (start + length - 1)).build())) {
             return Blocks.readExactly(in, length, url(key), start);
-        } catch (SdkException e) {
-            throw describe(url(key), e);
-        }
-    }
-
-    @Override
-    public void download(String key, ObjectInfo object, Path to) throws IOException {
-        try {
-            client.getObject(request(key, object).build(), ResponseTransformer.toFile(to));
         } catch (SdkException e) {
             throw describe(url(key), e);
         }

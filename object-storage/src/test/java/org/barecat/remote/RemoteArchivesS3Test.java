@@ -12,11 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,6 +106,43 @@ class RemoteArchivesS3Test {
         }
         assertEquals(indexGets, server.gets("a/data.barecat"), "the index is fetched once");
         assertEquals(shardGets, server.gets("a/data.barecat-shard-"), "the second pass reads only from the cache");
+    }
+
+    @Test
+    void anIndexOfSeveralPartsIsFetchedInRangedPartsAsItIs() throws Exception {
+        Path index = tmp.resolve("big/data.barecat");
+        Files.createDirectories(index.getParent());
+        try (TreeBuilder w = TreeBuilder.archive(index, Long.MAX_VALUE)) {
+            for (int i = 0; i < 60_000; i++) {
+                w.file("directory-" + (i % 300) + "/a-file-name-long-enough-to-fill-the-index-" + i + ".txt",
+                        Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        long size = Files.size(index);
+        int parts = (int) ((size + IndexCache.PART_SIZE - 1) / IndexCache.PART_SIZE);
+        assertTrue(parts > IndexCache.PARALLEL / 4, "an index of " + size + " bytes is " + parts + " parts");
+        server.putArchive(index, "big/");
+        AtomicLong told = new AtomicLong();
+        long[] started = {-1};
+        DownloadProgress progress = new DownloadProgress() {
+            @Override
+            public void started(String url, long bytes) {
+                started[0] = bytes;
+            }
+
+            @Override
+            public void advanced(long bytes) {
+                told.addAndGet(bytes);
+            }
+        };
+        try (Archive local = Archive.open(index);
+             Archive remote = RemoteArchives.open("s3://" + TestS3Server.BUCKET + "/big/data.barecat", options(), progress)) {
+            assertArrayEquals(Files.readAllBytes(index), Files.readAllBytes(remote.files().index()));
+            assertEquals(60_000, assertSameFiles(local, remote));
+        }
+        assertEquals(parts, server.gets("big/data.barecat") - server.gets("big/data.barecat-shard-"), "one GET a part");
+        assertEquals(size, started[0]);
+        assertEquals(size, told.get());
     }
 
     @Test

@@ -64,14 +64,14 @@ final class AddCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path archive = archiveArgument.path();
         sources.paths = paths;
         if (!sources.hasInput()) {
             return Errors.fail("add: nothing to add (give PATHS or -T FILE)", 2);
         }
         ArchiveAppender.Existing policy = whenExisting == null ? ArchiveAppender.Existing.FAIL
                 : whenExisting.overwrite ? ArchiveAppender.Existing.OVERWRITE : ArchiveAppender.Existing.SKIP;
-        Path archive = Path.of(archiveArgument.name);
-        ArchiveSink sink;
+                ArchiveSink sink;
         try {
             sink = ArchiveAppender.open(archive, policy);
         } catch (NoSuchFileException e) {

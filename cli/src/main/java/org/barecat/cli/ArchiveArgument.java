@@ -1,6 +1,7 @@
 package org.barecat.cli;
 
 import org.barecat.core.Archive;
+import org.barecat.remote.RemoteArchives;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -14,8 +15,22 @@ final class ArchiveArgument {
             description = "the archive, e.g. data.barecat (its shards lie beside it)")
     String name;
 
-    /** The archive's path as given. */
+    /** The archive's path as given, for a command that needs a local archive (one that writes). */
     Path path() {
+        return localPath(name);
+    }
+
+    /**
+     * {@code name} as a path; a URL fails the command with one line naming it: archives on a server are
+     * only read, by the commands that take a URL.
+     *
+     * @throws IllegalArgumentException naming the URL
+     */
+    static Path localPath(String name) {
+        if (RemoteArchives.isUrl(name)) {
+            throw new IllegalArgumentException(name + ": read-only over " + name.substring(0, name.indexOf("://") + 3)
+                    + " (this command needs a local archive)");
+        }
         return Path.of(name);
     }
 
@@ -25,12 +40,13 @@ final class ArchiveArgument {
     }
 
     /**
-     * Opens the archive and runs {@code printing} with buffered stdout, which is flushed at the end,
-     * also after a failure (a failure ends as one line on stderr and exit code 1).
+     * Opens the archive (a local one, or one by URL with {@code remote}'s options) and runs
+     * {@code printing} with buffered stdout, which is flushed at the end, also after a failure (a
+     * failure ends as one line on stderr and exit code 1).
      */
-    int print(Printing printing) {
+    int print(RemoteArchiveOptions remote, Printing printing) {
         PrintWriter out = Output.stdout();
-        try (Archive archive = Archive.open(path())) {
+        try (Archive archive = remote.open(name)) {
             return printing.print(archive, out);
         } catch (IOException e) {
             return Errors.fail(e);

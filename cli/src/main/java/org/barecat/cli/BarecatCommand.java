@@ -32,7 +32,7 @@ public final class BarecatCommand {
     /** The command line with every subcommand; unexpected exceptions end as one line on stderr and exit code 1. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new BarecatCommand());
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> Errors.fail(Errors.describe(e), 1));
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> Errors.handle(e));
         return cl;
     }
 }

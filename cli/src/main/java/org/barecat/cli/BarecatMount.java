@@ -67,7 +67,8 @@ public final class BarecatMount implements Callable<Integer> {
             + "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours: verify: a read that "
             + "reaches the end of a file whose bytes do not match its stored CRC-32C fails (EIO); threads=N: "
             + "requests served at once (default 16). For an archive given by URL: endpoint=URL, region=, profile= "
-            + "(S3; else as AWS's tools find them), path_style (S3), cache_dir=DIR (default "
+            + "(S3; else as AWS's tools find them), path_style (S3), anonymous (S3: unsigned requests, for a public "
+            + "bucket), cache_dir=DIR (default "
             + "$XDG_CACHE_HOME/barecat), cache_size=SIZE (default 10G)")
     List<String> options = new ArrayList<>();
 
@@ -93,12 +94,9 @@ public final class BarecatMount implements Callable<Integer> {
         RemoteOptions remoteOptions;
         try {
             mountOptions = MountOptions.parse(options, RemoteOptions.KEYS);
+            RemoteArchiveOptions.requireUrl(archiveArgument.name, mountOptions.others());
             remoteOptions = RemoteArchiveOptions.parse(mountOptions.others());
-            if (!RemoteArchives.isUrl(archiveArgument.name) && !mountOptions.others().isEmpty()) {
-                throw new IllegalArgumentException("option '" + mountOptions.others().keySet().iterator().next()
-                        + "': only for an archive given by URL (s3://, https://, http://)");
-            }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | BadArgumentException e) {
             return Errors.fail(e.getMessage(), 2);
         }
         if (!foreground && !debug) {
@@ -180,11 +178,10 @@ public final class BarecatMount implements Callable<Integer> {
     }
 
     private Archive openArchive(RemoteOptions remoteOptions) throws IOException, InterruptedException {
-        if (!RemoteArchives.isUrl(archiveArgument.name)) {
-            return Archive.open(Path.of(archiveArgument.name));
+        if (RemoteArchives.isUrl(archiveArgument.name)) {
+            FuseMount.Preload.awaitLogging(); // the AWS SDK logs a lot while it starts
         }
-        FuseMount.Preload.awaitLogging(); // the AWS SDK logs a lot while it starts
-        return RemoteArchives.open(archiveArgument.name, remoteOptions);
+        return RemoteArchiveOptions.open(archiveArgument.name, remoteOptions);
     }
 
     private static int currentId(String which) throws IOException {

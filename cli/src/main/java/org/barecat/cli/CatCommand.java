@@ -23,6 +23,9 @@ final class CatCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "PATH")
     List<String> paths = new ArrayList<>();
 
@@ -30,7 +33,7 @@ final class CatCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = System.out;
         int code = 0;
-        try (Archive archive = Archive.open(archiveArgument.path())) {
+        try (Archive archive = remote.open(archiveArgument.name)) {
             ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
             for (String given : paths) {
                 String p = ArchivePaths.normalize(given);

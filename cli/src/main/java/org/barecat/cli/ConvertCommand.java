@@ -47,6 +47,9 @@ final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "tar, zip or Barecat archive; '-' for a tar on stdin")
     String source;
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Parameters(index = "1", paramLabel = "DST", description = "Barecat archive, or tar file; '-' for a tar on stdout")
     String target;
 
@@ -79,6 +82,12 @@ final class ConvertCommand implements Callable<Integer> {
         boolean fromStdin = source.equals("-");
         boolean toStdout = target.equals("-");
         ArchiveFormat from = fromStdin ? ArchiveFormat.TAR : ArchiveFormat.byName(source);
+        if (!toStdout) {
+            ArchiveArgument.localPath(target);
+        }
+        if (from != ArchiveFormat.BARECAT && !fromStdin) {
+            ArchiveArgument.localPath(source); // only Barecat archives are read from a server
+        }
         ArchiveFormat to = toStdout ? ArchiveFormat.TAR : ArchiveFormat.byName(target);
         String directory = toStdout ? null : CreateCommand.directoryName(target,
                 from == ArchiveFormat.BARECAT ? "data.tar" : "data.barecat");
@@ -156,7 +165,7 @@ final class ConvertCommand implements Callable<Integer> {
             return Errors.fail(target + ": exists (use -f to replace it)", 1);
         }
         Path temporary = toStdout ? null : out.resolveSibling(out.getFileName() + ".incomplete");
-        try (Archive archive = Archive.open(Path.of(source));
+        try (Archive archive = remote.open(source);
              AbortOnExit guard = new AbortOnExit(() -> deleteQuietly(temporary));
              Progress progress = quiet.progress("Converting")) {
             Totals result;

@@ -56,6 +56,7 @@ final class CreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path archive = archiveArgument.path();
         sources.paths = paths;
         if (!sources.hasInput()) {
             return Errors.fail("create: nothing to store (give PATHS or -T FILE)", 2);
@@ -67,8 +68,7 @@ final class CreateCommand implements Callable<Integer> {
         if (directory != null) {
             return Errors.fail(directory, 1);
         }
-        Path archive = Path.of(archiveArgument.name);
-        ArchiveWriter writer;
+                ArchiveWriter writer;
         try {
             writer = ArchiveWriter.create(archive, shardSizeLimit, force);
         } catch (FileAlreadyExistsException e) {

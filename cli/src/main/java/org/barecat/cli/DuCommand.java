@@ -31,6 +31,9 @@ final class DuCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Parameters(index = "1..*", paramLabel = "PATH")
     List<String> paths = new ArrayList<>();
 
@@ -64,7 +67,7 @@ final class DuCommand implements Callable<Integer> {
             return Errors.fail("du: -s and -d " + maxDepth + " cannot be used together", 2);
         }
         int depthLimit = summarize ? 0 : maxDepth == null ? Integer.MAX_VALUE : maxDepth;
-        return archiveArgument.print((a, printer) -> {
+        return archiveArgument.print(remote, (a, printer) -> {
             archive = a;
             out = printer;
             int code = 0;

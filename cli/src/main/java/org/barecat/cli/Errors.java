@@ -43,12 +43,17 @@ final class Errors {
      * native library) ends as one line on stderr and exit code 1, never a stack trace.
      */
     static int execute(picocli.CommandLine commandLine, String[] args) {
-        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> fail(describe(e), 1));
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e));
         try {
             return commandLine.execute(args);
         } catch (RuntimeException | Error e) {
             return fail(e.getMessage() == null ? e.toString() : e.getMessage(), 1);
         }
+    }
+
+    /** An exception a command did not handle itself: a bad argument found late exits 2, anything else 1. */
+    static int handle(Exception e) {
+        return fail(describe(e), e instanceof BadArgumentException ? 2 : 1);
     }
 
     private static String program() {

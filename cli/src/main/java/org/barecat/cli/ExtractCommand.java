@@ -34,6 +34,9 @@ final class ExtractCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Parameters(index = "1..*", paramLabel = "PATHS", description = "archive paths to extract (default: everything)")
     List<String> paths = new ArrayList<>();
 
@@ -61,7 +64,7 @@ final class ExtractCommand implements Callable<Integer> {
     public Integer call() {
         Extractor.Existing existing = whenExisting == null ? Extractor.Existing.FAIL
                 : whenExisting.overwrite ? Extractor.Existing.OVERWRITE : Extractor.Existing.SKIP;
-        try (Archive archive = Archive.open(archiveArgument.path()); Progress progress = quiet.progress("Extracting")) {
+        try (Archive archive = remote.open(archiveArgument.name); Progress progress = quiet.progress("Extracting")) {
             if (paths.isEmpty()) {
                 ArchiveStats stats = archive.stats();
                 progress.total(stats.fileCount(), stats.totalFileBytes());

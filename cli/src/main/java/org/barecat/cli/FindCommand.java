@@ -32,6 +32,9 @@ final class FindCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "where to start (default: the root)")
     String start = ".";
 
@@ -109,7 +112,7 @@ final class FindCommand implements Callable<Integer> {
         }
         nameGlob = name == null ? null : Glob.compile(name);
         pathGlob = pathPattern == null ? null : Glob.compileCrossingSlashes(pathPattern);
-        return archiveArgument.print((a, printer) -> {
+        return archiveArgument.print(remote, (a, printer) -> {
             archive = a;
             out = printer;
             Optional<Entry> root = ArchivePathArgument.resolve(a, "find", start);

@@ -1,5 +1,6 @@
 package org.barecat.cli;
 
+import org.barecat.remote.RemoteArchive;
 import org.barecat.tools.convert.IndexExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,13 +21,17 @@ final class IndexExportCommands {
         @Mixin
         ArchiveArgument archiveArgument = new ArchiveArgument();
 
+        @Mixin
+        RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
         abstract void write(Path archive, PrintStream out) throws IOException;
 
+        /** Writes the index of the archive (for one given by URL, its copy in the cache) out. */
         @Override
         public Integer call() {
             PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-            try {
-                write(archiveArgument.path(), out);
+            try (RemoteArchive remoteArchive = remote.locate(archiveArgument.name)) {
+                write(remoteArchive == null ? archiveArgument.path() : remoteArchive.index(), out);
                 out.flush();
                 return 0;
             } catch (IOException e) {

@@ -15,12 +15,15 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Override
     public Integer call() {
-        return archiveArgument.print((archive, out) -> {
+        return archiveArgument.print(remote, (archive, out) -> {
             ArchiveInfo info = ArchiveInfo.of(archive);
             ArchiveStats s = info.stats();
-            row(out, "index", info.index() + (info.legacyIndexName() ? " (legacy name)" : ""));
+            row(out, "index", archive.name() + (info.legacyIndexName() ? " (legacy name)" : ""));
             row(out, "schema version", info.schemaVersion());
             row(out, "files", Long.toString(s.fileCount()));
             row(out, "directories", Long.toString(s.dirCount()) + " (with a row in the index)");

@@ -47,6 +47,9 @@ final class LsCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Parameters(index = "1..*", paramLabel = "PATH", description = "directories, files or globs in the archive"
             + " (default: the root)")
     List<String> paths = new ArrayList<>();
@@ -74,7 +77,7 @@ final class LsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return archiveArgument.print((a, printer) -> {
+        return archiveArgument.print(remote, (a, printer) -> {
             archive = a;
             out = printer;
             for (String given : paths.isEmpty() ? List.of("") : paths) {

@@ -48,7 +48,7 @@ final class MergeCommand implements Callable<Integer> {
     SelectionOptions selection;
 
     @Parameters(paramLabel = "ARCHIVE", arity = "1..*", description = "Barecat archives, or tar or zip files.")
-    List<Path> inputs = new ArrayList<>();
+    List<String> inputs = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -56,7 +56,7 @@ final class MergeCommand implements Callable<Integer> {
         if (symlink) {
             return Errors.fail("merge: --symlink is not supported by this barecat; merge copies the files", 1);
         }
-        return run(inputs, out, append,
+        return run(inputs.stream().map(ArchiveArgument::localPath).toList(), out, append,
                 new ArchiveMerge.Options(prefix, asSubdirs, selected, ignoreDuplicates || append));
     }
 

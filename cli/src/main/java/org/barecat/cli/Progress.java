@@ -4,6 +4,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.barecat.remote.DownloadProgress;
 import org.barecat.tools.ProgressListener;
 
 import java.io.PrintStream;
@@ -68,6 +69,24 @@ final class Progress implements ProgressListener, AutoCloseable {
         }
     }
 
+    /** As a download's listener: a bar of the bytes fetched, no file count. */
+    DownloadProgress download() {
+        return new DownloadProgress() {
+            @Override
+            public void started(String url, long bytes) {
+                bar(bytes);
+            }
+
+            @Override
+            public void advanced(long bytes) {
+                ProgressBar b = show ? bar(-1) : null;
+                if (b != null) {
+                    b.stepBy(bytes);
+                }
+            }
+        };
+    }
+
     @Override
     public void skipped(String path, String reason) {
         skipped.incrementAndGet();
@@ -117,7 +136,9 @@ final class Progress implements ProgressListener, AutoCloseable {
     @Override
     public synchronized void close() {
         if (bar != null) {
-            bar.setExtraMessage(files.get() + " files");
+            if (files.get() > 0) {
+                bar.setExtraMessage(files.get() + " files");
+            }
             bar.close();
             bar = null;
         }

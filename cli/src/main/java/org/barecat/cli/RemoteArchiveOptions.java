@@ -1,14 +1,99 @@
 package org.barecat.cli;
 
+import org.barecat.core.Archive;
+import org.barecat.remote.RemoteArchive;
+import org.barecat.remote.RemoteArchives;
 import org.barecat.remote.RemoteOptions;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The {@code -o} options of an archive given by URL ({@link RemoteOptions#KEYS}), checked. */
+/**
+ * The options of an archive given by URL ({@link RemoteOptions#KEYS}): parsed from the mount's
+ * {@code -o}, and, as a picocli mixin, the {@code -o} of the commands that read an archive. Every
+ * command opens its archive, local or remote, through {@link #open(String, RemoteOptions)}.
+ */
 final class RemoteArchiveOptions {
-    private RemoteArchiveOptions() {
+    @Option(names = {"-o", "--remote-option"}, split = ",", paramLabel = "KEY[=VALUE]",
+            description = "for an ARCHIVE given by URL (s3://BUCKET/KEY, https://HOST/PATH, http://HOST/PATH), as"
+                    + " barecat-mount's -o: endpoint=URL, region=, profile= (S3; else as AWS's tools find them),"
+                    + " path_style (S3), anonymous (S3: unsigned requests, for a public bucket), cache_dir=DIR (default $XDG_CACHE_HOME/barecat), cache_size=SIZE"
+                    + " (default 10G); comma-separated or repeated")
+    List<String> given = new ArrayList<>();
+
+    private static final String INDEX_TASK = "Fetching the index";
+
+    /**
+     * Opens the archive named {@code name}, a path or a URL, with the {@code -o} options given.
+     *
+     * @throws BadArgumentException when an option is wrong, or given for a local archive
+     */
+    Archive open(String name) throws IOException {
+        return open(name, parsed(name));
+    }
+
+    /**
+     * For a command that reads the index or shards itself: the archive at URL {@code name}, found, its
+     * index in the cache; null for a local path (which the caller opens).
+     *
+     * @throws BadArgumentException as {@link #open(String)}
+     */
+    RemoteArchive locate(String name) throws IOException {
+        RemoteOptions options = parsed(name);
+        if (!RemoteArchives.isUrl(name)) {
+            return null;
+        }
+        try (Progress progress = new Progress(INDEX_TASK, false)) {
+            return RemoteArchives.locate(name, options, progress.download());
+        }
+    }
+
+    /**
+     * The one way the commands and the mount open an archive, local or remote; a download of a remote
+     * index shows a progress bar on a terminal.
+     */
+    static Archive open(String name, RemoteOptions options) throws IOException {
+        if (!RemoteArchives.isUrl(name)) {
+            return Archive.open(Path.of(name));
+        }
+        try (Progress progress = new Progress(INDEX_TASK, false)) {
+            return RemoteArchives.open(name, options, progress.download());
+        }
+    }
+
+    private RemoteOptions parsed(String name) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String option : given) {
+            int eq = option.indexOf('=');
+            String key = eq < 0 ? option : option.substring(0, eq);
+            if (!RemoteOptions.KEYS.contains(key)) {
+                throw new BadArgumentException("option '" + option + "': unknown (for an archive given by URL: "
+                        + "endpoint=, region=, profile=, path_style, anonymous, cache_dir=, cache_size=)");
+            }
+            options.put(key, eq < 0 ? null : option.substring(eq + 1));
+        }
+        requireUrl(name, options);
+        try {
+            return parse(options);
+        } catch (IllegalArgumentException e) {
+            throw new BadArgumentException(e.getMessage());
+        }
+    }
+
+    /**
+     * @throws BadArgumentException when {@code options} are given for an archive that is not a URL
+     */
+    static void requireUrl(String name, Map<String, String> options) {
+        if (!RemoteArchives.isUrl(name) && !options.isEmpty()) {
+            throw new BadArgumentException("option '" + options.keySet().iterator().next()
+                    + "': only for an archive given by URL (s3://, https://, http://)");
+        }
     }
 
     /**
@@ -17,7 +102,7 @@ final class RemoteArchiveOptions {
     static RemoteOptions parse(Map<String, String> given) {
         RemoteOptions d = RemoteOptions.defaults();
         return new RemoteOptions(valued(given, "endpoint", d.endpoint()), valued(given, "region", d.region()),
-                valued(given, "profile", d.profile()), flag(given, "path_style"),
+                valued(given, "profile", d.profile()), flag(given, "path_style"), anonymous(given),
                 given.containsKey("cache_dir") ? Path.of(valued(given, "cache_dir", null)).toAbsolutePath() : d.cacheDir(),
                 given.containsKey("cache_size") ? size(valued(given, "cache_size", null)) : d.cacheSize());
     }
@@ -38,6 +123,13 @@ final class RemoteArchiveOptions {
             throw new IllegalArgumentException("option '" + key + "=" + given.get(key) + "': takes no value");
         }
         return given.containsKey(key);
+    }
+
+    private static boolean anonymous(Map<String, String> given) {
+        if (flag(given, "anonymous") && given.containsKey("profile")) {
+            throw new IllegalArgumentException("option 'anonymous': not with profile= (anonymous requests use no credentials)");
+        }
+        return given.containsKey("anonymous");
     }
 
     private static long size(String value) {

@@ -19,6 +19,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "the address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every"
                     + " interface)")
@@ -37,7 +40,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             return Errors.fail("serve: --port " + port + ": a port from 0 to 65535 is needed", 2);
         }
-        try (Archive archive = Archive.open(archiveArgument.path());
+        try (Archive archive = remote.open(archiveArgument.name);
              ArchiveServer server = ArchiveServer.start(archive, new ArchiveServer.Settings(bind, port, verify))) {
             System.out.println("Serving " + archiveArgument.name + " at " + server.uri());
             System.out.flush();

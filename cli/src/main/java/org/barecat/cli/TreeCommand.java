@@ -24,6 +24,9 @@ final class TreeCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
 
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
+
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH")
     String start = ".";
 
@@ -43,7 +46,7 @@ final class TreeCommand implements Callable<Integer> {
         if (level != null && level < 1) {
             return Errors.fail("tree: Invalid level, must be greater than 0.", 2);
         }
-        return archiveArgument.print((a, printer) -> {
+        return archiveArgument.print(remote, (a, printer) -> {
             archive = a;
             out = printer;
             Optional<Entry> root = ArchivePathArgument.resolve(a, "tree", start);

@@ -1,5 +1,6 @@
 package org.barecat.cli;
 
+import org.barecat.remote.RemoteArchive;
 import org.barecat.tools.ProgressListener;
 import org.barecat.tools.verify.ArchiveVerifier;
 import picocli.CommandLine.Command;
@@ -26,6 +27,9 @@ import java.util.concurrent.Callable;
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
     ArchiveArgument archiveArgument = new ArchiveArgument();
+
+    @Mixin
+    RemoteArchiveOptions remote = new RemoteArchiveOptions();
 
     @Option(names = "--quick", description = "skip the checksums (everything else is still checked)")
     boolean quick;
@@ -58,13 +62,24 @@ final class VerifyCommand implements Callable<Integer> {
                     out.println(path + ": " + message);
                 }
             };
-            ArchiveVerifier.Report r = ArchiveVerifier.verify(archiveArgument.path(), !quick, report);
+            ArchiveVerifier.Report r;
+            String shown;
+            try (RemoteArchive remoteArchive = remote.locate(archiveArgument.name)) {
+                if (remoteArchive == null) {
+                    shown = archiveArgument.path().toString();
+                    r = ArchiveVerifier.verify(archiveArgument.path(), !quick, report);
+                } else {
+                    shown = remoteArchive.url();
+                    r = ArchiveVerifier.verify(new ArchiveVerifier.Source(remoteArchive.index(), remoteArchive.url(),
+                            remoteArchive::shardName, remoteArchive::openShard), !quick, report);
+                }
+            }
             progress.close();
             String checked = r.files() + " files" + (quick ? " (checksums not read)"
                     : ", " + r.bytes() + " bytes checksummed" + (r.unchecked() > 0 ? ", " + r.unchecked()
                     + " without a checksum" : ""));
-            out.println(r.ok() ? archiveArgument.path() + ": OK: " + checked
-                    : archiveArgument.path() + ": " + r.problems() + (r.problems() == 1 ? " problem" : " problems") + " found; " + checked);
+            out.println(r.ok() ? shown + ": OK: " + checked
+                    : shown + ": " + r.problems() + (r.problems() == 1 ? " problem" : " problems") + " found; " + checked);
             out.flush();
             return r.ok() ? 0 : 1;
         } catch (IOException e) {

@@ -198,6 +198,11 @@ public final class Archive implements AutoCloseable {
         return index;
     }
 
+    /** The shards as opened: the local files the index uses, or the sources of an archive read from elsewhere. */
+    Shards shards() {
+        return shards;
+    }
+
     /**
      * The files the archive consists of: its index and shards. For an archive opened through
      * {@link ShardSource}s, the local copy of its index (and no local shards).

@@ -18,7 +18,8 @@ import java.util.List;
  * @param schemaVersion  {@code major.minor} from the config table, or "unknown"
  * @param useTriggers    whether the index's triggers keep directory statistics (config use_triggers)
  * @param shardSizeLimit configured largest shard in bytes ({@link Long#MAX_VALUE}: unlimited)
- * @param shardSizes     size in bytes of each shard file, in order
+ * @param shardSizes     size in bytes of each shard file, in order (of an archive on a server: the shards its
+ *                       index uses)
  */
 public record ArchiveInfo(Path index, boolean legacyIndexName, String schemaVersion, boolean useTriggers,
                           long shardSizeLimit, ArchiveStats stats, List<Long> shardSizes) {
@@ -32,8 +33,15 @@ public record ArchiveInfo(Path index, boolean legacyIndexName, String schemaVers
         Long limit = config(archive, "shard_size_limit");
         ArchiveStats stats = archive.stats();
         List<Long> sizes = new ArrayList<>();
-        for (int i = 0; Files.exists(files.shard(i)); i++) {
-            sizes.add(Files.size(files.shard(i)));
+        if (archive.shards() instanceof ShardReader) {
+            // on disk, shards after the last one the index uses count too (left by deletions)
+            for (int i = 0; Files.exists(files.shard(i)); i++) {
+                sizes.add(Files.size(files.shard(i)));
+            }
+        } else {
+            for (int i = 0; i < archive.shards().count(); i++) {
+                sizes.add(archive.shards().size(i));
+            }
         }
         return new ArchiveInfo(files.index(), files.index().getFileName().toString()
                 .endsWith(ArchiveFiles.LEGACY_INDEX_SUFFIX), major == null ? "unknown" : major + "." + minor,

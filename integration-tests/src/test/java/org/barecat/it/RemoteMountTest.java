@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -29,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RemoteMountTest {
     private static final String PREFIX = "tree/";
+    private static RemoteTree tree;
     private static TestS3Server s3;
     @TempDir
     static Path shared;
@@ -40,36 +40,26 @@ class RemoteMountTest {
 
     @BeforeAll
     static void packAndServe() throws Exception {
-        source = Files.createDirectory(shared.resolve("source"));
-        Trees.buildAwkwardTree(source);
-        archive = shared.resolve("out/tree.barecat");
-        Files.createDirectories(archive.getParent());
-        Launchers.barecat("create", "-s", "64K", "-C", source.toString(), archive.toString(), ".").ok();
-        assertTrue(Files.exists(shared.resolve("out/tree.barecat-shard-00004")), "the tree spans many shards");
+        tree = RemoteTree.start(shared, PREFIX);
+        source = tree.source;
+        archive = tree.archive;
+        s3 = tree.s3;
         expected = Trees.snapshot(source);
-        s3 = TestS3Server.start(shared.resolve("bucket"));
-        s3.putArchive(archive, PREFIX);
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        if (s3 != null) {
-            s3.close();
+        if (tree != null) {
+            tree.close();
         }
     }
 
-    /** What a user of a MinIO-like server sets: keys, the endpoint, no instance metadata to ask. */
     private static Map<String, String> awsEnv(String secret) {
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ACCESS_KEY_ID", TestS3Server.ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", secret);
-        env.put("AWS_ENDPOINT_URL", s3.endpoint());
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        return env;
+        return tree.awsEnv(secret);
     }
 
     private static String url() {
-        return "s3://" + TestS3Server.BUCKET + "/" + PREFIX + "tree.barecat";
+        return tree.url();
     }
 
     @Test
@@ -91,6 +81,40 @@ class RemoteMountTest {
         }
         assertEquals(shardGets, s3.gets(PREFIX + "tree.barecat-shard-"), "the second mount reads blocks from the cache");
         assertEquals(indexGets, s3.gets(PREFIX + "tree.barecat"), "and the index too");
+    }
+
+    @Test
+    void aPublicBucketMountsWithAnonymousAndNoCredentials() throws Exception {
+        try (TestS3Server open = TestS3Server.startPublic(tmp.resolve("public-bucket"))) {
+            open.putArchive(archive, PREFIX);
+            Map<String, String> env = Map.of("AWS_ENDPOINT_URL", open.endpoint(), "AWS_EC2_METADATA_DISABLED", "true",
+                    "HOME", tmp.toString()); // no keys, no ~/.aws
+            try (Mount mount = Mount.of(url(), env, "-o", "anonymous,cache_dir=" + tmp.resolve("cache"))) {
+                assertEquals(expected, Trees.snapshot(mount.point));
+            }
+        }
+    }
+
+    @Test
+    void withVerifyAFileWhoseBytesRottedInTheBucketFailsWithEioAndTheOthersRead() throws Exception {
+        String damaged = tree.putWithDamagedFile("rotten/", "big.bin", tmp.resolve("shard"));
+        try (Mount mount = Mount.of(damaged, awsEnv(TestS3Server.SECRET_KEY), "-o",
+                "verify,cache_dir=" + tmp.resolve("cache"))) {
+            Programs.Result failed = Programs.run("cat", mount.path("big.bin").toString());
+            assertNotEquals(0, failed.exit());
+            assertTrue(failed.stderr().contains("Input/output error"), failed.stderr());
+            int read = 0;
+            try (var files = Files.walk(source)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(f) && !f.getFileName().toString().equals("big.bin")) {
+                        assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(mount.point.resolve(
+                                source.relativize(f).toString())), f.toString());
+                        read++;
+                    }
+                }
+            }
+            assertTrue(read > 60, "the other files read: " + read);
+        }
     }
 
     @Test
@@ -157,12 +181,8 @@ class RemoteMountTest {
         if (!TestWebServer.available()) {
             throw new org.opentest4j.TestAbortedException("nginx is not installed (scripts/install-deps.sh installs it)");
         }
-        Path www = Files.createDirectories(tmp.resolve("www"));
-        try (var files = Files.list(archive.getParent())) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, www.resolve(f.getFileName()));
-            }
-        }
+        Path www = tmp.resolve("www");
+        tree.copyArchiveTo(www);
         try (TestWebServer web = TestWebServer.start(www, tmp.resolve("nginx"));
              Mount mount = Mount.of(web.origin() + "/tree.barecat", Map.of(), "-o", "cache_dir=" + tmp.resolve("cache"))) {
             assertEquals(expected, Trees.snapshot(mount.point));

@@ -10,9 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -77,15 +75,6 @@ final class HttpStore implements ObjectStore {
             }
             check(key, r, 206);
             return Blocks.readExactly(in, length, url(key), start);
-        }
-    }
-
-    @Override
-    public void download(String key, ObjectInfo object, Path to) throws IOException {
-        HttpResponse<Path> r = send(key, get(key, object), HttpResponse.BodyHandlers.ofFile(to));
-        check(key, r, 200);
-        if (Files.size(to) != object.size()) {
-            throw new IOException(url(key) + ": the server sent " + Files.size(to) + " of " + object.size() + " bytes");
         }
     }
 

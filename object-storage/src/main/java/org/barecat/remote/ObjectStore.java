@@ -2,7 +2,6 @@ package org.barecat.remote;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * The requests an archive on a server needs, by key (a bucket's object key, or a URL's path): one
@@ -24,7 +23,4 @@ interface ObjectStore extends Closeable {
      * a short response, or one of another version of the object, throws.
      */
     byte[] read(String key, ObjectInfo object, long start, int length) throws IOException;
-
-    /** The whole object, version {@code object}, into the new file {@code to}. */
-    void download(String key, ObjectInfo object, Path to) throws IOException;
 }

@@ -5,11 +5,6 @@ import org.barecat.core.ArchiveFiles;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Opens archives on object storage ({@code s3://BUCKET/KEY}) and web servers ({@code http://},
@@ -19,11 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code X-sqlite-index} index included).
  */
 public final class RemoteArchives {
-    /** Requests made ahead of readers at once, each of up to half of {@link RemoteShard#READ_AHEAD_BLOCKS} blocks. */
-    private static final int AHEAD_THREADS = 2;
-    /** How long closing waits for fetches ahead under way. */
-    private static final int STOP_WAIT_SECONDS = 5;
-
     private RemoteArchives() {
     }
 
@@ -39,6 +29,25 @@ public final class RemoteArchives {
      *                     denied, the server cannot be reached, no credentials, a damaged index, ...
      */
     public static Archive open(String url, RemoteOptions options) throws IOException {
+        return open(url, options, DownloadProgress.NONE);
+    }
+
+    /** {@link #open(String, RemoteOptions)}, telling {@code progress} how a download of the index advances. */
+    public static Archive open(String url, RemoteOptions options, DownloadProgress progress) throws IOException {
+        // the archive holds the connection through its shards
+        try (RemoteArchive remote = locate(url, options, progress)) {
+            return Archive.open(remote.index(), url, remote::openShard);
+        }
+    }
+
+    /**
+     * Finds the archive at {@code url} and brings its index into the cache; the shards are opened from
+     * what this returns.
+     *
+     * @param progress told how a download of the index advances
+     * @throws IOException as {@link #open}
+     */
+    public static RemoteArchive locate(String url, RemoteOptions options, DownloadProgress progress) throws IOException {
         Location location = Location.parse(url);
         ObjectStore store = location.scheme().equals("s3") ? new S3Store(location.authority(), options)
                 : new HttpStore(location.scheme() + "://" + location.authority());
@@ -60,60 +69,13 @@ public final class RemoteArchives {
                             + url.substring(url.lastIndexOf('/') + 1) + ArchiveFiles.LEGACY_INDEX_SUFFIX + " exists)");
                 }
             }
-            java.nio.file.Path localIndex = IndexCache.copy(store, indexKey, index, options.cacheDir().resolve("index"));
+            java.nio.file.Path localIndex = IndexCache.copy(store, indexKey, index, options.cacheDir().resolve("index"),
+                    progress);
             BlockCache blocks = new BlockCache(options.cacheDir().resolve("blocks"), options.cacheSize());
-            AtomicBoolean failing = new AtomicBoolean();
-            AtomicInteger open = new AtomicInteger();
-            ThreadPoolExecutor ahead = aheadExecutor();
-            // the store is closed with the last shard: the archive closes each of them
-            Runnable closeOne = () -> {
-                if (open.decrementAndGet() == 0) {
-                    stop(ahead);
-                    closeQuietly(store);
-                }
-            };
-            String shardBase = base;
-            Archive archive = Archive.open(localIndex, url, shard -> {
-                String key = ArchiveFiles.shardName(shardBase, shard);
-                ObjectInfo object = store.head(key);
-                open.incrementAndGet();
-                return new RemoteShard(store, key, object, blocks, failing, ahead, closeOne);
-            });
-            if (open.get() == 0) {
-                stop(ahead);
-                store.close();
-            }
-            return archive;
+            return new RemoteArchive(url, store, localIndex, base, blocks);
         } catch (IOException | RuntimeException e) {
             closeQuietly(store);
             throw e;
-        }
-    }
-
-    /** Threads for the fetches made ahead of readers: a few requests in flight, each holding its blocks. */
-    private static ThreadPoolExecutor aheadExecutor() {
-        AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(AHEAD_THREADS, AHEAD_THREADS, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "barecat-fetch-ahead-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    /**
-     * Drops the fetches ahead not started and lets those under way finish for a while, so that the
-     * blocks they fetched are stored whole for the next open (an interrupted write stores nothing).
-     */
-    private static void stop(ThreadPoolExecutor ahead) {
-        ahead.getQueue().clear();
-        ahead.shutdown();
-        try {
-            if (!ahead.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                ahead.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            ahead.shutdownNow();
-            Thread.currentThread().interrupt();
         }
     }
 

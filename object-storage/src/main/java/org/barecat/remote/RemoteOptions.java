@@ -11,18 +11,20 @@ import java.util.Set;
  * @param region    S3 region ({@code -o region=})
  * @param profile   AWS profile ({@code -o profile=}); else {@code AWS_PROFILE}, {@code default}
  * @param pathStyle path-style addressing ({@code -o path_style}); chosen anyway for an endpoint on an IP address or localhost
+ * @param anonymous unsigned requests, with no credentials, for a public bucket ({@code -o anonymous})
  * @param cacheDir  where the index and the shards' blocks are cached ({@code -o cache_dir=})
  * @param cacheSize bytes of shard blocks the cache keeps at most ({@code -o cache_size=})
  */
-public record RemoteOptions(String endpoint, String region, String profile, boolean pathStyle, Path cacheDir,
-                            long cacheSize) {
+public record RemoteOptions(String endpoint, String region, String profile, boolean pathStyle, boolean anonymous,
+                            Path cacheDir, long cacheSize) {
     /** The {@code -o} keys these options are given by. */
-    public static final Set<String> KEYS = Set.of("endpoint", "region", "profile", "path_style", "cache_dir", "cache_size");
+    public static final Set<String> KEYS = Set.of("endpoint", "region", "profile", "path_style", "anonymous", "cache_dir",
+            "cache_size");
     public static final long DEFAULT_CACHE_SIZE = 10L << 30;
 
     /** Everything as AWS's conventions and the defaults say. */
     public static RemoteOptions defaults() {
-        return new RemoteOptions(null, null, null, false, defaultCacheDir(), DEFAULT_CACHE_SIZE);
+        return new RemoteOptions(null, null, null, false, false, defaultCacheDir(), DEFAULT_CACHE_SIZE);
     }
 
     /** {@code $XDG_CACHE_HOME/barecat}, else {@code ~/.cache/barecat}. */

@@ -1,12 +1,12 @@
 package org.barecat.remote;
 
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -28,14 +28,14 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * A bucket, through the AWS SDK's S3 client: credentials, region, endpoint and retries with backoff
  * as AWS's tools find them (environment, {@code AWS_PROFILE}, {@code ~/.aws}, instance and container
- * roles), overridden by {@code -o endpoint=}, {@code region=}, {@code profile=}, {@code path_style}.
+ * roles), overridden by {@code -o endpoint=}, {@code region=}, {@code profile=}, {@code path_style}; with
+ * {@code -o anonymous}, no credentials at all: unsigned requests, as a public bucket takes them.
  */
 final class S3Store implements ObjectStore {
     /** Where no region is configured: what S3-compatible servers accept, and AWS redirects from. */
@@ -63,7 +63,9 @@ final class S3Store implements ObjectStore {
         if (options.endpoint() != null) {
             builder.endpointOverride(URI.create(options.endpoint()));
         }
-        if (options.profile() != null) {
+        if (options.anonymous()) {
+            builder.credentialsProvider(AnonymousCredentialsProvider.create());
+        } else if (options.profile() != null) {
             // the profile named, not whatever the chain would find first (environment variables)
             builder.credentialsProvider(ProfileCredentialsProvider.builder().profileName(options.profile()).build())
                     .overrideConfiguration(c -> c.defaultProfileName(options.profile()));
@@ -142,15 +144,6 @@ final class S3Store implements ObjectStore {
         try (ResponseInputStream<GetObjectResponse> in = client.getObject(request(key, object)
                 .range("bytes=" + start + "-" + (start + length - 1)).build())) {
             return Blocks.readExactly(in, length, url(key), start);
-        } catch (SdkException e) {
-            throw describe(url(key), e);
-        }
-    }
-
-    @Override
-    public void download(String key, ObjectInfo object, Path to) throws IOException {
-        try {
-            client.getObject(request(key, object).build(), ResponseTransformer.toFile(to));
         } catch (SdkException e) {
             throw describe(url(key), e);
         }

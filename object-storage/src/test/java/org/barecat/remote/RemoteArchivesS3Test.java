@@ -12,11 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,7 +50,8 @@ class RemoteArchivesS3Test {
     }
 
     private RemoteOptions options() {
-        return new RemoteOptions(server.endpoint(), null, null, false, tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
+        return new RemoteOptions(server.endpoint(), null, null, false, false, tmp.resolve("cache"),
+                RemoteOptions.DEFAULT_CACHE_SIZE);
     }
 
     /** Several shards, files from empty to a few blocks long (crossing block and shard boundaries). */
@@ -106,6 +109,43 @@ class RemoteArchivesS3Test {
     }
 
     @Test
+    void anIndexOfSeveralPartsIsFetchedInRangedPartsAsItIs() throws Exception {
+        Path index = tmp.resolve("big/data.barecat");
+        Files.createDirectories(index.getParent());
+        try (TreeBuilder w = TreeBuilder.archive(index, Long.MAX_VALUE)) {
+            for (int i = 0; i < 60_000; i++) {
+                w.file("directory-" + (i % 300) + "/a-file-name-long-enough-to-fill-the-index-" + i + ".txt",
+                        Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        long size = Files.size(index);
+        int parts = (int) ((size + IndexCache.PART_SIZE - 1) / IndexCache.PART_SIZE);
+        assertTrue(parts > IndexCache.PARALLEL / 4, "an index of " + size + " bytes is " + parts + " parts");
+        server.putArchive(index, "big/");
+        AtomicLong told = new AtomicLong();
+        long[] started = {-1};
+        DownloadProgress progress = new DownloadProgress() {
+            @Override
+            public void started(String url, long bytes) {
+                started[0] = bytes;
+            }
+
+            @Override
+            public void advanced(long bytes) {
+                told.addAndGet(bytes);
+            }
+        };
+        try (Archive local = Archive.open(index);
+             Archive remote = RemoteArchives.open("s3://" + TestS3Server.BUCKET + "/big/data.barecat", options(), progress)) {
+            assertArrayEquals(Files.readAllBytes(index), Files.readAllBytes(remote.files().index()));
+            assertEquals(60_000, assertSameFiles(local, remote));
+        }
+        assertEquals(parts, server.gets("big/data.barecat") - server.gets("big/data.barecat-shard-"), "one GET a part");
+        assertEquals(size, started[0]);
+        assertEquals(size, told.get());
+    }
+
+    @Test
     void aChangedIndexIsFetchedAgain() throws Exception {
         Path first = writeArchive(tmp.resolve("v1"), "data.barecat", 2);
         Path second = writeArchive(tmp.resolve("v2"), "data.barecat", 3);
@@ -159,7 +199,7 @@ class RemoteArchivesS3Test {
         Files.writeString(credentials, "[wrong]\naws_access_key_id = barecat-test\naws_secret_access_key = not-the-secret\n");
         System.setProperty("aws.sharedCredentialsFile", credentials.toString());
         try {
-            RemoteOptions wrong = new RemoteOptions(server.endpoint(), null, "wrong", false, tmp.resolve("cache"),
+            RemoteOptions wrong = new RemoteOptions(server.endpoint(), null, "wrong", false, false, tmp.resolve("cache"),
                     RemoteOptions.DEFAULT_CACHE_SIZE);
             String url = "s3://" + TestS3Server.BUCKET + "/any.barecat";
             AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> RemoteArchives.open(url, wrong));
@@ -170,13 +210,32 @@ class RemoteArchivesS3Test {
     }
 
     @Test
+    void anonymousRequestsReadAPublicBucketAndAreRefusedByAPrivateOne() throws Exception {
+        Path index = writeArchive(tmp.resolve("src"), "data.barecat", 7);
+        String url = "s3://" + TestS3Server.BUCKET + "/public/data.barecat";
+        server.putArchive(index, "public/");
+        RemoteOptions privately = new RemoteOptions(server.endpoint(), null, null, false, true, tmp.resolve("cache"),
+                RemoteOptions.DEFAULT_CACHE_SIZE);
+        AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> RemoteArchives.open(url, privately));
+        assertTrue(e.getMessage().startsWith(url + ": access denied (403"), "unsigned: " + e.getMessage());
+        try (TestS3Server open = TestS3Server.startPublic(tmp.resolve("public-bucket"))) {
+            open.putArchive(index, "public/");
+            RemoteOptions anonymous = new RemoteOptions(open.endpoint(), null, null, false, true, tmp.resolve("cache"),
+                    RemoteOptions.DEFAULT_CACHE_SIZE);
+            try (Archive local = Archive.open(index); Archive remote = RemoteArchives.open(url, anonymous)) {
+                assertEquals(60, assertSameFiles(local, remote));
+            }
+        }
+    }
+
+    @Test
     void anEndpointNobodyServesIsOneLine() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        RemoteOptions nowhere = new RemoteOptions("http://127.0.0.1:" + port, null, null, false, tmp.resolve("cache"),
-                RemoteOptions.DEFAULT_CACHE_SIZE);
+        RemoteOptions nowhere = new RemoteOptions("http://127.0.0.1:" + port, null, null, false, false,
+                tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
         String url = "s3://" + TestS3Server.BUCKET + "/any.barecat";
         IOException e = assertThrows(IOException.class, () -> RemoteArchives.open(url, nowhere));
         assertTrue(e.getMessage().startsWith(url + ": cannot connect to http://127.0.0.1:" + port), e.getMessage());

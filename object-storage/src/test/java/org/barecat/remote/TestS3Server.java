@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A real S3 server for tests: S3Proxy on loopback, a filesystem blob store, authentication on. Counts
+ * A real S3 server for tests: S3Proxy on loopback, a filesystem blob store, authentication on (or, for a
+ * public bucket, off: {@link #startPublic}). Counts
  * the GETs it serves per key, on the server's side. {@link #stop} and {@link #start} again (same port,
  * same objects) make an outage.
  */
@@ -32,11 +33,13 @@ public final class TestS3Server implements AutoCloseable {
 
     private final BlobStore store;
     private final int port;
+    private final AuthenticationType authentication;
     private final Map<String, AtomicLong> gets = new ConcurrentHashMap<>();
     private S3Proxy proxy;
 
-    private TestS3Server(Path dir, int port) {
+    private TestS3Server(Path dir, int port, AuthenticationType authentication) {
         this.port = port;
+        this.authentication = authentication;
         this.store = new ForwardingBlobStore(new FilesystemNio2BlobStore(dir.toString())) {
             @Override
             public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
@@ -48,12 +51,21 @@ public final class TestS3Server implements AutoCloseable {
 
     /** Starts a server keeping its objects under {@code dir}, with one bucket, {@link #BUCKET}. */
     public static TestS3Server start(Path dir) throws Exception {
+        return start(dir, AuthenticationType.AWS_V2_OR_V4);
+    }
+
+    /** A server whose bucket anyone may read: requests need no signature (S3Proxy's authentication off). */
+    public static TestS3Server startPublic(Path dir) throws Exception {
+        return start(dir, AuthenticationType.NONE);
+    }
+
+    private static TestS3Server start(Path dir, AuthenticationType authentication) throws Exception {
         Files.createDirectories(dir);
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        TestS3Server server = new TestS3Server(dir, port);
+        TestS3Server server = new TestS3Server(dir, port, authentication);
         server.start();
         server.store.createContainer(BUCKET);
         return server;
@@ -64,7 +76,7 @@ public final class TestS3Server implements AutoCloseable {
         proxy = S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(URI.create(endpoint()))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .awsAuthentication(authentication, ACCESS_KEY, SECRET_KEY)
                 .build();
         proxy.start();
         while (!proxy.getState().equals("STARTED")) {

@@ -2,6 +2,7 @@ package org.barecat.tools.verify;
 
 import org.barecat.core.ArchiveFiles;
 import org.barecat.core.ArchivePaths;
+import org.barecat.core.ShardSource;
 import org.barecat.core.internal.IndexRows;
 import org.barecat.core.internal.IndexSchema;
 import org.barecat.tools.ProgressListener;
@@ -10,11 +11,9 @@ import org.barecat.tools.write.DirStatsScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,6 +26,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.IntFunction;
 import java.util.zip.CRC32C;
 
 /**
@@ -52,7 +52,7 @@ public final class ArchiveVerifier {
         }
     }
 
-    private final ArchiveFiles files;
+    private final Source source;
     private final ProgressListener listener;
     private final boolean checksums;
     private long problems;
@@ -60,8 +60,8 @@ public final class ArchiveVerifier {
     private long checkedBytes;
     private long unchecked;
 
-    private ArchiveVerifier(ArchiveFiles files, boolean checksums, ProgressListener listener) {
-        this.files = files;
+    private ArchiveVerifier(Source source, boolean checksums, ProgressListener listener) {
+        this.source = source;
         this.checksums = checksums;
         this.listener = listener;
     }
@@ -74,8 +74,30 @@ public final class ArchiveVerifier {
      */
     public static Report verify(Path archive, boolean checksums, ProgressListener listener) throws IOException {
         ArchiveFiles files = ArchiveFiles.locate(archive);
-        ArchiveVerifier v = new ArchiveVerifier(files, checksums, listener);
-        Path index = files.index();
+        return verify(new Source(files.index(), files.index().toString(), shard -> files.shard(shard).toString(),
+                shard -> FileShard.open(files.shard(shard))), checksums, listener);
+    }
+
+    /**
+     * An archive's parts as the verifier reads them: a local index, and shards opened by number (local
+     * files, or objects on a server).
+     *
+     * @param index     the index file (for an archive on a server, its local copy)
+     * @param indexName the index's name in messages
+     * @param shardName shard number to its name in messages
+     * @param shards    opens a shard; {@link java.nio.file.NoSuchFileException} when it does not exist
+     */
+    public record Source(Path index, String indexName, IntFunction<String> shardName, ShardSource.Opener shards) {
+    }
+
+    /**
+     * Verifies the archive made of {@code source}.
+     *
+     * @throws IOException when the index cannot be opened at all (not an SQLite Barecat index)
+     */
+    public static Report verify(Source source, boolean checksums, ProgressListener listener) throws IOException {
+        ArchiveVerifier v = new ArchiveVerifier(source, checksums, listener);
+        Path index = source.index();
         Connection connection = IndexSchema.openChecked(index);
         try {
             v.checkLeftovers();
@@ -136,10 +158,10 @@ public final class ArchiveVerifier {
     private void checkLeftovers() {
         String unseen = "changes not yet in the index (an interrupted or running write);"
                 + " readers do not see them until a writer opens the archive again";
-        if (IndexSchema.hasInterruptedChange(files.index())) {
-            problem(IndexSchema.journalOf(files.index()).toString(), unseen);
+        if (IndexSchema.hasInterruptedChange(source.index())) {
+            problem(IndexSchema.journalOf(source.index()).toString(), unseen);
         }
-        Path wal = files.index().resolveSibling(files.index().getFileName() + "-wal");
+        Path wal = source.index().resolveSibling(source.index().getFileName() + "-wal");
         if (Files.exists(wal)) {
             problem(wal.toString(), unseen);
         }
@@ -150,7 +172,7 @@ public final class ArchiveVerifier {
             while (rs.next()) {
                 String line = rs.getString(1);
                 if (!"ok".equals(line)) {
-                    problems.add(new String[] {files.index().toString(), "SQLite integrity check: " + line});
+                    problems.add(new String[] {source.indexName(), "SQLite integrity check: " + line});
                 }
             }
         }
@@ -194,7 +216,7 @@ public final class ArchiveVerifier {
      */
     private void checkShardEnds(Shards shards, TreeMap<Integer, Long> ends) throws IOException {
         Set<Integer> toCheck = new TreeSet<>(ends.keySet());
-        for (int shard = 0; Files.exists(files.shard(shard)); shard++) {
+        for (int shard = 0; shards.open(shard) != null; shard++) {
             toCheck.add(shard);
         }
         int last = ends.isEmpty() ? 0 : Math.max(0, ends.lastKey());
@@ -205,7 +227,7 @@ public final class ArchiveVerifier {
             long end = ends.getOrDefault(shard, 0L);
             long size = shards.size(shard);
             if (size > end) {
-                listener.note(files.shard(shard).toString(), "bytes " + end + " to " + size + " belong to no file ("
+                listener.note(source.shardName().apply(shard), "bytes " + end + " to " + size + " belong to no file ("
                         + (size - end) + " bytes at the end, left by an interrupted write or by deleted files)"
                         + (shard == last ? "; appending to the archive cuts them off"
                         : shard > last ? "; appending to the archive removes this shard" : ""));
@@ -223,9 +245,9 @@ public final class ArchiveVerifier {
             problem(path, "invalid location: offset " + offset + ", size " + size);
             return;
         }
-        FileChannel channel = shards.open(shard);
-        if (channel == null) {
-            problem(path, "in shard " + shard + ", which does not exist (" + files.shard(Math.max(0, shard)) + ")");
+        if (shards.open(shard) == null) {
+            problem(path, "in shard " + shard + ", which does not exist (" + source.shardName().apply(Math.max(0, shard))
+                    + ")");
             return;
         }
         long shardSize = shards.size(shard);
@@ -270,7 +292,7 @@ public final class ArchiveVerifier {
                 }
             });
             if (missing[0] > 0) {
-                listener.note(files.index().toString(), missing[0] + " directories have no row of their own"
+                listener.note(source.indexName(), missing[0] + " directories have no row of their own"
                         + " (readers infer them from the paths below them)");
             }
         }
@@ -351,13 +373,13 @@ public final class ArchiveVerifier {
      * thread a few chunks ahead, so that reading and checksumming overlap.
      */
     private final class Shards implements AutoCloseable {
-        private final List<FileChannel> open = new ArrayList<>();
+        private final List<ShardSource> open = new ArrayList<>();
         private final List<Long> sizes = new ArrayList<>();
         private final CRC32C crc = new CRC32C();
         private ReadAhead stream;
 
-        /** The shard's channel, or null when it does not exist. */
-        FileChannel open(int shard) throws IOException {
+        /** The shard, or null when it does not exist. */
+        ShardSource open(int shard) throws IOException {
             if (shard < 0) {
                 return null;
             }
@@ -365,10 +387,10 @@ public final class ArchiveVerifier {
                 open.add(null);
                 sizes.add(-1L);
             }
-            FileChannel c = open.get(shard);
+            ShardSource c = open.get(shard);
             if (c == null) {
                 try {
-                    c = FileChannel.open(files.shard(shard), StandardOpenOption.READ);
+                    c = source.shards().open(shard);
                 } catch (NoSuchFileException e) {
                     return null;
                 }
@@ -400,7 +422,7 @@ public final class ArchiveVerifier {
             if (stream != null) {
                 stream.close();
             }
-            for (FileChannel c : open) {
+            for (ShardSource c : open) {
                 if (c != null) {
                     c.close();
                 }
@@ -414,12 +436,12 @@ public final class ArchiveVerifier {
      */
     private final class ReadAhead implements AutoCloseable {
         final int shard;
-        private final FileChannel channel;
+        private final ShardSource channel;
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(READ_SIZE);
         private long start;
         private long next;
 
-        ReadAhead(int shard, FileChannel channel, long from) {
+        ReadAhead(int shard, ShardSource channel, long from) {
             this.shard = shard;
             this.channel = channel;
             this.start = from;
@@ -451,7 +473,7 @@ public final class ArchiveVerifier {
             buffer.clear();
             int n = channel.read(buffer, position);
             if (n <= 0) {
-                throw new IOException(files.shard(shard) + ": shard ended at byte " + position);
+                throw new IOException(channel.name() + ": shard ended at byte " + position);
             }
             buffer.flip();
             start = position;

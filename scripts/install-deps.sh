@@ -6,10 +6,11 @@
 # with /usr/bin/python3), squashfs-tools + squashfuse (read-only shared storage), systemd
 # (systemd-analyze checks the unit files in packaging/systemd), gcc + linux-libc-dev (a test compiles
 # the kernel's FUSE header to check the protocol's structs against it), nginx (the web server the tests of
-# http:// archives serve them from; the tests start it themselves, on loopback).
+# http:// archives serve them from; the tests start it themselves, on loopback), curl + wget (clients
+# of barecat serve in its tests).
 set -euo pipefail
 packages=(fuse libfuse2 attr rsync python3 asciidoctor python3-torch python3-torchvision python3-pil squashfs-tools
-  squashfuse systemd gcc libc6-dev linux-libc-dev nginx)
+  squashfuse systemd gcc libc6-dev linux-libc-dev nginx curl wget)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

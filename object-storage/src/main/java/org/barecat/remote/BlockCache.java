@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongToIntFunction;
@@ -45,6 +46,11 @@ final class BlockCache {
      * one costs a sparse reader fewer bytes, and each request in flight holds its block in the heap.
      */
     static final int BLOCK_SIZE = Integer.getInteger("barecat.block_size", 2 << 20);
+    /**
+     * Blocks being fetched at once, readers' and fetches ahead together: each holds its bytes in the
+     * daemon's small heap until stored, whatever the number of threads asking.
+     */
+    private static final int FETCHES = Math.max(4, (32 << 20) / BLOCK_SIZE);
     /** A block read again after this long has its modification time renewed (recency for the next mount). */
     private static final long TOUCH_MS = 60_000;
     private static final String TEMPORARY = ".tmp-";
@@ -82,6 +88,7 @@ final class BlockCache {
     private long total;
     private final ConcurrentHashMap<Path, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
     private final AtomicBoolean storeFailureLogged = new AtomicBoolean();
+    private final Semaphore fetching = new Semaphore(FETCHES);
 
     BlockCache(Path dir, long capacity) throws IOException {
         this.dir = dir;
@@ -132,15 +139,18 @@ final class BlockCache {
             CompletableFuture<byte[]> mine = new CompletableFuture<>();
             CompletableFuture<byte[]> running = inFlight.putIfAbsent(file, mine);
             if (running == null) {
+                fetching.acquireUninterruptibly();
                 try {
                     bytes = fetcher.fetch();
-                } catch (IOException | RuntimeException e) {
+                    mine.complete(bytes);
+                    stored(file, bytes, mine);
+                } catch (IOException | RuntimeException | Error e) { // an Error too: those waiting must not wait forever
                     mine.completeExceptionally(e);
                     inFlight.remove(file, mine);
                     throw e;
+                } finally {
+                    fetching.release();
                 }
-                mine.complete(bytes);
-                stored(file, bytes, mine);
             } else if (running instanceof Ahead) {
                 try {
                     bytes = await(running);
@@ -211,6 +221,8 @@ final class BlockCache {
 
     private void fetchRun(long first, List<Path> files, List<Ahead> fetches, LongToIntFunction lengths,
                           RunFetcher fetcher) {
+        int permits = Math.min(files.size(), FETCHES);
+        fetching.acquireUninterruptibly(permits);
         try {
             byte[] run = fetcher.fetch(first, files.size());
             int at = 0;
@@ -221,11 +233,13 @@ final class BlockCache {
                 fetches.get(i).complete(bytes);
                 stored(files.get(i), bytes, fetches.get(i));
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // an Error too: the readers waiting fetch for themselves
             for (int i = 0; i < files.size(); i++) {
                 fetches.get(i).completeExceptionally(e);
                 inFlight.remove(files.get(i), fetches.get(i));
             }
+        } finally {
+            fetching.release(permits);
         }
     }
 

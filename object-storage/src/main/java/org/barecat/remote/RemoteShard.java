@@ -11,11 +11,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A shard on a server, read in whole blocks through the {@link BlockCache}. Once reads go forward
- * through three adjacent blocks, the blocks ahead are fetched before they are asked for, several at
- * once in one request (a random reader never reads three adjacent blocks in a row, so it costs no
- * bytes it does not read). A read the server cannot serve fails alone; the first failure after a
- * success is logged, and so is the server's return.
+ * A shard on a server, read in whole blocks through the {@link BlockCache}. Once the blocks lately
+ * read include the two before the one read now, the blocks ahead are fetched before they are asked
+ * for, several in one request; a random reader seldom looks like that, so it seldom pays for bytes it
+ * does not read. A read the server cannot serve fails alone; the first failure after a success is
+ * logged, and so is the server's return.
  */
 final class RemoteShard implements ShardSource {
     private static final Logger log = LoggerFactory.getLogger(RemoteShard.class);

@@ -151,14 +151,14 @@ final class BlockCache {
                 } finally {
                     fetching.release();
                 }
-            } else if (running instanceof Ahead) {
+            } else {
                 try {
                     bytes = await(running);
                 } catch (IOException e) {
-                    // the fetch ahead failed (and left): this reader fetches the block itself
+                    if (!(running instanceof Ahead)) {
+                        throw e;
+                    } // a fetch ahead failed (and left): this reader fetches the block itself
                 }
-            } else {
-                bytes = await(running);
             }
         }
         dst.put(bytes, offset, dst.remaining());

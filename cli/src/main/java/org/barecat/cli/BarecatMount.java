@@ -89,7 +89,7 @@ public final class BarecatMount implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException, InterruptedException {
         MountOptions mountOptions;
         RemoteOptions remoteOptions;
         try {
@@ -169,11 +169,6 @@ public final class BarecatMount implements Callable<Integer> {
             mount.startBackgroundWork();
             mount.awaitUnmount();
             return 0;
-        } catch (IOException e) {
-            return Errors.fail(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
         }
     }
 

@@ -19,41 +19,34 @@ final class DemoCommand implements Callable<Integer> {
     int perClass = 50;
 
     @Override
-    public Integer call() {
-        try {
-            Path source = dir.resolve("images");
-            Path archive = dir.resolve("demo.barecat");
-            Path mountPoint = dir.resolve("mnt");
-            if (Files.isDirectory(mountPoint) && Files.list(mountPoint).findAny().isPresent()) {
-                return Errors.fail(mountPoint + ": is in use or not empty (unmount it with: fusermount -u "
-                        + mountPoint + ")", 1);
-            }
-            if (!Files.isDirectory(source)) {
-                int n = DemoImages.generate(source, perClass, 96);
-                System.out.println("Generated " + n + " JPEG images in " + DemoImages.CLASSES.size()
-                        + " class folders under " + source);
-            }
-            Files.createDirectories(mountPoint);
-            int code = new picocli.CommandLine(new CreateCommand()).execute("-f", "-C", source.toString(),
-                    archive.toString(), ".");
-            if (code != 0) {
-                return code;
-            }
-            System.out.println("Created " + archive);
-            code = mount(archive, mountPoint, dir.resolve("mount.log"));
-            if (code != 0) {
-                return code;
-            }
-            System.out.println("Mounted it read-only at " + mountPoint + "   (daemon log: " + dir.resolve("mount.log") + ")");
-            System.out.println("Try:        ls " + mountPoint + "; find " + mountPoint + " | head; du -sh " + mountPoint);
-            System.out.println("Unmount:    fusermount -u " + mountPoint);
-            return 0;
-        } catch (IOException e) {
-            return Errors.fail(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
+    public Integer call() throws IOException, InterruptedException {
+        Path source = dir.resolve("images");
+        Path archive = dir.resolve("demo.barecat");
+        Path mountPoint = dir.resolve("mnt");
+        if (Files.isDirectory(mountPoint) && Files.list(mountPoint).findAny().isPresent()) {
+            return Errors.fail(mountPoint + ": is in use or not empty (unmount it with: fusermount -u "
+                    + mountPoint + ")", 1);
         }
+        if (!Files.isDirectory(source)) {
+            int n = DemoImages.generate(source, perClass, 96);
+            System.out.println("Generated " + n + " JPEG images in " + DemoImages.CLASSES.size()
+                    + " class folders under " + source);
+        }
+        Files.createDirectories(mountPoint);
+        int code = new picocli.CommandLine(new CreateCommand()).execute("-f", "-C", source.toString(),
+                archive.toString(), ".");
+        if (code != 0) {
+            return code;
+        }
+        System.out.println("Created " + archive);
+        code = mount(archive, mountPoint, dir.resolve("mount.log"));
+        if (code != 0) {
+            return code;
+        }
+        System.out.println("Mounted it read-only at " + mountPoint + "   (daemon log: " + dir.resolve("mount.log") + ")");
+        System.out.println("Try:        ls " + mountPoint + "; find " + mountPoint + " | head; du -sh " + mountPoint);
+        System.out.println("Unmount:    fusermount -u " + mountPoint);
+        return 0;
     }
 
     /** Mounts with bin/barecat-mount, as a user would, so the daemon outlives this command. */

@@ -51,8 +51,15 @@ final class Errors {
         }
     }
 
-    /** An exception a command did not handle itself: a bad argument found late exits 2, anything else 1. */
+    /**
+     * An exception a command did not handle itself: a bad argument found late exits 2, anything else 1. An
+     * interrupt (a signal while waiting) is no error to report, so it exits 1 silently.
+     */
     static int handle(Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
         return fail(describe(e), e instanceof BadArgumentException ? 2 : 1);
     }
 

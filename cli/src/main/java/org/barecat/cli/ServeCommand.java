@@ -36,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
     boolean verify;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException, InterruptedException {
         if (port < 0 || port > 65535) {
             return Errors.fail("serve: --port " + port + ": a port from 0 to 65535 is needed", 2);
         }
@@ -53,11 +53,6 @@ final class ServeCommand implements Callable<Integer> {
             }, "barecat-serve-stop"));
             server.join();
             return 0;
-        } catch (IOException e) {
-            return Errors.fail(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
         }
     }
 }

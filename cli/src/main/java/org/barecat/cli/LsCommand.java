@@ -9,6 +9,7 @@ import org.barecat.core.DirStats;
 import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
+import org.barecat.core.Glob;
 import org.barecat.tools.convert.IndexExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
 /** {@code barecat ls [-l] [-R] [--jsonl] ARCHIVE [PATH...]}: as the original's {@code barecat list}. */
 @Command(name = "ls", aliases = {"list", "l", "t"}, sortOptions = false,
@@ -149,7 +149,7 @@ final class LsCommand implements Callable<Integer> {
      */
     private void glob(String pattern) throws IOException {
         boolean deep = pattern.contains("**");
-        Pattern regex = PythonGlob.compile(pattern, deep, false);
+        Glob glob = Glob.python(pattern, deep, false);
         String[] parts = pattern.split("/", -1);
         int fixed = 0;
         while (fixed < parts.length - 1 && !parts[fixed].matches(".*[*?\\[].*")) {
@@ -162,7 +162,7 @@ final class LsCommand implements Callable<Integer> {
         }
         List<Entry> dirs = new ArrayList<>();
         List<Entry> files = new ArrayList<>();
-        collect(dir, deep ? Integer.MAX_VALUE : parts.length - fixed, regex, dirs, files);
+        collect(dir, deep ? Integer.MAX_VALUE : parts.length - fixed, glob, dirs, files);
         Comparator<Entry> byPath = Comparator.comparing(Entry::path, LsCommand::compareCodePoints);
         dirs.sort(byPath);
         files.sort(byPath);
@@ -174,11 +174,11 @@ final class LsCommand implements Callable<Integer> {
         }
     }
 
-    private void collect(DirEntry dir, int depth, Pattern regex, List<Entry> dirs, List<Entry> files) throws IOException {
+    private void collect(DirEntry dir, int depth, Glob glob, List<Entry> dirs, List<Entry> files) throws IOException {
         List<DirEntry> subdirs = new ArrayList<>();
         DirectoryListing<Entry> listing = archive.list(dir.path());
         for (Entry e = listing.take(); e != null; e = listing.take()) {
-            if (regex.matcher(e.path()).matches()) {
+            if (glob.matches(e.path())) {
                 (e instanceof DirEntry ? dirs : files).add(e);
             }
             if (e instanceof DirEntry d && depth > 1) {
@@ -186,7 +186,7 @@ final class LsCommand implements Callable<Integer> {
             }
         }
         for (DirEntry d : subdirs) {
-            collect(d, depth - 1, regex, dirs, files);
+            collect(d, depth - 1, glob, dirs, files);
         }
     }
 

@@ -80,7 +80,7 @@ public final class Archive implements AutoCloseable {
      * remote). Checked as {@link #open(Path)} checks a local archive; every shard the index refers
      * to is opened.
      *
-     * @param name what the user named the archive by (a URL), for messages and the mount's name
+     * @param name its index's URL (the object found: it may have the legacy name), for messages and the mount's name
      * @throws ArchiveFormatException when the index is not a readable Barecat index or a shard is missing
      */
     public static Archive open(Path localIndex, String name, ShardSource.Opener shards) throws IOException {
@@ -211,7 +211,7 @@ public final class Archive implements AutoCloseable {
         return files;
     }
 
-    /** What the archive was opened by: its index's path, or the URL of an archive read from elsewhere. */
+    /** Its index's path, or the URL of the index of an archive read from elsewhere. */
     public String name() {
         return name;
     }

@@ -43,8 +43,8 @@ public record ArchiveInfo(Path index, boolean legacyIndexName, String schemaVers
                 sizes.add(archive.shards().size(i));
             }
         }
-        return new ArchiveInfo(files.index(), files.index().getFileName().toString()
-                .endsWith(ArchiveFiles.LEGACY_INDEX_SUFFIX), major == null ? "unknown" : major + "." + minor,
+        // the name: a local index's path, or the URL of a remote one (whose local copy is named otherwise)
+        return new ArchiveInfo(files.index(), archive.name().endsWith(ArchiveFiles.LEGACY_INDEX_SUFFIX), major == null ? "unknown" : major + "." + minor,
                 triggers != null && triggers == 1, limit == null ? IndexSchema.UNLIMITED_SHARD_SIZE : limit, stats,
                 List.copyOf(sizes));
     }

@@ -27,6 +27,7 @@ public final class RemoteArchive implements Closeable {
 
     private final String url;
     private final ObjectStore store;
+    private final String indexKey;
     private final Path index;
     private final String shardBase;
     private final BlockCache blocks;
@@ -38,9 +39,10 @@ public final class RemoteArchive implements Closeable {
     /** Threads for the fetches made ahead of readers: a few requests in flight, each holding its blocks. */
     private final ThreadPoolExecutor ahead;
 
-    RemoteArchive(String url, ObjectStore store, Path index, String shardBase, BlockCache blocks) {
+    RemoteArchive(String url, ObjectStore store, String indexKey, Path index, String shardBase, BlockCache blocks) {
         this.url = url;
         this.store = store;
+        this.indexKey = indexKey;
         this.index = index;
         this.shardBase = shardBase;
         this.blocks = blocks;
@@ -55,6 +57,11 @@ public final class RemoteArchive implements Closeable {
     /** The URL the archive was named by. */
     public String url() {
         return url;
+    }
+
+    /** The index's URL: {@link #url()}, or the legacy {@code -sqlite-index} object found beside it. */
+    public String indexUrl() {
+        return store.url(indexKey);
     }
 
     /** The local copy of the index (read-only: other processes may be reading it). */

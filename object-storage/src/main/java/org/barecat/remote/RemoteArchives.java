@@ -36,7 +36,7 @@ public final class RemoteArchives {
     public static Archive open(String url, RemoteOptions options, DownloadProgress progress) throws IOException {
         // the archive holds the connection through its shards
         try (RemoteArchive remote = locate(url, options, progress)) {
-            return Archive.open(remote.index(), url, remote::openShard);
+            return Archive.open(remote.index(), remote.indexUrl(), remote::openShard);
         }
     }
 
@@ -72,7 +72,7 @@ public final class RemoteArchives {
             java.nio.file.Path localIndex = IndexCache.copy(store, indexKey, index, options.cacheDir().resolve("index"),
                     progress);
             BlockCache blocks = new BlockCache(options.cacheDir().resolve("blocks"), options.cacheSize());
-            return new RemoteArchive(url, store, localIndex, base, blocks);
+            return new RemoteArchive(url, store, indexKey, localIndex, base, blocks);
         } catch (IOException | RuntimeException e) {
             closeQuietly(store);
             throw e;

@@ -1,6 +1,7 @@
 package org.barecat.remote;
 
 import org.barecat.core.Archive;
+import org.barecat.core.ArchiveInfo;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
 import org.barecat.core.IndexScan;
@@ -174,6 +175,8 @@ class RemoteArchivesS3Test {
         try (Archive local = Archive.open(index);
              Archive remote = RemoteArchives.open("s3://" + TestS3Server.BUCKET + "/legacy/old.barecat", options())) {
             assertSameFiles(local, remote);
+            assertEquals("s3://" + TestS3Server.BUCKET + "/legacy/old.barecat-sqlite-index", remote.name());
+            assertTrue(ArchiveInfo.of(remote).legacyIndexName(), "info says the index has the legacy name");
         }
     }
 

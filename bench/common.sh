@@ -1,4 +1,4 @@
-# Sourced by bench/run.sh, bench/scale.sh and bench/profile.sh (from the repository's root).
+# Sourced by the bench scripts (from the repository's root).
 
 # results_path NAME: where a run's Markdown goes, bench/results/DATE-COMMIT-NAME.md: the commit measured
 # is in the name (with -dirty for uncommitted changes), and a second run on the same day keeps the first
@@ -28,3 +28,6 @@ prime_mount() {
 
 # peak_rss_mb PID: the process's peak resident memory (VmHWM), in MB
 peak_rss_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+# free_port: a TCP port free on loopback now
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -40,8 +40,6 @@ rm -rf "$rw/cache" "$rw/rclone-cache"
 mkdir -p "$rw/s3" "$mnt"
 tool() { java -Xmx2g -cp "$repo/bench" "$repo/bench/BenchTool.java" "$@"; }
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 # ---------------------------------------------------------------- S3Proxy, filled through its API once
 port=$(free_port)
 ./mvnw -q -B -f bench/s3proxy/pom.xml dependency:build-classpath -Dmdep.outputFile="$rw/classpath.txt" >/dev/null

@@ -12,18 +12,20 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MimeTypes;
-import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.IteratingCallback;
 import org.eclipse.jetty.util.ajax.JSON;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,7 +45,8 @@ import java.util.Optional;
 final class ArchiveHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(ArchiveHandler.class);
     static final String FILES = "/files/";
-    private static final int CHUNK = 256 * 1024;
+    /** The most a file's send reads and writes at once: the largest buffer the server's pool keeps. */
+    static final int CHUNK = 256 * 1024;
     private static final int MAX_PAGE = 10_000;
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
@@ -157,19 +160,66 @@ final class ArchiveHandler extends Handler.Abstract {
             callback.succeeded();
             return;
         }
-        try (OutputStream out = Content.Sink.asOutputStream(response)) {
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(1, length)));
-            for (long at = first, end = first + length; at < end; ) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
-                int n = archive.read(file, at, buffer);
-                if (n <= 0) {
-                    throw new IOException(file.path() + ": the shard ended at byte " + at);
-                }
-                out.write(buffer.array(), 0, n);
-                at += n;
-            }
+        new Sender(archive, file, first, first + length, response, callback,
+                request.getComponents().getByteBufferPool()).iterate();
+    }
+
+    /**
+     * Sends {@code [at, end)} of a file a chunk at a time without holding a thread while the client
+     * reads: each chunk is read into one pooled direct buffer (no copy between the shard, the heap and
+     * the socket) and written asynchronously; a file of one chunk goes out with the headers at once.
+     */
+    private static final class Sender extends IteratingCallback {
+        private final Archive archive;
+        private final FileEntry file;
+        private final Response response;
+        private final Callback callback;
+        private final RetainableByteBuffer buffer;
+        private final long end;
+        private long at;
+
+        Sender(Archive archive, FileEntry file, long at, long end, Response response, Callback callback,
+               ByteBufferPool pool) {
+            this.archive = archive;
+            this.file = file;
+            this.at = at;
+            this.end = end;
+            this.response = response;
+            this.callback = callback;
+            this.buffer = pool.acquire((int) Math.min(CHUNK, Math.max(1, end - at)), true);
         }
-        callback.succeeded();
+
+        @Override
+        protected Action process() throws IOException {
+            if (at >= end) {
+                return Action.SUCCEEDED;
+            }
+            ByteBuffer b = buffer.getByteBuffer();
+            b.clear().limit((int) Math.min(b.capacity(), end - at));
+            int n = archive.read(file, at, b);
+            if (n <= 0) {
+                throw new IOException(file.path() + ": the shard ended at byte " + at);
+            }
+            b.flip();
+            at += n;
+            response.write(at >= end, b, this);
+            return Action.SCHEDULED;
+        }
+
+        @Override
+        protected void onCompleteSuccess() {
+            buffer.release();
+            callback.succeeded();
+        }
+
+        @Override
+        protected void onCompleteFailure(Throwable cause) {
+            buffer.release();
+            if (!(cause instanceof EofException)) { // a client that went away is no fault of the archive's
+                log.warn("{}: {}", file.path(), cause.getMessage());
+            }
+            callback.failed(cause);
+        }
     }
 
     static String etag(FileEntry file) {

@@ -1,6 +1,7 @@
 package org.barecat.serve;
 
 import org.barecat.core.Archive;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -40,7 +41,8 @@ public final class ArchiveServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("barecat-serve");
         threads.setDaemon(true);
-        Server server = new Server(threads);
+        // Jetty's default pool keeps buffers of up to 64 KiB: larger ones would be allocated anew each time
+        Server server = new Server(threads, null, new ArrayByteBufferPool(0, 4096, ArchiveHandler.CHUNK));
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(settings.bind());
         connector.setPort(settings.port());

@@ -7,6 +7,8 @@ import org.barecat.core.DirStats;
 import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
+import org.barecat.core.Glob;
+import org.barecat.core.IndexScan;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -23,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -35,24 +38,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Answers every request from the archive's index and shards (see {@link ArchiveServer}). A request
- * that cannot be answered (a damaged row, an unreadable shard) gets a 500 for itself alone.
+ * Answers every request from the archive's index and shards (see {@link ArchiveServer}), and the web
+ * page's three files from the classpath. A request that cannot be answered (a damaged row, an
+ * unreadable shard) gets a 500 for itself alone.
  */
 final class ArchiveHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(ArchiveHandler.class);
     static final String FILES = "/files/";
     private static final int CHUNK = 256 * 1024;
     private static final int MAX_PAGE = 10_000;
+    /** Rows one find request looks at, at most: a rare match in a large tree comes over several requests. */
+    static final int FIND_SCAN = 100_000;
+    /** The web page: request path to resource (beside this class) and type; nothing else is served from the classpath. */
+    private static final Map<String, String[]> PAGE = Map.of(
+            "/", new String[] {"web/index.html", "text/html;charset=utf-8"},
+            "/app.js", new String[] {"web/app.js", "text/javascript;charset=utf-8"},
+            "/app.css", new String[] {"web/app.css", "text/css;charset=utf-8"});
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final Archive archive;
     private final boolean verify;
+    private final Thumbnails thumbnails;
+    private final Map<String, byte[]> page = new LinkedHashMap<>();
 
-    ArchiveHandler(Archive archive, boolean verify) {
+    ArchiveHandler(Archive archive, boolean verify, Thumbnails thumbnails) {
         this.archive = archive;
         this.verify = verify;
+        this.thumbnails = thumbnails;
+        for (Map.Entry<String, String[]> p : PAGE.entrySet()) {
+            try (InputStream in = ArchiveHandler.class.getResourceAsStream(p.getValue()[0])) {
+                if (in == null) {
+                    throw new IllegalStateException(p.getValue()[0] + " is missing from the jar");
+                }
+                page.put(p.getKey(), in.readAllBytes());
+            } catch (IOException e) {
+                throw new IllegalStateException(p.getValue()[0] + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override
@@ -72,6 +98,13 @@ final class ArchiveHandler extends Handler.Abstract {
                 json(response, callback, list(Request.extractQueryParameters(request)), head);
             } else if (path.equals("/api/entry")) {
                 json(response, callback, entry(Request.extractQueryParameters(request)), head);
+            } else if (path.equals("/api/find")) {
+                json(response, callback, find(Request.extractQueryParameters(request)), head);
+            } else if (path.equals("/api/thumb")) {
+                thumbnail(request, response, callback, Request.extractQueryParameters(request), head);
+            } else if (page.containsKey(path)) {
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, PAGE.get(path)[1]);
+                send(response, callback, page.get(path), head);
             } else {
                 Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
             }
@@ -256,6 +289,87 @@ final class ArchiveHandler extends Handler.Abstract {
         return out;
     }
 
+    /**
+     * {@code /api/find?pattern=GLOB&path=DIR&after=PATH&limit=N}: entries below DIR that match, in
+     * path order, as {@code barecat find} matches them: a pattern with a {@code /} against the whole
+     * path ({@code -path}), else against the name ({@code -name}). {@code next} resumes the search.
+     */
+    private Map<String, Object> find(Fields query) throws IOException, NotFound, BadRequest {
+        String pattern = query.getValue("pattern");
+        if (pattern == null || pattern.isEmpty()) {
+            throw new BadRequest("pattern= is needed");
+        }
+        String path = query.getValue("path") == null ? "" : query.getValue("path");
+        int limit = (int) number(query, "limit", 1, MAX_PAGE, 200);
+        if (!(lookup(path) instanceof DirEntry dir)) {
+            throw new NotFound("not a directory");
+        }
+        Glob glob = Glob.compile(pattern);
+        boolean wholePath = glob.hasSlash();
+        if (wholePath) {
+            glob = Glob.compileCrossingSlashes(pattern);
+        }
+        IndexScan scan = IndexScan.below(archive, dir.path(), query.getValue("after"));
+        List<Object> entries = new ArrayList<>();
+        String last = null;
+        Entry e = null;
+        for (int scanned = 0; entries.size() < limit && scanned < FIND_SCAN && (e = scan.next()) != null; scanned++) {
+            last = e.path();
+            if (ArchivePaths.isCanonical(e.path()) && glob.matches(wholePath ? e.path() : e.name())) {
+                entries.add(describe(e));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("pattern", pattern);
+        out.put("path", dir.path());
+        out.put("entries", entries.toArray());
+        out.put("more", e != null); // stopped at the limit: maybe more, the next request says
+        out.put("next", last);
+        return out;
+    }
+
+    /**
+     * {@code /api/thumb?path=PATH}: a small JPEG of an image, made off the request thread; the request
+     * waits for it without holding a thread. 415 when the file is no image ImageIO decodes, 503 when
+     * too many thumbnails are being made.
+     */
+    private void thumbnail(Request request, Response response, Callback callback, Fields query, boolean head)
+            throws IOException, NotFound {
+        String path = query.getValue("path") == null ? "" : query.getValue("path");
+        if (!(lookup(path) instanceof FileEntry file)) {
+            throw new NotFound("a directory");
+        }
+        if (!Thumbnails.isImage(file.name())) {
+            Response.writeError(request, response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, "not an image");
+            return;
+        }
+        String etag = etag(file);
+        if (matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), etag)) {
+            response.getHeaders().put(HttpHeader.ETAG, etag);
+            response.setStatus(HttpStatus.NOT_MODIFIED_304);
+            callback.succeeded();
+            return;
+        }
+        thumbnails.get(file).whenComplete((jpeg, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof RejectedExecutionException) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "busy making thumbnails");
+            } else if (cause != null) {
+                log.warn("thumbnail of {}: {}", file.path(), cause.getMessage());
+                Response.writeError(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, cause.getMessage());
+            } else if (jpeg.isEmpty()) {
+                Response.writeError(request, response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, "does not decode as an image");
+            } else {
+                var headers = response.getHeaders();
+                headers.put(HttpHeader.CONTENT_TYPE, "image/jpeg");
+                headers.put(HttpHeader.ETAG, etag);
+                headers.put(HttpHeader.CONTENT_LENGTH, jpeg.get().length);
+                response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(jpeg.get()), callback);
+            }
+        });
+    }
+
     private Map<String, Object> describe(Entry e) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", e.name());
@@ -264,6 +378,9 @@ final class ArchiveHandler extends Handler.Abstract {
         if (e instanceof FileEntry f) {
             out.put("type", "file");
             out.put("size", f.size());
+            if (Thumbnails.isImage(f.name())) {
+                out.put("image", true); // the page asks /api/thumb for these only
+            }
         } else if (e instanceof DirEntry d) {
             out.put("type", "directory");
             DirStats s = d.stats();
@@ -293,8 +410,11 @@ final class ArchiveHandler extends Handler.Abstract {
     }
 
     private static void json(Response response, Callback callback, Map<String, Object> body, boolean head) {
-        byte[] bytes = new JSON().toJSON(body).getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        send(response, callback, new JSON().toJSON(body).getBytes(StandardCharsets.UTF_8), head);
+    }
+
+    private static void send(Response response, Callback callback, byte[] bytes, boolean head) {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
         response.getHeaders().put(new HttpField(HttpHeader.CACHE_CONTROL, "no-cache"));
         response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(bytes), callback);

@@ -10,9 +10,11 @@ import java.net.URI;
 
 /**
  * {@code barecat serve}: one archive over HTTP, read-only, on Jetty. {@code /files/PATH} gives a
- * file's bytes (ranges, ETag from its CRC-32C, Last-Modified), {@code /api/list?path=DIR} and
- * {@code /api/entry?path=PATH} describe the tree as JSON. Only what the index names can be reached:
- * every request is a lookup in the index, never a path on disk.
+ * file's bytes (ranges, ETag from its CRC-32C, Last-Modified), {@code /api/list?path=DIR},
+ * {@code /api/entry?path=PATH} and {@code /api/find?pattern=GLOB} describe the tree as JSON,
+ * {@code /api/thumb?path=PATH} gives an image's thumbnail, and {@code /} is a web page that browses
+ * the archive with them. Only what the index names can be reached: every request is a lookup in the
+ * index, never a path on disk.
  */
 public final class ArchiveServer implements AutoCloseable {
     /**
@@ -23,12 +25,19 @@ public final class ArchiveServer implements AutoCloseable {
     public record Settings(String bind, int port, boolean verify) {
     }
 
+    /** Threads that decode images for thumbnails, jobs that may wait for them, and the thumbnails' cache. */
+    private static final int THUMBNAIL_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    private static final int THUMBNAIL_QUEUE = 256;
+    private static final long THUMBNAIL_CACHE_BYTES = 64L << 20;
+
     private final Server server;
     private final ServerConnector connector;
+    private final Thumbnails thumbnails;
 
-    private ArchiveServer(Server server, ServerConnector connector) {
+    private ArchiveServer(Server server, ServerConnector connector, Thumbnails thumbnails) {
         this.server = server;
         this.connector = connector;
+        this.thumbnails = thumbnails;
     }
 
     /**
@@ -45,10 +54,12 @@ public final class ArchiveServer implements AutoCloseable {
         connector.setHost(settings.bind());
         connector.setPort(settings.port());
         server.addConnector(connector);
-        server.setHandler(new ArchiveHandler(archive, settings.verify()));
+        Thumbnails thumbnails = new Thumbnails(archive, THUMBNAIL_THREADS, THUMBNAIL_QUEUE, THUMBNAIL_CACHE_BYTES);
+        server.setHandler(new ArchiveHandler(archive, settings.verify(), thumbnails));
         try {
             server.start();
         } catch (Exception e) {
+            thumbnails.close();
             try {
                 server.stop();
             } catch (Exception ignored) {
@@ -57,7 +68,7 @@ public final class ArchiveServer implements AutoCloseable {
             Throwable cause = e.getCause() != null && e instanceof RuntimeException ? e.getCause() : e;
             throw new IOException(settings.bind() + ":" + settings.port() + ": cannot listen (" + cause.getMessage() + ")", e);
         }
-        return new ArchiveServer(server, connector);
+        return new ArchiveServer(server, connector, thumbnails);
     }
 
     /** Where the server answers, e.g. {@code http://127.0.0.1:8080/}. */
@@ -80,6 +91,8 @@ public final class ArchiveServer implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             throw new IOException("stopping the server: " + e.getMessage(), e);
+        } finally {
+            thumbnails.close();
         }
     }
 }

@@ -385,7 +385,7 @@ final class ArchiveHandler extends Handler.Abstract {
             out.put("type", "directory");
             DirStats s = d.stats();
             if (s != null) {
-                out.put("entries", s.numFiles() + s.numSubdirs());
+                out.put("children", s.numFiles() + s.numSubdirs()); // not "entries": a listing page holds those
                 out.put("files", s.numFilesTree());
                 out.put("size", s.sizeTree());
             }

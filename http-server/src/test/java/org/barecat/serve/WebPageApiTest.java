@@ -117,8 +117,11 @@ class WebPageApiTest {
 
     @Test
     void listingsMarkTheImagesThatHaveThumbnails() throws Exception {
+        Map<?, ?> pics = json("/api/list?path=pics");
+        assertEquals(7L, pics.get("children"));
+        assertEquals(7L, pics.get("files"));
         Map<String, Object> byName = new java.util.HashMap<>();
-        for (Object e : (Object[]) json("/api/list?path=pics").get("entries")) {
+        for (Object e : (Object[]) pics.get("entries")) {
             byName.put((String) ((Map<?, ?>) e).get("name"), ((Map<?, ?>) e).get("image"));
         }
         assertEquals(true, byName.get("wide.gif"));

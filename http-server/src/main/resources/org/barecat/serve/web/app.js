@@ -54,7 +54,7 @@ function crumbs(path, dir) {
     nav.append(el("span", { class: "sep", text: "/" }), el("a", { href: dirHash(at), text: part }));
   }
   $("stats").textContent = dir && dir.files != null
-    ? count(dir.entries) + " entries · " + count(dir.files) + " files · " + size(dir.size) + " in all" : "";
+    ? count(dir.children) + " entries · " + count(dir.files) + " files · " + size(dir.size) + " in all" : "";
 }
 
 async function show() {
@@ -169,7 +169,7 @@ function tile(e, index) {
   }
   const sub = e.type === "directory" ? count(e.files) + " files · " + size(e.size) : size(e.size);
   const href = e.type === "directory" ? dirHash(e.path) : fileUrl(e.path);
-  return el("a", { class: "tile", href, title: e.name, onclick: open(e, index) },
+  return el("a", { class: "tile", href, title: e.path, onclick: open(e, index) },
     box, el("span", { class: "label", text: e.name }), el("span", { class: "sub", text: sub }));
 }
 

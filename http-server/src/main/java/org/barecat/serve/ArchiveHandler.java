@@ -251,20 +251,28 @@ final class ArchiveHandler extends Handler.Abstract {
         }
     }
 
-    /** {@code /api/list?path=DIR&offset=N&limit=M}: a page of a directory's entries, in the index's order. */
+    /**
+     * {@code /api/list?path=DIR&after=NAME&offset=N&limit=M}: a page of a directory's entries, in the
+     * index's order, starting after the child NAME (the last one of the previous page: found by a few
+     * lookups, however deep) and then N entries further.
+     */
     private Map<String, Object> list(Fields query) throws IOException, NotFound, BadRequest {
         String path = query.getValue("path") == null ? "" : query.getValue("path");
         long offset = number(query, "offset", 0, Long.MAX_VALUE, 0);
         int limit = (int) number(query, "limit", 1, MAX_PAGE, 1000);
+        String after = query.getValue("after");
         Entry dir = lookup(path);
         if (!(dir instanceof DirEntry d)) {
             throw new NotFound("not a directory");
         }
         List<Object> entries = new ArrayList<>();
         DirectoryListing<Entry> listing = archive.list(d.path());
+        if (after != null && !listing.skipPast(after)) {
+            throw new NotFound("after=" + after + ": no such entry in the directory");
+        }
         Entry e;
         for (long skipped = 0; skipped < offset && listing.take() != null; skipped++) {
-            // pages after the first walk the listing up to their start
+            // an offset walks the listing up to its start
         }
         while (entries.size() < limit && (e = listing.take()) != null) {
             entries.add(describe(e));

@@ -173,6 +173,30 @@ class WebPageApiTest {
     }
 
     @Test
+    void listingsResumeAfterTheLastNameOfThePreviousPage() throws Exception {
+        List<String> all = paths(json("/api/list?path=train/c0"));
+        assertEquals(10, all.size());
+        List<String> paged = new ArrayList<>();
+        Map<?, ?> page = json("/api/list?path=train/c0&limit=3");
+        for (int pages = 0; ; pages++) {
+            assertTrue(pages < 10);
+            List<String> got = paths(page);
+            paged.addAll(got);
+            if (page.get("more").equals(false)) {
+                break;
+            }
+            String last = got.get(got.size() - 1);
+            page = json("/api/list?path=train/c0&limit=3&after=" + q(last.substring(last.lastIndexOf('/') + 1)));
+        }
+        assertEquals(all, paged);
+        assertEquals(all.subList(5, 7), paths(json("/api/list?path=train/c0&limit=2&offset=2&after=" + q("img_06.jpg"))));
+        assertEquals(List.of("train/c1", "train/c2"), paths(json("/api/list?path=train&after=c0")));
+        for (String after : List.of("nothing", "..", "c0/img_00.jpg", "")) {
+            assertEquals(404, get("/api/list?path=train&after=" + q(after)).statusCode(), after);
+        }
+    }
+
+    @Test
     void findMatchesNamesOrWholePathsAsBarecatFindDoes() throws Exception {
         assertEquals(List.of("pics/tall.JPEG", "pics/wide.jpg"), paths(json("/api/find?pattern=" + q("*.[jJ]*[gG]")
                 + "&path=pics")).stream().filter(p -> !p.contains("broken")).toList());

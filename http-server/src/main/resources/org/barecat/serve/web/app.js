@@ -75,11 +75,12 @@ async function show() {
       return { entries: page.entries, more: page.more };
     };
   } else {
-    let offset = 0;
+    let after = null; // the last name shown: the next page starts after it, however deep
     state.next = async () => {
-      const page = await api("/api/list?limit=" + PAGE + "&offset=" + offset + "&path=" + encodeURIComponent(path));
-      if (offset === 0) crumbs(path, page);
-      offset += page.entries.length;
+      const page = await api("/api/list?limit=" + PAGE + "&path=" + encodeURIComponent(path)
+        + (after == null ? "" : "&after=" + encodeURIComponent(after)));
+      if (after == null) crumbs(path, page);
+      if (page.entries.length > 0) after = page.entries[page.entries.length - 1].name;
       return page;
     };
   }

@@ -45,6 +45,8 @@ class WebPageBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final List<String> CLASSES = List.of("cat", "dog", "bird");
     private static final int PER_CLASS = 14;
+    /** More than the page asks for at once (500): the rest comes as the listing is scrolled to its end. */
+    private static final int MANY = 640;
 
     @TempDir
     Path tmp;
@@ -63,6 +65,9 @@ class WebPageBrowserTest {
                 }
             }
             w.file("train/README.txt", "three classes");
+            for (int i = 0; i < MANY; i++) {
+                w.file(String.format("many/note_%04d.txt", i), "note " + i);
+            }
             if (large > 0) {
                 byte[][] some = new byte[50][];
                 for (int i = 0; i < some.length; i++) {
@@ -111,6 +116,15 @@ class WebPageBrowserTest {
                 wait.until(b -> !b.findElements(By.linkText("dog")).isEmpty());
                 browser.findElement(By.id("pattern")).sendKeys("*_0003.jpg", Keys.ENTER);
                 wait.until(b -> b.findElements(By.cssSelector(".tile")).size() == CLASSES.size() && loadedThumbnails(js) == CLASSES.size());
+
+                browser.get(server.uri().resolve("/#/many").toString());
+                browser.navigate().refresh();
+                wait.until(b -> b.findElements(By.cssSelector("#listing tbody tr")).size() >= 500);
+                js.executeScript("window.scrollTo(0, document.body.scrollHeight)");
+                wait.until(b -> b.findElements(By.cssSelector("#listing tbody tr")).size() == MANY
+                        && !b.findElement(By.id("more")).isDisplayed());
+                assertEquals(String.format("note_%04d.txt", MANY - 1),
+                        browser.findElement(By.cssSelector("#listing tbody tr:last-child td.name")).getText());
 
                 if (large > 0) {
                     long started = System.nanoTime();

@@ -117,8 +117,8 @@ async function nextPage(generation, pattern) {
     into.append(rows);
     if (!page.more) state.next = null;
     $("more").hidden = !page.more;
-    $("status").textContent = state.items.length === 0 ? (pattern != null ? "No match." : "Empty directory.")
-      : count(state.items.length) + (page.more ? " shown, more below" : " shown");
+    $("status").textContent = state.items.length > 0 ? count(state.items.length) + (page.more ? " shown, more below" : " shown")
+      : page.more ? "Searching…" : pattern != null ? "No match." : "Empty directory.";
   } catch (err) {
     if (generation === state.generation) {
       state.next = null;
@@ -160,9 +160,10 @@ function tile(e, index) {
   if (e.image) {
     let tries = 0;
     const img = el("img", { loading: "lazy", decoding: "async", alt: "", src: thumbUrl(e.path) });
-    img.addEventListener("error", () => { // 503 while the server is busy: ask again a little later
-      if (++tries <= 3) setTimeout(() => { img.src = thumbUrl(e.path) + "&retry=" + tries; }, 1000 * tries);
-      else box.replaceChildren(el("span", { text: "?" }));
+    img.addEventListener("error", async () => { // a 503 (busy) is asked again a little later; others are final
+      const busy = await fetch(thumbUrl(e.path), { method: "HEAD" }).then((r) => r.status === 503, () => false);
+      if (busy && ++tries <= 5) setTimeout(() => { img.src = thumbUrl(e.path) + "&retry=" + tries; }, 500 * tries);
+      else box.replaceChildren(el("span", { text: "?", title: "no thumbnail" }));
     });
     box.append(img);
   } else {

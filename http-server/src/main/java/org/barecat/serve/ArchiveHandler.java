@@ -51,6 +51,8 @@ final class ArchiveHandler extends Handler.Abstract {
     static final String FILES = "/files/";
     private static final int CHUNK = 256 * 1024;
     private static final int MAX_PAGE = 10_000;
+    /** The page runs its own script and nothing else, even if a name got into its HTML. */
+    private static final String PAGE_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
     /** Rows one find request looks at, at most: a rare match in a large tree comes over several requests. */
     static final int FIND_SCAN = 100_000;
     /** The web page: request path to resource (beside this class) and type; nothing else is served from the classpath. */
@@ -104,6 +106,7 @@ final class ArchiveHandler extends Handler.Abstract {
                 thumbnail(request, response, callback, Request.extractQueryParameters(request), head);
             } else if (page.containsKey(path)) {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, PAGE.get(path)[1]);
+                response.getHeaders().put("Content-Security-Policy", PAGE_POLICY);
                 send(response, callback, page.get(path), head);
             } else {
                 Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
@@ -161,6 +164,9 @@ final class ArchiveHandler extends Handler.Abstract {
         headers.put(HttpHeader.ETAG, etag);
         headers.put(HttpHeader.LAST_MODIFIED, HTTP_DATE.format(Instant.ofEpochSecond(modifiedSeconds)));
         headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
+        // an HTML file of the archive opened in a browser must not run scripts as the page's origin
+        headers.put("Content-Security-Policy", "sandbox");
+        headers.put("X-Content-Type-Options", "nosniff");
         if (matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), etag)) {
             response.setStatus(HttpStatus.NOT_MODIFIED_304);
             callback.succeeded();

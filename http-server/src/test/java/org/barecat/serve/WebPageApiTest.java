@@ -106,7 +106,11 @@ class WebPageApiTest {
         assertEquals("text/html;charset=utf-8", page.headers().firstValue("Content-Type").orElseThrow());
         String html = new String(page.body(), StandardCharsets.UTF_8);
         assertTrue(html.contains("<script src=\"/app.js\">"), html);
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().startsWith("default-src 'self';"));
         assertTrue(new String(get("/app.js").body(), StandardCharsets.UTF_8).contains("/api/list"));
+        HttpResponse<byte[]> file = get("/files/pics/notes.txt"); // an HTML file in an archive runs no script here
+        assertEquals("sandbox", file.headers().firstValue("Content-Security-Policy").orElseThrow());
+        assertEquals("nosniff", file.headers().firstValue("X-Content-Type-Options").orElseThrow());
         assertEquals("text/css;charset=utf-8", get("/app.css").headers().firstValue("Content-Type").orElseThrow());
         for (String other : List.of("/index.html", "/web/index.html", "/org/barecat/serve/web/app.js",
                 "/ArchiveHandler.class", "/%2e%2e/app.js")) {

@@ -65,6 +65,7 @@ class WebPageBrowserTest {
                 }
             }
             w.file("train/README.txt", "three classes");
+            w.file("page.html", "<html><head><title>inert</title></head><body><script>document.title = 'ran'</script></body></html>");
             for (int i = 0; i < MANY; i++) {
                 w.file(String.format("many/note_%04d.txt", i), "note " + i);
             }
@@ -125,6 +126,9 @@ class WebPageBrowserTest {
                         && !b.findElement(By.id("more")).isDisplayed());
                 assertEquals(String.format("note_%04d.txt", MANY - 1),
                         browser.findElement(By.cssSelector("#listing tbody tr:last-child td.name")).getText());
+
+                browser.get(server.uri().resolve("/files/page.html").toString()); // an archive's HTML runs no script
+                assertEquals("inert", browser.getTitle());
 
                 if (large > 0) {
                     long started = System.nanoTime();

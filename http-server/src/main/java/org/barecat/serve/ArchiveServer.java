@@ -54,7 +54,7 @@ public final class ArchiveServer implements AutoCloseable {
         connector.setHost(settings.bind());
         connector.setPort(settings.port());
         server.addConnector(connector);
-        Thumbnails thumbnails = new Thumbnails(archive, THUMBNAIL_THREADS, THUMBNAIL_QUEUE, THUMBNAIL_CACHE_BYTES);
+        Thumbnails thumbnails = new Thumbnails(archive, settings.verify(), THUMBNAIL_THREADS, THUMBNAIL_QUEUE, THUMBNAIL_CACHE_BYTES);
         server.setHandler(new ArchiveHandler(archive, settings.verify(), thumbnails));
         try {
             server.start();

@@ -32,6 +32,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
 
 /**
  * Small JPEG previews of an archive's images (JPEG, PNG, GIF, BMP, as the JDK's ImageIO reads them),
@@ -47,7 +48,11 @@ final class Thumbnails implements AutoCloseable {
     /** What an entry costs beyond its bytes (map node, key): an estimate, so that failures count too. */
     private static final int OVERHEAD = 128;
 
+    /** Images with more pixels than this are not decoded, however small their file: a header can claim any size. */
+    private static final long MAX_PIXELS = 200_000_000L;
+
     private final Archive archive;
+    private final boolean verify;
     private final long maxBytes;
     private final ThreadPoolExecutor workers;
     /** Path to thumbnail; an empty array: the file does not decode as an image. Access-ordered. */
@@ -56,12 +61,14 @@ final class Thumbnails implements AutoCloseable {
     private long cachedBytes;
 
     /**
+     * @param verify   check each image's CRC-32C before decoding it: a mismatch fails as a damaged shard does
      * @param threads  decoding threads
      * @param queue    jobs that may wait for a thread; beyond that a request is refused (503)
      * @param maxBytes the cache's bound
      */
-    Thumbnails(Archive archive, int threads, int queue, long maxBytes) {
+    Thumbnails(Archive archive, boolean verify, int threads, int queue, long maxBytes) {
         this.archive = archive;
+        this.verify = verify;
         this.maxBytes = maxBytes;
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
@@ -113,7 +120,9 @@ final class Thumbnails implements AutoCloseable {
         byte[] thumbnail;
         try {
             thumbnail = file.size() > MAX_SOURCE ? new byte[0] : encode(decode(read(file)));
-        } catch (IOException e) { // the shard, not the image: not cached, a later request tries again
+        } catch (IOException | RuntimeException | Error e) {
+            // the shard, not the image (or out of memory): not cached, a later request tries again; a
+            // request waits on this job, so it ends whatever happens
             synchronized (this) {
                 making.remove(file.path());
             }
@@ -145,6 +154,13 @@ final class Thumbnails implements AutoCloseable {
                 throw new IOException(file.path() + ": the shard ended at byte " + buffer.position());
             }
         }
+        if (verify && file.crc32c() != null) {
+            CRC32C crc = new CRC32C();
+            crc.update(buffer.array());
+            if (crc.getValue() != file.crc32c()) {
+                throw new IOException(file.path() + ": CRC-32C mismatch (the archive is damaged)");
+            }
+        }
         return buffer.array();
     }
 
@@ -161,7 +177,12 @@ final class Thumbnails implements AutoCloseable {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                int longest = Math.max(reader.getWidth(0), reader.getHeight(0));
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if ((long) width * height > MAX_PIXELS) {
+                    return null;
+                }
+                int longest = Math.max(width, height);
                 ImageReadParam param = reader.getDefaultReadParam();
                 int step = Math.max(1, longest / (2 * SIZE));
                 param.setSourceSubsampling(step, step, 0, 0);

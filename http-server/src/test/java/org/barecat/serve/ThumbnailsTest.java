@@ -6,12 +6,17 @@ import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ThumbnailsTest {
@@ -28,11 +33,11 @@ class ThumbnailsTest {
         }
         try (Archive archive = Archive.open(index)) {
             byte[] one;
-            try (Thumbnails unbounded = new Thumbnails(archive, 1, 4, Long.MAX_VALUE)) {
+            try (Thumbnails unbounded = new Thumbnails(archive, false, 1, 4, Long.MAX_VALUE)) {
                 one = thumbnail(unbounded, archive, "img/0.png");
             }
             long bound = 4L * (one.length + 600); // room for about four
-            try (Thumbnails thumbnails = new Thumbnails(archive, 2, 16, bound)) {
+            try (Thumbnails thumbnails = new Thumbnails(archive, false, 2, 16, bound)) {
                 thumbnail(thumbnails, archive, "img/0.png");
                 for (int i = 1; i < 12; i++) {
                     thumbnail(thumbnails, archive, "img/" + i + ".png");
@@ -47,6 +52,29 @@ class ThumbnailsTest {
                 CompletableFuture<Optional<byte[]>> hit = thumbnails.get(cached);
                 assertTrue(hit.isDone()); // no worker involved
                 assertSame(hit.get().orElseThrow(), thumbnails.get(cached).get().orElseThrow());
+            }
+        }
+    }
+
+    @Test
+    void withVerifyADamagedImageFailsAsItsFileWouldInsteadOfShowing() throws Exception {
+        Path index = tmp.resolve("data.barecat");
+        try (TreeBuilder w = TreeBuilder.archive(index)) {
+            w.file("a.bmp", WebPageApiTest.image("bmp", 64, 64));
+        }
+        try (Archive archive = Archive.open(index);
+             Thumbnails verifying = new Thumbnails(archive, true, 1, 4, 1 << 20)) {
+            FileEntry file = (FileEntry) archive.lookup("a.bmp").orElseThrow();
+            assertTrue(verifying.get(file).get().isPresent());
+            try (FileChannel shard = FileChannel.open(index.resolveSibling("data.barecat-shard-00000"), StandardOpenOption.WRITE)) {
+                shard.write(ByteBuffer.wrap(new byte[] {0x55, 0x66}), file.location().offset() + 500); // pixels of a BMP
+            }
+            try (Thumbnails others = new Thumbnails(archive, true, 1, 4, 1 << 20);
+                 Thumbnails trusting = new Thumbnails(archive, false, 1, 4, 1 << 20)) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> others.get(file).get());
+                assertTrue(e.getCause().getMessage().contains("a.bmp: CRC-32C mismatch"), e.getCause().getMessage());
+                assertFalse(others.isCached("a.bmp"));
+                assertTrue(trusting.get(file).get().isPresent(), "without --verify the damaged pixels show");
             }
         }
     }

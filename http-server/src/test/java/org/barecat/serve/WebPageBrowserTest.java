@@ -117,6 +117,7 @@ class WebPageBrowserTest {
                 wait.until(b -> !b.findElements(By.linkText("dog")).isEmpty());
                 browser.findElement(By.id("pattern")).sendKeys("*_0003.jpg", Keys.ENTER);
                 wait.until(b -> b.findElements(By.cssSelector(".tile")).size() == CLASSES.size() && loadedThumbnails(js) == CLASSES.size());
+                save(browser, "search.png", null);
 
                 browser.get(server.uri().resolve("/#/many").toString());
                 browser.navigate().refresh();
@@ -126,6 +127,7 @@ class WebPageBrowserTest {
                         && !b.findElement(By.id("more")).isDisplayed());
                 assertEquals(String.format("note_%04d.txt", MANY - 1),
                         browser.findElement(By.cssSelector("#listing tbody tr:last-child td.name")).getText());
+                save(browser, "listing.png", null);
 
                 browser.get(server.uri().resolve("/files/page.html").toString()); // an archive's HTML runs no script
                 assertEquals("inert", browser.getTitle());

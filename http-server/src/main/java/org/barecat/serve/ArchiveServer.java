@@ -46,6 +46,12 @@ public final class ArchiveServer implements AutoCloseable {
      * @throws IOException when the address cannot be listened on, naming it
      */
     public static ArchiveServer start(Archive archive, Settings settings) throws IOException {
+        return start(archive, settings, new Thumbnails(archive, settings.verify(), THUMBNAIL_THREADS, THUMBNAIL_QUEUE,
+                THUMBNAIL_CACHE_BYTES));
+    }
+
+    /** Starts serving with {@code thumbnails} (which this server closes). */
+    static ArchiveServer start(Archive archive, Settings settings, Thumbnails thumbnails) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("barecat-serve");
         threads.setDaemon(true);
@@ -54,7 +60,6 @@ public final class ArchiveServer implements AutoCloseable {
         connector.setHost(settings.bind());
         connector.setPort(settings.port());
         server.addConnector(connector);
-        Thumbnails thumbnails = new Thumbnails(archive, settings.verify(), THUMBNAIL_THREADS, THUMBNAIL_QUEUE, THUMBNAIL_CACHE_BYTES);
         server.setHandler(new ArchiveHandler(archive, settings.verify(), thumbnails));
         try {
             server.start();

@@ -68,16 +68,26 @@ final class Thumbnails implements AutoCloseable {
      * @param maxBytes the cache's bound
      */
     Thumbnails(Archive archive, boolean verify, int threads, int queue, long maxBytes) {
+        this(archive, verify, workers(threads, queue), maxBytes);
+    }
+
+    /** With the given pool (which this closes): a test holds its threads to see requests wait. */
+    Thumbnails(Archive archive, boolean verify, ThreadPoolExecutor workers, long maxBytes) {
         this.archive = archive;
         this.verify = verify;
         this.maxBytes = maxBytes;
+        this.workers = workers;
+    }
+
+    static ThreadPoolExecutor workers(int threads, int queue) {
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
             Thread t = new Thread(r, "barecat-thumbnail-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         workers.allowCoreThreadTimeOut(true);
+        return workers;
     }
 
     /** Whether {@code name} is one of the images thumbnails are made of, by its suffix. */

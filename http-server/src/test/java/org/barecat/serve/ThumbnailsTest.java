@@ -4,17 +4,31 @@ import org.barecat.core.Archive;
 import org.barecat.core.FileEntry;
 import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +90,56 @@ class ThumbnailsTest {
                 assertFalse(others.isCached("a.bmp"));
                 assertTrue(trusting.get(file).get().isPresent(), "without --verify the damaged pixels show");
             }
+        }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard against a hang: requests holding every server thread
+    void requestsWaitingForThumbnailsHoldNoServerThreadAndOneTooManyIsAskedToComeBack() throws Exception {
+        int waiting = 250; // more than the server's 200 threads
+        Path index = tmp.resolve("data.barecat");
+        try (TreeBuilder w = TreeBuilder.archive(index)) {
+            for (int i = 0; i <= waiting; i++) {
+                w.file("img/" + i + ".png", WebPageApiTest.image("png", 8 + i % 5, 8));
+            }
+        }
+        ThreadPoolExecutor workers = Thumbnails.workers(1, waiting);
+        CountDownLatch release = new CountDownLatch(1);
+        workers.execute(() -> { // the one worker is busy until the test releases it
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (Archive archive = Archive.open(index);
+             ArchiveServer server = ArchiveServer.start(archive, new ArchiveServer.Settings("127.0.0.1", 0, false),
+                     new Thumbnails(archive, false, workers, 1 << 20))) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<CompletableFuture<HttpResponse<byte[]>>> pending = new ArrayList<>();
+            for (int i = 0; i < waiting; i++) {
+                pending.add(client.sendAsync(HttpRequest.newBuilder(server.uri().resolve("/api/thumb?path=img/" + i + ".png")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray()));
+            }
+            while (workers.getQueue().size() < waiting) {
+                Thread.sleep(10);
+            }
+            HttpResponse<byte[]> listing = client.send(HttpRequest.newBuilder(server.uri().resolve("/api/list?path=img&limit=1")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, listing.statusCode(), "answered while every thumbnail request waits");
+            URI extra = server.uri().resolve("/api/thumb?path=img/" + waiting + ".png");
+            HttpResponse<byte[]> refused = client.send(HttpRequest.newBuilder(extra).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(503, refused.statusCode());
+            assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
+            assertTrue(pending.stream().noneMatch(CompletableFuture::isDone));
+            release.countDown();
+            for (CompletableFuture<HttpResponse<byte[]>> p : pending) {
+                assertEquals(200, p.get().statusCode());
+                assertNotNull(ImageIO.read(new ByteArrayInputStream(p.get().body())));
+            }
+            assertEquals(200, client.send(HttpRequest.newBuilder(extra).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        } finally {
+            release.countDown();
         }
     }
 

@@ -7,10 +7,10 @@
 # (systemd-analyze checks the unit files in packaging/systemd), gcc + linux-libc-dev (a test compiles
 # the kernel's FUSE header to check the protocol's structs against it), nginx (the web server the tests of
 # http:// archives serve them from; the tests start it themselves, on loopback), curl + wget (clients
-# of barecat serve in its tests).
+# of barecat serve in its tests), chromium + chromium-driver (the browser test of serve's web page).
 set -euo pipefail
 packages=(fuse libfuse2 attr rsync python3 asciidoctor python3-torch python3-torchvision python3-pil squashfs-tools
-  squashfuse systemd gcc libc6-dev linux-libc-dev nginx curl wget)
+  squashfuse systemd gcc libc6-dev linux-libc-dev nginx curl wget chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,9 +11,11 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat serve ARCHIVE}: the archive's files over HTTP, until interrupted. */
 @Command(name = "serve",
-        description = "Serve the archive's files over HTTP, read-only, until interrupted (Ctrl-C): /files/PATH gives"
-                + " a file (byte ranges, ETag, Last-Modified), /api/list?path=DIR and /api/entry?path=PATH describe"
-                + " the tree as JSON. For places without FUSE (containers, other operating systems): curl, wget -c,"
+        description = "Serve the archive's files over HTTP, read-only, until interrupted (Ctrl-C): / is a web page"
+                + " that browses the archive (thumbnails, an image viewer, find's globs), /files/PATH gives"
+                + " a file (byte ranges, ETag, Last-Modified), /api/list?path=DIR, /api/entry?path=PATH and"
+                + " /api/find?pattern=GLOB describe the tree as JSON, /api/thumb?path=PATH gives an image's thumbnail."
+                + " For places without FUSE (containers, other operating systems): curl, wget -c,"
                 + " browsers, Python and fsspec's HTTP file system read it.")
 final class ServeCommand implements Callable<Integer> {
     @Mixin

@@ -154,6 +154,59 @@ public final class DirectoryListing<T> implements Iterator<T> {
         return dir;
     }
 
+    /**
+     * Moves this listing, before anything has been read from it, to just after its child named
+     * {@code name}, as if every child up to that one had been taken: a few lookups in the index
+     * instead of reading the children before it, so that a client paging through a large directory
+     * resumes after the last name it got.
+     *
+     * @return false (and the listing unchanged) when the directory has no child of that name in this listing
+     * @throws IllegalStateException when something was already read from the listing
+     */
+    public boolean skipPast(String name) throws IOException {
+        if (run != Run.DIRS || lastKey != null || filesByPath != null || !page.isEmpty()) {
+            throw new IllegalStateException("a listing is moved before it is read");
+        }
+        if (!ArchivePaths.isValidName(name)) {
+            return false;
+        }
+        String path = prefix + name;
+        // the run the child comes in, found as the runs find it: a file wins over a dirs row of its path
+        Run at = index.query(c -> hasRow(c, Table.FILES, path) ? (directoriesOnly ? Run.DONE : Run.FILES)
+                : hasRow(c, Table.DIRS, path) ? Run.DIRS
+                : isParentValue(c, path) || hasParentBelow(c, path) ? Run.IMPLICIT_DIRS : Run.DONE);
+        if (at == Run.DONE) {
+            return false;
+        }
+        if (at == Run.IMPLICIT_DIRS) {
+            // the scan's state right after it first saw the name: at the parent value itself if there is
+            // one (it sorts first), else past every parent value below it
+            boolean direct = index.query(c -> isParentValue(c, path));
+            scanFrom = direct ? path : path + "0";
+            scanInclusive = !direct;
+        } else {
+            Table table = at == Run.FILES ? Table.FILES : Table.DIRS;
+            if (at == Run.FILES) {
+                filesByPath = index.filesPathIndexed() && mostlyChildren();
+            }
+            if (at == Run.FILES && filesByPath) {
+                lastKey = path;
+            } else {
+                String key = index.pageKey(table);
+                lastKey = index.query(c -> {
+                    PreparedStatement s = c.prepare("SELECT " + key + " FROM " + table.name + " WHERE path = ?");
+                    s.setString(1, path);
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        return key.equals("rowid") ? (Object) rs.getLong(1) : rs.getString(1);
+                    }
+                });
+            }
+        }
+        run = at;
+        return true;
+    }
+
     @Override
     public boolean hasNext() {
         try {
@@ -360,6 +413,21 @@ public final class DirectoryListing<T> implements Iterator<T> {
         for (Table table : Table.values()) {
             PreparedStatement s = c.prepare("SELECT 1 FROM " + table.name + " WHERE parent = ? LIMIT 1");
             s.setString(1, path);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether some row's parent lies below {@code path}: then it is a directory, with or without a row. */
+    private static boolean hasParentBelow(IndexConnection c, String path) throws SQLException {
+        for (Table table : Table.values()) {
+            PreparedStatement s = c.prepare("SELECT 1 FROM " + table.name + " WHERE parent > ? AND parent < ? LIMIT 1");
+            s.setString(1, path + "/");
+            s.setString(2, path + "0");
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
                     return true;

@@ -22,21 +22,31 @@ public final class IndexScan {
     private final Source files;
     private final Source dirs;
 
-    private IndexScan(ArchiveIndex index, String dir, boolean withDirs) {
+    private IndexScan(ArchiveIndex index, String dir, boolean withDirs, String after) {
         String from = IndexRows.descendantPrefix(dir);
         String to = IndexRows.descendantUpperBound(dir);
-        this.files = new Source(index, Table.FILES, from, to);
-        this.dirs = withDirs ? new Source(index, Table.DIRS, from, to) : null;
+        // a resume point before the range would let rows outside the directory in
+        String last = after != null && IndexRows.compareUtf8(after, from) >= 0 ? after : null;
+        this.files = new Source(index, Table.FILES, from, to, last);
+        this.dirs = withDirs ? new Source(index, Table.DIRS, from, to, last) : null;
     }
 
     /** Rows strictly below directory {@code dir} ({@code ""}: the whole archive, root row excluded). */
     public static IndexScan below(Archive archive, String dir) {
-        return new IndexScan(archive.index(), dir, true);
+        return new IndexScan(archive.index(), dir, true, null);
+    }
+
+    /**
+     * Like {@link #below(Archive, String)}, but only the rows whose paths sort after {@code after}: an
+     * earlier scan's last path resumes it where it stopped, without reading the rows before.
+     */
+    public static IndexScan below(Archive archive, String dir, String after) {
+        return new IndexScan(archive.index(), dir, true, after);
     }
 
     /** File rows strictly below directory {@code dir}. */
     public static IndexScan filesBelow(Archive archive, String dir) {
-        return new IndexScan(archive.index(), dir, false);
+        return new IndexScan(archive.index(), dir, false, null);
     }
 
     /** The next row, or {@code null} at the end. */
@@ -62,11 +72,12 @@ public final class IndexScan {
         private String last;
         private boolean done;
 
-        Source(ArchiveIndex index, Table table, String from, String to) {
+        Source(ArchiveIndex index, Table table, String from, String to, String last) {
             this.index = index;
             this.table = table;
             this.from = from;
             this.to = to;
+            this.last = last;
         }
 
         Entry peek() throws IOException {

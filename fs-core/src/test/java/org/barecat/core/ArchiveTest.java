@@ -113,6 +113,77 @@ class ArchiveTest {
     }
 
     @Test
+    void aListingResumesAfterAnyOfItsChildrenAsIfItHadReadUpToIt() throws Exception {
+        Path archive = tmp.resolve("resume.barecat");
+        int n = DirectoryListing.PAGE_SIZE + 5;
+        try (TreeBuilder w = TreeBuilder.archive(archive)) {
+            for (int i = 0; i < n; i++) {
+                w.file("d/f" + i, new byte[0]); // most files below d are its own: listed by the index on paths
+                w.dir("d/sub" + i);
+            }
+            for (String f : List.of("d/imp/x", "d/imp/deep/q", "d/imp-x/y/z", "d/a/deeper/z", "d/a-b/z")) {
+                w.file(f, new byte[0]);
+            }
+            for (int i = 0; i < 20; i++) {
+                w.file(i < 3 ? "e/f" + i : "e/s/g" + i, new byte[0]); // listed by the index on parents
+            }
+        }
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + archive);
+             Statement s = c.createStatement()) { // directories that exist only as the parents of rows
+            s.execute("DELETE FROM dirs WHERE path IN ('d/imp', 'd/imp/deep', 'd/imp-x', 'd/imp-x/y', 'd/a', 'd/a/deeper', 'd/a-b')");
+        }
+        try (Archive a = Archive.open(archive)) {
+            List<String> d = names(a.listChildren("d"));
+            assertTrue(d.containsAll(List.of("imp", "imp-x", "a", "a-b")), d.toString());
+            for (String dir : List.of("d", "e", "e/s", "")) {
+                assertResumesAfterEveryChild(a, dir);
+            }
+            DirectoryListing<Entry> dirs = a.listDirectories("d");
+            assertFalse(dirs.skipPast("f3"), "a file is no child of a listing of directories");
+            assertTrue(dirs.skipPast("sub3"));
+            List<String> all = names(a.listDirectories("d"));
+            assertEquals(all.subList(all.indexOf("sub3") + 1, all.size()), names(dirs));
+            DirectoryListing<Child> read = a.listChildren("d");
+            for (String name : List.of("nothing", "..", ".", "", "imp/x", "sub3/")) {
+                assertFalse(read.skipPast(name), name);
+            }
+            read.take();
+            assertThrows(IllegalStateException.class, () -> read.skipPast("f3"));
+        }
+        try (Archive a = Archive.open(legacySample())) { // no rowids: the keys are paths
+            for (String dir : List.of("", "a", "a/b")) {
+                assertResumesAfterEveryChild(a, dir);
+            }
+        }
+    }
+
+    private static List<String> names(DirectoryListing<?> listing) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Object e = listing.take(); e != null; e = listing.take()) {
+            out.add(e instanceof Entry entry ? entry.name() : ((Child) e).name());
+        }
+        return out;
+    }
+
+    private static void assertResumesAfterEveryChild(Archive a, String dir) throws IOException {
+        List<String> all = names(a.list(dir));
+        assertEquals(all, names(a.listChildren(dir)));
+        for (int i = 0; i < all.size(); i++) {
+            if (i % 37 != 0 && i > 3 && i < all.size() - 12 && all.get(i).matches("(f|sub)[0-9]+")) {
+                continue; // every run's first and last children and its odd names, and a sample of the rest
+            }
+            DirectoryListing<Child> rest = a.listChildren(dir);
+            assertTrue(rest.skipPast(all.get(i)), all.get(i));
+            assertEquals(all.subList(i + 1, all.size()), names(rest), dir + " after " + all.get(i));
+        }
+        DirectoryListing<Entry> whole = a.list(dir);
+        if (!all.isEmpty()) {
+            assertTrue(whole.skipPast(all.get(0)));
+            assertEquals(all.subList(1, all.size()), names(whole));
+        }
+    }
+
+    @Test
     void findsFilesByTheRowsThatLookupsAndListingsGive() throws IOException {
         try (Archive archive = Archive.open(writeSample())) {
             assertTrue(archive.hasFileRows());

@@ -7,6 +7,8 @@ import org.barecat.core.DirStats;
 import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
+import org.barecat.core.Glob;
+import org.barecat.core.IndexScan;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -26,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -37,10 +40,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Answers every request from the archive's index and shards (see {@link ArchiveServer}). A request
- * that cannot be answered (a damaged row, an unreadable shard) gets a 500 for itself alone.
+ * Answers every request from the archive's index and shards (see {@link ArchiveServer}), and the web
+ * page's three files from the classpath. A request that cannot be answered (a damaged row, an
+ * unreadable shard) gets a 500 for itself alone.
  */
 final class ArchiveHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(ArchiveHandler.class);
@@ -48,14 +54,36 @@ final class ArchiveHandler extends Handler.Abstract {
     /** The most a file's send reads and writes at once: the largest buffer the server's pool keeps. */
     static final int CHUNK = 256 * 1024;
     private static final int MAX_PAGE = 10_000;
+    /** The page runs its own script and nothing else, even if a name got into its HTML. */
+    private static final String PAGE_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+    /** Rows one find request looks at, at most: a rare match in a large tree comes over several requests. */
+    static final int FIND_SCAN = 100_000;
+    /** The web page: request path to resource (beside this class) and type; nothing else is served from the classpath. */
+    private static final Map<String, String[]> PAGE = Map.of(
+            "/", new String[] {"web/index.html", "text/html;charset=utf-8"},
+            "/app.js", new String[] {"web/app.js", "text/javascript;charset=utf-8"},
+            "/app.css", new String[] {"web/app.css", "text/css;charset=utf-8"});
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final Archive archive;
     private final boolean verify;
+    private final Thumbnails thumbnails;
+    private final Map<String, byte[]> page = new LinkedHashMap<>();
 
-    ArchiveHandler(Archive archive, boolean verify) {
+    ArchiveHandler(Archive archive, boolean verify, Thumbnails thumbnails) {
         this.archive = archive;
         this.verify = verify;
+        this.thumbnails = thumbnails;
+        for (Map.Entry<String, String[]> p : PAGE.entrySet()) {
+            try (InputStream in = ArchiveHandler.class.getResourceAsStream(p.getValue()[0])) {
+                if (in == null) {
+                    throw new IllegalStateException(p.getValue()[0] + " is missing from the jar");
+                }
+                page.put(p.getKey(), in.readAllBytes());
+            } catch (IOException e) {
+                throw new IllegalStateException(p.getValue()[0] + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override
@@ -75,6 +103,14 @@ final class ArchiveHandler extends Handler.Abstract {
                 json(response, callback, list(Request.extractQueryParameters(request)), head);
             } else if (path.equals("/api/entry")) {
                 json(response, callback, entry(Request.extractQueryParameters(request)), head);
+            } else if (path.equals("/api/find")) {
+                json(response, callback, find(Request.extractQueryParameters(request)), head);
+            } else if (path.equals("/api/thumb")) {
+                thumbnail(request, response, callback, Request.extractQueryParameters(request), head);
+            } else if (page.containsKey(path)) {
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, PAGE.get(path)[1]);
+                response.getHeaders().put("Content-Security-Policy", PAGE_POLICY);
+                send(response, callback, page.get(path), head);
             } else {
                 Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
             }
@@ -131,6 +167,9 @@ final class ArchiveHandler extends Handler.Abstract {
         headers.put(HttpHeader.ETAG, etag);
         headers.put(HttpHeader.LAST_MODIFIED, HTTP_DATE.format(Instant.ofEpochSecond(modifiedSeconds)));
         headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
+        // an HTML file of the archive opened in a browser must not run scripts as the page's origin
+        headers.put("Content-Security-Policy", "sandbox");
+        headers.put("X-Content-Type-Options", "nosniff");
         if (matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), etag)) {
             response.setStatus(HttpStatus.NOT_MODIFIED_304);
             callback.succeeded();
@@ -268,20 +307,28 @@ final class ArchiveHandler extends Handler.Abstract {
         }
     }
 
-    /** {@code /api/list?path=DIR&offset=N&limit=M}: a page of a directory's entries, in the index's order. */
+    /**
+     * {@code /api/list?path=DIR&after=NAME&offset=N&limit=M}: a page of a directory's entries, in the
+     * index's order, starting after the child NAME (the last one of the previous page: found by a few
+     * lookups, however deep) and then N entries further.
+     */
     private Map<String, Object> list(Fields query) throws IOException, NotFound, BadRequest {
         String path = query.getValue("path") == null ? "" : query.getValue("path");
         long offset = number(query, "offset", 0, Long.MAX_VALUE, 0);
         int limit = (int) number(query, "limit", 1, MAX_PAGE, 1000);
+        String after = query.getValue("after");
         Entry dir = lookup(path);
         if (!(dir instanceof DirEntry d)) {
             throw new NotFound("not a directory");
         }
         List<Object> entries = new ArrayList<>();
         DirectoryListing<Entry> listing = archive.list(d.path());
+        if (after != null && !listing.skipPast(after)) {
+            throw new NotFound("after=" + after + ": no such entry in the directory");
+        }
         Entry e;
         for (long skipped = 0; skipped < offset && listing.take() != null; skipped++) {
-            // pages after the first walk the listing up to their start
+            // an offset walks the listing up to its start
         }
         while (entries.size() < limit && (e = listing.take()) != null) {
             entries.add(describe(e));
@@ -306,6 +353,87 @@ final class ArchiveHandler extends Handler.Abstract {
         return out;
     }
 
+    /**
+     * {@code /api/find?pattern=GLOB&path=DIR&after=PATH&limit=N}: entries below DIR that match, in
+     * path order, as {@code barecat find} matches them: a pattern with a {@code /} against the whole
+     * path ({@code -path}), else against the name ({@code -name}). {@code next} resumes the search.
+     */
+    private Map<String, Object> find(Fields query) throws IOException, NotFound, BadRequest {
+        String pattern = query.getValue("pattern");
+        if (pattern == null || pattern.isEmpty()) {
+            throw new BadRequest("pattern= is needed");
+        }
+        String path = query.getValue("path") == null ? "" : query.getValue("path");
+        int limit = (int) number(query, "limit", 1, MAX_PAGE, 200);
+        if (!(lookup(path) instanceof DirEntry dir)) {
+            throw new NotFound("not a directory");
+        }
+        Glob glob = Glob.compile(pattern);
+        boolean wholePath = glob.hasSlash();
+        if (wholePath) {
+            glob = Glob.compileCrossingSlashes(pattern);
+        }
+        IndexScan scan = IndexScan.below(archive, dir.path(), query.getValue("after"));
+        List<Object> entries = new ArrayList<>();
+        String last = null;
+        Entry e = null;
+        for (int scanned = 0; entries.size() < limit && scanned < FIND_SCAN && (e = scan.next()) != null; scanned++) {
+            last = e.path();
+            if (ArchivePaths.isCanonical(e.path()) && glob.matches(wholePath ? e.path() : e.name())) {
+                entries.add(describe(e));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("pattern", pattern);
+        out.put("path", dir.path());
+        out.put("entries", entries.toArray());
+        out.put("more", e != null); // stopped at the limit: maybe more, the next request says
+        out.put("next", last);
+        return out;
+    }
+
+    /**
+     * {@code /api/thumb?path=PATH}: a small JPEG of an image, made off the request thread; the request
+     * waits for it without holding a thread. 415 when the file is no image ImageIO decodes, 503 when
+     * too many thumbnails are being made.
+     */
+    private void thumbnail(Request request, Response response, Callback callback, Fields query, boolean head)
+            throws IOException, NotFound {
+        String path = query.getValue("path") == null ? "" : query.getValue("path");
+        if (!(lookup(path) instanceof FileEntry file)) {
+            throw new NotFound("a directory");
+        }
+        if (!Thumbnails.isImage(file.name())) {
+            Response.writeError(request, response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, "not an image");
+            return;
+        }
+        String etag = etag(file);
+        if (matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), etag)) {
+            response.getHeaders().put(HttpHeader.ETAG, etag);
+            response.setStatus(HttpStatus.NOT_MODIFIED_304);
+            callback.succeeded();
+            return;
+        }
+        thumbnails.get(file).whenComplete((jpeg, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof RejectedExecutionException) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "busy making thumbnails");
+            } else if (cause != null) {
+                log.warn("thumbnail of {}: {}", file.path(), cause.getMessage());
+                Response.writeError(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, cause.getMessage());
+            } else if (jpeg.isEmpty()) {
+                Response.writeError(request, response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, "does not decode as an image");
+            } else {
+                var headers = response.getHeaders();
+                headers.put(HttpHeader.CONTENT_TYPE, "image/jpeg");
+                headers.put(HttpHeader.ETAG, etag);
+                headers.put(HttpHeader.CONTENT_LENGTH, jpeg.get().length);
+                response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(jpeg.get()), callback);
+            }
+        });
+    }
+
     private Map<String, Object> describe(Entry e) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", e.name());
@@ -314,11 +442,14 @@ final class ArchiveHandler extends Handler.Abstract {
         if (e instanceof FileEntry f) {
             out.put("type", "file");
             out.put("size", f.size());
+            if (Thumbnails.isImage(f.name())) {
+                out.put("image", true); // the page asks /api/thumb for these only
+            }
         } else if (e instanceof DirEntry d) {
             out.put("type", "directory");
             DirStats s = d.stats();
             if (s != null) {
-                out.put("entries", s.numFiles() + s.numSubdirs());
+                out.put("children", s.numFiles() + s.numSubdirs()); // not "entries": a listing page holds those
                 out.put("files", s.numFilesTree());
                 out.put("size", s.sizeTree());
             }
@@ -343,8 +474,11 @@ final class ArchiveHandler extends Handler.Abstract {
     }
 
     private static void json(Response response, Callback callback, Map<String, Object> body, boolean head) {
-        byte[] bytes = new JSON().toJSON(body).getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        send(response, callback, new JSON().toJSON(body).getBytes(StandardCharsets.UTF_8), head);
+    }
+
+    private static void send(Response response, Callback callback, byte[] bytes, boolean head) {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
         response.getHeaders().put(new HttpField(HttpHeader.CACHE_CONTROL, "no-cache"));
         response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(bytes), callback);

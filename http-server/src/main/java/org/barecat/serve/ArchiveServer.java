@@ -11,9 +11,11 @@ import java.net.URI;
 
 /**
  * {@code barecat serve}: one archive over HTTP, read-only, on Jetty. {@code /files/PATH} gives a
- * file's bytes (ranges, ETag from its CRC-32C, Last-Modified), {@code /api/list?path=DIR} and
- * {@code /api/entry?path=PATH} describe the tree as JSON. Only what the index names can be reached:
- * every request is a lookup in the index, never a path on disk.
+ * file's bytes (ranges, ETag from its CRC-32C, Last-Modified), {@code /api/list?path=DIR},
+ * {@code /api/entry?path=PATH} and {@code /api/find?pattern=GLOB} describe the tree as JSON,
+ * {@code /api/thumb?path=PATH} gives an image's thumbnail, and {@code /} is a web page that browses
+ * the archive with them. Only what the index names can be reached: every request is a lookup in the
+ * index, never a path on disk.
  */
 public final class ArchiveServer implements AutoCloseable {
     /**
@@ -24,12 +26,19 @@ public final class ArchiveServer implements AutoCloseable {
     public record Settings(String bind, int port, boolean verify) {
     }
 
+    /** Threads that decode images for thumbnails, jobs that may wait for them, and the thumbnails' cache. */
+    private static final int THUMBNAIL_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    private static final int THUMBNAIL_QUEUE = 256;
+    private static final long THUMBNAIL_CACHE_BYTES = 64L << 20;
+
     private final Server server;
     private final ServerConnector connector;
+    private final Thumbnails thumbnails;
 
-    private ArchiveServer(Server server, ServerConnector connector) {
+    private ArchiveServer(Server server, ServerConnector connector, Thumbnails thumbnails) {
         this.server = server;
         this.connector = connector;
+        this.thumbnails = thumbnails;
     }
 
     /**
@@ -38,6 +47,12 @@ public final class ArchiveServer implements AutoCloseable {
      * @throws IOException when the address cannot be listened on, naming it
      */
     public static ArchiveServer start(Archive archive, Settings settings) throws IOException {
+        return start(archive, settings, new Thumbnails(archive, settings.verify(), THUMBNAIL_THREADS, THUMBNAIL_QUEUE,
+                THUMBNAIL_CACHE_BYTES));
+    }
+
+    /** Starts serving with {@code thumbnails} (which this server closes). */
+    static ArchiveServer start(Archive archive, Settings settings, Thumbnails thumbnails) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("barecat-serve");
         threads.setDaemon(true);
@@ -47,10 +62,11 @@ public final class ArchiveServer implements AutoCloseable {
         connector.setHost(settings.bind());
         connector.setPort(settings.port());
         server.addConnector(connector);
-        server.setHandler(new ArchiveHandler(archive, settings.verify()));
+        server.setHandler(new ArchiveHandler(archive, settings.verify(), thumbnails));
         try {
             server.start();
         } catch (Exception e) {
+            thumbnails.close();
             try {
                 server.stop();
             } catch (Exception ignored) {
@@ -59,7 +75,7 @@ public final class ArchiveServer implements AutoCloseable {
             Throwable cause = e.getCause() != null && e instanceof RuntimeException ? e.getCause() : e;
             throw new IOException(settings.bind() + ":" + settings.port() + ": cannot listen (" + cause.getMessage() + ")", e);
         }
-        return new ArchiveServer(server, connector);
+        return new ArchiveServer(server, connector, thumbnails);
     }
 
     /** Where the server answers, e.g. {@code http://127.0.0.1:8080/}. */
@@ -82,6 +98,8 @@ public final class ArchiveServer implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             throw new IOException("stopping the server: " + e.getMessage(), e);
+        } finally {
+            thumbnails.close();
         }
     }
 }

@@ -173,10 +173,7 @@ final class LsCommand implements Callable<Integer> {
         boolean deep = pattern.contains("**");
         Pattern regex = PythonGlob.compile(pattern, deep, false);
         String[] parts = pattern.split("/", -1);
-        int fixed = 0;
-        while (fixed < parts.length - 1 && !parts[fixed].matches(".*[*?\\[].*")) {
-            fixed++;
-        }
+        int fixed = PythonGlob.literalComponents(parts);
         String start = String.join("/", java.util.Arrays.copyOf(parts, fixed));
         Optional<Entry> root = start.isEmpty() ? archive.lookup("") : lookup(archive, start);
         List<Entry> dirs = new ArrayList<>();

@@ -48,6 +48,15 @@ final class PythonGlob {
         return Pattern.compile(re.toString(), Pattern.DOTALL);
     }
 
+    /** How many leading components of a pattern (split at {@code /}) hold no wildcard, the last not counted. */
+    static int literalComponents(String[] parts) {
+        int fixed = 0;
+        while (fixed < parts.length - 1 && !parts[fixed].matches(".*[*?\\[].*")) {
+            fixed++;
+        }
+        return fixed;
+    }
+
     /** fnmatch's translation of one component: {@code *} and {@code ?} do not cross {@code /}. */
     private static void translate(String p, StringBuilder re) {
         int n = p.length();

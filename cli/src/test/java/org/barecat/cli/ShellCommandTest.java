@@ -258,6 +258,24 @@ class ShellCommandTest {
         }
     }
 
+    @Test
+    void onATerminalTabCompletesAndCtrlCAndCtrlDWorkAsInTheOriginal() throws Exception {
+        Path driver = tmp.resolve("pty_session.py");
+        try (var in = ShellCommandTest.class.getResourceAsStream("pty_session.py")) {
+            Files.copy(in, driver);
+        }
+        List<String> command = new ArrayList<>(List.of("python3", driver.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dfile.encoding=UTF-8",
+                "-cp", System.getProperty("java.class.path"), BarecatCommand.class.getName(), "shell", archive));
+        String screen = TestTrees.exec(tmp, command.toArray(String[]::new));
+        assertTrue(screen.contains("barecat:/> cd odd\\ names/"), "Tab completed the directory, escaped: " + screen);
+        assertTrue(screen.contains("/odd names\r\n"), "cd took the completed path: " + screen);
+        assertTrue(screen.contains("^C\r\n"), screen);
+        assertTrue(screen.contains("sp ace & 'q' %#.txt") && screen.contains("ünï/"), "the directory's entries listed: "
+                + screen);
+        assertTrue(screen.endsWith("\nexit 0\n"), "end of input leaves with status 0: " + screen);
+    }
+
     private static List<Candidate> candidates(ShellCompleter completer, String line) {
         List<Candidate> out = new ArrayList<>();
         completer.complete(null, new DefaultParser().parse(line, line.length(), Parser.ParseContext.COMPLETE), out);

@@ -126,7 +126,10 @@ final class BarecatShell implements AutoCloseable {
         say(INTRO);
         out.flush();
         if (System.console() != null) {
-            try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            // Ctrl-C while a command runs must not end the shell (the original catches it); at the prompt
+            // the line reader reads it as a key and throws UserInterruptException
+            try (Terminal terminal = TerminalBuilder.builder().system(true)
+                    .signalHandler(Terminal.SignalHandler.SIG_IGN).build()) {
                 LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("barecat")
                         .completer(new ShellCompleter(this)).build();
                 reader.setOpt(LineReader.Option.AUTO_LIST); // readline's show-all-if-ambiguous, as the original sets

@@ -127,6 +127,18 @@ class ShellCommandTest {
     }
 
     @Test
+    void localCommandsWorkInTheirOwnDirectory() throws Exception {
+        Path local = Files.createDirectories(tmp.resolve("loc/sub"));
+        Files.writeString(local.resolveSibling("f.txt"), "f");
+        Path dir = local.getParent();
+        Cli.Run r = Cli.runWithInput(("lcd " + dir + "\nlpwd\nlls\nlcd sub\nlcd nope\nlls " + dir + "\nexit\n")
+                .getBytes(StandardCharsets.UTF_8), "shell", archive);
+        assertEquals(BarecatShell.INTRO + "\nbarecat:/> Local directory: " + dir + "\nbarecat:/> " + dir
+                + "\nbarecat:/> f.txt\nsub/\nbarecat:/> Local directory: " + local + "\nbarecat:/> lcd: not a directory: "
+                + local.resolve("nope") + "\nbarecat:/> f.txt\nsub/\nbarecat:/> ", r.out());
+    }
+
+    @Test
     void lssSummarizesNumberedNames() {
         List<String> names = new ArrayList<>();
         IntStream.rangeClosed(0, 1200).forEach(i -> names.add(String.format("frame_%04d.jpg", i)));

@@ -12,12 +12,15 @@ import struct
 import sys
 import termios
 
+# each expected text is looked for after the previous one; a prompt is written once the line reader reads keys
 STEPS = [
     (b'', b'barecat:/> '),
     (b'cd o\t', b'odd\\ names/'),          # Tab completes a directory, its space escaped
     (b'\n', b'barecat:/odd names> '),
     (b'pwd\n', b'/odd names\r\n'),
+    (b'', b'barecat:/odd names> '),
     (b'\x03', b'^C'),                       # Ctrl-C: ^C and a new prompt
+    (b'', b'barecat:/odd names> '),
     (b'cat \t', 'ünï/'.encode()),          # Tab lists the directory's entries
     (b'\x15\x04', b''),                     # Ctrl-U clears the line, Ctrl-D on it leaves
 ]
@@ -28,6 +31,7 @@ if pid == 0:
     os.execv(sys.argv[1], sys.argv[1:])
 
 seen = b''
+position = 0
 
 
 def read_more():
@@ -46,9 +50,10 @@ def read_more():
 
 for keys, expected in STEPS:
     os.write(fd, keys)
-    while expected not in seen:
+    while seen.find(expected, position) < 0:
         if not read_more():
             sys.exit('ended before %r: %r' % (expected, seen))
+    position = seen.find(expected, position) + len(expected)
 while read_more():
     pass
 status = os.waitpid(pid, 0)[1]

@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
         description = "Create, inspect, convert, verify, extract and mount Barecat archives.",
         subcommands = {CreateCommand.class, AddCommand.class, ExtractCommand.class, ConvertCommand.class,
                 VerifyCommand.class, LsCommand.class, CatCommand.class, FindCommand.class, DuCommand.class,
-                TreeCommand.class, InfoCommand.class, RmCommand.class, MvCommand.class, DefragCommand.class, ReshardCommand.class,
+                TreeCommand.class, InfoCommand.class, ShellCommand.class, RmCommand.class, MvCommand.class, DefragCommand.class, ReshardCommand.class,
                 MergeCommand.class, SubsetCommand.class, IndexExportCommands.Csv.class, IndexExportCommands.Ncdu.class,
                 UpgradeCommand.class, CompletionScriptCommand.class, BarecatMount.class, ServeCommand.class,
                 DemoCommand.class},

@@ -69,11 +69,8 @@ public final class ArchiveMerge {
                              ProgressListener listener) throws IOException {
         Set<String> taken = new HashSet<>();
         for (Path input : inputs) {
-            String prefix = options.prefix();
-            if (options.asSubdirs()) {
-                prefix = ArchivePaths.child(prefix, subdirName(input));
-            }
-            say.accept("Merging files from " + input + (prefix.isEmpty() ? "" : " -> " + prefix + "/"));
+            String prefix = prefixFor(input, options);
+            say.accept(mergingLine(input, prefix));
             Into into = new Into(sink, prefix, options, input, taken);
             ArchiveFormat format = ArchiveFormat.byName(input.getFileName().toString());
             try {
@@ -97,6 +94,16 @@ public final class ArchiveMerge {
                 throw new IOException(input + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** The directory {@code input}'s entries go under: {@code --prefix}, then its {@code --as-subdirs} name. */
+    public static String prefixFor(Path input, Options options) {
+        return options.asSubdirs() ? ArchivePaths.child(options.prefix(), subdirName(input)) : options.prefix();
+    }
+
+    /** The line the original prints as it starts on an input. */
+    public static String mergingLine(Path input, String prefix) {
+        return "Merging files from " + input + (prefix.isEmpty() ? "" : " -> " + prefix + "/");
     }
 
     /** The original's {@code --as-subdirs} name: the file name without one archive extension, lower-cased. */

@@ -3,6 +3,7 @@ package org.barecat.cli;
 import org.barecat.core.Archive;
 import org.barecat.core.ArchiveFiles;
 import org.barecat.core.ArchivePaths;
+import org.barecat.tools.ArchiveFileStream;
 import org.barecat.tools.Totals;
 import org.barecat.tools.convert.ArchiveFormat;
 import org.barecat.tools.extract.Extractor;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
-/** {@code barecat rsync SRC... DEST}: a local directory into an archive, or an archive's files into a directory. */
+/** {@code barecat rsync SRC... DEST}: directories or archives into an archive, or archives into a directory. */
 @Command(name = "rsync", sortOptions = false,
         description = {"Sync files between local directories and archives, either way, as the original barecat"
                 + " rsync.",
@@ -32,10 +34,11 @@ import java.util.function.Consumer;
                 "ARCHIVE::PATH names PATH inside a Barecat archive (ARCHIVE:: its root); a trailing / sends a "
                         + "source's contents rather than the source itself; \\:: is a literal ::.",
                 "",
-                "Local sources go into an archive (created when missing): new and changed files (size or mtime) "
-                        + "are stored, in one transaction committed at the end, so an interrupted sync leaves the "
-                        + "archive as it was; refused while the archive is mounted. Archive sources go into a "
-                        + "directory through extract's safe writer (checksums checked, no symbolic link followed).",
+                "Into an archive (created when missing), from directories or other archives: new and changed "
+                        + "files (size or mtime; -c: CRC-32C between archives) are stored in one transaction "
+                        + "committed at the end, so an interrupted sync leaves the archive as it was; refused while "
+                        + "the archive is mounted. Into a directory: through extract's safe writer (checksums "
+                        + "checked, no symbolic link followed).",
                 "",
                 "--delete removes the destination's files, below each tree sent, that no source has."})
 final class RsyncCommand implements Callable<Integer> {
@@ -51,7 +54,8 @@ final class RsyncCommand implements Callable<Integer> {
     @Option(names = "--delete", description = "Delete extraneous files from DEST.")
     boolean delete;
 
-    @Option(names = {"-c", "--checksum"}, description = "Send every file, whatever its size and mtime.")
+    @Option(names = {"-c", "--checksum"}, description = "Between archives, compare CRC-32Cs instead of sizes and"
+            + " mtimes; otherwise send every file.")
     boolean checksum;
 
     @Option(names = {"-u", "--update"}, description = "Keep destination files that are as new or newer.")
@@ -74,7 +78,7 @@ final class RsyncCommand implements Callable<Integer> {
         }
     }
 
-    /** The original's {@code parse_path}: {@code ARCHIVE::INNER}, {@code \::} and {@code \\} escapes, trailing {@code /}. */
+    /** The original's {@code parse_path}: ARCHIVE::INNER, the \:: and \\ escapes, a trailing /. */
     static Parsed parse(String given) {
         boolean contents = given.endsWith("/");
         String path = given.replaceAll("/+$", "");
@@ -141,9 +145,10 @@ final class RsyncCommand implements Callable<Integer> {
         Parsed dest = parsed.get(parsed.size() - 1);
         try {
             if (dest.isArchive()) {
-                if (sources.stream().anyMatch(Parsed::isArchive)) {
-                    return Errors.fail("rsync: from an archive into an archive is not supported by this barecat"
-                            + " (use merge, or extract first)", 1);
+                for (Parsed s : sources) {
+                    if (s.isArchive() && sameArchive(s.archive(), dest.archive())) {
+                        return Errors.fail("rsync: " + s.archive() + ": the source is the destination archive", 1);
+                    }
                 }
                 return toArchive(sources, dest);
             }
@@ -153,6 +158,14 @@ final class RsyncCommand implements Callable<Integer> {
             return toLocal(sources, dest);
         } catch (IOException e) {
             return Errors.fail(e);
+        }
+    }
+
+    private static boolean sameArchive(Path a, Path b) {
+        try {
+            return Files.isSameFile(ArchiveFiles.locate(a).index(), ArchiveFiles.locate(b).index());
+        } catch (IOException e) {
+            return false; // one of them does not exist (yet): the plan says which
         }
     }
 
@@ -168,8 +181,9 @@ final class RsyncCommand implements Callable<Integer> {
         // a real run prints its lines once the archive is open for writing (not when it is refused)
         Consumer<String> say = dryRun ? System.out::println : lines::add;
         SyncPlan plan = plan(say);
-        List<SyncPlan.LocalSource> local = sources.stream()
-                .map(s -> new SyncPlan.LocalSource(s.local(), s.contents())).toList();
+        List<SyncPlan.Source> local = sources.stream().map(s -> s.isArchive()
+                ? (SyncPlan.Source) new SyncPlan.ArchiveSource(s.archive(), s.inner(), s.contents())
+                : new SyncPlan.LocalSource(s.local(), s.contents())).toList();
         SyncPlan.ToArchive todo;
         try (Progress listing = new Progress("Scanning", true)) {
             if (exists) {
@@ -179,7 +193,8 @@ final class RsyncCommand implements Callable<Integer> {
             } else {
                 todo = plan.toArchive(local, null, dest.archive(), dest.inner(), listing);
             }
-            if (dryRun || (exists && todo.stores().isEmpty() && todo.deletions().isEmpty())) {
+            if (dryRun || (exists && todo.stores().isEmpty() && todo.copies().isEmpty()
+                    && todo.deletions().isEmpty())) {
                 lines.forEach(System.out::println); // only skips: nothing to write
                 return listing.problems() > 0 ? 1 : 0;
             }
@@ -188,9 +203,11 @@ final class RsyncCommand implements Callable<Integer> {
                 : ArchiveWriter.create(dest.archive(), Long.MAX_VALUE, false);
         lines.forEach(System.out::println);
         Progress progressBar = new Progress("Syncing", !progress);
-        progressBar.total(todo.stores().size(), todo.stores().stream().mapToLong(e -> e.size()).sum());
+        progressBar.total(todo.stores().size() + todo.copies().size(), todo.stores().stream()
+                .mapToLong(e -> e.size()).sum() + todo.copies().stream().mapToLong(c -> c.file().size()).sum());
         return ArchiveFill.fill(sink, progressBar, bar -> {
             Totals stored = new Packer(sink, 1, false, bar).pack(todo.stores().iterator());
+            copy(todo.copies(), sink, bar);
             for (String path : todo.deletions()) {
                 ((ArchiveAppender) sink).removeFile(path); // only an archive that existed has files to delete
             }
@@ -200,7 +217,31 @@ final class RsyncCommand implements Callable<Integer> {
     }
 
     private SyncPlan plan(Consumer<String> say) {
-        return new SyncPlan(new SyncPlan.Options(update, checksum, delete, includes, excludes), dryRun, verbose, say);
+        return new SyncPlan(new SyncPlan.Options(update, checksum, delete, progress, includes, excludes), dryRun,
+                verbose, say);
+    }
+
+    /** Copies files of other archives into {@code sink}, each source archive opened once in a row. */
+    private static void copy(List<SyncPlan.Copy> copies, ArchiveSink sink, Progress bar) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+        Archive open = null;
+        try {
+            for (SyncPlan.Copy c : copies) {
+                if (open == null || !open.files().index().equals(ArchiveFiles.locate(c.archive()).index())) {
+                    if (open != null) {
+                        open.close();
+                    }
+                    open = Archive.open(c.archive());
+                }
+                sink.add(c.target(), new ArchiveFileStream(open, c.file(), buffer), c.file().size(),
+                        c.file().attributes());
+                bar.done(c.target(), c.file().size());
+            }
+        } finally {
+            if (open != null) {
+                open.close();
+            }
+        }
     }
 
     private int toLocal(List<Parsed> sources, Parsed dest) throws IOException {

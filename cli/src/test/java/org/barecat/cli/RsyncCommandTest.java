@@ -108,6 +108,35 @@ class RsyncCommandTest {
     }
 
     @Test
+    void archiveToArchiveCopiesWithTheSourcesMetadataAndComparesChecksumsWithC() throws IOException {
+        Path data = source();
+        Path a = tmp.resolve("a.barecat");
+        Path b = tmp.resolve("b.barecat");
+        assertEquals(0, Cli.run("rsync", data + "/", a + "::").code());
+        Cli.Run r = Cli.run("rsync", "-n", a + "::sub2", b + "::in/");
+        assertEquals("would copy: sub2/c.bin -> in/sub2/c.bin\nwould copy: sub2/deep/d.txt -> in/sub2/deep/d.txt\n"
+                + "would copy: sub2/x.tmp -> in/sub2/x.tmp\n", r.out());
+        assertFalse(Files.exists(b));
+        r = Cli.run("rsync", "--progress", "--exclude", "*.tmp", a + "::sub2", b + "::in/");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("copy: in/sub2/c.bin\ncopy: in/sub2/deep/d.txt\n", r.out(), "--progress prints the copies");
+        assertEquals("c".repeat(3000), Cli.run("cat", b.toString(), "in/sub2/c.bin").out());
+        assertTrue(Cli.run("ls", "-l", b.toString(), "in/sub2").out().contains("2020"), "the source's mtime");
+        assertEquals(0, Cli.run("verify", "-q", b.toString()).code());
+
+        assertEquals(0, Cli.run("rsync", data + "/sub2/", a + "::sub2").code());
+        r = Cli.run("rsync", "-v", "-c", "--exclude", "*.tmp", a + "::sub2", b + "::in/");
+        assertEquals("skip (checksum match): in/sub2/c.bin\nskip (checksum match): in/sub2/deep/d.txt\n", r.out());
+        Files.writeString(data.resolve("sub2/c.bin"), "new bytes, old size".repeat(1));
+        assertEquals(0, Cli.run("rsync", data + "/sub2/", a + "::sub2").code());
+        r = Cli.run("rsync", "-v", "-c", "--delete", a + "::sub2", b + "::in/");
+        assertEquals("update: in/sub2/c.bin\nskip (checksum match): in/sub2/deep/d.txt\ncopy: in/sub2/x.tmp\n",
+                r.out());
+        assertEquals("new bytes, old size", Cli.run("cat", b.toString(), "in/sub2/c.bin").out());
+        assertEquals(0, Cli.run("verify", "-q", b.toString()).code());
+    }
+
+    @Test
     void badPathsAreOneLineErrors() throws IOException {
         Path data = source();
         Path archive = tmp.resolve("r.barecat");
@@ -116,9 +145,8 @@ class RsyncCommandTest {
                 List.of("rsync", data.toString(), "barecat: rsync requires at least source and destination\n"),
                 List.of("rsync", data.toString(), tmp.resolve("x").toString(),
                         "barecat: rsync: Use regular rsync for local-to-local directory sync\n"),
-                List.of("rsync", archive + "::", tmp.resolve("b.barecat") + "::",
-                        "barecat: rsync: from an archive into an archive is not supported by this barecat (use merge,"
-                                + " or extract first)\n"),
+                List.of("rsync", archive + "::", archive + "::copy",
+                        "barecat: rsync: " + archive + ": the source is the destination archive\n"),
                 List.of("rsync", "host:/x/a.barecat::", "out",
                         "barecat: rsync: host:/x/a.barecat::: remote paths are not supported by this barecat\n"),
                 List.of("rsync", archive + "::nope", "out", "barecat: " + archive + "::nope: not in the archive\n"),

@@ -39,7 +39,8 @@ class RsyncAndLinkedMergeTest {
             Path f = root.resolve(String.format("d%d/s%d/f%03d.bin", i % 4, i % 3, i));
             Files.createDirectories(f.getParent());
             Files.write(f, Trees.randomBytes(random, i == 7 ? 3 << 20 : random.nextInt(5000)));
-            Files.setLastModifiedTime(f, FileTime.from(1_700_000_000_000_000_000L + i * 1_000_123L, TimeUnit.NANOSECONDS));
+            Files.setLastModifiedTime(f, FileTime.from(1_700_000_000_000_000_000L + i * 1_000_123L,
+                    TimeUnit.NANOSECONDS));
         }
         Files.writeString(root.resolve(".hidden"), "hidden\n");
         return root;
@@ -142,6 +143,12 @@ class RsyncAndLinkedMergeTest {
         // not the contents: the inner directory arrives under its own name
         Launchers.barecat("rsync", archive + "::d1", tmp.resolve("one").toString()).ok();
         assertEquals(expectedReading(src.resolve("d1"), ""), expectedReading(tmp.resolve("one/d1"), ""));
+
+        // archive -> archive: the same bytes, read back by the independent reader
+        Path copy = tmp.resolve("copy.barecat");
+        Launchers.barecat("rsync", "--delete", archive + "::d1", copy + "::").ok();
+        Launchers.barecat("verify", copy.toString()).ok();
+        assertEquals(expectedReading(src.resolve("d1"), "d1/"), reading(copy));
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.barecat.core.DirEntry;
 import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
+import org.barecat.tools.ArchiveFileStream;
 import org.barecat.tools.ProgressListener;
 import org.barecat.tools.convert.ArchiveFormat;
 import org.barecat.tools.convert.ArchiveImport;
@@ -133,50 +134,11 @@ public final class ArchiveMerge {
                         into.addDirectory(d.path(), d.attributes());
                         dirs.push(d.path());
                     } else if (e instanceof FileEntry f && into.takes(f.path())) {
-                        into.add(f.path(), new FileStream(archive, f, buffer), f.size(), f.attributes());
+                        into.add(f.path(), new ArchiveFileStream(archive, f, buffer), f.size(), f.attributes());
                         listener.done(f.path(), f.size());
                     }
                 }
             }
-        }
-    }
-
-    /** A file's bytes as a stream, read from the archive a buffer at a time. */
-    private static final class FileStream extends InputStream {
-        private final Archive archive;
-        private final FileEntry file;
-        private final ByteBuffer buffer;
-        private long position;
-
-        FileStream(Archive archive, FileEntry file, ByteBuffer buffer) {
-            this.archive = archive;
-            this.file = file;
-            this.buffer = buffer.clear().limit(0);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (!buffer.hasRemaining()) {
-                if (position >= file.size()) {
-                    return -1;
-                }
-                buffer.clear();
-                int n = archive.read(file, position, buffer);
-                if (n <= 0) {
-                    return -1;
-                }
-                position += n;
-                buffer.flip();
-            }
-            int n = Math.min(len, buffer.remaining());
-            buffer.get(b, off, n);
-            return n;
         }
     }
 

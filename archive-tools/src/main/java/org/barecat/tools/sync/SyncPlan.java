@@ -32,16 +32,21 @@ import java.util.stream.Stream;
 /**
  * What {@code barecat rsync} would do, worked out before anything is written, as the original
  * decides it: a file is sent when the destination lacks it or has it with another size or mtime (to
- * the nanosecond); {@code -u} keeps a destination file that is as new or newer; {@code -c} sends
- * every file; {@code --exclude} patterns match names ({@code fnmatch}, also pruning directories of a
- * local walk) and {@code --include} only rescues an excluded name. {@code --delete} removes the
- * destination's files below each transferred tree that no source has (an excluded source file is
- * kept). The plan is then carried out by the archive writers or the extractor, or only printed
- * ({@code -n}). Lines go to {@code say} in the original's words.
+ * the nanosecond); {@code -u} keeps a destination file that is as new or newer; {@code -c} compares
+ * CRC-32Cs between archives and otherwise sends every file; {@code --exclude} patterns match names
+ * ({@code fnmatch}, also pruning directories of a local walk) and {@code --include} only rescues an
+ * excluded name. {@code --delete} removes the destination's files below each transferred tree that
+ * no source has (an excluded source file is kept). The plan is then carried out by the archive
+ * writers or the extractor, or only printed ({@code -n}). Lines go to {@code say} in the original's
+ * words.
  */
 public final class SyncPlan {
-    /** The flags that change the plan. */
-    public record Options(boolean update, boolean checksum, boolean delete, List<String> includes,
+    /**
+     * The flags that change the plan.
+     *
+     * @param progress a real run also prints its archive-to-archive {@code copy:} lines (the original's rule)
+     */
+    public record Options(boolean update, boolean checksum, boolean delete, boolean progress, List<String> includes,
                           List<String> excludes) {
         public Options {
             includes = List.copyOf(includes);
@@ -49,16 +54,20 @@ public final class SyncPlan {
         }
     }
 
+    /** What is sent: a local file or directory, or an archive's files. */
+    public sealed interface Source permits LocalSource, ArchiveSource {
+    }
+
     /**
      * A local file or directory to send into an archive.
      *
      * @param contents a trailing {@code /}: its contents go straight into the destination directory
      */
-    public record LocalSource(String path, boolean contents) {
+    public record LocalSource(String path, boolean contents) implements Source {
     }
 
-    /** Files of an archive, below {@code inner}, to bring into a local directory. */
-    public record ArchiveSource(Path archive, String inner, boolean contents) {
+    /** Files of an archive, below {@code inner}, to bring into a local directory or another archive. */
+    public record ArchiveSource(Path archive, String inner, boolean contents) implements Source {
         /** The directory name it arrives as without {@code contents}: the inner path's name, else the archive's. */
         String name() {
             if (!inner.isEmpty()) {
@@ -72,8 +81,15 @@ public final class SyncPlan {
         }
     }
 
-    /** Into an archive: the files to store (at their archive paths), and the archive files to delete. */
-    public record ToArchive(List<SourceEntry> stores, List<String> deletions) {
+    /** A file of another archive to copy to {@code target}. */
+    public record Copy(Path archive, FileEntry file, String target) {
+    }
+
+    /**
+     * Into an archive: the local files to store (at their archive paths), the files of other archives
+     * to copy, and the archive files to delete.
+     */
+    public record ToArchive(List<SourceEntry> stores, List<Copy> copies, List<String> deletions) {
     }
 
     /** One archive's files to extract into {@code root} (the directory that {@code inner} becomes). */
@@ -120,12 +136,35 @@ public final class SyncPlan {
      * Plans sending local files into the archive at {@code destPrefix}. {@code dest} is the
      * destination archive as it is now, or null when there is none yet.
      */
-    public ToArchive toArchive(List<LocalSource> sources, Archive dest, Path destArchive, String destPrefix,
+    public ToArchive toArchive(List<? extends Source> sources, Archive dest, Path destArchive, String destPrefix,
                                ProgressListener listener) throws IOException {
         List<SourceEntry> stores = new ArrayList<>();
+        List<Copy> copies = new ArrayList<>();
         Set<String> expected = new HashSet<>();
         List<String> trees = new ArrayList<>();
-        for (LocalSource src : sources) {
+        for (Source source : sources) {
+            if (source instanceof ArchiveSource src) {
+                String prefix = src.contents() ? destPrefix : ArchivePaths.child(destPrefix, src.name());
+                trees.add(prefix);
+                forEachFile(src, (f, relative) -> {
+                    String target = ArchivePaths.child(prefix, relative);
+                    expected.add(target);
+                    if (excluded(relative.substring(relative.lastIndexOf('/') + 1))) {
+                        return;
+                    }
+                    FileEntry old = fileIn(dest, target);
+                    if (old != null && unchanged(target, old.size(), old.attributes().mtimeNs(), f.size(),
+                            f.attributes().mtimeNs(), old.crc32c(), f.crc32c())) {
+                        return;
+                    }
+                    String verb = old != null ? "update" : "copy";
+                    tell(dryRun || options.progress(), dryRun ? "would " + verb + ": " + f.path() + " -> " + target
+                            : verb + ": " + target);
+                    copies.add(new Copy(src.archive(), f, target));
+                });
+                continue;
+            }
+            LocalSource src = (LocalSource) source;
             Path path = Path.of(src.path());
             if (!Files.exists(path)) {
                 throw new NoSuchFileException(src.path(), null, "no such file or directory");
@@ -139,9 +178,9 @@ public final class SyncPlan {
             // walked from its parent under its own name, so that an absolute path is no note about a leading '/'
             Path absolute = path.toAbsolutePath().normalize();
             String root = absolute.getParent() == null ? "" : name;
-            Iterator<SourceEntry> walk = new SourceWalker(absolute.getParent() == null ? absolute : absolute.getParent(),
-                    PathFilter.ALL, listener).ignoring(destArchive).walk(List.of(root.isEmpty() ? "." : root).iterator(),
-                    true);
+            Path from = absolute.getParent() == null ? absolute : absolute.getParent();
+            Iterator<SourceEntry> walk = new SourceWalker(from, PathFilter.ALL, listener).ignoring(destArchive)
+                    .walk(List.of(root.isEmpty() ? "." : root).iterator(), true);
             while (walk.hasNext()) {
                 SourceEntry e = walk.next();
                 if (e.directory()) {
@@ -154,10 +193,9 @@ public final class SyncPlan {
                 if (anyExcluded(relative)) {
                     continue;
                 }
-                Optional<Entry> there = dest == null ? Optional.empty() : dest.lookup(target);
-                FileEntry old = there.filter(FileEntry.class::isInstance).map(FileEntry.class::cast).orElse(null);
+                FileEntry old = fileIn(dest, target);
                 if (old != null && unchanged(target, old.size(), old.attributes().mtimeNs(), e.size(),
-                        e.attributes().mtimeNs())) {
+                        e.attributes().mtimeNs(), null, null)) {
                     continue;
                 }
                 String verb = old != null ? "update" : "add";
@@ -176,7 +214,7 @@ public final class SyncPlan {
                 }
             }
         }
-        return new ToArchive(stores, List.copyOf(deletions));
+        return new ToArchive(stores, copies, List.copyOf(deletions));
     }
 
     /**
@@ -193,29 +231,21 @@ public final class SyncPlan {
             Path root = src.contents() ? dest : dest.resolve(src.name());
             trees.add(rootShown);
             List<FileEntry> files = new ArrayList<>();
-            try (Archive archive = Archive.open(src.archive())) {
-                if (!src.inner().isEmpty() && archive.lookup(src.inner()).isEmpty()) {
-                    throw new NoSuchFileException(src.archive() + "::" + src.inner(), null, "not in the archive");
+            forEachFile(src, (f, relative) -> {
+                Path target = root.resolve(relative);
+                String shown = join(rootShown, relative);
+                expected.add(target.toAbsolutePath().normalize());
+                if (excluded(relative.substring(relative.lastIndexOf('/') + 1))) {
+                    return;
                 }
-                IndexScan scan = IndexScan.filesBelow(archive, src.inner());
-                for (Entry e = scan.next(); e != null; e = scan.next()) {
-                    FileEntry f = (FileEntry) e;
-                    String relative = src.inner().isEmpty() ? f.path() : f.path().substring(src.inner().length() + 1);
-                    Path target = root.resolve(relative);
-                    String shown = join(rootShown, relative);
-                    expected.add(target.toAbsolutePath().normalize());
-                    if (excluded(relative.substring(relative.lastIndexOf('/') + 1))) {
-                        continue;
-                    }
-                    BasicFileAttributes present = attributesOrNull(target);
-                    if (present != null && unchanged(shown, f.size(), f.attributes().mtimeNs(), present.size(),
-                            present.lastModifiedTime().to(TimeUnit.NANOSECONDS))) {
-                        continue;
-                    }
-                    tell(dryRun, (dryRun ? "would extract: " : "extract: ") + shown);
-                    files.add(f);
+                BasicFileAttributes present = attributesOrNull(target);
+                if (present != null && unchanged(shown, f.size(), f.attributes().mtimeNs(), present.size(),
+                        present.lastModifiedTime().to(TimeUnit.NANOSECONDS), null, null)) {
+                    return;
                 }
-            }
+                tell(dryRun, (dryRun ? "would extract: " : "extract: ") + shown);
+                files.add(f);
+            });
             extractions.add(new Extraction(src, root, files));
         }
         Set<Path> deletions = new LinkedHashSet<>();
@@ -238,6 +268,30 @@ public final class SyncPlan {
         return new ToLocal(extractions, List.copyOf(deletions));
     }
 
+    /** What is done with each file of a source archive, and its path relative to the source's inner path. */
+    private interface FileAction {
+        void accept(FileEntry file, String relative) throws IOException;
+    }
+
+    private static void forEachFile(ArchiveSource src, FileAction action) throws IOException {
+        try (Archive archive = Archive.open(src.archive())) {
+            if (!src.inner().isEmpty() && archive.lookup(src.inner()).isEmpty()) {
+                throw new NoSuchFileException(src.archive() + "::" + src.inner(), null, "not in the archive");
+            }
+            IndexScan scan = IndexScan.filesBelow(archive, src.inner());
+            for (Entry e = scan.next(); e != null; e = scan.next()) {
+                String relative = src.inner().isEmpty() ? e.path() : e.path().substring(src.inner().length() + 1);
+                action.accept((FileEntry) e, relative);
+            }
+        }
+    }
+
+    /** The file at {@code path} in {@code archive}, or null (also when there is no archive yet). */
+    private static FileEntry fileIn(Archive archive, String path) throws IOException {
+        Optional<Entry> there = archive == null ? Optional.empty() : archive.lookup(path);
+        return there.filter(FileEntry.class::isInstance).map(FileEntry.class::cast).orElse(null);
+    }
+
     /** Whether a name along {@code relative} (a path below a walked directory) is excluded. */
     private boolean anyExcluded(String relative) {
         for (String name : relative.split("/")) {
@@ -249,12 +303,18 @@ public final class SyncPlan {
     }
 
     /**
-     * Whether the destination's copy stays ({@code -u}: it is as new or newer; else: same size and
-     * mtime, unless {@code -c}), printing why with {@code -v}.
+     * Whether the destination's copy stays ({@code -u}: it is as new or newer; {@code -c}: the same
+     * CRC-32C, which only archive-to-archive has on both sides; else: same size and mtime), printing
+     * why with {@code -v}.
      */
-    private boolean unchanged(String shown, long destSize, Long destMtimeNs, long srcSize, Long srcMtimeNs) {
+    private boolean unchanged(String shown, long destSize, Long destMtimeNs, long srcSize, Long srcMtimeNs,
+                              Long destCrc, Long srcCrc) {
         if (options.update() && destMtimeNs != null && srcMtimeNs != null && destMtimeNs >= srcMtimeNs) {
             tell(false, "skip (newer): " + shown);
+            return true;
+        }
+        if (options.checksum() && srcCrc != null && srcCrc.equals(destCrc)) { // both archives: compare the CRCs
+            tell(false, "skip (checksum match): " + shown);
             return true;
         }
         if (!options.checksum() && destSize == srcSize && java.util.Objects.equals(destMtimeNs, srcMtimeNs)) {

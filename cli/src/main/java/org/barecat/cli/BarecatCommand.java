@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {CreateCommand.class, AddCommand.class, ExtractCommand.class, ConvertCommand.class,
                 VerifyCommand.class, LsCommand.class, CatCommand.class, FindCommand.class, DuCommand.class,
                 TreeCommand.class, InfoCommand.class, ShellCommand.class, RmCommand.class, MvCommand.class, DefragCommand.class, ReshardCommand.class,
-                MergeCommand.class, SubsetCommand.class, IndexExportCommands.Csv.class, IndexExportCommands.Ncdu.class,
+                MergeCommand.class, SubsetCommand.class, RsyncCommand.class, IndexExportCommands.Csv.class, IndexExportCommands.Ncdu.class,
                 UpgradeCommand.class, CompletionScriptCommand.class, BarecatMount.class, ServeCommand.class,
                 DemoCommand.class},
         exitCodeListHeading = BarecatCommand.EXIT_CODES,

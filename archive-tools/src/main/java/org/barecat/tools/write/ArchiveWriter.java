@@ -296,9 +296,7 @@ public final class ArchiveWriter implements ArchiveSink {
                 }
                 s.executeBatch();
             }
-            try (Statement s = db.createStatement()) {
-                s.execute("UPDATE config SET value_int = 1 WHERE key = 'use_triggers'");
-            }
+            Schema.useTriggers(db, true);
             db.commit();
             insertFile.close();
             db.close();

@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
@@ -31,7 +30,7 @@ import java.util.NoSuchElementException;
  *            name and kind, a {@link Child} ({@link Archive#listChildren}), which reads two columns
  *            of each row instead of ten
  */
-public final class DirectoryListing<T> implements Iterator<T> {
+public final class DirectoryListing<T> implements Listing<T> {
     static final int PAGE_SIZE = 512;
 
     private enum Run { DIRS, FILES, IMPLICIT_DIRS, DONE }
@@ -150,6 +149,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
     }
 
     /** The directory being listed. */
+    @Override
     public String directory() {
         return dir;
     }
@@ -172,11 +172,13 @@ public final class DirectoryListing<T> implements Iterator<T> {
     }
 
     /** Next entry without consuming it, or {@code null} at the end. */
+    @Override
     public T peek() throws IOException {
         return fill() ? page.peek() : null;
     }
 
     /** Like {@link #next()} but with the checked exception of the index. */
+    @Override
     public T take() throws IOException {
         return fill() ? page.poll() : null;
     }
@@ -294,6 +296,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
     }
 
     /** The directory's path followed by a slash, as UTF-8 (empty for the root): what each child's path starts with. */
+    @Override
     public byte[] childPrefixUtf8() {
         return prefixUtf8.clone();
     }

@@ -1,0 +1,24 @@
+package org.barecat.core;
+
+import java.io.IOException;
+import java.util.Iterator;
+
+/**
+ * The children of one directory, streamed: what {@link ArchiveView#list} and its siblings give, from one
+ * archive ({@link DirectoryListing}) or from several ({@link ArchiveUnion}). Not thread-safe.
+ *
+ * @param <T> a whole {@link Entry}, or only a {@link Child}'s name and kind
+ */
+public interface Listing<T> extends Iterator<T> {
+    /** The directory being listed. */
+    String directory();
+
+    /** Next child without consuming it, or {@code null} at the end. */
+    T peek() throws IOException;
+
+    /** Like {@link #next()} but with the checked exception of the index; {@code null} at the end. */
+    T take() throws IOException;
+
+    /** The directory's path followed by a slash, as UTF-8 (empty for the root): what each child's path starts with. */
+    byte[] childPrefixUtf8();
+}

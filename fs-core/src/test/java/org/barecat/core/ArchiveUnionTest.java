@@ -1,0 +1,202 @@
+package org.barecat.core;
+
+import org.barecat.testing.RawIndexes;
+import org.barecat.testing.TreeBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.barecat.testing.Bytes.bytes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ArchiveUnionTest {
+    @TempDir
+    Path tmp;
+
+    /** a: a file where b has a directory; b: two shards; c: last, so its same.txt wins. */
+    private List<Archive> openThree() throws IOException {
+        Path a = TreeBuilder.archive(tmp.resolve("a.barecat"))
+                .file("common/a.txt", bytes("from a"))
+                .file("common/same.txt", bytes("same in a"))
+                .file("only-a/x", bytes("x"))
+                .file("clash", bytes("a file in a"))
+                .build();
+        Path b = TreeBuilder.archive(tmp.resolve("b.barecat"), 16)
+                .file("common/b.txt", bytes("from b, in shard 0"))
+                .file("common/same.txt", bytes("same in b, shard 1"))
+                .file("clash/inner", bytes("below the clash"))
+                .dir("common").mode(0700)
+                .build();
+        Path c = TreeBuilder.archive(tmp.resolve("c.barecat"))
+                .file("common/same.txt", bytes("same in c"))
+                .build();
+        return List.of(Archive.open(a), Archive.open(b), Archive.open(c));
+    }
+
+    private static String read(ArchiveView view, FileEntry f) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate((int) f.size());
+        assertEquals(f.size(), view.read(f, 0, buf));
+        return new String(buf.array(), StandardCharsets.UTF_8);
+    }
+
+    private static String text(ArchiveView view, String path) throws IOException {
+        return read(view, (FileEntry) view.lookup(path).orElseThrow());
+    }
+
+    /** The listing of {@code dir}, by name: "d" for a directory, else the file's text; each name once. */
+    private static Map<String, String> tree(ArchiveView view, String dir) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        Listing<Entry> l = view.list(dir);
+        for (Entry e = l.take(); e != null; e = l.take()) {
+            String was = out.put(e.name(), e instanceof FileEntry f ? read(view, f) : "d");
+            assertEquals(null, was, e.path() + " listed twice");
+        }
+        List<String> children = new ArrayList<>();
+        Listing<Child> names = view.listChildren(dir);
+        for (Child c = names.take(); c != null; c = names.take()) {
+            children.add(c.name() + (c.directory() ? "/" : ""));
+        }
+        List<String> expected = new ArrayList<>();
+        out.forEach((name, v) -> expected.add(name + (v.equals("d") ? "/" : "")));
+        assertEquals(expected.stream().sorted().toList(), children.stream().sorted().toList());
+        return out;
+    }
+
+    @Test
+    void mergesDirectoriesAndTheLastNamedArchiveWinsAPath() throws IOException {
+        try (ArchiveUnion u = ArchiveUnion.merged(openThree())) {
+            assertEquals(Map.of("common", "d", "only-a", "d", "clash", "d"), tree(u, ""));
+            assertEquals(Map.of("a.txt", "from a", "b.txt", "from b, in shard 0", "same.txt", "same in c"),
+                    tree(u, "common"));
+            assertEquals(Map.of("inner", "below the clash"), tree(u, "clash"));
+            assertEquals("same in c", text(u, "common/same.txt"));
+            assertInstanceOf(DirEntry.class, u.lookup("clash").orElseThrow());
+            assertTrue(u.lookup("common/nothing").isEmpty());
+            List<String> dirs = new ArrayList<>();
+            u.listDirectories("").forEachRemaining(e -> dirs.add(e.name()));
+            assertEquals(List.of("clash", "common", "only-a"), dirs.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void routesReadsRowsChecksumsAndOriginsToTheArchiveThatHoldsTheFile() throws IOException {
+        List<Archive> three = openThree();
+        try (ArchiveUnion u = ArchiveUnion.merged(three)) {
+            Listing<Entry> l = u.list("common");
+            for (Entry e = l.take(); e != null; e = l.take()) {
+                FileEntry f = (FileEntry) e;
+                assertEquals(f, u.file(f.row()).orElseThrow());
+                assertEquals(f.crc32c(), u.checksum(f));
+                u.checkLocation(f);
+            }
+            FileEntry b = (FileEntry) u.lookup("common/b.txt").orElseThrow();
+            ArchiveView.Origin origin = u.origin(b);
+            assertSame(three.get(1), origin.archive());
+            FileEntry inB = (FileEntry) three.get(1).lookup("common/b.txt").orElseThrow();
+            assertEquals(inB.location(), origin.location());
+            assertEquals(three.get(0).stats().shardCount() + inB.location().shard(), b.location().shard());
+            ArchiveStats s = u.stats();
+            assertEquals(4 + 3 + 1, s.fileCount());
+            assertEquals(1 + 3 + 1, s.shardCount());
+        }
+    }
+
+    @Test
+    void showsEachArchiveUnderItsOwnNameWithSubdirs() throws IOException {
+        try (ArchiveUnion u = ArchiveUnion.subdirs(openThree())) {
+            assertEquals(Map.of("a", "d", "b", "d", "c", "d"), tree(u, ""));
+            assertEquals(Map.of("a.txt", "from a", "same.txt", "same in a"), tree(u, "a/common"));
+            assertEquals("same in b, shard 1", text(u, "b/common/same.txt"));
+            assertEquals(Map.of("same.txt", "same in c"), tree(u, "c/common"));
+            DirEntry b = (DirEntry) u.lookup("b").orElseThrow();
+            assertEquals(3, b.stats().numFilesTree());
+            assertEquals(0700, ((DirEntry) u.lookup("b/common").orElseThrow()).attributes().mode());
+            assertTrue(u.lookup("d").isEmpty());
+            FileEntry f = (FileEntry) u.lookup("a/clash").orElseThrow();
+            assertEquals(f, u.file(f.row()).orElseThrow());
+        }
+    }
+
+    @Test
+    void refusesTwoArchivesOfTheSameNameWithSubdirs() throws IOException {
+        Path one = TreeBuilder.archive(Files.createDirectory(tmp.resolve("1")).resolve("data.barecat"))
+                .file("f", bytes("1")).build();
+        Path two = TreeBuilder.archive(Files.createDirectory(tmp.resolve("2")).resolve("data.barecat"))
+                .file("f", bytes("2")).build();
+        List<Archive> both = List.of(Archive.open(one), Archive.open(two));
+        try {
+            IOException e = assertThrows(IOException.class, () -> ArchiveUnion.subdirs(both));
+            assertEquals(tmp.resolve("2/data.barecat") + ": would be shown as data/, as "
+                    + tmp.resolve("1/data.barecat") + " is", e.getMessage());
+        } finally {
+            for (Archive a : both) {
+                a.close();
+            }
+        }
+        assertEquals("train", ArchiveUnion.subdirName("s3://bucket/sets/train.barecat"));
+        assertEquals("old", ArchiveUnion.subdirName("/d/old.barecat-sqlite-index"));
+    }
+
+    @Test
+    void findsTheFirstPathTwoArchivesHaveNotBothAsDirectories() throws IOException {
+        List<Archive> three = openThree();
+        try (ArchiveUnion u = ArchiveUnion.merged(three)) {
+            ArchiveUnion.Conflict c = ArchiveUnion.firstConflict(three).orElseThrow();
+            assertEquals("clash", c.path());
+            assertSame(three.get(0), c.first());
+            assertSame(three.get(1), c.second());
+            assertEquals("common/same.txt",
+                    ArchiveUnion.firstConflict(List.of(three.get(1), three.get(2))).orElseThrow().path());
+            assertTrue(ArchiveUnion.firstConflict(List.of(three.get(0), three.get(2))).isPresent());
+        }
+    }
+
+    @Test
+    void takesAnArchiveOfThe02LayoutWhoseDirectoriesHaveNoRows() throws Exception {
+        Path index = tmp.resolve("old.barecat-sqlite-index");
+        Files.write(tmp.resolve("old.barecat-shard-00000"), bytes("xxHELLOyyWORLD"));
+        try (Connection c = RawIndexes.legacyIndex(index)) {
+            RawIndexes.insertFile(c, "x/deep/a.txt", 0, 2, 5); // x and x/deep have no dirs rows
+            RawIndexes.insertFile(c, "x/b.txt", 0, 9, 5);
+        }
+        Path fresh = TreeBuilder.archive(tmp.resolve("new.barecat"))
+                .file("x/deep-er", bytes("sorts between x/deep and x/deep/"))
+                .file("x/b.txt", bytes("newer"))
+                .build();
+        Path fileOverDir = TreeBuilder.archive(tmp.resolve("over.barecat"))
+                .file("x/deep", bytes("a file where old has a directory without a row"))
+                .build();
+        List<Archive> members = List.of(Archive.open(tmp.resolve("old.barecat")), Archive.open(fresh),
+                Archive.open(fileOverDir));
+        try (ArchiveUnion u = ArchiveUnion.merged(members.subList(0, 2))) {
+            assertEquals(Map.of("deep", "d", "deep-er", "sorts between x/deep and x/deep/", "b.txt", "newer"),
+                    tree(u, "x"));
+            FileEntry a = (FileEntry) u.lookup("x/deep/a.txt").orElseThrow();
+            assertEquals(FileEntry.NO_ROW, a.row());
+            assertEquals("HELLO", read(u, a));
+            assertSame(members.get(0), u.origin(a).archive());
+            assertTrue(ArchiveUnion.firstConflict(members.subList(0, 2)).map(Object::toString).orElse("")
+                    .contains("x/b.txt"));
+            ArchiveUnion.Conflict c = ArchiveUnion.firstConflict(List.of(members.get(0), members.get(2)))
+                    .orElseThrow();
+            assertEquals("x/deep", c.path());
+            assertSame(members.get(0), c.first());
+        } finally {
+            members.get(2).close();
+        }
+    }
+}

@@ -85,6 +85,44 @@ public final class ArchiveUnion implements ArchiveView {
         return union;
     }
 
+    /**
+     * What a mount or server of {@code archives} reads: the one archive itself (no union of one), each
+     * under its own name when {@code subdirs}, else merged; when {@code refuseConflicts}, merged only if
+     * no two have a path not both as directories (see {@link #firstConflict}, which this then runs).
+     *
+     * @throws ConflictException naming the first such path and the two archives
+     * @throws IOException       as {@link #subdirs} does
+     */
+    public static ArchiveView of(List<Archive> archives, boolean subdirs, boolean refuseConflicts) throws IOException {
+        if (subdirs) {
+            return subdirs(archives);
+        }
+        if (archives.size() == 1) {
+            return archives.get(0);
+        }
+        if (refuseConflicts) {
+            Optional<Conflict> c = firstConflict(archives);
+            if (c.isPresent()) {
+                throw new ConflictException(c.get());
+            }
+        }
+        return merged(archives);
+    }
+
+    /** Two archives have a path not both as directories: {@code PATH: in A and B}. */
+    public static final class ConflictException extends IOException {
+        private final transient Conflict conflict;
+
+        ConflictException(Conflict c) {
+            super(c.path() + ": in " + c.first().name() + " and " + c.second().name());
+            this.conflict = c;
+        }
+
+        public Conflict conflict() {
+            return conflict;
+        }
+    }
+
     private static void requireSome(List<Archive> members) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("a union of no archives");

@@ -1,12 +1,12 @@
 package org.barecat.serve;
 
-import org.barecat.core.Archive;
 import org.barecat.core.ArchivePaths;
+import org.barecat.core.ArchiveView;
 import org.barecat.core.DirEntry;
 import org.barecat.core.DirStats;
-import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
+import org.barecat.core.Listing;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -47,10 +47,10 @@ final class ArchiveHandler extends Handler.Abstract {
     private static final int MAX_PAGE = 10_000;
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
-    private final Archive archive;
+    private final ArchiveView archive;
     private final boolean verify;
 
-    ArchiveHandler(Archive archive, boolean verify) {
+    ArchiveHandler(ArchiveView archive, boolean verify) {
         this.archive = archive;
         this.verify = verify;
     }
@@ -228,7 +228,7 @@ final class ArchiveHandler extends Handler.Abstract {
             throw new NotFound("not a directory");
         }
         List<Object> entries = new ArrayList<>();
-        DirectoryListing<Entry> listing = archive.list(d.path());
+        Listing<Entry> listing = archive.list(d.path());
         Entry e;
         for (long skipped = 0; skipped < offset && listing.take() != null; skipped++) {
             // pages after the first walk the listing up to their start

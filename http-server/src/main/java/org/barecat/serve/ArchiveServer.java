@@ -1,6 +1,6 @@
 package org.barecat.serve;
 
-import org.barecat.core.Archive;
+import org.barecat.core.ArchiveView;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -36,7 +36,7 @@ public final class ArchiveServer implements AutoCloseable {
      *
      * @throws IOException when the address cannot be listened on, naming it
      */
-    public static ArchiveServer start(Archive archive, Settings settings) throws IOException {
+    public static ArchiveServer start(ArchiveView archive, Settings settings) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("barecat-serve");
         threads.setDaemon(true);

@@ -3,7 +3,6 @@ package org.barecat.core;
 import org.barecat.core.internal.IndexRows;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -12,9 +11,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.function.BiFunction;
 
 /**
  * Several archives shown as one tree, as a mount of several archives shows them: merged (directories
@@ -348,49 +347,8 @@ public final class ArchiveUnion implements ArchiveView {
 
     /** How a listing of one kind is made from a member's and told apart. */
     private interface Kind<T> {
-        Kind<Entry> ENTRIES = new Kind<>() {
-            @Override
-            public Listing<Entry> open(Archive a, String dir) {
-                return a.list(dir);
-            }
-
-            @Override
-            public String path(Entry child) {
-                return child.path();
-            }
-
-            @Override
-            public Entry outer(ArchiveUnion u, int member, Entry child) {
-                return u.outer(member, child);
-            }
-
-            @Override
-            public Entry root(ArchiveUnion u, int member) throws IOException {
-                Entry root = u.members.get(member).lookup("").orElse(DirEntry.implicit(""));
-                return u.outer(member, root);
-            }
-        };
-        Kind<Entry> DIRECTORIES = new Kind<>() {
-            @Override
-            public Listing<Entry> open(Archive a, String dir) {
-                return a.listDirectories(dir);
-            }
-
-            @Override
-            public String path(Entry child) {
-                return child.path();
-            }
-
-            @Override
-            public Entry outer(ArchiveUnion u, int member, Entry child) {
-                return u.outer(member, child);
-            }
-
-            @Override
-            public Entry root(ArchiveUnion u, int member) throws IOException {
-                return ENTRIES.root(u, member);
-            }
-        };
+        Kind<Entry> ENTRIES = entries(Archive::list);
+        Kind<Entry> DIRECTORIES = entries(Archive::listDirectories);
         Kind<Child> CHILDREN = new Kind<>() {
             @Override
             public Listing<Child> open(Archive a, String dir) {
@@ -423,6 +381,31 @@ public final class ArchiveUnion implements ArchiveView {
 
         /** Under {@code subdirs}: member {@code member}'s directory, as a child of the root. */
         T root(ArchiveUnion u, int member) throws IOException;
+
+        /** Whole entries, from the listing {@code open} makes of a member's directory. */
+        private static Kind<Entry> entries(BiFunction<Archive, String, Listing<Entry>> open) {
+            return new Kind<>() {
+                @Override
+                public Listing<Entry> open(Archive a, String dir) {
+                    return open.apply(a, dir);
+                }
+
+                @Override
+                public String path(Entry child) {
+                    return child.path();
+                }
+
+                @Override
+                public Entry outer(ArchiveUnion u, int member, Entry child) {
+                    return u.outer(member, child);
+                }
+
+                @Override
+                public Entry root(ArchiveUnion u, int member) throws IOException {
+                    return u.outer(member, u.members.get(member).lookup("").orElse(DirEntry.implicit("")));
+                }
+            };
+        }
     }
 
     private <T> Listing<T> listing(String dir, Kind<T> kind) throws IOException {
@@ -513,25 +496,6 @@ public final class ArchiveUnion implements ArchiveView {
         @Override
         public T take() throws IOException {
             T t = peek();
-            next = null;
-            return t;
-        }
-
-        @Override
-        public boolean hasNext() {
-            try {
-                return peek() != null;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public T next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            T t = next;
             next = null;
             return t;
         }

@@ -4,14 +4,12 @@ import org.barecat.core.ArchiveIndex.Table;
 import org.barecat.core.internal.IndexRows;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.NoSuchElementException;
 
 /**
  * The children of one directory, streamed in pages of bounded size so that a directory with
@@ -152,23 +150,6 @@ public final class DirectoryListing<T> implements Listing<T> {
     @Override
     public String directory() {
         return dir;
-    }
-
-    @Override
-    public boolean hasNext() {
-        try {
-            return fill();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public T next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        return page.poll();
     }
 
     /** Next entry without consuming it, or {@code null} at the end. */

@@ -1,7 +1,9 @@
 package org.barecat.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 
 /**
  * The children of one directory, streamed: what {@link ArchiveView#list} and its siblings give, from one
@@ -18,6 +20,28 @@ public interface Listing<T> extends Iterator<T> {
 
     /** Like {@link #next()} but with the checked exception of the index; {@code null} at the end. */
     T take() throws IOException;
+
+    @Override
+    default boolean hasNext() {
+        try {
+            return peek() != null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    default T next() {
+        try {
+            T t = take();
+            if (t == null) {
+                throw new NoSuchElementException();
+            }
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** The directory's path followed by a slash, as UTF-8 (empty for the root): what each child's path starts with. */
     byte[] childPrefixUtf8();

@@ -9,10 +9,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -21,8 +23,9 @@ import java.util.function.BiFunction;
  * attributes and statistics), or each archive under its own name ({@link #subdirs}).
  * <p>
  * Nothing is held per file: a lookup asks the archives from the last one back until one has the path;
- * a listing streams each archive's listing of the directory in turn, leaving out the children a later
- * archive has (one lookup in each later archive that has the directory). Each archive's shards are
+ * a listing streams each archive's listing of the directory in turn, from the last one back, leaving out
+ * the children a later archive gave (kept by name up to a limit, then looked up in each later archive
+ * that has the directory). Each archive's shards are
  * numbered after the previous archives' in {@link FileEntry#location}, and its rowids interleaved with
  * theirs in {@link FileEntry#row}, so reads and {@link #file(long)} go straight to the archive that holds
  * the file. Closing the union closes the archives.
@@ -431,25 +434,35 @@ public final class ArchiveUnion implements ArchiveView {
         return new Merged<>(dir, kind, Arrays.copyOf(having, n), List.of());
     }
 
+    /** Most names a listing keeps of the children it gave, to leave them out of earlier members' (see {@link Merged}). */
+    static final int LISTED_NAMES_LIMIT = 32_768;
+
     /**
-     * The members' listings of one directory in turn ({@code having}: the members where it is a
-     * directory, in order), each child left out when a later one of them has its path; after
-     * {@code fixed}, children given as they are.
+     * The members' listings of one directory in turn, the last member first ({@code having}: the members
+     * where it is a directory, in order), each child left out when a later one of them has its path; after
+     * {@code fixed}, children given as they are. The paths given are kept, up to
+     * {@link #LISTED_NAMES_LIMIT}, so a child is looked for among them instead of in each later member;
+     * past that limit (or for a listing of directories only, which does not see the later members'
+     * files) it is looked up in each later member.
      */
     private final class Merged<T> implements Listing<T> {
         private final String dir;
         private final Kind<T> kind;
         private final int[] having;
         private final ArrayDeque<T> fixed;
-        private int at = -1;
+        private int at;
         private Listing<T> current;
         private T next;
+        /** The paths given so far, while they are all kept; null past the limit. */
+        private Set<String> given;
 
         Merged(String dir, Kind<T> kind, int[] having, List<T> fixed) {
             this.dir = dir;
             this.kind = kind;
             this.having = having;
             this.fixed = new ArrayDeque<>(fixed);
+            this.at = having.length;
+            this.given = having.length > 1 && kind != Kind.DIRECTORIES ? new HashSet<>() : null;
         }
 
         @Override
@@ -469,11 +482,13 @@ public final class ArchiveUnion implements ArchiveView {
                     next = fixed.poll();
                 } else if (current != null && current.peek() != null) {
                     T child = current.take();
-                    if (!shadowed(kind.path(child))) {
+                    String path = kind.path(child);
+                    if (!shadowed(path)) {
                         next = kind.outer(ArchiveUnion.this, having[at], child);
+                        keep(path);
                     }
-                } else if (at + 1 < having.length) {
-                    at++;
+                } else if (at > 0) {
+                    at--;
                     int member = having[at];
                     current = kind.open(members.get(member), prefixes == null ? dir : inner(dir));
                 } else {
@@ -483,14 +498,28 @@ public final class ArchiveUnion implements ArchiveView {
             return next;
         }
 
-        /** Whether a member listed after the current one has {@code memberPath}: the later one shows it. */
+        /** Whether a member named after the current one has {@code memberPath}: the later one shows it. */
         private boolean shadowed(String memberPath) throws IOException {
+            if (given != null) {
+                return given.contains(memberPath);
+            }
             for (int j = at + 1; j < having.length; j++) {
                 if (members.get(having[j]).lookup(memberPath).isPresent()) {
                     return true;
                 }
             }
             return false;
+        }
+
+        private void keep(String memberPath) {
+            if (given == null || at == 0) { // the first member's children are looked for in no other
+                return;
+            }
+            if (given.size() < LISTED_NAMES_LIMIT) {
+                given.add(memberPath);
+            } else {
+                given = null;
+            }
         }
 
         @Override

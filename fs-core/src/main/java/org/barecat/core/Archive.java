@@ -252,6 +252,28 @@ public final class Archive implements ArchiveView {
         }));
     }
 
+    /**
+     * Whether {@link #lookup} finds {@code path}, in one statement: for a union, which asks most of its
+     * archives about paths they do not have.
+     */
+    boolean has(String path) throws IOException {
+        if (path.isEmpty()) {
+            return true;
+        }
+        return index.query(c -> {
+            PreparedStatement s = c.prepare("SELECT EXISTS (SELECT 1 FROM files WHERE path = ?1)"
+                    + " OR EXISTS (SELECT 1 FROM dirs WHERE path = ?1)"
+                    + " OR EXISTS (SELECT 1 FROM files WHERE path > ?2 AND path < ?3)"
+                    + " OR EXISTS (SELECT 1 FROM dirs WHERE path > ?2 AND path < ?3)");
+            s.setString(1, path);
+            s.setString(2, IndexRows.descendantPrefix(path));
+            s.setString(3, IndexRows.descendantUpperBound(path));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getInt(1) != 0;
+            }
+        });
+    }
+
     /** Whether files have rows that {@link #file(long)} finds them by (see {@link FileEntry#row}). */
     public boolean hasFileRows() {
         return index.filesHaveRows();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -312,13 +313,70 @@ public final class ArchiveUnion implements ArchiveView {
             int i = memberOf(path);
             return i < 0 ? Optional.empty() : members.get(i).lookup(inner(path)).map(e -> outer(i, e));
         }
+        Map<String, Integer> where = path.isEmpty() ? null : childrenOf(ArchivePaths.parent(path));
+        if (where != null) {
+            Integer i = where.get(path);
+            return i == null ? Optional.empty() : members.get(i).lookup(path).map(e -> outer(i, e));
+        }
         for (int i = members.size() - 1; i >= 0; i--) {
-            Optional<Entry> e = members.get(i).lookup(path);
+            Archive a = members.get(i);
+            // a lookup that misses takes up to four statements; has() one
+            Optional<Entry> e = i == members.size() - 1 || a.has(path) ? a.lookup(path) : Optional.empty();
             if (e.isPresent()) {
                 return Optional.of(outer(i, e.get()));
             }
         }
         return Optional.empty();
+    }
+
+    /** What {@link #located} holds for a directory whose listing was too long to keep. */
+    private static final Map<String, Integer> TOO_MANY = Map.of();
+
+    /** Directories kept in {@link #located}: the one being looked through, and the one before. */
+    private static final int LOCATED_DIRECTORIES = 2;
+
+    /**
+     * For the last directories whose children were looked up one after another: which member has each
+     * child, by path. Without it a lookup asks every member from the last back, and {@code ls -l} or
+     * {@code find -printf %s} over a directory that every member has would ask each of them about every
+     * child.
+     */
+    private final Map<String, Map<String, Integer>> located = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Integer>> eldest) {
+            return size() > LOCATED_DIRECTORIES;
+        }
+    };
+    private volatile String lastLookupDirectory;
+
+    /**
+     * Which member has each child of {@code dir}, from one listing of it, when this is the second lookup
+     * in a row below it and it has at most {@link #LISTED_NAMES_LIMIT} children; else null.
+     */
+    private Map<String, Integer> childrenOf(String dir) throws IOException {
+        synchronized (located) {
+            Map<String, Integer> where = located.get(dir);
+            if (where != null) {
+                return where == TOO_MANY ? null : where;
+            }
+        }
+        if (!dir.equals(lastLookupDirectory)) {
+            lastLookupDirectory = dir;
+            return null;
+        }
+        Map<String, Integer> where = new HashMap<>();
+        Merged<Child> children = (Merged<Child>) listing(dir, Kind.CHILDREN);
+        for (Child c = children.take(); c != null; c = children.take()) {
+            if (where.size() == LISTED_NAMES_LIMIT) {
+                where = TOO_MANY;
+                break;
+            }
+            where.put(c.path(), children.takenFrom());
+        }
+        synchronized (located) {
+            located.put(dir, where);
+        }
+        return where == TOO_MANY ? null : where;
     }
 
     @Override
@@ -453,6 +511,8 @@ public final class ArchiveUnion implements ArchiveView {
         private int at;
         private Listing<T> current;
         private T next;
+        private int nextFrom;
+        private int takenFrom;
         /** The paths given so far, while they are all kept; null past the limit. */
         private Set<String> given;
 
@@ -485,6 +545,7 @@ public final class ArchiveUnion implements ArchiveView {
                     String path = kind.path(child);
                     if (!shadowed(path)) {
                         next = kind.outer(ArchiveUnion.this, having[at], child);
+                        nextFrom = having[at];
                         keep(path);
                     }
                 } else if (at > 0) {
@@ -504,7 +565,7 @@ public final class ArchiveUnion implements ArchiveView {
                 return given.contains(memberPath);
             }
             for (int j = at + 1; j < having.length; j++) {
-                if (members.get(having[j]).lookup(memberPath).isPresent()) {
+                if (members.get(having[j]).has(memberPath)) {
                     return true;
                 }
             }
@@ -525,8 +586,14 @@ public final class ArchiveUnion implements ArchiveView {
         @Override
         public T take() throws IOException {
             T t = peek();
+            takenFrom = nextFrom;
             next = null;
             return t;
+        }
+
+        /** The member the child {@link #take} gave last came from. */
+        int takenFrom() {
+            return takenFrom;
         }
     }
 

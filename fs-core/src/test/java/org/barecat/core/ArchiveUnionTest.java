@@ -84,6 +84,13 @@ class ArchiveUnionTest {
                     tree(u, "common"));
             assertEquals(Map.of("inner", "below the clash"), tree(u, "clash"));
             assertEquals("same in c", text(u, "common/same.txt"));
+            // lookups one after another in a directory: from the second on, found through one listing of it
+            for (int round = 0; round < 2; round++) {
+                assertEquals("from a", text(u, "common/a.txt"));
+                assertEquals("same in c", text(u, "common/same.txt"));
+                assertTrue(u.lookup("common/nothing").isEmpty());
+                assertEquals("from b, in shard 0", text(u, "common/b.txt"));
+            }
             assertInstanceOf(DirEntry.class, u.lookup("clash").orElseThrow());
             assertTrue(u.lookup("common/nothing").isEmpty());
             List<String> dirs = new ArrayList<>();

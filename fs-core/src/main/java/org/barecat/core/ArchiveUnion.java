@@ -23,7 +23,9 @@ import java.util.function.BiFunction;
  * merge; on a path several archives have, the last one named wins: its file, or its directory with its
  * attributes and statistics), or each archive under its own name ({@link #subdirs}).
  * <p>
- * Nothing is held per file: a lookup asks the archives from the last one back until one has the path;
+ * Nothing is held per file: a lookup asks the archives from the last one back until one has the path
+ * (for the last two directories looked through child after child, one listing says which archive has
+ * each child, up to a limit);
  * a listing streams each archive's listing of the directory in turn, from the last one back, leaving out
  * the children a later archive gave (kept by name up to a limit, then looked up in each later archive
  * that has the directory). Each archive's shards are

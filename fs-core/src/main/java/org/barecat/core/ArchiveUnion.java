@@ -25,13 +25,12 @@ import java.util.function.BiFunction;
  * <p>
  * Nothing is held per file: a lookup asks the archives from the last one back until one has the path
  * (for the last two directories looked through child after child, one listing says which archive has
- * each child, up to a limit);
- * a listing streams each archive's listing of the directory in turn, from the last one back, leaving out
- * the children a later archive gave (kept by name up to a limit, then looked up in each later archive
- * that has the directory). Each archive's shards are
- * numbered after the previous archives' in {@link FileEntry#location}, and its rowids interleaved with
- * theirs in {@link FileEntry#row}, so reads and {@link #file(long)} go straight to the archive that holds
- * the file. Closing the union closes the archives.
+ * each child, up to a limit); a listing streams each archive's listing of the directory in turn, from
+ * the last one back, leaving out the children a later archive gave (kept by name up to a limit, then
+ * looked up in each later archive that has the directory). Each archive's shards are numbered after
+ * the previous archives' in {@link FileEntry#location}, and its rowids interleaved with theirs in
+ * {@link FileEntry#row}, so reads and {@link #file(long)} go straight to the archive that holds the
+ * file. Closing the union closes the archives.
  */
 public final class ArchiveUnion implements ArchiveView {
     private final List<Archive> members;

@@ -29,6 +29,14 @@ prime_mount() {
 # peak_rss_mb PID: the process's peak resident memory (VmHWM), in MB
 peak_rss_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
+# measure_at MOUNTPOINT ARCHIVE: sets mnt, the mount point the measurements use, unmounted (lazily if
+# busy) when the script exits, and mounts ARCHIVE there once first (prime_mount)
+measure_at() {
+  mnt=$1
+  trap 'fusermount -u "$mnt" 2>/dev/null || fusermount -uz "$mnt" 2>/dev/null || true' EXIT
+  prime_mount "$2" "$mnt"
+}
+
 # mount_and_measure MOUNTPOINT ARGS...: the page cache dropped, runs bin/barecat-mount ARGS... MOUNTPOINT
 # and sets mount_ms, daemon (its pid: the newest, as the last one's may still be exiting) and idle_mb (its
 # peak RSS 8 s later, its background work done); then, the page cache dropped again, a find of every

@@ -48,11 +48,7 @@ EOF
 done
 
 # ---------------------------------------------------------------- measurements
-mnt=$work/mnt/scale
-cleanup() { fusermount -u "$mnt" 2>/dev/null || fusermount -uz "$mnt" 2>/dev/null || true; }
-trap cleanup EXIT
-mkdir -p "$mnt"
-prime_mount "$work/${sizes[0]%% *}.barecat" "$mnt"
+measure_at "$work/mnt/scale" "$work/${sizes[0]%% *}.barecat"
 
 raw=$work/runs.tsv
 : > "$raw"

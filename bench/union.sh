@@ -25,7 +25,6 @@ results_md=${BENCH_RESULTS:-$(results_path union)}
 writer=test-fixtures/src/main/resources/org/barecat/testing/independent_writer.py
 
 build_barecat
-mkdir -p "$work/mnt"
 max=${counts[-1]}
 
 # ---------------------------------------------------------------- data: archive K holds common/dD/partK-fNNN.jpg
@@ -49,11 +48,7 @@ EOF
 done
 
 # ---------------------------------------------------------------- measurements
-mnt=$work/mnt/union
-cleanup() { fusermount -u "$mnt" 2>/dev/null || fusermount -uz "$mnt" 2>/dev/null || true; }
-trap cleanup EXIT
-mkdir -p "$mnt"
-prime_mount "$work/part0.barecat" "$mnt"
+measure_at "$work/mnt/union" "$work/part0.barecat"
 
 archives() { for k in $(seq 0 $(($1 - 1))); do echo "$work/part$k.barecat"; done; }
 raw=$work/runs.tsv

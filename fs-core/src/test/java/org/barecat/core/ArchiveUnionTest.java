@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import static org.barecat.testing.Bytes.bytes;
@@ -119,6 +120,36 @@ class ArchiveUnionTest {
             ArchiveStats s = u.stats();
             assertEquals(4 + 3 + 1, s.fileCount());
             assertEquals(1 + 3 + 1, s.shardCount());
+        }
+    }
+
+    /** Past the names a listing keeps, children are looked for in each later archive: still each name once, the last archive's. */
+    @Test
+    void listsAndLooksUpADirectoryLargerThanTheNamesKept() throws IOException {
+        List<Archive> two = new ArrayList<>();
+        for (String side : List.of("a", "b")) {
+            // b, listed first, gives more names than are kept
+            int own = side.equals("a") ? 100 : ArchiveUnion.LISTED_NAMES_LIMIT + 100;
+            try (TreeBuilder t = TreeBuilder.archive(tmp.resolve(side + ".barecat"))) {
+                for (int i = 0; i < own; i++) {
+                    t.file("big/" + side + i, bytes(side));
+                }
+                for (int i = 0; i < 50; i++) {
+                    t.file("big/shared" + i, bytes(side));
+                }
+            }
+            two.add(Archive.open(tmp.resolve(side + ".barecat")));
+        }
+        try (ArchiveUnion u = ArchiveUnion.merged(two)) {
+            Map<String, String> big = tree(u, "big");
+            assertEquals(100 + ArchiveUnion.LISTED_NAMES_LIMIT + 100 + 50, big.size());
+            assertEquals("b", big.get("shared7"));
+            assertEquals("a", big.get("a99"));
+            for (String name : List.of("a1", "b2", "shared3", "a99", "nothing")) {
+                Optional<Entry> e = u.lookup("big/" + name);
+                assertEquals(name.equals("nothing") ? null : name.startsWith("a") ? "a" : "b",
+                        e.isEmpty() ? null : read(u, (FileEntry) e.get()), name);
+            }
         }
     }
 

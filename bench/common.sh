@@ -31,3 +31,38 @@ peak_rss_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 # free_port: a TCP port free on loopback now
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# measure_at MOUNTPOINT ARCHIVE: sets mnt, the mount point the measurements use, unmounted (lazily if
+# busy) when the script exits, and mounts ARCHIVE there once first (prime_mount)
+measure_at() {
+  mnt=$1
+  trap 'fusermount -u "$mnt" 2>/dev/null || fusermount -uz "$mnt" 2>/dev/null || true' EXIT
+  prime_mount "$2" "$mnt"
+}
+
+# mount_and_measure MOUNTPOINT ARGS...: the page cache dropped, runs bin/barecat-mount ARGS... MOUNTPOINT
+# and sets mount_ms, daemon (its pid: the newest, as the last one's may still be exiting) and idle_mb (its
+# peak RSS 8 s later, its background work done); then, the page cache dropped again, a find of every
+# entry: find_ms, entries and after_mb (its peak RSS after the find)
+mount_and_measure() {
+  local mnt=$1 t0
+  shift
+  sync; echo 3 > /proc/sys/vm/drop_caches
+  t0=$(date +%s%N)
+  bin/barecat-mount "$@" "$mnt"
+  mount_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  daemon=$(pgrep -n -f -- "BarecatMount.* $mnt")
+  sleep 8
+  idle_mb=$(peak_rss_mb "$daemon")
+  sync; echo 3 > /proc/sys/vm/drop_caches
+  t0=$(date +%s%N)
+  entries=$(find "$mnt" | wc -l)
+  find_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  after_mb=$(peak_rss_mb "$daemon")
+}
+
+# unmount_and_wait MOUNTPOINT: unmounts and waits (up to 10 s) for mount_and_measure's daemon to exit
+unmount_and_wait() {
+  fusermount -u "$1"
+  for _ in $(seq 200); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.05; done
+}

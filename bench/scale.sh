@@ -48,37 +48,22 @@ EOF
 done
 
 # ---------------------------------------------------------------- measurements
-mnt=$work/mnt/scale
-cleanup() { fusermount -u "$mnt" 2>/dev/null || fusermount -uz "$mnt" 2>/dev/null || true; }
-trap cleanup EXIT
-mkdir -p "$mnt"
-prime_mount "$work/${sizes[0]%% *}.barecat" "$mnt"
+measure_at "$work/mnt/scale" "$work/${sizes[0]%% *}.barecat"
 
 raw=$work/runs.tsv
 : > "$raw"
 for rep in $(seq "$reps"); do  # the two archives take turns
   for s in "${sizes[@]}"; do
     name=${s%% *}
-    sync; echo 3 > /proc/sys/vm/drop_caches
-    t0=$(date +%s%N)
-    bin/barecat-mount "$work/$name.barecat" "$mnt"
-    t1=$(date +%s%N)
-    pid=$(pgrep -f -- "$work/$name.barecat $mnt" | head -1)
-    sleep 8
-    idle=$(peak_rss_mb "$pid")
-    sync; echo 3 > /proc/sys/vm/drop_caches
-    tf=$(date +%s%N)
-    entries=$(find "$mnt" | wc -l)
-    tf=$(( ($(date +%s%N) - tf) / 1000000 ))
-    after=$(peak_rss_mb "$pid")
+    mount_and_measure "$mnt" "$work/$name.barecat"
     t2=$(date +%s%N)
     stated=$(find "$mnt" -printf '%s\n' | wc -l)  # %s: find lstats every entry
     t3=$(date +%s%N)
-    lstat=$(peak_rss_mb "$pid")
-    fusermount -u "$mnt"
+    lstat=$(peak_rss_mb "$daemon")
+    unmount_and_wait "$mnt"
     [ "$stated" = "$entries" ] || { echo "scale: lstat saw $stated entries, find $entries" >&2; exit 1; }
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$(( (t1 - t0) / 1000000 ))" "$idle" "$after" "$lstat" \
-      "$(( (t3 - t2) / 1000000 ))" "$entries" "$tf" >> "$raw"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$mount_ms" "$idle_mb" "$after_mb" "$lstat" \
+      "$(( (t3 - t2) / 1000000 ))" "$entries" "$find_ms" >> "$raw"
   done
 done
 

@@ -1,6 +1,6 @@
 package org.barecat.cli;
 
-import org.barecat.core.Archive;
+import org.barecat.core.ArchiveView;
 import org.barecat.fuse.EntryDefaults;
 import org.barecat.fuse.FuseMount;
 import org.barecat.fuse.MountOptions;
@@ -8,7 +8,6 @@ import org.barecat.remote.RemoteArchives;
 import org.barecat.remote.RemoteOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
@@ -27,13 +26,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code barecat mount ARCHIVE MOUNTPOINT} (also installed as {@code barecat-mount}): serve an archive
- * as a read-only directory tree. A command of its own as well as a subcommand of {@code barecat}, so it
+ * {@code barecat mount ARCHIVE... MOUNTPOINT} (also installed as {@code barecat-mount}): serve an archive,
+ * or several as one tree, as a read-only directory tree. A command of its own as well as a subcommand of {@code barecat}, so it
  * declares the help options and exit-code heading that the other subcommands inherit.
  */
 @Command(name = "mount", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
         descriptionHeading = "%n", parameterListHeading = "%n",
-        description = {"Mount a Barecat archive as a read-only directory tree (FUSE). ARCHIVE may also be a URL:"
+        description = {"Mount a Barecat archive, or several as one tree, read-only (FUSE). ARCHIVE may also be a URL:"
                         + " s3://BUCKET/KEY, https://HOST/PATH or http://HOST/PATH.",
                 "",
                 "Without -f, returns once the mount is ready (the daemon keeps running in the background); "
@@ -50,10 +49,13 @@ public final class BarecatMount implements Callable<Integer> {
      */
     static final String READY = "barecat-mount: ready";
 
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
+    @Parameters(arity = "2..*", paramLabel = "ARCHIVE... MOUNTPOINT", hideParamSyntax = true, description = {
+            "the archives, e.g. data.barecat (its shards lie beside it); several are shown as one tree, their"
+                    + " directories merged, the last one named winning a path several have (see -o subdirs,"
+                    + " -o conflicts=error)",
+            "MOUNTPOINT (the last operand): an empty directory"})
+    List<String> operands = new ArrayList<>();
 
-    @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "an empty directory")
     Path mountPoint;
 
     @Option(names = "-f", description = "stay in the foreground (Ctrl-C, SIGTERM or SIGHUP unmounts)")
@@ -66,7 +68,10 @@ public final class BarecatMount implements Callable<Integer> {
             "comma-separated mount options: FUSE's (allow_other, default_permissions, uid=, gid=, umask=, "
             + "entry_timeout=, attr_timeout=, negative_timeout=, nonempty, ...) and ours: verify: a read that "
             + "reaches the end of a file whose bytes do not match its stored CRC-32C fails (EIO); threads=N: "
-            + "requests served at once (default 16). For an archive given by URL: endpoint=URL, region=, profile= "
+            + "requests served at once (default 16); subdirs: each archive in a directory named after it "
+            + "(data.barecat: data/); conflicts=error: refuse to mount archives that have a path in common "
+            + "(not both as directories), naming the first; a pass over every archive's index, taking time "
+            + "with their sizes. For an archive given by URL: endpoint=URL, region=, profile= "
             + "(S3; else as AWS's tools find them), path_style (S3), anonymous (S3: unsigned requests, for a public "
             + "bucket), cache_dir=DIR (default "
             + "$XDG_CACHE_HOME/barecat), cache_size=SIZE (default 10G)")
@@ -90,11 +95,12 @@ public final class BarecatMount implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        mountPoint = Path.of(operands.get(operands.size() - 1));
         MountOptions mountOptions;
         RemoteOptions remoteOptions;
         try {
             mountOptions = MountOptions.parse(options, RemoteOptions.KEYS);
-            RemoteArchiveOptions.requireUrl(archiveArgument.name, mountOptions.others());
+            RemoteArchiveOptions.requireUrl(archives(), mountOptions.others());
             remoteOptions = RemoteArchiveOptions.parse(mountOptions.others());
         } catch (IllegalArgumentException | BadArgumentException e) {
             return Errors.fail(e.getMessage(), 2);
@@ -115,7 +121,7 @@ public final class BarecatMount implements Callable<Integer> {
                 return Errors.fail(logFile + ": cannot open the log: " + e.getMessage(), 1);
             }
         }
-        try (Archive archive = openArchive(remoteOptions)) {
+        try (ArchiveView archive = openArchives(remoteOptions, mountOptions)) {
             if (FuseMount.clearStaleMount(mountPoint)) {
                 // stdout: the detaching parent relays it before it exits, where stderr could be cut short
                 System.out.println("barecat-mount: " + mountPoint + ": cleared a dead mount left by a daemon that"
@@ -172,11 +178,18 @@ public final class BarecatMount implements Callable<Integer> {
         }
     }
 
-    private Archive openArchive(RemoteOptions remoteOptions) throws IOException, InterruptedException {
-        if (RemoteArchives.isUrl(archiveArgument.name)) {
+    /** The operands before the mount point. */
+    private List<String> archives() {
+        return operands.subList(0, operands.size() - 1);
+    }
+
+    private ArchiveView openArchives(RemoteOptions remoteOptions, MountOptions mountOptions)
+            throws IOException, InterruptedException {
+        if (archives().stream().anyMatch(RemoteArchives::isUrl)) {
             FuseMount.Preload.awaitLogging(); // the AWS SDK logs a lot while it starts
         }
-        return RemoteArchiveOptions.open(archiveArgument.name, remoteOptions);
+        return RemoteArchiveOptions.openAll(archives(), remoteOptions, mountOptions.subdirs(),
+                mountOptions.refuseConflicts() ? "-o conflicts=error" : null);
     }
 
     private static int currentId(String which) throws IOException {

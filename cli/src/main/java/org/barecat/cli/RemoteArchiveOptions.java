@@ -1,6 +1,8 @@
 package org.barecat.cli;
 
 import org.barecat.core.Archive;
+import org.barecat.core.ArchiveUnion;
+import org.barecat.core.ArchiveView;
 import org.barecat.remote.RemoteArchive;
 import org.barecat.remote.RemoteArchives;
 import org.barecat.remote.RemoteOptions;
@@ -35,7 +37,7 @@ final class RemoteArchiveOptions {
      * @throws BadArgumentException when an option is wrong, or given for a local archive
      */
     Archive open(String name) throws IOException {
-        return open(name, parsed(name));
+        return open(name, parsed(List.of(name)));
     }
 
     /**
@@ -45,7 +47,7 @@ final class RemoteArchiveOptions {
      * @throws BadArgumentException as {@link #open(String)}
      */
     RemoteArchive locate(String name) throws IOException {
-        RemoteOptions options = parsed(name);
+        RemoteOptions options = parsed(List.of(name));
         if (!RemoteArchives.isUrl(name)) {
             return null;
         }
@@ -67,7 +69,45 @@ final class RemoteArchiveOptions {
         }
     }
 
-    private RemoteOptions parsed(String name) {
+    /**
+     * Opens every archive of {@code names} as {@link #open(String, RemoteOptions)} does and makes them
+     * what a mount or server reads ({@link ArchiveUnion#of}); on failure closes those it opened.
+     *
+     * @param conflictsOption the option that asked to refuse conflicts, named after a conflict's message; null: none asked
+     */
+    static ArchiveView openAll(List<String> names, RemoteOptions options, boolean subdirs, String conflictsOption)
+            throws IOException {
+        List<Archive> opened = new ArrayList<>();
+        try {
+            for (String name : names) {
+                opened.add(open(name, options));
+            }
+            return ArchiveUnion.of(opened, subdirs, conflictsOption != null);
+        } catch (ArchiveUnion.ConflictException e) {
+            closeAll(opened, e);
+            throw new IOException(e.getMessage() + " (" + conflictsOption + ")", e);
+        } catch (IOException | RuntimeException e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    private static void closeAll(List<Archive> archives, Exception failure) {
+        for (Archive a : archives) {
+            try {
+                a.close();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /** {@link #openAll} with this mixin's {@code -o}, for the URLs among {@code names}. */
+    ArchiveView openAll(List<String> names, boolean subdirs, String conflictsOption) throws IOException {
+        return openAll(names, parsed(names), subdirs, conflictsOption);
+    }
+
+    private RemoteOptions parsed(List<String> names) {
         Map<String, String> options = new LinkedHashMap<>();
         for (String option : given) {
             int eq = option.indexOf('=');
@@ -78,7 +118,7 @@ final class RemoteArchiveOptions {
             }
             options.put(key, eq < 0 ? null : option.substring(eq + 1));
         }
-        requireUrl(name, options);
+        requireUrl(names, options);
         try {
             return parse(options);
         } catch (IllegalArgumentException e) {
@@ -87,10 +127,10 @@ final class RemoteArchiveOptions {
     }
 
     /**
-     * @throws BadArgumentException when {@code options} are given for an archive that is not a URL
+     * @throws BadArgumentException when {@code options} are given and none of {@code names} is a URL
      */
-    static void requireUrl(String name, Map<String, String> options) {
-        if (!RemoteArchives.isUrl(name) && !options.isEmpty()) {
+    static void requireUrl(List<String> names, Map<String, String> options) {
+        if (names.stream().noneMatch(RemoteArchives::isUrl) && !options.isEmpty()) {
             throw new BadArgumentException("option '" + options.keySet().iterator().next()
                     + "': only for an archive given by URL (s3://, https://, http://)");
         }

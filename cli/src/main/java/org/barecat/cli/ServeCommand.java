@@ -1,15 +1,18 @@
 package org.barecat.cli;
 
-import org.barecat.core.Archive;
+import org.barecat.core.ArchiveView;
 import org.barecat.serve.ArchiveServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code barecat serve ARCHIVE}: the archive's files over HTTP, until interrupted. */
+/** {@code barecat serve ARCHIVE...}: the archive's files (or several archives' as one tree) over HTTP, until interrupted. */
 @Command(name = "serve",
         description = "Serve the archive's files over HTTP, read-only, until interrupted (Ctrl-C): / is a web page"
                 + " that browses the archive (thumbnails, an image viewer, find's globs), /files/PATH gives"
@@ -18,8 +21,17 @@ import java.util.concurrent.Callable;
                 + " For places without FUSE (containers, other operating systems): curl, wget -c,"
                 + " browsers, Python and fsspec's HTTP file system read it.")
 final class ServeCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
+    @Parameters(arity = "1..*", paramLabel = "ARCHIVE", description = "the archive, e.g. data.barecat (its shards lie"
+            + " beside it), or a URL; several are served as one tree, as barecat mount shows them")
+    List<String> archives = new ArrayList<>();
+
+    @Option(names = "--subdirs", description = "each archive in a directory named after it (data.barecat: data/)")
+    boolean subdirs;
+
+    @Option(names = "--conflicts", paramLabel = "error|last", description = "error: refuse archives that have a path"
+            + " in common (not both as directories), naming the first (a pass over every index, taking time with their"
+            + " sizes); last (the default): the last one named wins it")
+    String conflicts = "last";
 
     @Mixin
     RemoteArchiveOptions remote = new RemoteArchiveOptions();
@@ -42,9 +54,13 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             return Errors.fail("serve: --port " + port + ": a port from 0 to 65535 is needed", 2);
         }
-        try (Archive archive = remote.open(archiveArgument.name);
+        if (!conflicts.equals("error") && !conflicts.equals("last")) {
+            return Errors.fail("serve: --conflicts " + conflicts + ": 'error' or 'last' is needed", 2);
+        }
+        try (ArchiveView archive = remote.openAll(archives, subdirs,
+                conflicts.equals("error") ? "--conflicts=error" : null);
              ArchiveServer server = ArchiveServer.start(archive, new ArchiveServer.Settings(bind, port, verify))) {
-            System.out.println("Serving " + archiveArgument.name + " at " + server.uri());
+            System.out.println("Serving " + String.join(" ", archives) + " at " + server.uri());
             System.out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {

@@ -48,7 +48,7 @@ class CommandSkeletonTest {
         String expected = top.getSubcommands().get("info").getCommandSpec().positionalParameters().get(0)
                 .description()[0];
         for (String name : List.of("create", "add", "extract", "verify", "ls", "cat", "find", "du", "tree", "info",
-                "defrag", "reshard", "mount")) {
+                "defrag", "reshard")) {
             CommandLine.Model.PositionalParamSpec archive = top.getSubcommands().get(name).getCommandSpec()
                     .positionalParameters().get(0);
             assertEquals("ARCHIVE", archive.paramLabel(), name);

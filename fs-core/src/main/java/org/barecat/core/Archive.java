@@ -32,7 +32,7 @@ import java.util.zip.CRC32C;
  * }
  * }</pre>
  */
-public final class Archive implements AutoCloseable {
+public final class Archive implements ArchiveView {
     private static final Logger log = LoggerFactory.getLogger(Archive.class);
 
     private final ArchiveFiles files;
@@ -212,11 +212,13 @@ public final class Archive implements AutoCloseable {
     }
 
     /** Its index's path, or the URL of the index of an archive read from elsewhere. */
+    @Override
     public String name() {
         return name;
     }
 
     /** Modification time of the index file (its local copy's: that of the remote object), in ns: the default mtime of entries that have none. */
+    @Override
     public long indexMtimeNs() {
         return indexMtimeNs;
     }
@@ -225,6 +227,7 @@ public final class Archive implements AutoCloseable {
      * The file or directory at {@code path} (an archive path, see {@link ArchivePaths#normalize}).
      * A directory without a {@code dirs} row is found when some entry lies below it.
      */
+    @Override
     public Optional<Entry> lookup(String path) throws IOException {
         return Optional.ofNullable(index.query(c -> {
             PreparedStatement f = c.prepare("SELECT " + IndexRows.FILE_COLUMNS + ", "
@@ -249,6 +252,28 @@ public final class Archive implements AutoCloseable {
         }));
     }
 
+    /**
+     * Whether {@link #lookup} finds {@code path}, in one statement: for a union, which asks most of its
+     * archives about paths they do not have.
+     */
+    boolean has(String path) throws IOException {
+        if (path.isEmpty()) {
+            return true;
+        }
+        return index.query(c -> {
+            PreparedStatement s = c.prepare("SELECT EXISTS (SELECT 1 FROM files WHERE path = ?1)"
+                    + " OR EXISTS (SELECT 1 FROM dirs WHERE path = ?1)"
+                    + " OR EXISTS (SELECT 1 FROM files WHERE path > ?2 AND path < ?3)"
+                    + " OR EXISTS (SELECT 1 FROM dirs WHERE path > ?2 AND path < ?3)");
+            s.setString(1, path);
+            s.setString(2, IndexRows.descendantPrefix(path));
+            s.setString(3, IndexRows.descendantUpperBound(path));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getInt(1) != 0;
+            }
+        });
+    }
+
     /** Whether files have rows that {@link #file(long)} finds them by (see {@link FileEntry#row}). */
     public boolean hasFileRows() {
         return index.filesHaveRows();
@@ -258,6 +283,7 @@ public final class Archive implements AutoCloseable {
      * The file whose {@link FileEntry#row} is {@code row}, as {@link #lookup} gives it; empty when there
      * is none, or when files have no rows ({@link #hasFileRows}).
      */
+    @Override
     public Optional<FileEntry> file(long row) throws IOException {
         if (!index.filesHaveRows()) {
             return Optional.empty();
@@ -281,11 +307,13 @@ public final class Archive implements AutoCloseable {
     }
 
     /** Streams the children of directory {@code dir} (not including {@code .} and {@code ..}). */
+    @Override
     public DirectoryListing<Entry> list(String dir) {
         return new DirectoryListing<>(index, DirectoryListing.ENTRIES, dir, false);
     }
 
     /** Streams the subdirectories of directory {@code dir} (never reading its files' rows). */
+    @Override
     public DirectoryListing<Entry> listDirectories(String dir) {
         return new DirectoryListing<>(index, DirectoryListing.ENTRIES, dir, true);
     }
@@ -294,8 +322,14 @@ public final class Archive implements AutoCloseable {
      * Streams the names and kinds of the children of {@code dir}, in the order of {@link #list}:
      * a few times cheaper per child than whole entries, for listings that need nothing else.
      */
+    @Override
     public DirectoryListing<Child> listChildren(String dir) {
         return new DirectoryListing<>(index, DirectoryListing.CHILDREN, dir, false);
+    }
+
+    @Override
+    public EntryScan scanBelow(String dir, String after) {
+        return IndexScan.below(this, dir, after);
     }
 
     /**
@@ -306,6 +340,7 @@ public final class Archive implements AutoCloseable {
      * @throws IOException when the file's bytes cannot be had: its row is invalid or points past its
      *                     shard's end (see {@link #checkLocation}), or the shard cannot be read
      */
+    @Override
     public int read(FileEntry file, long position, ByteBuffer dst) throws IOException {
         checkLocation(file);
         long size = file.size();
@@ -333,6 +368,7 @@ public final class Archive implements AutoCloseable {
      *         takes no direct I/O (then {@link #read} it)
      * @throws IOException as {@link #read} does
      */
+    @Override
     public int readWhole(FileEntry file, ByteBuffer window) throws IOException {
         checkLocation(file);
         return shards.readDirect(file.location().shard(), file.location().offset(), (int) file.size(), window);
@@ -345,6 +381,7 @@ public final class Archive implements AutoCloseable {
      *
      * @throws IOException whose message starts with the file's path and says what is wrong
      */
+    @Override
     public void checkLocation(FileEntry file) throws IOException {
         int shard = file.location().shard();
         long offset = file.location().offset();
@@ -369,6 +406,7 @@ public final class Archive implements AutoCloseable {
     }
 
     /** CRC-32C of {@code file}'s bytes as they are in its shard, for comparing with {@link FileEntry#crc32c()}. */
+    @Override
     public long checksum(FileEntry file) throws IOException {
         CRC32C crc = new CRC32C();
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, file.size())));
@@ -382,6 +420,7 @@ public final class Archive implements AutoCloseable {
     }
 
     /** Totals for the whole archive, from the root's statistics when the index has them. */
+    @Override
     public ArchiveStats stats() throws IOException {
         ArchiveStats s = stats;
         if (s == null) {
@@ -410,6 +449,12 @@ public final class Archive implements AutoCloseable {
             stats = s;
         }
         return s;
+    }
+
+    /** {@code file}'s own location, in this archive. */
+    @Override
+    public Origin origin(FileEntry file) {
+        return new Origin(this, file.location());
     }
 
     @Override

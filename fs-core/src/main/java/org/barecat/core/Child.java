@@ -32,6 +32,13 @@ public final class Child {
         return new Child(path.getBytes(StandardCharsets.UTF_8), directory);
     }
 
+    /** This child with {@code prefix} (well-formed UTF-8 ending in a slash) before its path. */
+    Child under(byte[] prefix) {
+        byte[] p = Arrays.copyOf(prefix, prefix.length + path.length);
+        System.arraycopy(path, 0, p, prefix.length, path.length);
+        return new Child(p, directory);
+    }
+
     public String path() {
         return new String(path, StandardCharsets.UTF_8);
     }

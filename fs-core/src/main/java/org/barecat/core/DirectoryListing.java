@@ -4,15 +4,12 @@ import org.barecat.core.ArchiveIndex.Table;
 import org.barecat.core.internal.IndexRows;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /**
  * The children of one directory, streamed in pages of bounded size so that a directory with
@@ -31,7 +28,7 @@ import java.util.NoSuchElementException;
  *            name and kind, a {@link Child} ({@link Archive#listChildren}), which reads two columns
  *            of each row instead of ten
  */
-public final class DirectoryListing<T> implements Iterator<T> {
+public final class DirectoryListing<T> implements Listing<T> {
     static final int PAGE_SIZE = 512;
 
     private enum Run { DIRS, FILES, IMPLICIT_DIRS, DONE }
@@ -150,6 +147,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
     }
 
     /** The directory being listed. */
+    @Override
     public String directory() {
         return dir;
     }
@@ -163,6 +161,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
      * @return false (and the listing unchanged) when the directory has no child of that name in this listing
      * @throws IllegalStateException when something was already read from the listing
      */
+    @Override
     public boolean skipPast(String name) throws IOException {
         if (run != Run.DIRS || lastKey != null || filesByPath != null || !page.isEmpty()) {
             throw new IllegalStateException("a listing is moved before it is read");
@@ -207,29 +206,14 @@ public final class DirectoryListing<T> implements Iterator<T> {
         return true;
     }
 
-    @Override
-    public boolean hasNext() {
-        try {
-            return fill();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public T next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        return page.poll();
-    }
-
     /** Next entry without consuming it, or {@code null} at the end. */
+    @Override
     public T peek() throws IOException {
         return fill() ? page.peek() : null;
     }
 
     /** Like {@link #next()} but with the checked exception of the index. */
+    @Override
     public T take() throws IOException {
         return fill() ? page.poll() : null;
     }
@@ -347,6 +331,7 @@ public final class DirectoryListing<T> implements Iterator<T> {
     }
 
     /** The directory's path followed by a slash, as UTF-8 (empty for the root): what each child's path starts with. */
+    @Override
     public byte[] childPrefixUtf8() {
         return prefixUtf8.clone();
     }

@@ -16,7 +16,7 @@ import java.util.ArrayDeque;
  * somewhere must check them ({@link ArchivePaths#isCanonical}). Directories that have no row are not
  * shown. Pages through both path indexes; memory is two pages. Not thread-safe: one scan, one reader.
  */
-public final class IndexScan {
+public final class IndexScan implements EntryScan {
     private static final int PAGE = 512;
 
     private final Source files;
@@ -50,6 +50,7 @@ public final class IndexScan {
     }
 
     /** The next row, or {@code null} at the end. */
+    @Override
     public Entry next() throws IOException {
         Entry f = files.peek();
         Entry d = dirs == null ? null : dirs.peek();

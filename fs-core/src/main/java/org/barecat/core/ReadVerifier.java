@@ -27,7 +27,7 @@ public final class ReadVerifier {
     /** Most separate ranges kept per open file; past this, the end-of-file read checks the whole file. */
     private static final int MAX_RANGES = 1024;
 
-    private final Archive archive;
+    private final ArchiveView archive;
     private final FileEntry file;
     /** Disjoint, non-adjacent ranges of the file read so far, by start. */
     private final TreeMap<Long, Range> ranges = new TreeMap<>();
@@ -71,7 +71,7 @@ public final class ReadVerifier {
         }
     }
 
-    public ReadVerifier(Archive archive, FileEntry file) {
+    public ReadVerifier(ArchiveView archive, FileEntry file) {
         this.archive = archive;
         this.file = file;
     }
@@ -82,7 +82,7 @@ public final class ReadVerifier {
      *
      * @throws ChecksumMismatchException for an empty file whose stored checksum is not 0
      */
-    public static ReadVerifier open(Archive archive, FileEntry file) throws ChecksumMismatchException {
+    public static ReadVerifier open(ArchiveView archive, FileEntry file) throws ChecksumMismatchException {
         Long expected = file.crc32c();
         if (file.size() == 0 && expected != null && expected != 0) {
             throw new ChecksumMismatchException(file, 0);

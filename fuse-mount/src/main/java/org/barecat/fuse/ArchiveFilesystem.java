@@ -1,14 +1,15 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
+import org.barecat.core.ArchiveView;
 import org.barecat.core.ArchivePaths;
 import org.barecat.core.ArchiveStats;
 import org.barecat.core.Attributes;
 import org.barecat.core.Child;
 import org.barecat.core.DirEntry;
-import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
+import org.barecat.core.Listing;
 import org.barecat.core.ReadVerifier;
 import org.barecat.fuse.kernel.Abi;
 import org.barecat.fuse.kernel.Errno;
@@ -27,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An {@link Archive} as the kernel sees it through FUSE: each request is one fs-core call, its answer
+ * An archive, or several ({@link org.barecat.core.ArchiveUnion}), as the kernel sees it through FUSE: each request is one fs-core call, its answer
  * typed into the reply. Node ids come from {@link Nodes}.
  * <ul>
  *   <li>Files and directories open without a message where the kernel supports it: {@code open}
@@ -65,6 +66,8 @@ public final class ArchiveFilesystem implements Filesystem {
     static final String XATTR_CRC32C = "user.barecat.crc32c";
     static final String XATTR_SHARD = "user.barecat.shard";
     static final String XATTR_OFFSET = "user.barecat.offset";
+    /** In a mount of several archives: the index of the one a file is stored in (shard and offset are in its shards). */
+    static final String XATTR_ARCHIVE = "user.barecat.archive";
     static final String XATTR_NUM_FILES_TREE = "user.barecat.num_files_tree";
     static final String XATTR_SIZE_TREE = "user.barecat.size_tree";
     private static final byte[] DOT = {'.'};
@@ -74,7 +77,7 @@ public final class ArchiveFilesystem implements Filesystem {
     record Timeouts(double entry, double attr, double negative) {
     }
 
-    private final Archive archive;
+    private final ArchiveView archive;
     private final EntryDefaults defaults;
     private final MountOptions.Overrides overrides;
     private final Timeouts timeouts;
@@ -122,8 +125,8 @@ public final class ArchiveFilesystem implements Filesystem {
     private static final class OpenDirectory {
         final String path;
         final ListingCache.Listing held;
-        DirectoryListing<Child> names;
-        DirectoryListing<Entry> entries;
+        Listing<Child> names;
+        Listing<Entry> entries;
         ListingCache.Builder collected;
         int nameStart;
         long inodeState;
@@ -135,12 +138,12 @@ public final class ArchiveFilesystem implements Filesystem {
         }
     }
 
-    ArchiveFilesystem(Archive archive, EntryDefaults defaults, MountOptions.Overrides overrides, Timeouts timeouts,
+    ArchiveFilesystem(ArchiveView archive, EntryDefaults defaults, MountOptions.Overrides overrides, Timeouts timeouts,
                       boolean verify) {
         this(archive, defaults, overrides, timeouts, verify, false);
     }
 
-    ArchiveFilesystem(Archive archive, EntryDefaults defaults, MountOptions.Overrides overrides, Timeouts timeouts,
+    ArchiveFilesystem(ArchiveView archive, EntryDefaults defaults, MountOptions.Overrides overrides, Timeouts timeouts,
                       boolean verify, boolean directIo) {
         this.archive = archive;
         this.defaults = defaults;
@@ -237,7 +240,7 @@ public final class ArchiveFilesystem implements Filesystem {
         if (!path.isEmpty()) {
             String dir = ArchivePaths.parent(path);
             if (dir.equals(lastMissDirectory) && isSmall(entryCache.get(dir)) && fetchedDirectories.add(dir)) {
-                DirectoryListing<Entry> children = archive.list(dir);
+                Listing<Entry> children = archive.list(dir);
                 Entry child;
                 for (int n = 0; n < SIBLING_ROWS_LIMIT && (child = children.take()) != null; n++) {
                     remember(child);
@@ -641,8 +644,8 @@ public final class ArchiveFilesystem implements Filesystem {
                 return -Errno.ENOENT;
             }
             StringBuilder names = new StringBuilder();
-            for (String name : new String[] {XATTR_CRC32C, XATTR_SHARD, XATTR_OFFSET, XATTR_NUM_FILES_TREE,
-                    XATTR_SIZE_TREE}) {
+            for (String name : new String[] {XATTR_CRC32C, XATTR_ARCHIVE, XATTR_SHARD, XATTR_OFFSET,
+                    XATTR_NUM_FILES_TREE, XATTR_SIZE_TREE}) {
                 if (xattr(entry, name) != null) {
                     names.append(name).append('\0');
                 }
@@ -655,12 +658,15 @@ public final class ArchiveFilesystem implements Filesystem {
     }
 
     /** The value of extended attribute {@code name} of {@code entry}, or null when it has none. */
-    private static String xattr(Entry entry, String name) {
+    private String xattr(Entry entry, String name) {
         if (entry instanceof FileEntry f) {
+            ArchiveView.Origin origin = archive.origin(f);
             return switch (name) {
                 case XATTR_CRC32C -> f.crc32c() == null ? null : String.format("%08x", f.crc32c());
-                case XATTR_SHARD -> Integer.toString(f.location().shard());
-                case XATTR_OFFSET -> Long.toString(f.location().offset());
+                case XATTR_ARCHIVE -> origin.archive() == null || origin.archive() == archive ? null
+                        : origin.archive().name();
+                case XATTR_SHARD -> Integer.toString(origin.location().shard());
+                case XATTR_OFFSET -> Long.toString(origin.location().offset());
                 default -> null;
             };
         }

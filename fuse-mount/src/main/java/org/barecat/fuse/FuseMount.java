@@ -1,6 +1,7 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
+import org.barecat.core.ArchiveView;
 import org.barecat.fuse.kernel.Errno;
 import org.barecat.fuse.kernel.KernelMount;
 import org.barecat.fuse.kernel.Session;
@@ -128,13 +129,13 @@ public final class FuseMount {
      * @throws IOException with a one-line message when the mountpoint is unusable, FUSE is missing, or
      *                     libfuse could not mount
      */
-    public static FuseMount mount(Archive archive, Path mountPoint, MountOptions options, EntryDefaults defaults,
+    public static FuseMount mount(ArchiveView archive, Path mountPoint, MountOptions options, EntryDefaults defaults,
                                   boolean debug) throws IOException {
         return mount(archive, mountPoint, options, defaults, debug ? new Trace(System.err) : null);
     }
 
     /** {@link #mount}, {@code -d} printing to {@code trace} (null: no {@code -d}). */
-    static FuseMount mount(Archive archive, Path mountPoint, MountOptions options, EntryDefaults defaults, Trace trace)
+    static FuseMount mount(ArchiveView archive, Path mountPoint, MountOptions options, EntryDefaults defaults, Trace trace)
             throws IOException {
         Path target = checkMountPoint(mountPoint, options);
         checkAllowed(options);

@@ -1,8 +1,7 @@
 package org.barecat.fuse;
 
-import org.barecat.core.Archive;
+import org.barecat.core.ArchiveView;
 import org.barecat.core.Child;
-import org.barecat.core.DirectoryListing;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -158,7 +157,7 @@ final class ListingCache {
      * a background thread once the mount is live: {@code find}, {@code os.walk} and {@code ImageFolder}
      * then list from memory, even the first time. Ends early, at the next directory, once {@code stop} says so.
      */
-    void readAhead(Archive archive, BooleanSupplier stop) throws IOException {
+    void readAhead(ArchiveView archive, BooleanSupplier stop) throws IOException {
         ArrayDeque<String> dirs = new ArrayDeque<>();
         dirs.add("");
         while (!dirs.isEmpty() && !stop.getAsBoolean()) {
@@ -166,7 +165,7 @@ final class ListingCache {
             if (get(dir) != null) {
                 continue;
             }
-            DirectoryListing<Child> listing = archive.listChildren(dir);
+            org.barecat.core.Listing<Child> listing = archive.listChildren(dir);
             byte[] prefix = listing.childPrefixUtf8();
             Builder builder = builder(Inodes.state(prefix));
             int queued = dirs.size();

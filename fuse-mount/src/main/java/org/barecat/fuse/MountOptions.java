@@ -46,6 +46,8 @@ public final class MountOptions {
     private boolean readdirPlus;
     private boolean verify;
     private boolean directIo;
+    private boolean subdirs;
+    private boolean refuseConflicts;
     private int threads = DEFAULT_THREADS;
     /** Options of another layer (where the archive is read from), as given: see {@link #parse(List, Set)}. */
     private final Map<String, String> others = new LinkedHashMap<>();
@@ -94,6 +96,8 @@ public final class MountOptions {
             case "rw" -> throw new IllegalArgumentException("option 'rw': a Barecat mount is read-only");
             case "verify" -> verify = flag(key, value);
             case "direct_io" -> directIo = flag(key, value);
+            case "subdirs" -> subdirs = flag(key, value);
+            case "conflicts" -> refuseConflicts = parseConflicts(value);
             case "threads" -> threads = parseInt(key, value, 1, MAX_THREADS, "a number of threads from 1 to " + MAX_THREADS);
             case "readdirplus" -> readdirPlus = parseSwitch(key, value);
             case "max_protocol" -> maxMinor = parseProtocol(value);
@@ -116,6 +120,14 @@ public final class MountOptions {
                 mount.put(key, value);
             }
         }
+    }
+
+    /** {@code conflicts=error}: refuse to mount archives that share a path; {@code conflicts=last}: the last one wins it. */
+    private static boolean parseConflicts(String value) {
+        if ("error".equals(value) || "last".equals(value)) {
+            return value.equals("error");
+        }
+        throw bad("conflicts", value, "'error' or 'last'");
     }
 
     private static boolean flag(String key, String value) {
@@ -210,6 +222,16 @@ public final class MountOptions {
     /** {@code allow_other} or {@code allow_root} when given (sharing the mount with other users), else null. */
     String sharing() {
         return mount.containsKey("allow_other") ? "allow_other" : mount.containsKey("allow_root") ? "allow_root" : null;
+    }
+
+    /** Whether several archives are each shown under their own name ({@code -o subdirs}), not merged. */
+    public boolean subdirs() {
+        return subdirs;
+    }
+
+    /** Whether archives that share a path (not both as directories) are refused ({@code -o conflicts=error}). */
+    public boolean refuseConflicts() {
+        return refuseConflicts;
     }
 
     /** Whether reads check each file's CRC-32C ({@code -o verify}). */

@@ -57,6 +57,17 @@ class MountOptionsTest {
     }
 
     @Test
+    void subdirsAndConflictsSayHowSeveralArchivesAreShown() {
+        assertFalse(parse().subdirs() || parse().refuseConflicts(), "merged, the last archive winning a path");
+        MountOptions o = parse("subdirs,conflicts=error");
+        assertTrue(o.subdirs() && o.refuseConflicts());
+        assertFalse(o.mountOptions("a").contains("subdirs") || o.mountOptions("a").contains("conflicts"));
+        assertFalse(parse("conflicts=error,conflicts=last").refuseConflicts(), "the later value wins");
+        assertEquals("option 'conflicts=first': 'error' or 'last'", refused("conflicts=first"));
+        assertEquals("option 'subdirs=1': takes no value", refused("subdirs=1"));
+    }
+
+    @Test
     void escapesCommasInTheArchiveName() {
         assertTrue(parse().mountOptions("/x/a,b\\c").endsWith(",fsname=/x/a\\,b\\\\c"));
     }

@@ -1,14 +1,14 @@
 package org.barecat.serve;
 
-import org.barecat.core.Archive;
 import org.barecat.core.ArchivePaths;
+import org.barecat.core.ArchiveView;
 import org.barecat.core.DirEntry;
 import org.barecat.core.DirStats;
-import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
+import org.barecat.core.EntryScan;
 import org.barecat.core.Glob;
-import org.barecat.core.IndexScan;
+import org.barecat.core.Listing;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -65,12 +65,12 @@ final class ArchiveHandler extends Handler.Abstract {
             "/app.css", new String[] {"web/app.css", "text/css;charset=utf-8"});
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
-    private final Archive archive;
+    private final ArchiveView archive;
     private final boolean verify;
     private final Thumbnails thumbnails;
     private final Map<String, byte[]> page = new LinkedHashMap<>();
 
-    ArchiveHandler(Archive archive, boolean verify, Thumbnails thumbnails) {
+    ArchiveHandler(ArchiveView archive, boolean verify, Thumbnails thumbnails) {
         this.archive = archive;
         this.verify = verify;
         this.thumbnails = thumbnails;
@@ -209,7 +209,7 @@ final class ArchiveHandler extends Handler.Abstract {
      * the socket) and written asynchronously; a file of one chunk goes out with the headers at once.
      */
     private static final class Sender extends IteratingCallback {
-        private final Archive archive;
+        private final ArchiveView archive;
         private final FileEntry file;
         private final Response response;
         private final Callback callback;
@@ -217,7 +217,7 @@ final class ArchiveHandler extends Handler.Abstract {
         private final long end;
         private long at;
 
-        Sender(Archive archive, FileEntry file, long at, long end, Response response, Callback callback,
+        Sender(ArchiveView archive, FileEntry file, long at, long end, Response response, Callback callback,
                ByteBufferPool pool) {
             this.archive = archive;
             this.file = file;
@@ -322,7 +322,7 @@ final class ArchiveHandler extends Handler.Abstract {
             throw new NotFound("not a directory");
         }
         List<Object> entries = new ArrayList<>();
-        DirectoryListing<Entry> listing = archive.list(d.path());
+        Listing<Entry> listing = archive.list(d.path());
         if (after != null && !listing.skipPast(after)) {
             throw new NotFound("after=" + after + ": no such entry in the directory");
         }
@@ -373,7 +373,7 @@ final class ArchiveHandler extends Handler.Abstract {
         if (wholePath) {
             glob = Glob.compileCrossingSlashes(pattern);
         }
-        IndexScan scan = IndexScan.below(archive, dir.path(), query.getValue("after"));
+        EntryScan scan = archive.scanBelow(dir.path(), query.getValue("after"));
         List<Object> entries = new ArrayList<>();
         String last = null;
         Entry e = null;

@@ -1,6 +1,6 @@
 package org.barecat.serve;
 
-import org.barecat.core.Archive;
+import org.barecat.core.ArchiveView;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -46,13 +46,13 @@ public final class ArchiveServer implements AutoCloseable {
      *
      * @throws IOException when the address cannot be listened on, naming it
      */
-    public static ArchiveServer start(Archive archive, Settings settings) throws IOException {
+    public static ArchiveServer start(ArchiveView archive, Settings settings) throws IOException {
         return start(archive, settings, new Thumbnails(archive, settings.verify(), THUMBNAIL_THREADS, THUMBNAIL_QUEUE,
                 THUMBNAIL_CACHE_BYTES));
     }
 
     /** Starts serving with {@code thumbnails} (which this server closes). */
-    static ArchiveServer start(Archive archive, Settings settings, Thumbnails thumbnails) throws IOException {
+    static ArchiveServer start(ArchiveView archive, Settings settings, Thumbnails thumbnails) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("barecat-serve");
         threads.setDaemon(true);

@@ -1,6 +1,6 @@
 package org.barecat.serve;
 
-import org.barecat.core.Archive;
+import org.barecat.core.ArchiveView;
 import org.barecat.core.FileEntry;
 
 import javax.imageio.IIOImage;
@@ -52,7 +52,7 @@ final class Thumbnails implements AutoCloseable {
     /** Images with more pixels than this are not decoded, however small their file: a header can claim any size. */
     private static final long MAX_PIXELS = 200_000_000L;
 
-    private final Archive archive;
+    private final ArchiveView archive;
     private final boolean verify;
     private final long maxBytes;
     private final ThreadPoolExecutor workers;
@@ -67,12 +67,12 @@ final class Thumbnails implements AutoCloseable {
      * @param queue    jobs that may wait for a thread; beyond that a request is refused (503)
      * @param maxBytes the cache's bound
      */
-    Thumbnails(Archive archive, boolean verify, int threads, int queue, long maxBytes) {
+    Thumbnails(ArchiveView archive, boolean verify, int threads, int queue, long maxBytes) {
         this(archive, verify, workers(threads, queue), maxBytes);
     }
 
     /** With the given pool (which this closes): a test holds its threads to see requests wait. */
-    Thumbnails(Archive archive, boolean verify, ThreadPoolExecutor workers, long maxBytes) {
+    Thumbnails(ArchiveView archive, boolean verify, ThreadPoolExecutor workers, long maxBytes) {
         this.archive = archive;
         this.verify = verify;
         this.maxBytes = maxBytes;

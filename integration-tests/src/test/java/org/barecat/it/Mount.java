@@ -34,6 +34,12 @@ final class Mount implements AutoCloseable {
         return at(Files.createTempDirectory("barecat-mnt-"), archive, env, options);
     }
 
+    /** Mounts several archives in one mount: merged, or as {@code options} say. */
+    static Mount ofAll(List<Path> archives, String... options) throws IOException {
+        return at(Files.createTempDirectory("barecat-mnt-"), archives.stream().map(Path::toString).toList(), Map.of(),
+                List.of("barecat-mount"), options);
+    }
+
     /** Mounts through {@code barecat mount} rather than barecat-mount. */
     static Mount ofBarecatMount(Path archive, String... options) throws IOException {
         return at(Files.createTempDirectory("barecat-mnt-"), archive.toString(), Map.of(), List.of("barecat", "mount"),
@@ -53,8 +59,14 @@ final class Mount implements AutoCloseable {
     /** Mounts with {@code launcher} (the program in bin/, then its first arguments). */
     private static Mount at(Path point, String archive, Map<String, String> env, List<String> launcher,
                             String... options) {
+        return at(point, List.of(archive), env, launcher, options);
+    }
+
+    private static Mount at(Path point, List<String> archives, Map<String, String> env, List<String> launcher,
+                            String... options) {
         List<String> args = new ArrayList<>(launcher.subList(1, launcher.size()));
-        args.addAll(List.of(archive, point.toString()));
+        args.addAll(archives);
+        args.add(point.toString());
         args.addAll(List.of(options));
         Programs.Result r = Launchers.run(launcher.get(0), env, args.toArray(String[]::new));
         Mount mount = new Mount(point, r);

@@ -243,7 +243,7 @@ final class LsCommand implements Callable<Integer> {
     }
 
     /** Python's string order: by code point. */
-    private static int compareCodePoints(String a, String b) {
+    static int compareCodePoints(String a, String b) {
         return java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
     }
 }

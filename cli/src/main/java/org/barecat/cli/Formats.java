@@ -109,7 +109,7 @@ final class Formats {
                 return String.format("%5s %ciB", oneDecimal(v), unit);
             }
         }
-        return String.format("%5s EiB", oneDecimal(v));
+        return String.format("%5s EiB", oneDecimal(v)); // as the original: the value in PiB
     }
 
     /** ncdu's file counts, 6 wide: blank for 0, the number below 1000, else thousands or millions ({@code "  1.5K"}). */

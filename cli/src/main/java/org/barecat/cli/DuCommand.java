@@ -63,28 +63,35 @@ final class DuCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (summarize && maxDepth != null && maxDepth != 0) {
-            return Errors.fail("du: -s and -d " + maxDepth + " cannot be used together", 2);
-        }
+        Integer bad = badOptions();
+        return bad != null ? bad : archiveArgument.print(remote, this::print);
+    }
+
+    /** The exit code of options that cannot be used, after saying why; null when they can. */
+    Integer badOptions() {
+        return summarize && maxDepth != null && maxDepth != 0
+                ? Errors.fail("du: -s and -d " + maxDepth + " cannot be used together", 2) : null;
+    }
+
+    /** Prints the sizes under every PATH in {@code a} (also the shell's {@code du}). */
+    int print(Archive a, PrintWriter printer) throws IOException {
         int depthLimit = summarize ? 0 : maxDepth == null ? Integer.MAX_VALUE : maxDepth;
-        return archiveArgument.print(remote, (a, printer) -> {
-            archive = a;
-            out = printer;
-            int code = 0;
-            long grandTotal = 0;
-            for (String given : paths.isEmpty() ? List.of(".") : paths) {
-                Optional<Entry> e = ArchivePathArgument.resolve(a, "du", given);
-                if (e.isEmpty()) {
-                    code = 1;
-                    continue;
-                }
-                grandTotal += visit(e.get(), 0, depthLimit, true);
+        archive = a;
+        out = printer;
+        int code = 0;
+        long grandTotal = 0;
+        for (String given : paths.isEmpty() ? List.of(".") : paths) {
+            Optional<Entry> e = ArchivePathArgument.resolve(a, "du", given);
+            if (e.isEmpty()) {
+                code = 1;
+                continue;
             }
-            if (total) {
-                out.println(format(grandTotal) + "\ttotal");
-            }
-            return code;
-        });
+            grandTotal += visit(e.get(), 0, depthLimit, true);
+        }
+        if (total) {
+            out.println(format(grandTotal) + "\ttotal");
+        }
+        return code;
     }
 
     /** Prints the entry's subtree, deepest first, and returns its size. */

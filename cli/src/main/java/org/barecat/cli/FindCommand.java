@@ -107,21 +107,28 @@ final class FindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (type != null && type != 'f' && type != 'd') {
-            return Errors.fail("find: -type " + type + ": only f and d exist in an archive", 2);
-        }
+        Integer bad = badOptions();
+        return bad != null ? bad : archiveArgument.print(remote, this::print);
+    }
+
+    /** The exit code of options that cannot be used, after saying why; null when they can. */
+    Integer badOptions() {
+        return type != null && type != 'f' && type != 'd'
+                ? Errors.fail("find: -type " + type + ": only f and d exist in an archive", 2) : null;
+    }
+
+    /** Prints what matches under {@code start} in {@code a} (also the shell's {@code find}). */
+    int print(Archive a, PrintWriter printer) throws IOException {
         nameGlob = name == null ? null : Glob.compile(name);
         pathGlob = pathPattern == null ? null : Glob.compileCrossingSlashes(pathPattern);
-        return archiveArgument.print(remote, (a, printer) -> {
-            archive = a;
-            out = printer;
-            Optional<Entry> root = ArchivePathArgument.resolve(a, "find", start);
-            if (root.isEmpty()) {
-                return 1;
-            }
-            visit(root.get(), 0);
-            return 0;
-        });
+        archive = a;
+        out = printer;
+        Optional<Entry> root = ArchivePathArgument.resolve(a, "find", start);
+        if (root.isEmpty()) {
+            return 1;
+        }
+        visit(root.get(), 0);
+        return 0;
     }
 
     private void visit(Entry e, int depth) throws IOException {

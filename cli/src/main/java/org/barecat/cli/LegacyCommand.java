@@ -224,7 +224,8 @@ public final class LegacyCommand {
         @Override
         public Integer call() {
             return run("barecat-merge-symlink", "barecat merge --symlink", false,
-                    new Args("merge", "--symlink", "-o", output).add(inputs).list());
+                    new Args("merge", "--symlink", "-o", output).when(overwrite, "-f")
+                            .when(ignoreDuplicates, "--ignore-duplicates").add(inputs).list());
         }
     }
 

@@ -77,31 +77,34 @@ final class LsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return archiveArgument.print(remote, (a, printer) -> {
-            archive = a;
-            out = printer;
-            for (String given : paths.isEmpty() ? List.of("") : paths) {
-                String path = given.endsWith("/") && !given.endsWith("**/") ? given + "**" : given;
-                if (path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0) {
-                    glob(path);
-                    continue;
-                }
-                Optional<Entry> e = lookup(path);
-                if (e.isEmpty()) {
-                    out.println("ls: " + path + ": No such file or directory");
-                } else if (e.get() instanceof FileEntry f) {
-                    print(f, f.path());
-                } else if (recursive) {
-                    walk((DirEntry) e.get());
-                } else {
-                    listDirectory((DirEntry) e.get());
-                }
-            }
-            return 0;
-        });
+        return archiveArgument.print(remote, this::list);
     }
 
-    private Optional<Entry> lookup(String given) throws IOException {
+    /** Prints the listing of every PATH in {@code a} (also the shell's {@code ls}). */
+    int list(Archive a, PrintWriter printer) throws IOException {
+        archive = a;
+        out = printer;
+        for (String given : paths.isEmpty() ? List.of("") : paths) {
+            String path = given.endsWith("/") && !given.endsWith("**/") ? given + "**" : given;
+            if (path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0) {
+                glob(path);
+                continue;
+            }
+            Optional<Entry> e = lookup(archive, path);
+            if (e.isEmpty()) {
+                out.println("ls: " + path + ": No such file or directory");
+            } else if (e.get() instanceof FileEntry f) {
+                print(f, f.path());
+            } else if (recursive) {
+                walk((DirEntry) e.get());
+            } else {
+                listDirectory((DirEntry) e.get());
+            }
+        }
+        return 0;
+    }
+
+    private static Optional<Entry> lookup(Archive archive, String given) throws IOException {
         String g = given.equals(".") || given.startsWith("./") ? given.substring(1) : given;
         String p = ArchivePaths.normalize(g);
         return p == null ? Optional.empty() : archive.lookup(p);
@@ -145,36 +148,48 @@ final class LsCommand implements Callable<Integer> {
 
     /**
      * Every entry whose whole path matches: directories then files, or files then directories for a
-     * pattern with {@code **}, each by path. Only the directories the pattern can reach are listed.
+     * pattern with {@code **}, each by path.
      */
     private void glob(String pattern) throws IOException {
+        GlobMatches m = globMatches(archive, pattern);
         boolean deep = pattern.contains("**");
-        Glob glob = Glob.python(pattern, deep, false);
-        String[] parts = pattern.split("/", -1);
-        int fixed = 0;
-        while (fixed < parts.length - 1 && !parts[fixed].matches(".*[*?\\[].*")) {
-            fixed++;
-        }
-        String start = String.join("/", java.util.Arrays.copyOf(parts, fixed));
-        Optional<Entry> root = start.isEmpty() ? archive.lookup("") : lookup(start);
-        if (root.isEmpty() || !(root.get() instanceof DirEntry dir) || !dir.path().equals(start)) {
-            return;
-        }
-        List<Entry> dirs = new ArrayList<>();
-        List<Entry> files = new ArrayList<>();
-        collect(dir, deep ? Integer.MAX_VALUE : parts.length - fixed, glob, dirs, files);
-        Comparator<Entry> byPath = Comparator.comparing(Entry::path, LsCommand::compareCodePoints);
-        dirs.sort(byPath);
-        files.sort(byPath);
-        for (Entry e : deep ? files : dirs) {
+        for (Entry e : deep ? m.files() : m.dirs()) {
             print(e, e.path());
         }
-        for (Entry e : deep ? dirs : files) {
+        for (Entry e : deep ? m.dirs() : m.files()) {
             print(e, e.path());
         }
     }
 
-    private void collect(DirEntry dir, int depth, Glob glob, List<Entry> dirs, List<Entry> files) throws IOException {
+    /** The directories and the files a glob matches, each sorted by path. */
+    record GlobMatches(List<Entry> dirs, List<Entry> files) {
+    }
+
+    /**
+     * Every entry whose whole path matches the original's glob ({@link Glob#python}, {@code **} for any
+     * depth). Only the directories the pattern can reach are listed.
+     */
+    static GlobMatches globMatches(Archive archive, String pattern) throws IOException {
+        boolean deep = pattern.contains("**");
+        Glob glob = Glob.python(pattern, deep, false);
+        String[] parts = pattern.split("/", -1);
+        int fixed = Glob.literalComponents(parts);
+        String start = String.join("/", java.util.Arrays.copyOf(parts, fixed));
+        Optional<Entry> root = start.isEmpty() ? archive.lookup("") : lookup(archive, start);
+        List<Entry> dirs = new ArrayList<>();
+        List<Entry> files = new ArrayList<>();
+        if (root.isEmpty() || !(root.get() instanceof DirEntry dir) || !dir.path().equals(start)) {
+            return new GlobMatches(dirs, files);
+        }
+        collect(archive, dir, deep ? Integer.MAX_VALUE : parts.length - fixed, glob, dirs, files);
+        Comparator<Entry> byPath = Comparator.comparing(Entry::path, LsCommand::compareCodePoints);
+        dirs.sort(byPath);
+        files.sort(byPath);
+        return new GlobMatches(dirs, files);
+    }
+
+    private static void collect(Archive archive, DirEntry dir, int depth, Glob glob, List<Entry> dirs,
+                                List<Entry> files) throws IOException {
         List<DirEntry> subdirs = new ArrayList<>();
         DirectoryListing<Entry> listing = archive.list(dir.path());
         for (Entry e = listing.take(); e != null; e = listing.take()) {
@@ -186,7 +201,7 @@ final class LsCommand implements Callable<Integer> {
             }
         }
         for (DirEntry d : subdirs) {
-            collect(d, depth - 1, glob, dirs, files);
+            collect(archive, d, depth - 1, glob, dirs, files);
         }
     }
 

@@ -1,10 +1,12 @@
 package org.barecat.cli;
 
+import org.barecat.tools.convert.ArchiveFormat;
 import org.barecat.tools.merge.ArchiveMerge;
 import org.barecat.tools.merge.Selection;
 import org.barecat.tools.write.ArchiveAppender;
 import org.barecat.tools.write.ArchiveSink;
 import org.barecat.tools.write.ArchiveWriter;
+import org.barecat.tools.write.ShardLinkMerge;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +24,8 @@ import java.util.concurrent.Callable;
         description = "Make one archive of several: Barecat archives, and tar (any compression) and zip files named"
                 + " by their extension, in the order given, each under --prefix and --as-subdirs if asked. A path"
                 + " that two inputs have is an error unless --ignore-duplicates keeps the first. A new OUT appears"
-                + " only once complete; with -a the files are appended to OUT in one transaction.")
+                + " only once complete; with -a the files are appended to OUT in one transaction. With --symlink no"
+                + " bytes are copied: OUT's shards are links to the inputs' shards.")
 final class MergeCommand implements Callable<Integer> {
     @Mixin
     OutputArchiveOptions out = new OutputArchiveOptions();
@@ -40,8 +43,8 @@ final class MergeCommand implements Callable<Integer> {
     @Option(names = "--prefix", paramLabel = "PATH", description = "Put everything under PATH/.")
     String prefix;
 
-    @Option(names = "--symlink", description = "Not supported here (see the README): the original links the"
-            + " inputs' shards instead of copying them.")
+    @Option(names = "--symlink", description = "Copy no bytes: OUT's shards become links to the inputs' shards"
+            + " (Barecat inputs only; OUT cannot be changed in place afterwards).")
     boolean symlink;
 
     @Mixin
@@ -52,12 +55,45 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Selection selected = selection.selection();
-        if (symlink) {
-            return Errors.fail("merge: --symlink is not supported by this barecat; merge copies the files", 1);
+        if (symlink && append) {
+            return Errors.fail("merge: --append is not supported with --symlink", 1);
         }
-        return run(inputs.stream().map(ArchiveArgument::localPath).toList(), out, append,
+        Selection selected = selection.selection();
+        List<Path> paths = inputs.stream().map(ArchiveArgument::localPath).toList();
+        if (symlink) {
+            return linkShards(paths, selected);
+        }
+        return run(paths, out, append,
                 new ArchiveMerge.Options(prefix, asSubdirs, selected, ignoreDuplicates || append));
+    }
+
+    /** {@code --symlink}: the original's checks, in its order, then a new OUT whose shards link to the inputs'. */
+    private int linkShards(List<Path> paths, Selection selected) {
+        for (Path p : paths) {
+            if (ArchiveFormat.byName(p.getFileName().toString()) != ArchiveFormat.BARECAT) {
+                return Errors.fail("merge: --symlink is not supported with tar/zip inputs (" + p + ")", 1);
+            }
+        }
+        if (Files.exists(out.output) && !out.force) {
+            return Errors.fail(out.output + ": already exists; use -f to overwrite it", 1);
+        }
+        if (selected.filters()) {
+            return Errors.fail("merge: --pattern/--include/--exclude not supported with --symlink", 1);
+        }
+        ArchiveMerge.Options options = new ArchiveMerge.Options(prefix, asSubdirs, selected, ignoreDuplicates);
+        List<ShardLinkMerge.Input> linked = paths.stream()
+                .map(p -> new ShardLinkMerge.Input(p, ArchiveMerge.prefixFor(p, options))).toList();
+        try {
+            ShardLinkMerge.merge(linked, out.output, out.force, ignoreDuplicates,
+                    in -> System.out.println(ArchiveMerge.mergingLine(in.archive(), in.prefix())));
+        } catch (IOException e) {
+            return Errors.fail(e);
+        }
+        if (ignoreDuplicates && options.prefix().isEmpty() && !asSubdirs) {
+            // the original recomputes every directory's statistics here and prints its progress
+            ArchiveMerge.TREESTATS_LINES.forEach(System.out::println);
+        }
+        return 0;
     }
 
     /** Merges {@code inputs} into {@code output}, printing the original's line per input; for merge and subset. */

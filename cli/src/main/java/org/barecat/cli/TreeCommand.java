@@ -43,25 +43,31 @@ final class TreeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (level != null && level < 1) {
-            return Errors.fail("tree: Invalid level, must be greater than 0.", 2);
+        Integer bad = badOptions();
+        return bad != null ? bad : archiveArgument.print(remote, this::print);
+    }
+
+    /** The exit code of options that cannot be used, after saying why; null when they can. */
+    Integer badOptions() {
+        return level != null && level < 1 ? Errors.fail("tree: Invalid level, must be greater than 0.", 2) : null;
+    }
+
+    /** Prints the tree under {@code start} in {@code a} (also the shell's {@code tree}). */
+    int print(Archive a, PrintWriter printer) throws IOException {
+        archive = a;
+        out = printer;
+        Optional<Entry> root = ArchivePathArgument.resolve(a, "tree", start);
+        if (root.isEmpty()) {
+            return 1;
         }
-        return archiveArgument.print(remote, (a, printer) -> {
-            archive = a;
-            out = printer;
-            Optional<Entry> root = ArchivePathArgument.resolve(a, "tree", start);
-            if (root.isEmpty()) {
-                return 1;
-            }
-            out.println(start);
-            if (root.get() instanceof DirEntry d) {
-                print(d, "", 1);
-            }
-            out.println();
-            out.println(dirs + (dirs == 1 ? " directory" : " directories")
-                    + (dirsOnly ? "" : ", " + files + (files == 1 ? " file" : " files")));
-            return 0;
-        });
+        out.println(start);
+        if (root.get() instanceof DirEntry d) {
+            print(d, "", 1);
+        }
+        out.println();
+        out.println(dirs + (dirs == 1 ? " directory" : " directories")
+                + (dirsOnly ? "" : ", " + files + (files == 1 ? " file" : " files")));
+        return 0;
     }
 
     private void print(DirEntry dir, String prefix, int depth) throws IOException {

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code rm}, {@code mv}, {@code defrag} and {@code reshard} killed by SIGKILL at seeded random moments leave the
+ * {@code rm}, {@code mv}, {@code add}, {@code merge -a}, {@code rsync}, {@code defrag} and {@code reshard} killed
+ * by SIGKILL at seeded random moments leave the
  * archive either as it was or as the command makes it, never a mix, and it opens and passes verify
  * (every file's bytes checked against its CRC-32C).
  */
@@ -89,7 +90,7 @@ class EditCrashTest {
 
     @ParameterizedTest(name = "barecat {0}")
     @CsvSource({"rm ARCHIVE d007 d100/s1 d150/s2/f002", "mv ARCHIVE d007 d150", "mv ARCHIVE d020/s0 renamed",
-            "add -C SOURCE ARCHIVE new", "merge -a -o ARCHIVE OTHER"})
+            "add -C SOURCE ARCHIVE new", "merge -a -o ARCHIVE OTHER", "rsync --delete SOURCE/ ARCHIVE::"})
     void killedAtAnyMomentTheArchiveIsTheOldOrTheNewOne(String command) throws Exception {
         killAtRandomMoments(base, command);
     }
@@ -190,12 +191,9 @@ class EditCrashTest {
     private static String[] args(String command, Path archive, String commandLine) {
         List<String> a = new ArrayList<>();
         for (String word : commandLine.split(" ")) {
-            a.add(switch (word) {
-                case "ARCHIVE" -> archive.toString();
-                case "SOURCE" -> source.toString();
-                case "OTHER" -> other.toString();
-                default -> word;
-            });
+            // also inside a word: rsync's SOURCE/ and ARCHIVE::
+            a.add(word.replace("ARCHIVE", archive.toString()).replace("SOURCE", source.toString())
+                    .replace("OTHER", other.toString()));
         }
         return a.toArray(String[]::new);
     }

@@ -17,9 +17,7 @@ class ListingCommandsTest {
 
     @BeforeAll
     static void makeArchive() throws Exception {
-        Path src = TestTrees.sample(tmp.resolve("src"));
-        archive = tmp.resolve("s.barecat").toString();
-        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive, ".").code());
+        archive = TestTrees.sampleArchive(tmp);
     }
 
     private static List<String> out(String... args) {

@@ -248,8 +248,8 @@ class MaintenanceCommandsTest {
         assertEquals(0, Cli.run("verify", "-q", wrapped.toString()).code());
         Cli.Run rm = Cli.run("rm", wrapped.toString(), "cats/1.jpg");
         assertEquals(1, rm.code());
-        assertEquals("barecat: " + wrapped + ": its shards are links to files it does not own (convert --wrap); it"
-                + " cannot be changed in place\n", rm.err());
+        assertEquals("barecat: " + wrapped + ": its shards are links to files it does not own (convert --wrap,"
+                + " merge --symlink); it cannot be changed in place\n", rm.err());
 
         Path zip = tmp.resolve("o.zip");
         assertEquals(0, Cli.run("convert", "-q", "--root-dir", "top", plain.toString(), zip.toString()).code());

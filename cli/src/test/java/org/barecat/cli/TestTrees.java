@@ -41,6 +41,17 @@ final class TestTrees {
                 .build();
     }
 
+    /** The {@link #sample} tree under {@code dir}/src packed by barecat create as {@code dir}/s.barecat; its name. */
+    static String sampleArchive(Path dir) throws IOException {
+        Path src = sample(dir.resolve("src"));
+        String archive = dir.resolve("s.barecat").toString();
+        Cli.Run r = Cli.run("create", "-q", "-C", src.toString(), archive, ".");
+        if (r.code() != 0) {
+            throw new AssertionError("barecat create: " + r.err());
+        }
+        return archive;
+    }
+
     /** Every regular file and directory under {@code root}: relative path to a line of type, mode, mtime, sha256. */
     static Map<String, String> describe(Path root) throws IOException {
         Map<String, String> out = new TreeMap<>();

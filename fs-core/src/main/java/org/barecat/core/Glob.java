@@ -63,6 +63,15 @@ public final class Glob {
         return new Glob(pattern, re.toString());
     }
 
+    /** How many leading components of a pattern split at {@code /} hold no wildcard, the last not counted. */
+    public static int literalComponents(String[] components) {
+        int fixed = 0;
+        while (fixed < components.length - 1 && !components[fixed].matches(".*[*?\\[].*")) {
+            fixed++;
+        }
+        return fixed;
+    }
+
     public boolean matches(CharSequence text) {
         return regex.matcher(text).matches();
     }

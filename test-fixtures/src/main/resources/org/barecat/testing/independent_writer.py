@@ -22,6 +22,10 @@ Usage:
                   on, append one file (bytes at the end of the last shard) and delete another
   independent_writer.py hostile ARCHIVE
                   an archive whose rows try to escape a target directory
+  independent_writer.py read ARCHIVE
+                  every file of ARCHIVE, read from its shard (links followed) and checked against its
+                  CRC-32C: one line per file, sorted by path, "PATH<TAB>SIZE<TAB>SHA-256"; exit 1 on a
+                  checksum that does not match or a shard too short
   independent_writer.py schema ARCHIVE
                   print the index's tables, columns, indexes, triggers and config as JSON
   independent_writer.py large ARCHIVE BIG_SIZE PROBE...
@@ -36,6 +40,7 @@ import json
 import os
 import random
 import sqlite3
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -243,6 +248,24 @@ def hostile(archive):
     db.close()
 
 
+def read(archive):
+    import hashlib
+    index = archive if os.path.isfile(archive) else archive + "-sqlite-index"
+    db = sqlite3.connect("file:" + index + "?mode=ro&immutable=1", uri=True)
+    bad = 0
+    for path, shard, offset, size, crc in db.execute(
+            "SELECT path, shard, offset, size, crc32c FROM files ORDER BY path"):
+        with open("%s-shard-%05d" % (archive, shard), "rb") as f:
+            f.seek(offset)
+            data = f.read(size)
+        if len(data) != size or (crc is not None and crc32c(data) != crc):
+            print("BAD %s" % path, file=sys.stderr)
+            bad += 1
+        print("%s\t%d\t%s" % (path, size, hashlib.sha256(data).hexdigest()))
+    db.close()
+    sys.exit(1 if bad else 0)
+
+
 def schema(archive):
     db = sqlite3.connect("file:" + archive + "?mode=ro", uri=True)
     facts = {
@@ -294,7 +317,7 @@ def large(archive, big_size, *probes):
 if __name__ == "__main__":
     import sys
     commands = {"write": lambda a: write(a), "build": lambda a: build(*a), "edit": lambda a: edit(*a),
-                "hostile": lambda a: hostile(*a), "schema": lambda a: schema(*a), "large": lambda a: large(*a)}
+                "hostile": lambda a: hostile(*a), "read": lambda a: read(*a), "schema": lambda a: schema(*a), "large": lambda a: large(*a)}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](sys.argv[2:])

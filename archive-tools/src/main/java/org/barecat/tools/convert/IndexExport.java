@@ -85,6 +85,58 @@ public final class IndexExport {
         out.print("]");
     }
 
+    /**
+     * Runs one SQL statement on the index, read-only (the original shell's {@code sql}): the column
+     * names and the rows tab-separated, under a line of 40 dashes, then {@code (N rows)}; only the
+     * count when no row comes back.
+     *
+     * @throws IOException naming the index and SQLite's message when the statement fails
+     */
+    public static void sql(Path archive, String statement, PrintStream out) throws IOException {
+        query(archive, c -> {
+            try (Statement s = c.createStatement()) {
+                long rows = 0;
+                if (s.execute(statement)) {
+                    try (ResultSet rs = s.getResultSet()) {
+                        int n = rs.getMetaData().getColumnCount();
+                        StringBuilder b = new StringBuilder();
+                        while (rs.next()) {
+                            if (rows++ == 0) {
+                                for (int i = 1; i <= n; i++) {
+                                    out.print((i > 1 ? "\t" : "") + rs.getMetaData().getColumnName(i));
+                                }
+                                out.print("\n" + "-".repeat(40) + "\n");
+                            }
+                            b.setLength(0);
+                            for (int i = 1; i <= n; i++) {
+                                b.append(i > 1 ? "\t" : "").append(pythonStr(rs.getObject(i)));
+                            }
+                            out.print(b.append('\n'));
+                        }
+                    }
+                }
+                out.print("(" + rows + " rows)\n");
+            }
+        });
+    }
+
+    /** What Python's {@code str()} prints for a value sqlite3 returns: None, ints, floats, text, b'...'. */
+    private static String pythonStr(Object v) {
+        if (v == null) {
+            return "None";
+        }
+        if (v instanceof byte[] bytes) {
+            StringBuilder b = new StringBuilder("b'");
+            for (byte x : bytes) {
+                int c = x & 0xff;
+                b.append(c == '\\' || c == '\'' ? "\\" + (char) c : c >= 0x20 && c < 0x7f ? String.valueOf((char) c)
+                        : String.format("\\x%02x", c));
+            }
+            return b.append('\'').toString();
+        }
+        return v.toString();
+    }
+
     private interface Work {
         void run(Connection c) throws SQLException;
     }

@@ -67,6 +67,8 @@ public final class Extractor {
     private final Set<Path> checkedDirs = new HashSet<>();
     private final Deque<OpenDir> openDirs = new ArrayDeque<>();
     private final Tally tally = new Tally();
+    /** The archive directory that {@link #root} stands for ({@code ""}: the archive's root). */
+    private String base = "";
 
     /**
      * @param root      the target directory (created when missing)
@@ -78,6 +80,26 @@ public final class Extractor {
         this.existing = existing;
         this.sameOwner = sameOwner;
         this.listener = listener;
+    }
+
+    /**
+     * Makes {@link #root} stand for archive directory {@code dir} instead of the archive's root: an
+     * entry {@code dir/x} is written to {@code root/x} (rsync's {@code ARCHIVE::dir}).
+     *
+     * @return this extractor
+     */
+    public Extractor under(String dir) {
+        this.base = dir;
+        return this;
+    }
+
+    /** Extracts these files (no directory but those they need), e.g. the ones a sync chose. */
+    public Totals extractFiles(List<FileEntry> files) throws IOException {
+        Files.createDirectories(root);
+        for (FileEntry f : files) {
+            extractOne(f);
+        }
+        return tally.totals();
     }
 
     /**
@@ -129,7 +151,12 @@ public final class Extractor {
             problem(e.path(), "refused: the path has an empty, '.' or '..' component or a leading '/'");
             return;
         }
-        Path target = e.path().isEmpty() ? root : safeTarget(e.path());
+        String relative = relative(e.path());
+        if (relative == null) {
+            problem(e.path(), "not below " + base);
+            return;
+        }
+        Path target = relative.isEmpty() ? root : safeTarget(relative);
         if (target == null) {
             return;
         }
@@ -138,6 +165,14 @@ public final class Extractor {
         } else {
             extractFile((FileEntry) e, target);
         }
+    }
+
+    /** {@code path} relative to {@link #base}, or null when it is not below it. */
+    private String relative(String path) {
+        if (base.isEmpty() || path.equals(base)) {
+            return base.isEmpty() ? path : "";
+        }
+        return path.startsWith(base + "/") ? path.substring(base.length() + 1) : null;
     }
 
     /** Sets the metadata of the directories the scan has left (all of them for {@code null}). */

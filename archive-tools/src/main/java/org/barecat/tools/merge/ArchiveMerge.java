@@ -7,6 +7,7 @@ import org.barecat.core.DirEntry;
 import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
+import org.barecat.tools.ArchiveFileStream;
 import org.barecat.tools.ProgressListener;
 import org.barecat.tools.convert.ArchiveFormat;
 import org.barecat.tools.convert.ArchiveImport;
@@ -69,11 +70,8 @@ public final class ArchiveMerge {
                              ProgressListener listener) throws IOException {
         Set<String> taken = new HashSet<>();
         for (Path input : inputs) {
-            String prefix = options.prefix();
-            if (options.asSubdirs()) {
-                prefix = ArchivePaths.child(prefix, subdirName(input));
-            }
-            say.accept("Merging files from " + input + (prefix.isEmpty() ? "" : " -> " + prefix + "/"));
+            String prefix = prefixFor(input, options);
+            say.accept(mergingLine(input, prefix));
             Into into = new Into(sink, prefix, options, input, taken);
             ArchiveFormat format = ArchiveFormat.byName(input.getFileName().toString());
             try {
@@ -97,6 +95,16 @@ public final class ArchiveMerge {
                 throw new IOException(input + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** The directory {@code input}'s entries go under: {@code --prefix}, then its {@code --as-subdirs} name. */
+    public static String prefixFor(Path input, Options options) {
+        return options.asSubdirs() ? ArchivePaths.child(options.prefix(), subdirName(input)) : options.prefix();
+    }
+
+    /** The line the original prints as it starts on an input. */
+    public static String mergingLine(Path input, String prefix) {
+        return "Merging files from " + input + (prefix.isEmpty() ? "" : " -> " + prefix + "/");
     }
 
     /** The original's {@code --as-subdirs} name: the file name without one archive extension, lower-cased. */
@@ -126,50 +134,11 @@ public final class ArchiveMerge {
                         into.addDirectory(d.path(), d.attributes());
                         dirs.push(d.path());
                     } else if (e instanceof FileEntry f && into.takes(f.path())) {
-                        into.add(f.path(), new FileStream(archive, f, buffer), f.size(), f.attributes());
+                        into.add(f.path(), new ArchiveFileStream(archive, f, buffer), f.size(), f.attributes());
                         listener.done(f.path(), f.size());
                     }
                 }
             }
-        }
-    }
-
-    /** A file's bytes as a stream, read from the archive a buffer at a time. */
-    private static final class FileStream extends InputStream {
-        private final Archive archive;
-        private final FileEntry file;
-        private final ByteBuffer buffer;
-        private long position;
-
-        FileStream(Archive archive, FileEntry file, ByteBuffer buffer) {
-            this.archive = archive;
-            this.file = file;
-            this.buffer = buffer.clear().limit(0);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (!buffer.hasRemaining()) {
-                if (position >= file.size()) {
-                    return -1;
-                }
-                buffer.clear();
-                int n = archive.read(file, position, buffer);
-                if (n <= 0) {
-                    return -1;
-                }
-                position += n;
-                buffer.flip();
-            }
-            int n = Math.min(len, buffer.remaining());
-            buffer.get(b, off, n);
-            return n;
         }
     }
 

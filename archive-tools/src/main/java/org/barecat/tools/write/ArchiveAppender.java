@@ -227,6 +227,25 @@ public final class ArchiveAppender implements ArchiveSink {
         });
     }
 
+    /**
+     * Removes file {@code path} in the same transaction as what is added (rsync's {@code --delete});
+     * its bytes stay in the shard as a gap. A path that is no file of the archive is left alone.
+     *
+     * @return whether a file was removed
+     */
+    public boolean removeFile(String path) throws IOException {
+        String p = checkedFilePath(path);
+        try {
+            if (fileRow(p) == null) {
+                return false;
+            }
+            ArchiveEditor.deleteRows(db, p, false); // the triggers, or the rebuild at close, keep the statistics
+            return true;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
     /** Writes a file's bytes into the shards and says where they went. */
     private interface FileBytes {
         FileEntry write(String archivePath) throws IOException;

@@ -62,14 +62,24 @@ public final class ArchiveEditor implements AutoCloseable {
             if (kind == Kind.NONE) {
                 throw new NoSuchFileException(path, null, "no such file or directory in " + files.index());
             }
-            update("DELETE FROM files WHERE path = ?", p);
-            if (kind == Kind.DIR) {
-                updateBelow("DELETE FROM files WHERE path >= ? AND path < ?", p);
-                updateBelow("DELETE FROM dirs WHERE path >= ? AND path < ?", p);
-                update("DELETE FROM dirs WHERE path = ?", p);
-            }
+            deleteRows(db, p, kind == Kind.DIR);
         } catch (SQLException e) {
             throw failure(files, e);
+        }
+    }
+
+    /**
+     * Deletes the row of file {@code p}, or directory {@code p} with every row below it: the one way
+     * entries leave an archive ({@code rm} here, {@code rsync --delete} through {@link ArchiveAppender}).
+     */
+    static void deleteRows(Connection db, String p, boolean directory) throws SQLException {
+        update(db, "DELETE FROM files WHERE path = ?", p);
+        if (directory) {
+            update(db, "DELETE FROM files WHERE path >= ? AND path < ?", IndexRows.descendantPrefix(p),
+                    IndexRows.descendantUpperBound(p));
+            update(db, "DELETE FROM dirs WHERE path >= ? AND path < ?", IndexRows.descendantPrefix(p),
+                    IndexRows.descendantUpperBound(p));
+            update(db, "DELETE FROM dirs WHERE path = ?", p);
         }
     }
 
@@ -197,16 +207,16 @@ public final class ArchiveEditor implements AutoCloseable {
     }
 
     private void update(String sql, String... args) throws SQLException {
+        update(db, sql, args);
+    }
+
+    private static void update(Connection db, String sql, String... args) throws SQLException {
         try (PreparedStatement s = db.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 s.setString(i + 1, args[i]);
             }
             s.executeUpdate();
         }
-    }
-
-    private void updateBelow(String sql, String dir) throws SQLException {
-        update(sql, IndexRows.descendantPrefix(dir), IndexRows.descendantUpperBound(dir));
     }
 
     private void execute(String sql) throws SQLException {

@@ -70,9 +70,7 @@ public final class ArchiveWrap {
                 }
             }
             DirStatsScan.rebuild(c);
-            try (Statement s = c.createStatement()) {
-                s.execute("UPDATE config SET value_int = 1 WHERE key = 'use_triggers'");
-            }
+            Schema.useTriggers(c, true);
             c.commit();
         } catch (SQLException e) {
             Files.deleteIfExists(temporary);

@@ -95,6 +95,17 @@ public final class ArchiveWriter implements ArchiveSink {
         if (shardSizeLimit <= 0) {
             throw new IllegalArgumentException("shard size limit must be positive: " + shardSizeLimit);
         }
+        return new ArchiveWriter(clearForNew(archive, overwrite), shardSizeLimit);
+    }
+
+    /**
+     * The files of a new archive at {@code archive}, an existing archive there removed first when
+     * {@code overwrite} is asked for (links among its shards are removed, not what they point to).
+     *
+     * @throws FileAlreadyExistsException when an archive is there and {@code overwrite} is not asked for
+     * @throws FileSystemException        when {@code archive} is a directory
+     */
+    static ArchiveFiles clearForNew(Path archive, boolean overwrite) throws IOException {
         ArchiveFiles files = ArchiveFiles.forNewArchive(archive);
         if (Files.isDirectory(files.index(), LinkOption.NOFOLLOW_LINKS)) { // never replaced, -f or not
             throw new FileSystemException(archive.toString(), null, "is a directory; name the file to make, e.g. "
@@ -114,7 +125,7 @@ public final class ArchiveWriter implements ArchiveSink {
                 // remove the old archive's shards
             }
         }
-        return new ArchiveWriter(files, shardSizeLimit);
+        return files;
     }
 
     public static ArchiveWriter create(Path archive) throws IOException {
@@ -285,9 +296,7 @@ public final class ArchiveWriter implements ArchiveSink {
                 }
                 s.executeBatch();
             }
-            try (Statement s = db.createStatement()) {
-                s.execute("UPDATE config SET value_int = 1 WHERE key = 'use_triggers'");
-            }
+            Schema.useTriggers(db, true);
             db.commit();
             insertFile.close();
             db.close();

@@ -61,7 +61,7 @@ public final class IndexUpgrade {
                     s.execute("ATTACH DATABASE '" + index.toAbsolutePath().toString().replace("'", "''") + "' AS old");
                     s.execute("INSERT OR REPLACE INTO config (key, value_text, value_int) SELECT key, value_text,"
                             + " value_int FROM old.config WHERE key NOT LIKE 'schema_version_%'");
-                    s.execute("UPDATE config SET value_int = 0 WHERE key = 'use_triggers'");
+                    Schema.useTriggers(c, false);
                     say.accept("Migrating dir metadata...");
                     s.execute("INSERT INTO dirs (path, mode, uid, gid, mtime_ns) SELECT path, mode, uid, gid, mtime_ns"
                             + " FROM old.dirs ORDER BY path");
@@ -70,7 +70,7 @@ public final class IndexUpgrade {
                             + " SELECT path, shard, offset, size, crc32c, mode, uid, gid, mtime_ns FROM old.files"
                             + " ORDER BY path");
                     DirStatsScan.rebuild(c);
-                    s.execute("UPDATE config SET value_int = 1 WHERE key = 'use_triggers'");
+                    Schema.useTriggers(c, true);
                 }
                 c.commit();
                 try (Statement s = c.createStatement()) {

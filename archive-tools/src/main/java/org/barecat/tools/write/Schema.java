@@ -61,6 +61,13 @@ final class Schema {
         s.execute(config(shardSizeLimit, false));
     }
 
+    /** Switches the triggers that keep the directory statistics on or off (config use_triggers). */
+    static void useTriggers(java.sql.Connection c, boolean on) throws java.sql.SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("UPDATE config SET value_int = " + (on ? 1 : 0) + " WHERE key = 'use_triggers'");
+        }
+    }
+
     static String config(long shardSizeLimit, boolean useTriggers) {
         return "INSERT INTO config (key, value_int) VALUES"
                 + " ('use_triggers', " + (useTriggers ? 1 : 0) + "),"

@@ -47,7 +47,7 @@ final class WritableIndex implements AutoCloseable {
         for (int shard = 0; Files.exists(files.shard(shard), LinkOption.NOFOLLOW_LINKS); shard++) {
             if (Files.isSymbolicLink(files.shard(shard))) {
                 throw new IOException(files.index() + ": its shards are links to files it does not own (convert"
-                        + " --wrap); it cannot be changed in place");
+                        + " --wrap, merge --symlink); it cannot be changed in place");
             }
         }
         FileChannel lock = lockExclusively(files.index());

@@ -335,9 +335,9 @@ final class BrowseScreen implements TuiScreen {
                 previewFocused = true;
             }
         } else {
-            handle(action == MouseAction.WHEEL_UP ? TuiKey.UP : TuiKey.DOWN);
-            handle(action == MouseAction.WHEEL_UP ? TuiKey.UP : TuiKey.DOWN);
-            handle(action == MouseAction.WHEEL_UP ? TuiKey.UP : TuiKey.DOWN);
+            for (int i = 0; i < 3; i++) { // the wheel moves 3 rows, as the original's
+                handle(action == MouseAction.WHEEL_UP ? TuiKey.UP : TuiKey.DOWN);
+            }
         }
     }
 }

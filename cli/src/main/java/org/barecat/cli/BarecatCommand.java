@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
                 TreeCommand.class, InfoCommand.class, ShellCommand.class, RmCommand.class, MvCommand.class, DefragCommand.class, ReshardCommand.class,
                 MergeCommand.class, SubsetCommand.class, RsyncCommand.class, IndexExportCommands.Csv.class, IndexExportCommands.Ncdu.class,
                 UpgradeCommand.class, CompletionScriptCommand.class, BarecatMount.class, ServeCommand.class,
-                DemoCommand.class},
+                DemoCommand.class, TuiCommands.Browse.class, TuiCommands.Ncdu.class},
         exitCodeListHeading = BarecatCommand.EXIT_CODES,
         exitCodeList = {"0:success", "1:failure: an archive, file or mount could not be used, or problems were found"
                 + " (stderr says which, one line each)", "2:bad command-line arguments"})

@@ -1,5 +1,7 @@
 package org.barecat.cli;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -75,6 +77,56 @@ final class Formats {
             return "1.0" + units.charAt(u + 1);
         }
         return whole + String.valueOf(units.charAt(u));
+    }
+
+    /** browse's sizes, as the original's: {@code 512 B}, {@code 1.5 KB}, then MB, GB and TB (powers of 1024). */
+    static String browseSize(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double v = bytes / 1024.0;
+        for (String unit : new String[] {"KB", "MB", "GB"}) {
+            if (v < 1024) {
+                return oneDecimal(v) + " " + unit;
+            }
+            v /= 1024;
+        }
+        return oneDecimal(v) + " TB";
+    }
+
+    /**
+     * ncdu's sizes, as the original's: bytes right-aligned in 5 below 1024 ({@code "  512 B"}), else a
+     * value below 1000 in 5 with one decimal and KiB, MiB, GiB, TiB or PiB ({@code "  1.5 KiB"}).
+     */
+    static String ncduSize(long bytes) {
+        if (bytes < 1024) {
+            return String.format("%5d B", bytes);
+        }
+        double v = bytes;
+        for (char unit : "KMGTP".toCharArray()) {
+            v /= 1024;
+            if (v < 1000) {
+                return String.format("%5s %ciB", oneDecimal(v), unit);
+            }
+        }
+        return String.format("%5s EiB", oneDecimal(v)); // as the original: the value in PiB
+    }
+
+    /** ncdu's file counts, 6 wide: blank for 0, the number below 1000, else thousands or millions ({@code "  1.5K"}). */
+    static String ncduCount(long count) {
+        if (count == 0) {
+            return "      ";
+        }
+        if (count < 1000) {
+            return String.format("%6d", count);
+        }
+        return count < 1_000_000 ? String.format("%5sK", oneDecimal(count / 1000.0))
+                : String.format("%5sM", oneDecimal(count / 1_000_000.0));
+    }
+
+    /** Python's {@code f'{v:.1f}'}: the double's exact binary value rounded half to even, so 0.25 is 0.2. */
+    static String oneDecimal(double v) {
+        return new BigDecimal(v).setScale(1, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     /** Path as find and du print it: the root as {@code .}. */

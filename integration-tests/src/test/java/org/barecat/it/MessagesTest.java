@@ -172,7 +172,7 @@ class MessagesTest {
         }
         assertEquals(List.of("create", "add", "extract", "convert", "verify", "ls", "cat", "find", "du", "tree", "info",
                 "shell", "rm", "mv", "defrag", "reshard", "merge", "subset", "rsync", "index-to-csv", "to-ncdu-json", "upgrade",
-                "completion-script", "mount", "serve", "demo"),
+                "completion-script", "mount", "serve", "demo", "browse", "ncdu"),
                 new ArrayList<>(summaries.keySet()));
         summaries.forEach((name, summary) -> assertTrue(summary.endsWith("."), name + ": " + summary));
     }

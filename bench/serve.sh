@@ -53,16 +53,15 @@ http {
 }
 EOF
 nginx -c "$sw/nginx.conf" -p "$sw"
-start_serve() {  # start_serve ARCHIVE: a server on a free port; echoes the port
-  local port
-  port=$(free_port)
-  bin/barecat serve "$1" --port "$port" > "$sw/serve-$port.log" 2>&1 &
+start_serve() {  # start_serve ARCHIVE PORT: a server on PORT, killed on exit (so not in a subshell)
+  bin/barecat serve "$1" --port "$2" > "$sw/serve-$2.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 150); do curl -s -o /dev/null "http://127.0.0.1:$port/api/list" && break; sleep 0.2; done
-  echo "$port"
+  for _ in $(seq 150); do curl -s -o /dev/null "http://127.0.0.1:$2/api/list" && break; sleep 0.2; done
 }
-images_port=$(start_serve "$work/images.barecat")
-big_port=$(start_serve "$work/big.barecat")
+images_port=$(free_port)
+start_serve "$work/images.barecat" "$images_port"
+big_port=$(free_port)
+start_serve "$work/big.barecat" "$big_port"
 
 # ---------------------------------------------------------------- wrk's request makers
 cp "$work/images.list" "$sw/images.list"

@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchiveServerTest {
     @TempDir
     static Path tmp;
+    static ServedArchive served;
     static Archive archive;
     static ArchiveServer server;
     static byte[] big;
@@ -54,26 +55,20 @@ class ArchiveServerTest {
                 w.file(String.format("many/f%02d", i), "x" + i);
             }
         }
-        archive = Archive.open(index);
-        server = ArchiveServer.start(archive, new ArchiveServer.Settings("127.0.0.1", 0, false));
+        served = ServedArchive.of(index, false);
+        archive = served.archive();
+        server = served.server();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (archive != null) {
-            archive.close();
+        if (served != null) {
+            served.close();
         }
     }
 
     private static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve(path));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return served.get(path, headers);
     }
 
     @Test

@@ -7,9 +7,6 @@ import org.barecat.testing.TreeBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -34,15 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HostileArchiveServeTest {
     private static final byte[] SHARD = bytes("0123456789abcdef");
-    private final HttpClient client = HttpClient.newHttpClient();
 
     @TempDir
     Path tmp;
-
-    private HttpResponse<byte[]> get(ArchiveServer server, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(server.uri() + path.substring(1))).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-    }
 
     @Test
     void eachBadRowFailsOnlyItsOwnRequestAndNothingOutsideTheIndexIsNamed() throws Exception {
@@ -59,27 +50,26 @@ class HostileArchiveServeTest {
             RawIndexes.insertRawFile(c, "/abs", 0L, 0L, 2L);
             RawIndexes.insertRawFile(c, "nul\0name", 0L, 0L, 2L);
         }
-        try (Archive archive = Archive.open(index);
-             ArchiveServer server = ArchiveServer.start(archive, new ArchiveServer.Settings("127.0.0.1", 0, false))) {
+        try (ServedArchive server = ServedArchive.of(index, false)) {
             for (String bad : List.of("past-end", "neg-offset", "overflow", "text-size", "neg-shard")) {
-                HttpResponse<byte[]> r = get(server, "/files/" + bad);
+                HttpResponse<byte[]> r = server.get("/files/" + bad);
                 assertEquals(500, r.statusCode(), bad);
                 assertFalse(new String(r.body(), StandardCharsets.ISO_8859_1).contains("0123456789"), bad);
-                HttpResponse<byte[]> good = get(server, "/files/good");
+                HttpResponse<byte[]> good = server.get("/files/good");
                 assertEquals(200, good.statusCode(), "after " + bad);
                 assertArrayEquals(bytes("23456"), good.body(), "after " + bad);
             }
-            assertEquals(404, get(server, "/files/escape").statusCode());
-            assertEquals(404, get(server, "/api/entry?path=escape").statusCode());
-            assertEquals(404, get(server, "/api/entry?path=abs").statusCode());
-            String root = new String(get(server, "/api/list?path=").body(), StandardCharsets.UTF_8);
+            assertEquals(404, server.get("/files/escape").statusCode());
+            assertEquals(404, server.get("/api/entry?path=escape").statusCode());
+            assertEquals(404, server.get("/api/entry?path=abs").statusCode());
+            String root = new String(server.get("/api/list?path=").body(), StandardCharsets.UTF_8);
             assertTrue(root.contains("\"good\""), root);
             for (String hidden : List.of("\"..\"", "escape", "abs", "nul")) {
                 assertFalse(root.contains(hidden), hidden + " in " + root);
             }
-            String d = new String(get(server, "/api/list?path=d").body(), StandardCharsets.UTF_8);
+            String d = new String(server.get("/api/list?path=d").body(), StandardCharsets.UTF_8);
             assertFalse(d.contains(".."), d);
-            assertEquals(200, get(server, "/files/good").statusCode());
+            assertEquals(200, server.get("/files/good").statusCode());
         }
     }
 
@@ -96,13 +86,13 @@ class HostileArchiveServeTest {
             try (FileChannel shard = FileChannel.open(tmp.resolve("v.barecat-shard-00000"), StandardOpenOption.WRITE)) {
                 shard.write(ByteBuffer.wrap(new byte[] {(byte) ~data[50_000]}), f.location().offset() + 50_000);
             }
-            try (ArchiveServer verifying = ArchiveServer.start(archive, new ArchiveServer.Settings("127.0.0.1", 0, true));
-                 ArchiveServer trusting = ArchiveServer.start(archive, new ArchiveServer.Settings("127.0.0.1", 0, false))) {
-                HttpResponse<byte[]> refused = get(verifying, "/files/img.bin");
+            try (ServedArchive verifying = ServedArchive.of(index, true);
+                 ServedArchive trusting = ServedArchive.of(index, false)) {
+                HttpResponse<byte[]> refused = verifying.get("/files/img.bin");
                 assertEquals(500, refused.statusCode());
                 assertTrue(refused.body().length < 10_000, "no file bytes in the error");
-                assertArrayEquals(bytes("fine"), get(verifying, "/files/ok.bin").body());
-                HttpResponse<byte[]> stored = get(trusting, "/files/img.bin");
+                assertArrayEquals(bytes("fine"), verifying.get("/files/ok.bin").body());
+                HttpResponse<byte[]> stored = trusting.get("/files/img.bin");
                 assertEquals(200, stored.statusCode());
                 assertEquals(data.length, stored.body().length);
                 assertEquals((byte) ~data[50_000], stored.body()[50_000]);

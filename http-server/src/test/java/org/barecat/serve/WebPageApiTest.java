@@ -16,8 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,9 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebPageApiTest {
     @TempDir
     static Path tmp;
+    static ServedArchive served;
     static Archive archive;
     static ArchiveServer server;
-    static final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws IOException {
@@ -54,17 +52,15 @@ class WebPageApiTest {
             }
             w.file("trains.txt", "outside train/, beside it");
         }
-        archive = Archive.open(index);
-        server = ArchiveServer.start(archive, new ArchiveServer.Settings("127.0.0.1", 0, false));
+        served = ServedArchive.of(index, false);
+        archive = served.archive();
+        server = served.server();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (archive != null) {
-            archive.close();
+        if (served != null) {
+            served.close();
         }
     }
 
@@ -82,11 +78,7 @@ class WebPageApiTest {
     }
 
     private static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve(path));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return served.get(path, headers);
     }
 
     private static Map<?, ?> json(String path) throws Exception {

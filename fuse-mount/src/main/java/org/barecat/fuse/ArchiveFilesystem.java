@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An archive, or several ({@link org.barecat.core.ArchiveUnion}), as the kernel sees it through FUSE: each request is one fs-core call, its answer
- * typed into the reply. Node ids come from {@link Nodes}.
+ * An archive, or several ({@link org.barecat.core.ArchiveUnion}), as the kernel sees it through FUSE:
+ * each request is one fs-core call, its answer typed into the reply. Node ids come from {@link Nodes}.
  * <ul>
  *   <li>Files and directories open without a message where the kernel supports it: {@code open}
  *       and {@code opendir} answer {@code ENOSYS} once, and the kernel then opens them itself and

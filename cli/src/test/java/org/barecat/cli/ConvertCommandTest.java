@@ -94,9 +94,8 @@ class ConvertCommandTest {
 
     @Test
     void barecatIntoTarIsReadByTheRealTarWithModesOwnersAndMtimes() throws Exception {
-        Path src = TestTrees.sample(tmp.resolve("src"));
-        Path archive = tmp.resolve("s.barecat");
-        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), ".").code());
+        Path archive = TestTrees.sampleArchive(tmp);
+        Path src = tmp.resolve("src");
         for (String name : List.of("out.tar", "out.tar.gz", "out.tar.xz", "out.tar.bz2")) {
             Path tar = tmp.resolve(name);
             Cli.Run r = Cli.run("convert", "-q", archive.toString(), tar.toString());
@@ -147,6 +146,18 @@ class ConvertCommandTest {
         TestTrees.exec(tmp, cmd.toArray(String[]::new));
     }
 
+    /**
+     * Writes {@code tar} with Python's tarfile, opened with {@code options} (keyword arguments), holding the
+     * files of {@code entries}: Python tuples of a name and its bytes, in the order written.
+     */
+    private void pythonTar(Path tar, String options, String entries) throws Exception {
+        python(String.join("\n",
+                "import io, sys, tarfile",
+                "with tarfile.open(sys.argv[1], 'w', " + options + ") as t:",
+                "    for n, d in (" + entries + "):",
+                "        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))"), tar.toString());
+    }
+
     private static List<String> files(Path archive) {
         return TestTrees.lines(Cli.run("find", archive.toString(), "-type", "f").out()).stream().sorted().toList();
     }
@@ -156,11 +167,8 @@ class ConvertCommandTest {
         for (String format : List.of("GNU_FORMAT", "USTAR_FORMAT")) {
             Path tar = tmp.resolve(format + ".tar");
             // tarfile writes these names' Latin-1 bytes into the headers as they are
-            python(String.join("\n",
-                    "import io, sys, tarfile",
-                    "with tarfile.open(sys.argv[1], 'w', format=tarfile." + format + ", encoding='latin-1') as t:",
-                    "    for n, d in (('caf\\xe9.txt', b'one\\n'), ('caf\\xe8.txt', b'two\\n'), ('ok.txt', b'ok\\n')):",
-                    "        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))"), tar.toString());
+            pythonTar(tar, "format=tarfile." + format + ", encoding='latin-1'",
+                    "('caf\\xe9.txt', b'one\\n'), ('caf\\xe8.txt', b'two\\n'), ('ok.txt', b'ok\\n')");
 
             Path strict = tmp.resolve(format + ".barecat");
             Cli.Run r = Cli.run("convert", "-q", tar.toString(), strict.toString());
@@ -195,11 +203,8 @@ class ConvertCommandTest {
         TestTrees.exec(tmp, "tar", "--format=pax", "-cf", gnu.toString(), "-C", "src", "d");
         // Python's tarfile marks such a record 'hdrcharset=BINARY'; a name that is UTF-8 it writes as UTF-8
         Path python = tmp.resolve("python-pax.tar");
-        python(String.join("\n",
-                "import io, sys, tarfile",
-                "with tarfile.open(sys.argv[1], 'w', format=tarfile.PAX_FORMAT, errors='surrogateescape') as t:",
-                "    for n, d in (('x/caf\\udce9.txt', b'bin\\n'), ('x/na\\xefve.txt', b'utf\\n')):",
-                "        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))"), python.toString());
+        pythonTar(python, "format=tarfile.PAX_FORMAT, errors='surrogateescape'",
+                "('x/caf\\udce9.txt', b'bin\\n'), ('x/na\\xefve.txt', b'utf\\n')");
 
         Cli.Run r = Cli.run("convert", "-q", gnu.toString(), tmp.resolve("gnu.barecat").toString());
         assertEquals(1, r.code(), r.err());
@@ -251,12 +256,8 @@ class ConvertCommandTest {
     @Test
     void namesThatBecomeTheSamePathOnlyOnceConvertedAreReportedAsSuch() throws Exception {
         Path tar = tmp.resolve("dup.tar");
-        python(String.join("\n",
-                "import io, sys, tarfile",
-                "with tarfile.open(sys.argv[1], 'w', format=tarfile.GNU_FORMAT) as t:",
-                "    for n, d in (('./a/b.txt', b'one\\n'), ('a/b.txt', b'two\\n'), ('/a/b.txt', b'three\\n'),",
-                "                 ('./c.txt', b'c1\\n'), ('./c.txt', b'c2\\n')):",
-                "        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))"), tar.toString());
+        pythonTar(tar, "format=tarfile.GNU_FORMAT", "('./a/b.txt', b'one\\n'), ('a/b.txt', b'two\\n'),"
+                + " ('/a/b.txt', b'three\\n'), ('./c.txt', b'c1\\n'), ('./c.txt', b'c2\\n')");
         Path archive = tmp.resolve("dup.barecat");
         Cli.Run r = Cli.run("convert", "-q", tar.toString(), archive.toString());
         assertEquals(1, r.code(), r.err());

@@ -44,9 +44,8 @@ class CreateAndAddCommandTest {
 
     @Test
     void withoutForceAnExistingArchiveIsNeverTouched() throws Exception {
-        Path src = TestTrees.sample(tmp.resolve("src"));
-        Path archive = tmp.resolve("s.barecat");
-        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), "top.txt").code());
+        Path archive = TestTrees.sampleArchive(tmp, "top.txt");
+        Path src = tmp.resolve("src");
         ArchiveSnapshot before = ArchiveSnapshot.of(archive);
         Cli.Run again = Cli.run("create", "-q", "-C", src.toString(), archive.toString(), ".");
         assertEquals(1, again.code());
@@ -136,9 +135,8 @@ class CreateAndAddCommandTest {
 
     @Test
     void addingAnExistingPathFailsAndAddsNothingUnlessAsked() throws Exception {
-        Path src = TestTrees.sample(tmp.resolve("src"));
-        Path archive = tmp.resolve("s.barecat");
-        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), "top.txt").code());
+        Path archive = TestTrees.sampleArchive(tmp, "top.txt");
+        Path src = tmp.resolve("src");
         ArchiveSnapshot before = ArchiveSnapshot.of(archive);
         TestTrees.file(src, "top.txt", "changed\n", 0644, 5L);
         Cli.Run fail = Cli.run("add", "-q", "-C", src.toString(), archive.toString(), "a", "top.txt");
@@ -224,10 +222,11 @@ class CreateAndAddCommandTest {
     }
 
     /**
-     * Makes {@code truncate} (another process) change each named file the first time create or add has
-     * read from it, through the packer's test seam: {@code sizes} maps a file name to truncate's size.
+     * Runs barecat with {@code args} (create or add) while {@code truncate} (another process) changes each named
+     * file the first time the command has read from it, through the packer's test seam: {@code sizes} maps a file
+     * name to truncate's size.
      */
-    private static void changeWhenFirstRead(Map<String, String> sizes) {
+    private static Cli.Run runChangingFilesWhenFirstRead(Map<String, String> sizes, String... args) {
         Set<String> done = ConcurrentHashMap.newKeySet();
         Packer.readObserverForTests = (file, bytesRead) -> {
             String name = file.getFileName().toString();
@@ -239,6 +238,11 @@ class CreateAndAddCommandTest {
                 }
             }
         };
+        try {
+            return Cli.run(args);
+        } finally {
+            Packer.readObserverForTests = null;
+        }
     }
 
     @Test
@@ -253,13 +257,9 @@ class CreateAndAddCommandTest {
             Files.write(src.resolve(name), small);
         }
         Path archive = tmp.resolve("c.barecat");
-        changeWhenFirstRead(Map.of("grows", "+1M", "shrinks", "1M", "small-grows", "+1M", "small-shrinks", "10"));
-        Cli.Run r;
-        try {
-            r = Cli.run("create", "-q", "-j", "1", "-C", src.toString(), archive.toString(), ".");
-        } finally {
-            Packer.readObserverForTests = null;
-        }
+        Cli.Run r = runChangingFilesWhenFirstRead(
+                Map.of("grows", "+1M", "shrinks", "1M", "small-grows", "+1M", "small-shrinks", "10"),
+                "create", "-q", "-j", "1", "-C", src.toString(), archive.toString(), ".");
         assertEquals(1, r.code(), r.err());
         assertEquals("barecat: " + src + "/grows: file changed as we read it; stored the 5242880 bytes read"
                         + " (5242880 when looked at, 6291456 now)\n"
@@ -291,13 +291,8 @@ class CreateAndAddCommandTest {
         assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), "first").code());
         Files.write(src.resolve("shrinks"), big);
         Files.write(src.resolve("small-grows"), small);
-        changeWhenFirstRead(Map.of("shrinks", "100K", "small-grows", "+10"));
-        Cli.Run r;
-        try {
-            r = Cli.run("add", "-q", "-j", "2", "-C", src.toString(), archive.toString(), "shrinks", "small-grows");
-        } finally {
-            Packer.readObserverForTests = null;
-        }
+        Cli.Run r = runChangingFilesWhenFirstRead(Map.of("shrinks", "100K", "small-grows", "+10"),
+                "add", "-q", "-j", "2", "-C", src.toString(), archive.toString(), "shrinks", "small-grows");
         assertEquals(1, r.code(), r.err());
         assertEquals("barecat: " + src + "/shrinks: file changed as we read it; stored the 102400 bytes read"
                         + " (5242880 when looked at, 102400 now)\n"

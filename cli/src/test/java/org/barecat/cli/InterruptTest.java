@@ -4,6 +4,7 @@ import org.barecat.testing.ArchiveSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,38 +39,29 @@ class InterruptTest {
         }
     }
 
+    /** A barecat process started by {@link #startReadingPaths}, and the pipe it reads paths from. */
+    private record ReadingPaths(Process process, OutputStream pipe) implements AutoCloseable {
+        /** Closes the pipe: the end of the paths. */
+        @Override
+        public void close() throws IOException {
+            pipe.close();
+        }
+    }
+
     /**
-     * A named pipe for {@code -T}: the process reads paths from it and, while the test holds it open,
-     * waits for more, so the only way out is the signal (closing stdin, as Process.destroy does, would
-     * not end the list).
+     * Starts {@code barecat COMMAND -q -j 1 -T PIPE -C src archive} (create or add) and writes {@code paths}
+     * into the named pipe. The pipe stays open until the result is closed: the process reads the paths, then
+     * waits for more, mid-command, so the only way out is the signal (closing stdin, as Process.destroy does,
+     * would not end the list).
      */
-    private OutputStream pathPipe(Path fifo, String paths) throws Exception {
+    private ReadingPaths startReadingPaths(String command, Path src, Path archive, String paths) throws Exception {
+        Path fifo = tmp.resolve("paths");
         TestTrees.exec(tmp, "mkfifo", fifo.toString());
-        java.util.concurrent.CompletableFuture<OutputStream> writer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return Files.newOutputStream(fifo); // blocks until the process opens the pipe
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        return new java.io.FilterOutputStream(null) {
-            boolean written;
-
-            @Override
-            public void flush() throws java.io.IOException {
-                OutputStream o = writer.join();
-                if (!written) {
-                    o.write(paths.getBytes(StandardCharsets.UTF_8));
-                    written = true;
-                }
-                o.flush();
-            }
-
-            @Override
-            public void close() throws java.io.IOException {
-                writer.join().close();
-            }
-        };
+        Process process = start(command, "-q", "-j", "1", "-T", fifo.toString(), "-C", src.toString(), archive.toString());
+        OutputStream pipe = Files.newOutputStream(fifo); // blocks until the process opens the pipe
+        pipe.write(paths.getBytes(StandardCharsets.UTF_8));
+        pipe.flush();
+        return new ReadingPaths(process, pipe);
     }
 
     @Test
@@ -77,13 +69,10 @@ class InterruptTest {
         Path src = TestTrees.sample(tmp.resolve("src"));
         Path archive = tmp.resolve("out/s.barecat");
         Files.createDirectories(archive.getParent());
-        Path fifo = tmp.resolve("paths");
-        Process p = start("create", "-q", "-j", "1", "-T", fifo.toString(), "-C", src.toString(), archive.toString());
-        try (OutputStream paths = pathPipe(fifo, "top.txt\na/big.bin\n")) {
-            paths.flush(); // the pipe stays open: the process now waits for more paths, mid-create
-            awaitFile(tmp.resolve("out/s.barecat-shard-00000"), p);
-            p.destroy(); // SIGTERM
-            p.waitFor();
+        try (ReadingPaths create = startReadingPaths("create", src, archive, "top.txt\na/big.bin\n")) {
+            awaitFile(tmp.resolve("out/s.barecat-shard-00000"), create.process()); // then it waits for more paths
+            create.process().destroy(); // SIGTERM
+            create.process().waitFor();
         }
         try (Stream<Path> left = Files.list(archive.getParent())) {
             assertEquals(List.of(), left.toList(), "nothing left behind");
@@ -92,18 +81,13 @@ class InterruptTest {
 
     @Test
     void sigtermDuringAddLeavesTheArchiveAsItWas() throws Exception {
-        Path src = TestTrees.sample(tmp.resolve("src"));
-        Path archive = tmp.resolve("s.barecat");
-        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), "a").code());
+        Path archive = TestTrees.sampleArchive(tmp, "a");
         ArchiveSnapshot before = ArchiveSnapshot.of(archive);
-        Path fifo = tmp.resolve("paths");
-        Process p = start("add", "-q", "-j", "1", "-T", fifo.toString(), "-C", src.toString(), archive.toString());
-        try (OutputStream paths = pathPipe(fifo, "top.txt\nmissing\n")) {
-            paths.flush();
+        try (ReadingPaths add = startReadingPaths("add", tmp.resolve("src"), archive, "top.txt\nmissing\n")) {
             // "missing" is reported after top.txt was added; then the process waits for more paths
-            assertEquals("barecat: ", new String(p.getInputStream().readNBytes(9), StandardCharsets.UTF_8));
-            p.destroy();
-            p.waitFor();
+            assertEquals("barecat: ", new String(add.process().getInputStream().readNBytes(9), StandardCharsets.UTF_8));
+            add.process().destroy();
+            add.process().waitFor();
         }
         before.assertUnchanged();
         assertEquals(0, Cli.run("verify", "-q", archive.toString()).code());
@@ -114,22 +98,19 @@ class InterruptTest {
     void bytesASigkilledAddLeftAreReportedByVerifyAndCutOffByTheNextAdd() throws Exception {
         // a killed add cannot cut its bytes back: they used to stay for good, the next add writing after
         // them, and verify said nothing
-        Path src = TestTrees.sample(tmp.resolve("src"));
+        Path archive = TestTrees.sampleArchive(tmp, "a");
+        Path src = tmp.resolve("src");
         Files.write(src.resolve("huge.bin"), new byte[4 << 20]);
-        Path archive = tmp.resolve("s.barecat");
         Path shard = tmp.resolve("s.barecat-shard-00000");
-        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), "a").code());
         long accounted = Files.size(shard);
-        Path fifo = tmp.resolve("paths");
-        Process p = start("add", "-q", "-j", "1", "-T", fifo.toString(), "-C", src.toString(), archive.toString());
-        try (OutputStream paths = pathPipe(fifo, "huge.bin\n")) {
-            paths.flush(); // the process stores huge.bin, then waits for more paths
+        try (ReadingPaths add = startReadingPaths("add", src, archive, "huge.bin\n")) {
+            // the process stores huge.bin, then waits for more paths
             while (Files.size(shard) < accounted + (3 << 20)) {
-                assertTrue(p.isAlive(), "the process ended early");
+                assertTrue(add.process().isAlive(), "the process ended early");
                 Thread.sleep(20);
             }
-            p.destroyForcibly(); // SIGKILL: no chance to cut the shard back
-            p.waitFor();
+            add.process().destroyForcibly(); // SIGKILL: no chance to cut the shard back
+            add.process().waitFor();
         }
         long left = Files.size(shard);
         assertTrue(left > accounted, left + " bytes");

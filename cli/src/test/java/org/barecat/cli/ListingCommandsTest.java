@@ -17,7 +17,7 @@ class ListingCommandsTest {
 
     @BeforeAll
     static void makeArchive() throws Exception {
-        archive = TestTrees.sampleArchive(tmp);
+        archive = TestTrees.sampleArchive(tmp).toString();
     }
 
     private static List<String> out(String... args) {

@@ -33,6 +33,13 @@ class RsyncCommandTest {
         return data;
     }
 
+    /** All of {@code data} sent by barecat rsync into the new archive tmp/NAME. */
+    private Path sent(Path data, String name) {
+        Path archive = tmp.resolve(name);
+        assertEquals(0, Cli.run("rsync", data + "/", archive + "::").code());
+        return archive;
+    }
+
     @Test
     void localToArchivePrintsTheOriginalsLinesAndSendsOnlyWhatChanged() throws IOException {
         Path data = source();
@@ -79,8 +86,7 @@ class RsyncCommandTest {
     @Test
     void archiveToLocalExtractsDeletesAndKeepsWhatIsUnchanged() throws IOException {
         Path data = source();
-        Path archive = tmp.resolve("r.barecat");
-        assertEquals(0, Cli.run("rsync", data + "/", archive + "::").code());
+        Path archive = sent(data, "r.barecat");
         Path ro = tmp.resolve("ro");
         Cli.Run r = Cli.run("rsync", "-v", archive + "::sub2", ro.toString());
         assertEquals(0, r.code(), r.err());
@@ -110,9 +116,8 @@ class RsyncCommandTest {
     @Test
     void archiveToArchiveCopiesWithTheSourcesMetadataAndComparesChecksumsWithC() throws IOException {
         Path data = source();
-        Path a = tmp.resolve("a.barecat");
+        Path a = sent(data, "a.barecat");
         Path b = tmp.resolve("b.barecat");
-        assertEquals(0, Cli.run("rsync", data + "/", a + "::").code());
         Cli.Run r = Cli.run("rsync", "-n", a + "::sub2", b + "::in/");
         assertEquals("would copy: sub2/c.bin -> in/sub2/c.bin\nwould copy: sub2/deep/d.txt -> in/sub2/deep/d.txt\n"
                 + "would copy: sub2/x.tmp -> in/sub2/x.tmp\n", r.out());
@@ -139,8 +144,7 @@ class RsyncCommandTest {
     @Test
     void badPathsAreOneLineErrors() throws IOException {
         Path data = source();
-        Path archive = tmp.resolve("r.barecat");
-        assertEquals(0, Cli.run("rsync", data + "/", archive + "::").code());
+        Path archive = sent(data, "r.barecat");
         for (List<String> c : List.of(
                 List.of("rsync", data.toString(), "barecat: rsync requires at least source and destination\n"),
                 List.of("rsync", data.toString(), tmp.resolve("x").toString(),

@@ -31,7 +31,7 @@ class ShellCommandTest {
 
     @BeforeAll
     static void makeArchive() throws Exception {
-        archive = TestTrees.sampleArchive(tmp);
+        archive = TestTrees.sampleArchive(tmp).toString();
     }
 
     /** What {@code barecat shell -c LINE ARCHIVE} prints; its exit status is 0 whatever the line did. */

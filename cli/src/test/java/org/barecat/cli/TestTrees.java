@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +42,16 @@ final class TestTrees {
                 .build();
     }
 
-    /** The {@link #sample} tree under {@code dir}/src packed by barecat create as {@code dir}/s.barecat; its name. */
-    static String sampleArchive(Path dir) throws IOException {
+    /**
+     * The {@link #sample} tree under {@code dir}/src, of which barecat create packs {@code paths} (the whole tree
+     * when none are named) as {@code dir}/s.barecat; that archive.
+     */
+    static Path sampleArchive(Path dir, String... paths) throws IOException {
         Path src = sample(dir.resolve("src"));
-        String archive = dir.resolve("s.barecat").toString();
-        Cli.Run r = Cli.run("create", "-q", "-C", src.toString(), archive, ".");
+        Path archive = dir.resolve("s.barecat");
+        List<String> create = new ArrayList<>(List.of("create", "-q", "-C", src.toString(), archive.toString()));
+        create.addAll(paths.length == 0 ? List.of(".") : List.of(paths));
+        Cli.Run r = Cli.run(create.toArray(String[]::new));
         if (r.code() != 0) {
             throw new AssertionError("barecat create: " + r.err());
         }

@@ -20,16 +20,9 @@ class VerifyAndExtractCommandTest {
     @TempDir
     Path tmp;
 
-    private Path sampleArchive() throws Exception {
-        Path src = TestTrees.sample(tmp.resolve("src"));
-        Path archive = tmp.resolve("s.barecat");
-        assertEquals(0, Cli.run("create", "-q", "-C", src.toString(), archive.toString(), ".").code());
-        return archive;
-    }
-
     @Test
     void verifyAcceptsAGoodArchiveAndNamesEveryCorruptFile() throws Exception {
-        Path archive = sampleArchive();
+        Path archive = TestTrees.sampleArchive(tmp);
         Cli.Run ok = Cli.run("verify", "-q", archive.toString());
         assertEquals(0, ok.code());
         assertEquals(archive + ": OK: 5 files, 100018 bytes checksummed\n", ok.out());
@@ -82,7 +75,7 @@ class VerifyAndExtractCommandTest {
 
     @Test
     void extractKeepsExistingFilesUnlessAskedAndReplacesALinkItselfNotItsTarget() throws Exception {
-        Path archive = sampleArchive();
+        Path archive = TestTrees.sampleArchive(tmp);
         Path out = Files.createDirectories(tmp.resolve("out"));
         Path victim = Files.writeString(tmp.resolve("victim"), "keep me");
         Files.createSymbolicLink(out.resolve("top.txt"), victim);

@@ -3,10 +3,10 @@ package org.barecat.fuse;
 import org.barecat.core.Archive;
 import org.barecat.fuse.kernel.Abi;
 import org.barecat.fuse.kernel.Errno;
+import org.barecat.testing.ClassResource;
 import org.barecat.testing.TreeBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,13 +27,9 @@ class SiblingRowsTest {
     /** More children than one directory's fetch takes. */
     private static final int LARGE = 5_000;
 
-    @TempDir
-    static Path tmp;
-    static Archive archive;
-
-    @BeforeAll
-    static void writeArchive() throws IOException {
-        Path file = tmp.resolve("s.barecat");
+    @RegisterExtension
+    static final ClassResource<Archive> archive = new ClassResource<>(dir -> {
+        Path file = dir.resolve("s.barecat");
         try (TreeBuilder w = TreeBuilder.archive(file)) {
             for (int i = 0; i < 60; i++) { // files with attributes of their own, and two subdirectories
                 w.file("small/f" + i, new byte[i]).mode(0600 | (i % 2) << 5).owner(1000 + i, 2000 + i).mtimeNs(i * 1_000_000_007L);
@@ -45,13 +41,8 @@ class SiblingRowsTest {
                 w.file("large/f" + i, new byte[1]);
             }
         }
-        archive = Archive.open(file);
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        archive.close();
-    }
+        return Archive.open(file);
+    });
 
     private static ArchiveFilesystem newFs(Archive a) {
         return new ArchiveFilesystem(a, DEFAULTS, MountOptions.Overrides.NONE, new ArchiveFilesystem.Timeouts(1, 1, 0),
@@ -64,7 +55,7 @@ class SiblingRowsTest {
 
     @Test
     void lookupsOfSiblingsInARowAnswerWhatLookingEachUpAloneAnswers() {
-        ArchiveFilesystem fs = newFs(archive);
+        ArchiveFilesystem fs = newFs(archive.get());
         KernelDriver kernel = driver(fs);
         List<String> paths = new ArrayList<>(List.of("small/sub", "small/empty", "small/nothing"));
         for (int i = 0; i < 60; i++) {
@@ -72,7 +63,7 @@ class SiblingRowsTest {
         }
         paths.add("small/sub/x");
         for (String path : paths) {
-            assertEquals(describe(driver(newFs(archive)), path), describe(kernel, path), path);
+            assertEquals(describe(driver(newFs(archive.get())), path), describe(kernel, path), path);
         }
         assertTrue(fs.fetchedRowsOf("small"), "the directory's rows were fetched");
         assertEquals("error ENOENT", describe(kernel, "small/nothing"));
@@ -80,7 +71,7 @@ class SiblingRowsTest {
 
     @Test
     void directoriesVisitedAtRandomOrTooLargeAreNotFetched() {
-        ArchiveFilesystem fs = newFs(archive);
+        ArchiveFilesystem fs = newFs(archive.get());
         KernelDriver kernel = driver(fs);
         long small = kernel.lookup(Abi.ROOT_ID, "small").node();
         long large = kernel.lookup(Abi.ROOT_ID, "large").node();
@@ -95,7 +86,7 @@ class SiblingRowsTest {
             assertEquals(0, kernel.lookup(large, "f" + i).error());
         }
         assertFalse(fs.fetchedRowsOf("large"));
-        assertEquals(describe(driver(newFs(archive)), "large/f" + (LARGE - 1)), describe(kernel, "large/f" + (LARGE - 1)));
+        assertEquals(describe(driver(newFs(archive.get())), "large/f" + (LARGE - 1)), describe(kernel, "large/f" + (LARGE - 1)));
     }
 
     @Test

@@ -1,13 +1,12 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
+import org.barecat.testing.ClassResource;
 import org.barecat.testing.MountExtension;
+import org.barecat.testing.SampleTrees;
 import org.barecat.testing.TreeBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,36 +26,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * stop at the first request from the kernel and once the mount is gone.
  */
 class WarmUpTest {
-    @TempDir
-    static Path tmp;
     @RegisterExtension
     final MountExtension mounts = new MountExtension();
-    private static Archive archive;
     private static final List<String> FILES = new ArrayList<>();
-
-    @BeforeAll
-    static void writeArchive() throws IOException {
+    @RegisterExtension
+    static final ClassResource<Archive> archive = new ClassResource<>(dir -> {
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
-        Path path = tmp.resolve("w.barecat");
+        Path path = dir.resolve("w.barecat");
         try (TreeBuilder w = TreeBuilder.archive(path)) {
-            for (int d = 0; d < 5; d++) {
-                for (int f = 0; f < 30; f++) {
-                    String name = "d" + d + (f % 10 == 9 ? "/sub" : "") + "/f" + f;
-                    w.file(name, content(name));
-                    FILES.add(name);
-                }
-            }
+            FILES.addAll(SampleTrees.directories(w, 5, 30, 10, WarmUpTest::content));
         }
         FILES.sort(null);
-        archive = Archive.open(path);
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        if (archive != null) {
-            archive.close();
-        }
-    }
+        return Archive.open(path);
+    });
 
     private static byte[] content(String name) {
         return (name + "\n").repeat(50).getBytes(StandardCharsets.UTF_8);
@@ -64,7 +46,7 @@ class WarmUpTest {
 
     @Test
     void answersItsRequestsAndLeavesTheMountAnsweringAsBefore() throws Exception {
-        FuseMount mount = TestMounts.mount(mounts, archive);
+        FuseMount mount = TestMounts.mount(mounts, archive.get());
         // 160 entries: the walk goes round the tree many times, and never counts as the mount being used
         int held = mount.fs().nodesHeld();
         int first = mount.warmUp(5_000);
@@ -80,7 +62,7 @@ class WarmUpTest {
 
     @Test
     void firstWalksThroughEveryDirectoryAsAFindDoes() throws Exception {
-        FuseMount mount = TestMounts.mount(mounts, archive);
+        FuseMount mount = TestMounts.mount(mounts, archive.get());
         // enough requests to list the 11 directories, not to look up their 150 files on the way
         mount.warmUp(60);
         for (String dir : List.of("", "d0", "d4", "d0/sub", "d4/sub")) {
@@ -90,7 +72,7 @@ class WarmUpTest {
 
     @Test
     void stopsAtTheFirstRequestFromTheKernel() throws Exception {
-        FuseMount mount = TestMounts.mount(mounts, archive);
+        FuseMount mount = TestMounts.mount(mounts, archive.get());
         Thread user = new Thread(() -> {
             try {
                 Thread.sleep(300);
@@ -108,7 +90,7 @@ class WarmUpTest {
 
     @Test
     void answersNothingOnceUnmounted() throws Exception {
-        FuseMount mount = TestMounts.mount(mounts, archive);
+        FuseMount mount = TestMounts.mount(mounts, archive.get());
         mount.unmount();
         mount.awaitUnmount();
         assertEquals(0, mount.warmUp(1_000));

@@ -1,15 +1,13 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
+import org.barecat.testing.ClassResource;
 import org.barecat.testing.MountExtension;
+import org.barecat.testing.SampleTrees;
 import org.barecat.testing.TreeBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,28 +26,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * once; and the nodes held for directories go when the kernel forgets them.
  */
 class ZeroMessageOpendirTest {
-    @TempDir
-    static Path tmp;
     @RegisterExtension
     final MountExtension mounts = new MountExtension();
-    private static Archive archive;
     private static final List<String> FILES = new ArrayList<>();
     private static final List<String> LARGE_NAMES = new ArrayList<>();
     /** Names of some 30 bytes: a page of READDIR reply holds about 70, so the large directory takes some 40. */
     private static final int LARGE = 3_000;
-
-    @BeforeAll
-    static void writeArchive() throws IOException {
+    @RegisterExtension
+    static final ClassResource<Archive> archive = new ClassResource<>(dir -> {
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
-        Path path = tmp.resolve("z.barecat");
+        Path path = dir.resolve("z.barecat");
         try (TreeBuilder w = TreeBuilder.archive(path)) {
-            for (int d = 0; d < 5; d++) {
-                for (int f = 0; f < 20; f++) {
-                    String name = "d" + d + (f % 4 == 3 ? "/sub" : "") + "/f" + f;
-                    w.file(name, name.getBytes(StandardCharsets.UTF_8));
-                    FILES.add(name);
-                }
-            }
+            FILES.addAll(SampleTrees.directories(w, 5, 20, 4, name -> name.getBytes(StandardCharsets.UTF_8)));
             for (int f = 0; f < LARGE; f++) {
                 String name = String.format("a-file-with-a-longer-name-%05d", f);
                 w.file("large/" + name, new byte[] {(byte) f});
@@ -58,20 +46,13 @@ class ZeroMessageOpendirTest {
             }
         }
         FILES.sort(null);
-        archive = Archive.open(path);
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        if (archive != null) {
-            archive.close();
-        }
-    }
+        return Archive.open(path);
+    });
 
     @Test
     void listsEveryDirectoryAfterOneOpendirAndForgetsWhatTheKernelForgets() throws Exception {
         java.io.ByteArrayOutputStream trace = new java.io.ByteArrayOutputStream();
-        FuseMount mount = mounts.mount(at -> FuseMount.mount(archive, at, MountOptions.parse(List.of()),
+        FuseMount mount = mounts.mount(at -> FuseMount.mount(archive.get(), at, MountOptions.parse(List.of()),
                 new EntryDefaults(0, 0, 0), new org.barecat.fuse.kernel.Trace(new java.io.PrintStream(trace, true))),
                 FuseMount::awaitUnmount);
         Path point = mount.mountPoint();

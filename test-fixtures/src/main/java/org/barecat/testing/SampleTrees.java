@@ -1,6 +1,9 @@
 package org.barecat.testing;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 import static org.barecat.testing.Bytes.bytes;
 
@@ -25,5 +28,23 @@ public final class SampleTrees {
         return b.file("a/one", bytes("0123456789"))
                 .file("a/b/two", bytes("abcdef"))
                 .file("three", bytes("xyz"));
+    }
+
+    /**
+     * Directories d0 to d{dirs-1} of {@code files} files each, f0 to f{files-1}, every {@code subEvery}-th of
+     * them (f{subEvery-1}, f{2*subEvery-1}, ...) in the directory's subdirectory sub; a file's bytes are
+     * {@code content} of its path. Returns the paths in the order added.
+     */
+    public static List<String> directories(TreeBuilder b, int dirs, int files, int subEvery,
+                                           Function<String, byte[]> content) throws IOException {
+        List<String> paths = new ArrayList<>();
+        for (int d = 0; d < dirs; d++) {
+            for (int f = 0; f < files; f++) {
+                String path = "d" + d + (f % subEvery == subEvery - 1 ? "/sub" : "") + "/f" + f;
+                b.file(path, content.apply(path));
+                paths.add(path);
+            }
+        }
+        return paths;
     }
 }

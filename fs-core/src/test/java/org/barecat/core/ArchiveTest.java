@@ -75,12 +75,9 @@ class ArchiveTest {
 
     @Test
     void readsRangesAndNeverPastTheFileEnd() throws IOException {
-        Path archive = TreeBuilder.archive(tmp.resolve("r.barecat"))
-                .file("one", bytes("0123456789"))
-                .file("two", bytes("abcdef"))
-                .build();
+        Path archive = SampleTrees.threeFiles(TreeBuilder.archive(tmp.resolve("r.barecat"))).build();
         try (Archive a = Archive.open(archive)) {
-            FileEntry one = (FileEntry) a.lookup("one").orElseThrow();
+            FileEntry one = (FileEntry) a.lookup("a/one").orElseThrow(); // "0123456789", the next file's bytes after it
             ByteBuffer buf = ByteBuffer.allocate(100);
             assertEquals(4, a.read(one, 6, buf));
             assertEquals("6789", new String(buf.array(), 0, 4));

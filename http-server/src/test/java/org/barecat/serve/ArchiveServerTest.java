@@ -1,12 +1,11 @@
 package org.barecat.serve;
 
-import org.barecat.core.Archive;
 import org.barecat.core.FileEntry;
+import org.barecat.testing.ClassResource;
 import org.barecat.testing.TreeBuilder;
 import org.eclipse.jetty.util.ajax.JSON;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -34,17 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchiveServerTest {
     @TempDir
     static Path tmp;
-    static ServedArchive served;
-    static Archive archive;
-    static ArchiveServer server;
     static byte[] big;
     static final HttpClient client = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws IOException {
+    @RegisterExtension
+    static final ClassResource<ServedArchive> served = new ClassResource<>(dir -> {
         big = new byte[3 << 20];
         new Random(3).nextBytes(big);
-        Path index = tmp.resolve("data.barecat");
+        Path index = dir.resolve("data.barecat");
         try (TreeBuilder w = TreeBuilder.archive(index)) {
             w.file("train/cat/001.jpg", "jpeg bytes");
             w.file("train/cat/002.png", "png bytes");
@@ -55,20 +50,15 @@ class ArchiveServerTest {
                 w.file(String.format("many/f%02d", i), "x" + i);
             }
         }
-        served = ServedArchive.of(index, false);
-        archive = served.archive();
-        server = served.server();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        if (served != null) {
-            served.close();
-        }
-    }
+        return ServedArchive.of(index, false);
+    });
 
     private static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
-        return served.get(path, headers);
+        return served.get().get(path, headers);
+    }
+
+    private static URI uri(String path) {
+        return served.get().server().uri().resolve(path);
     }
 
     @Test
@@ -78,7 +68,7 @@ class ArchiveServerTest {
         assertArrayEquals(big, r.body());
         assertEquals(String.valueOf(big.length), r.headers().firstValue("Content-Length").orElseThrow());
         assertEquals("bytes", r.headers().firstValue("Accept-Ranges").orElseThrow());
-        FileEntry f = (FileEntry) archive.lookup("train/dog/big.bin").orElseThrow();
+        FileEntry f = (FileEntry) served.get().archive().lookup("train/dog/big.bin").orElseThrow();
         assertEquals(ArchiveHandler.etag(f), r.headers().firstValue("ETag").orElseThrow());
         assertTrue(r.headers().firstValue("Last-Modified").isPresent());
         assertEquals("image/jpeg", get("/files/train/cat/001.jpg").headers().firstValue("Content-Type").orElseThrow());
@@ -114,7 +104,7 @@ class ArchiveServerTest {
         Path out = tmp.resolve("resumed.bin");
         Files.write(out, Arrays.copyOf(big, 1_000_000));
         Process p = new ProcessBuilder("curl", "-sS", "-f", "-C", "-", "-o", out.toString(),
-                server.uri().resolve("/files/train/dog/big.bin").toString()).redirectErrorStream(true).start();
+                uri("/files/train/dog/big.bin").toString()).redirectErrorStream(true).start();
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), said);
         assertArrayEquals(big, Files.readAllBytes(out));
@@ -126,7 +116,7 @@ class ArchiveServerTest {
                 + "r = urllib.request.urlopen(urllib.request.Request(sys.argv[1], headers={'Range': 'bytes=100-199'}))\n"
                 + "sys.stdout.write('%d %s ' % (r.status, r.headers['Content-Range']))\n"
                 + "sys.stdout.write(r.read().hex())\n";
-        Process p = new ProcessBuilder("python3", "-c", script, server.uri().resolve("/files/train/dog/big.bin").toString())
+        Process p = new ProcessBuilder("python3", "-c", script, uri("/files/train/dog/big.bin").toString())
                 .redirectErrorStream(true).start();
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), said);
@@ -179,13 +169,13 @@ class ArchiveServerTest {
         }
         assertEquals(200, get("/files/secret/..hidden").statusCode());
         assertEquals(404, get("/files/train").statusCode());
-        assertEquals(405, client.send(HttpRequest.newBuilder(server.uri().resolve("/files/notes.txt"))
+        assertEquals(405, client.send(HttpRequest.newBuilder(uri("/files/notes.txt"))
                 .method("DELETE", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode());
     }
 
     private static String raw(String request) throws IOException {
-        URI uri = server.uri();
+        URI uri = served.get().server().uri();
         try (Socket s = new Socket(uri.getHost(), uri.getPort())) {
             OutputStream out = s.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));

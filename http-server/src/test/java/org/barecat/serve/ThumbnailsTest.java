@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,15 +39,20 @@ class ThumbnailsTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void theCacheStaysWithinItsBytesAndDropsTheLeastRecentlyUsed() throws Exception {
+    /** An archive of the PNG images img/0.png to img/{count-1}.png, image i {@code width.apply(i)} by {@code height}. */
+    private Path pngs(int count, IntUnaryOperator width, int height) throws IOException {
         Path index = tmp.resolve("data.barecat");
         try (TreeBuilder w = TreeBuilder.archive(index)) {
-            for (int i = 0; i < 12; i++) {
-                w.file("img/" + i + ".png", WebPageApiTest.image("png", 300 + i, 300));
+            for (int i = 0; i < count; i++) {
+                w.file("img/" + i + ".png", WebPageApiTest.image("png", width.applyAsInt(i), height));
             }
         }
-        try (Archive archive = Archive.open(index)) {
+        return index;
+    }
+
+    @Test
+    void theCacheStaysWithinItsBytesAndDropsTheLeastRecentlyUsed() throws Exception {
+        try (Archive archive = Archive.open(pngs(12, i -> 300 + i, 300))) {
             byte[] one;
             try (Thumbnails unbounded = new Thumbnails(archive, false, 1, 4, Long.MAX_VALUE)) {
                 one = thumbnail(unbounded, archive, "img/0.png");
@@ -97,12 +104,7 @@ class ThumbnailsTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard against a hang: requests holding every server thread
     void requestsWaitingForThumbnailsHoldNoServerThreadAndOneTooManyIsAskedToComeBack() throws Exception {
         int waiting = 250; // more than the server's 200 threads
-        Path index = tmp.resolve("data.barecat");
-        try (TreeBuilder w = TreeBuilder.archive(index)) {
-            for (int i = 0; i <= waiting; i++) {
-                w.file("img/" + i + ".png", WebPageApiTest.image("png", 8 + i % 5, 8));
-            }
-        }
+        Path index = pngs(waiting + 1, i -> 8 + i % 5, 8);
         ThreadPoolExecutor workers = Thumbnails.workers(1, waiting);
         CountDownLatch release = new CountDownLatch(1);
         workers.execute(() -> { // the one worker is busy until the test releases it

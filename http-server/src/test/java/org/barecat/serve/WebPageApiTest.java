@@ -1,12 +1,10 @@
 package org.barecat.serve;
 
-import org.barecat.core.Archive;
+import org.barecat.testing.ClassResource;
 import org.barecat.testing.TreeBuilder;
 import org.eclipse.jetty.util.ajax.JSON;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
@@ -31,15 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the web page asks of a real server: its own files, thumbnails, searches. */
 class WebPageApiTest {
-    @TempDir
-    static Path tmp;
-    static ServedArchive served;
-    static Archive archive;
-    static ArchiveServer server;
-
-    @BeforeAll
-    static void start() throws IOException {
-        Path index = tmp.resolve("data.barecat");
+    @RegisterExtension
+    static final ClassResource<ServedArchive> served = new ClassResource<>(dir -> {
+        Path index = dir.resolve("data.barecat");
         try (TreeBuilder w = TreeBuilder.archive(index)) {
             for (String format : List.of("jpg", "png", "gif", "bmp")) {
                 w.file("pics/wide." + format, image(format, 400, 200));
@@ -52,17 +44,8 @@ class WebPageApiTest {
             }
             w.file("trains.txt", "outside train/, beside it");
         }
-        served = ServedArchive.of(index, false);
-        archive = served.archive();
-        server = served.server();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        if (served != null) {
-            served.close();
-        }
-    }
+        return ServedArchive.of(index, false);
+    });
 
     static byte[] image(String format, int width, int height) throws IOException {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -78,7 +61,7 @@ class WebPageApiTest {
     }
 
     private static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
-        return served.get(path, headers);
+        return served.get().get(path, headers);
     }
 
     private static Map<?, ?> json(String path) throws Exception {

@@ -2,10 +2,10 @@ package org.barecat.remote;
 
 import org.barecat.core.Archive;
 import org.barecat.core.FileEntry;
+import org.barecat.testing.ClassResource;
 import org.barecat.testing.TreeBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -25,23 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Archives on a real web server (nginx on loopback), read by ranged GETs. */
 class RemoteArchivesHttpTest {
-    private static TestWebServer server;
-    @TempDir
-    static Path shared;
+    @RegisterExtension
+    static final ClassResource<TestWebServer> server = new ClassResource<>(
+            dir -> TestWebServer.start(Files.createDirectories(dir.resolve("www")), dir.resolve("nginx")));
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = TestWebServer.start(Files.createDirectories(shared.resolve("www")), shared.resolve("nginx"));
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private RemoteOptions options() {
         return new RemoteOptions(null, null, null, false, false, tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
@@ -49,26 +37,26 @@ class RemoteArchivesHttpTest {
 
     @Test
     void readsEveryFileAsTheLocalCopyAndTheSecondOpenReadsFromTheCache() throws Exception {
-        Path index = writeArchive(server.root().resolve("a"), "data.barecat", 7);
+        Path index = writeArchive(server.get().root().resolve("a"), "data.barecat", 7);
         Path local = writeArchive(tmp.resolve("same"), "data.barecat", 7);
-        String url = server.origin() + "/a/data.barecat";
+        String url = server.get().origin() + "/a/data.barecat";
         try (Archive expected = Archive.open(local); Archive remote = RemoteArchives.open(url, options())) {
             assertEquals(60, assertSameFiles(expected, remote));
         }
-        long shardGets = server.gets("/a/data.barecat-shard-");
-        long indexGets = server.gets("/a/data.barecat ");
+        long shardGets = server.get().gets("/a/data.barecat-shard-");
+        long indexGets = server.get().gets("/a/data.barecat ");
         assertTrue(shardGets > 0);
         assertEquals(1, indexGets);
         try (Archive expected = Archive.open(index); Archive remote = RemoteArchives.open(url, options())) {
             assertEquals(60, assertSameFiles(expected, remote));
         }
-        assertEquals(shardGets, server.gets("/a/data.barecat-shard-"));
-        assertEquals(indexGets, server.gets("/a/data.barecat "));
+        assertEquals(shardGets, server.get().gets("/a/data.barecat-shard-"));
+        assertEquals(indexGets, server.get().gets("/a/data.barecat "));
     }
 
     @Test
     void readingForwardFetchesTheBlocksAheadSeveralInOneRequest() throws Exception {
-        Path dir = Files.createDirectories(server.root().resolve("ahead"));
+        Path dir = Files.createDirectories(server.get().root().resolve("ahead"));
         Random random = new Random(5);
         List<byte[]> contents = new ArrayList<>();
         try (TreeBuilder w = TreeBuilder.archive(dir.resolve("seq.barecat"), 1L << 30)) {
@@ -80,20 +68,20 @@ class RemoteArchivesHttpTest {
             }
         }
         long blocks = (Files.size(dir.resolve("seq.barecat-shard-00000")) + BlockCache.BLOCK_SIZE - 1) / BlockCache.BLOCK_SIZE;
-        try (Archive remote = RemoteArchives.open(server.origin() + "/ahead/seq.barecat", options())) {
+        try (Archive remote = RemoteArchives.open(server.get().origin() + "/ahead/seq.barecat", options())) {
             for (int i = 0; i < contents.size(); i++) {
                 FileEntry f = (FileEntry) remote.lookup(String.format("f%03d", i)).orElseThrow();
                 assertArrayEquals(contents.get(i), RemoteArchivesS3Test.readAll(remote, f), f.path());
             }
         }
-        long gets = server.gets("/ahead/seq.barecat-shard-");
+        long gets = server.get().gets("/ahead/seq.barecat-shard-");
         // three blocks read one by one, then a request for every half window of blocks ahead
         assertTrue(gets <= 3 + 2 * blocks / RemoteShard.READ_AHEAD_BLOCKS + 1, gets + " GETs for " + blocks + " blocks");
     }
 
     @Test
     void aMissingObjectIsOneLineNamingTheUrl() {
-        String url = server.origin() + "/nothing/here.barecat";
+        String url = server.get().origin() + "/nothing/here.barecat";
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> RemoteArchives.open(url, options()));
         assertEquals(url + ": no such archive (neither the object nor here.barecat-sqlite-index exists)", e.getMessage());
     }

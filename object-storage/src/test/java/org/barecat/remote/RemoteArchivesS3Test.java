@@ -5,10 +5,10 @@ import org.barecat.core.ArchiveInfo;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
 import org.barecat.core.IndexScan;
+import org.barecat.testing.ClassResource;
 import org.barecat.testing.TreeBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -28,30 +28,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Archives in a bucket of a real S3 server (S3Proxy on loopback), opened and read through the Archive API. */
 class RemoteArchivesS3Test {
-    private static TestS3Server server;
-    @TempDir
-    static Path shared;
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void startServer() throws Exception {
+    @RegisterExtension
+    static final ClassResource<TestS3Server> server = new ClassResource<>(dir -> {
         // the SDK's default chain reads these first: no files in the home directory are needed or read
         System.setProperty("aws.accessKeyId", TestS3Server.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", TestS3Server.SECRET_KEY);
         System.setProperty("aws.region", "us-east-1");
-        server = TestS3Server.start(shared.resolve("bucket"));
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+        return TestS3Server.start(dir.resolve("bucket"));
+    });
+    @TempDir
+    Path tmp;
 
     private RemoteOptions options() {
-        return new RemoteOptions(server.endpoint(), null, null, false, false, tmp.resolve("cache"),
+        return new RemoteOptions(server.get().endpoint(), null, null, false, false, tmp.resolve("cache"),
                 RemoteOptions.DEFAULT_CACHE_SIZE);
     }
 
@@ -93,20 +82,20 @@ class RemoteArchivesS3Test {
     @Test
     void readsEveryFileAsTheLocalCopyAndTheSecondOpenReadsFromTheCache() throws Exception {
         Path index = writeArchive(tmp.resolve("src"), "data.barecat", 1);
-        server.putArchive(index, "a/");
+        server.get().putArchive(index, "a/");
         String url = "s3://" + TestS3Server.BUCKET + "/a/data.barecat";
         try (Archive local = Archive.open(index); Archive remote = RemoteArchives.open(url, options())) {
             assertEquals(url, remote.name());
             assertEquals(60, assertSameFiles(local, remote));
         }
-        long indexGets = server.gets("a/data.barecat");
-        long shardGets = server.gets("a/data.barecat-shard-");
+        long indexGets = server.get().gets("a/data.barecat");
+        long shardGets = server.get().gets("a/data.barecat-shard-");
         assertTrue(shardGets > 0);
         try (Archive local = Archive.open(index); Archive remote = RemoteArchives.open(url, options())) {
             assertEquals(60, assertSameFiles(local, remote));
         }
-        assertEquals(indexGets, server.gets("a/data.barecat"), "the index is fetched once");
-        assertEquals(shardGets, server.gets("a/data.barecat-shard-"), "the second pass reads only from the cache");
+        assertEquals(indexGets, server.get().gets("a/data.barecat"), "the index is fetched once");
+        assertEquals(shardGets, server.get().gets("a/data.barecat-shard-"), "the second pass reads only from the cache");
     }
 
     @Test
@@ -122,7 +111,7 @@ class RemoteArchivesS3Test {
         long size = Files.size(index);
         int parts = (int) ((size + IndexCache.PART_SIZE - 1) / IndexCache.PART_SIZE);
         assertTrue(parts > IndexCache.PARALLEL / 4, "an index of " + size + " bytes is " + parts + " parts");
-        server.putArchive(index, "big/");
+        server.get().putArchive(index, "big/");
         AtomicLong told = new AtomicLong();
         long[] started = {-1};
         DownloadProgress progress = new DownloadProgress() {
@@ -141,7 +130,8 @@ class RemoteArchivesS3Test {
             assertArrayEquals(Files.readAllBytes(index), Files.readAllBytes(remote.files().index()));
             assertEquals(60_000, assertSameFiles(local, remote));
         }
-        assertEquals(parts, server.gets("big/data.barecat") - server.gets("big/data.barecat-shard-"), "one GET a part");
+        assertEquals(parts, server.get().gets("big/data.barecat") - server.get().gets("big/data.barecat-shard-"),
+                "one GET a part");
         assertEquals(size, started[0]);
         assertEquals(size, told.get());
     }
@@ -150,12 +140,12 @@ class RemoteArchivesS3Test {
     void aChangedIndexIsFetchedAgain() throws Exception {
         Path first = writeArchive(tmp.resolve("v1"), "data.barecat", 2);
         Path second = writeArchive(tmp.resolve("v2"), "data.barecat", 3);
-        server.putArchive(first, "changed/");
+        server.get().putArchive(first, "changed/");
         String url = "s3://" + TestS3Server.BUCKET + "/changed/data.barecat";
         try (Archive local = Archive.open(first); Archive remote = RemoteArchives.open(url, options())) {
             assertSameFiles(local, remote);
         }
-        server.putArchive(second, "changed/");
+        server.get().putArchive(second, "changed/");
         try (Archive local = Archive.open(second); Archive remote = RemoteArchives.open(url, options())) {
             assertSameFiles(local, remote);
         }
@@ -168,9 +158,9 @@ class RemoteArchivesS3Test {
     void findsTheLegacyIndexName() throws Exception {
         Path index = writeArchive(tmp.resolve("legacy"), "old.barecat", 4);
         Files.move(index, index.resolveSibling("old.barecat-sqlite-index"));
-        server.putArchive(index.resolveSibling("old.barecat-sqlite-index"), "legacy/");
+        server.get().putArchive(index.resolveSibling("old.barecat-sqlite-index"), "legacy/");
         for (Path shard : Files.newDirectoryStream(index.getParent(), "old.barecat-shard-*")) {
-            server.put("legacy/" + shard.getFileName(), shard);
+            server.get().put("legacy/" + shard.getFileName(), shard);
         }
         try (Archive local = Archive.open(index);
              Archive remote = RemoteArchives.open("s3://" + TestS3Server.BUCKET + "/legacy/old.barecat", options())) {
@@ -190,7 +180,7 @@ class RemoteArchivesS3Test {
     @Test
     void aMissingShardIsOneLineNamingIt() throws Exception {
         Path index = writeArchive(tmp.resolve("noshard"), "data.barecat", 5);
-        server.put("noshard/data.barecat", index);
+        server.get().put("noshard/data.barecat", index);
         IOException e = assertThrows(IOException.class,
                 () -> RemoteArchives.open("s3://" + TestS3Server.BUCKET + "/noshard/data.barecat", options()));
         assertTrue(e.getMessage().startsWith("s3://data/noshard/data.barecat-shard-00000: missing shard"), e.getMessage());
@@ -202,8 +192,8 @@ class RemoteArchivesS3Test {
         Files.writeString(credentials, "[wrong]\naws_access_key_id = barecat-test\naws_secret_access_key = not-the-secret\n");
         System.setProperty("aws.sharedCredentialsFile", credentials.toString());
         try {
-            RemoteOptions wrong = new RemoteOptions(server.endpoint(), null, "wrong", false, false, tmp.resolve("cache"),
-                    RemoteOptions.DEFAULT_CACHE_SIZE);
+            RemoteOptions wrong = new RemoteOptions(server.get().endpoint(), null, "wrong", false, false,
+                    tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
             String url = "s3://" + TestS3Server.BUCKET + "/any.barecat";
             AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> RemoteArchives.open(url, wrong));
             assertTrue(e.getMessage().startsWith(url + ": access denied (403"), e.getMessage());
@@ -216,9 +206,9 @@ class RemoteArchivesS3Test {
     void anonymousRequestsReadAPublicBucketAndAreRefusedByAPrivateOne() throws Exception {
         Path index = writeArchive(tmp.resolve("src"), "data.barecat", 7);
         String url = "s3://" + TestS3Server.BUCKET + "/public/data.barecat";
-        server.putArchive(index, "public/");
-        RemoteOptions privately = new RemoteOptions(server.endpoint(), null, null, false, true, tmp.resolve("cache"),
-                RemoteOptions.DEFAULT_CACHE_SIZE);
+        server.get().putArchive(index, "public/");
+        RemoteOptions privately = new RemoteOptions(server.get().endpoint(), null, null, false, true,
+                tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
         AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> RemoteArchives.open(url, privately));
         assertTrue(e.getMessage().startsWith(url + ": access denied (403"), "unsigned: " + e.getMessage());
         try (TestS3Server open = TestS3Server.startPublic(tmp.resolve("public-bucket"))) {
@@ -247,15 +237,15 @@ class RemoteArchivesS3Test {
     @Test
     void readsFailWhileTheServerIsDownAndWorkWhenItIsBack() throws Exception {
         Path index = writeArchive(tmp.resolve("outage"), "data.barecat", 6);
-        server.putArchive(index, "outage/");
+        server.get().putArchive(index, "outage/");
         try (Archive local = Archive.open(index);
              Archive remote = RemoteArchives.open("s3://" + TestS3Server.BUCKET + "/outage/data.barecat", options())) {
             FileEntry big = (FileEntry) remote.lookup("dir0/file0.bin").orElseThrow();
-            server.stop();
+            server.get().stop();
             try {
                 assertThrows(IOException.class, () -> readAll(remote, big));
             } finally {
-                server.start();
+                server.get().start();
             }
             assertArrayEquals(readAll(local, (FileEntry) local.lookup("dir0/file0.bin").orElseThrow()), readAll(remote, big));
             assertSameFiles(local, remote);

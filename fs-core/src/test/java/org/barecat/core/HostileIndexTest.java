@@ -3,6 +3,9 @@ package org.barecat.core;
 import org.barecat.testing.RawIndexes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.barecat.testing.Bytes.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Indexes written by hand, bypassing our writer, with rows no honest writer makes. Each bad row
@@ -69,40 +74,47 @@ class HostileIndexTest {
         assertEquals(checked.getMessage(), read.getMessage());
     }
 
-    @Test
-    void negativeOffsetOrSizeFailsOnlyThatFile() throws Exception {
-        try (Archive a = Archive.open(archive(true, new Row("neg-offset", 0L, -1L, 3L),
-                new Row("neg-size", 0L, 0L, -5L), new Row("neg-shard", -1L, 0L, 3L)))) {
-            assertUnreadable(a, "neg-offset", "invalid location in the index (shard 0, offset -1, size 3)");
-            assertUnreadable(a, "neg-size", "invalid location in the index (shard 0, offset 0, size -5)");
-            assertUnreadable(a, "neg-shard", "invalid location in the index (shard -1, offset 0, size 3)");
+    /** A bad row and what checking or reading its file must say; {@code {shard}} stands for the shard's path. */
+    private record Bad(Row row, String problem) {
+        Bad(String path, Object shard, Object offset, Object size, String problem) {
+            this(new Row(path, shard, offset, size), problem);
+        }
+    }
+
+    static Stream<Arguments> badLocations() {
+        return Stream.of(
+                arguments("negative offset, size or shard", List.of(
+                        new Bad("neg-offset", 0L, -1L, 3L, "invalid location in the index (shard 0, offset -1, size 3)"),
+                        new Bad("neg-size", 0L, 0L, -5L, "invalid location in the index (shard 0, offset 0, size -5)"),
+                        new Bad("neg-shard", -1L, 0L, 3L, "invalid location in the index (shard -1, offset 0, size 3)"))),
+                arguments("a location that overflows or runs past the shard", List.of(
+                        new Bad("overflow", 0L, Long.MAX_VALUE - 2, 10L, "invalid location in the index"),
+                        new Bad("past-end", 0L, 10L, 7L, "bytes 10 to 17 lie past the end of {shard} (16 bytes)"))),
+                // sqlite3_column_int64 would read each of these as a small number and serve some other file's bytes
+                arguments("location columns holding text, blobs, reals or NULL", List.of(
+                        new Bad("text-offset", 0L, "7abc", 3L, "offset not an integer"),
+                        new Bad("real-offset", 0L, 1.5, 3L, "offset not an integer"),
+                        new Bad("blob-offset", 0L, new byte[] {1}, 3L, "offset not an integer"),
+                        new Bad("null-size", 0L, 0L, null, "size not an integer"),
+                        new Bad("text-shard", "zero", 0L, 3L, "shard not an integer"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badLocations")
+    void aBadLocationFailsOnlyThatFile(String what, List<Bad> bad) throws Exception {
+        try (Archive a = Archive.open(archive(true, bad.stream().map(Bad::row).toArray(Row[]::new)))) {
+            for (Bad b : bad) {
+                assertUnreadable(a, b.row().path(),
+                        b.problem().replace("{shard}", tmp.resolve("h.barecat-shard-00000").toString()));
+            }
             assertGoodFileStillReads(a);
         }
     }
 
     @Test
-    void locationThatOverflowsOrRunsPastTheShardFailsOnlyThatFile() throws Exception {
-        try (Archive a = Archive.open(archive(true, new Row("overflow", 0L, Long.MAX_VALUE - 2, 10L),
-                new Row("past-end", 0L, 10L, 7L), new Row("at-end", 0L, 16L, 0L)))) {
-            assertUnreadable(a, "overflow", "invalid location in the index");
-            assertUnreadable(a, "past-end", "bytes 10 to 17 lie past the end of " + tmp.resolve("h.barecat-shard-00000")
-                    + " (16 bytes)");
-            assertEquals(0, readAll(a, (FileEntry) a.lookup("at-end").orElseThrow()).length, "empty file at the end");
-            assertGoodFileStillReads(a);
-        }
-    }
-
-    @Test
-    void locationColumnsHoldingTextBlobsRealsOrNullFailOnlyThatFile() throws Exception {
-        // sqlite3_column_int64 would read each of these as a small number and serve some other file's bytes
-        try (Archive a = Archive.open(archive(true, new Row("text-offset", 0L, "7abc", 3L),
-                new Row("real-offset", 0L, 1.5, 3L), new Row("blob-offset", 0L, new byte[] {1}, 3L),
-                new Row("null-size", 0L, 0L, null), new Row("text-shard", "zero", 0L, 3L)))) {
-            assertUnreadable(a, "text-offset", "offset not an integer");
-            assertUnreadable(a, "real-offset", "offset not an integer");
-            assertUnreadable(a, "blob-offset", "offset not an integer");
-            assertUnreadable(a, "null-size", "size not an integer");
-            assertUnreadable(a, "text-shard", "shard not an integer");
+    void anEmptyFileAtTheShardsEndReads() throws Exception {
+        try (Archive a = Archive.open(archive(true, new Row("at-end", 0L, 16L, 0L)))) {
+            assertEquals(0, readAll(a, (FileEntry) a.lookup("at-end").orElseThrow()).length);
             assertGoodFileStillReads(a);
         }
     }

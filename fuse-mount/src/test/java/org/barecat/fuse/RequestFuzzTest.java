@@ -114,7 +114,7 @@ class RequestFuzzTest {
                     .replaceAll("\\(.*|'.*'|\\d+", "").trim());
             return;
         }
-        try (archive; Connection oracle = DriverManager.getConnection("jdbc:sqlite:" + index)) {
+        try (archive; Connection rows = DriverManager.getConnection("jdbc:sqlite:" + index)) {
             boolean verify = random.nextBoolean();
             int minor = MINORS[random.nextInt(MINORS.length)];
             boolean plus = random.nextBoolean();
@@ -126,12 +126,12 @@ class RequestFuzzTest {
                 fs.readAheadListings();
                 WarmUp.run(kernel.session(), 1_000, () -> false);
             }
-            new Driver(kernel, verify, index, oracle, random, context + (verify ? " with verify" : "")
+            new Driver(kernel, new Oracle(index, rows, verify), random, context + (verify ? " with verify" : "")
                     + " on protocol 7." + minor + (plus ? " with READDIRPLUS" : "") + (warmedUp ? ", warmed up" : "")).run();
         }
     }
 
-    private static Path shard(Path index, int number) {
+    private static Path shard(Path index, long number) {
         return index.resolveSibling(index.getFileName() + String.format("-shard-%05d", number));
     }
 
@@ -344,17 +344,13 @@ class RequestFuzzTest {
     /** Sends one file system the requests a kernel would send, checking every answer. */
     private static final class Driver {
         private final KernelDriver kernel;
-        private final boolean verify;
-        private final Path index;
-        private final Connection oracle;
+        private final Oracle oracle;
         private final Random random;
         private final String context;
         private int budget = 3000;
 
-        Driver(KernelDriver kernel, boolean verify, Path index, Connection oracle, Random random, String context) {
+        Driver(KernelDriver kernel, Oracle oracle, Random random, String context) {
             this.kernel = kernel;
-            this.verify = verify;
-            this.index = index;
             this.oracle = oracle;
             this.random = random;
             this.context = context;
@@ -364,7 +360,7 @@ class RequestFuzzTest {
             String statfs = kernel.statfs(Abi.ROOT_ID);
             answer("statfs", statfs.startsWith("E") ? -Errno.EIO : 0);
             walk(Abi.ROOT_ID, "", 0);
-            try (Statement s = oracle.createStatement();
+            try (Statement s = oracle.rows().createStatement();
                  ResultSet rs = s.executeQuery("SELECT path FROM files UNION ALL SELECT path FROM dirs")) {
                 while (rs.next() && budget-- > 0) {
                     String raw = rs.getString(1);
@@ -485,7 +481,7 @@ class RequestFuzzTest {
                 return;
             }
             try {
-                Row row = Row.of(oracle, path, context);
+                Row row = Row.of(oracle.rows(), path, context);
                 assertEquals(row.size, size, context + ": " + path + " st_size is its row's size");
                 CRC32C sum = new CRC32C();
                 boolean whole = true;
@@ -497,7 +493,7 @@ class RequestFuzzTest {
                     }
                     at += n;
                 }
-                if (whole && verify && row.crc != null) {
+                if (whole && oracle.verify() && row.crc != null) {
                     assertEquals((long) row.crc, sum.getValue(), context + ": " + path + " read whole under verify");
                 }
                 for (int k = 0; k < 3; k++) {
@@ -517,7 +513,7 @@ class RequestFuzzTest {
             int n = got == null ? kernel.lastError : got.length;
             answer("read " + path, Math.min(0, n));
             if (n > 0) {
-                byte[] expected = row.bytes(index, at, n);
+                byte[] expected = row.bytes(oracle.index(), at, n);
                 if (expected == null) {
                     fail(context + ": read of " + path + " at " + at + " returned " + n
                             + " bytes outside the file's own range (" + row + ")");
@@ -546,6 +542,13 @@ class RequestFuzzTest {
             count(call.substring(0, call.indexOf(' ') < 0 ? call.length() : call.indexOf(' '))
                     + (rc < 0 ? " " + Errno.name(-rc) : " ok"));
         }
+    }
+
+    /**
+     * What the answers must be: the archive as this test reads it, never through fs-core (the index's rows by
+     * plain SQL, the shards as files), and whether the file system verifies the checksums of whole reads.
+     */
+    private record Oracle(Path index, Connection rows, boolean verify) {
     }
 
     /** A files row as this test reads it, typed as SQLite stores it, never through fs-core. */
@@ -579,7 +582,7 @@ class RequestFuzzTest {
             }
             long shardNumber = ((Number) shard).longValue();
             long start = ((Number) offset).longValue();
-            Path file = index.resolveSibling(index.getFileName() + String.format("-shard-%05d", shardNumber));
+            Path file = RequestFuzzTest.shard(index, shardNumber);
             try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
                 if (shardNumber < 0 || start < 0 || size < 0 || start > Long.MAX_VALUE - size
                         || start + size > f.length() || at < 0 || at + n > size) {

@@ -1,24 +1,17 @@
 package org.barecat.cli;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.barecat.testing.ClassResource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ListingCommandsTest {
-    @TempDir
-    static Path tmp;
-    static String archive;
-
-    @BeforeAll
-    static void makeArchive() throws Exception {
-        archive = TestTrees.sampleArchive(tmp).toString();
-    }
+    @RegisterExtension
+    static final ClassResource<String> sample = new ClassResource<>(dir -> TestTrees.sampleArchive(dir).toString());
 
     private static List<String> out(String... args) {
         Cli.Run r = Cli.run(args);
@@ -28,6 +21,7 @@ class ListingCommandsTest {
 
     @Test
     void lsPrintsWhatTheOriginalPrints() {
+        String archive = sample.get();
         // a directory: its names sorted, directories with a /; a file: its full path
         assertEquals(List.of("a/", "empty/", "odd names/", "top.txt"), out("ls", archive));
         assertEquals(out("ls", archive), out("ls", archive, "."));
@@ -54,6 +48,7 @@ class ListingCommandsTest {
 
     @Test
     void lsLongAndJsonlLinesAreTheOriginals() {
+        String archive = sample.get();
         List<String> lines = out("ls", "-l", archive, "a");
         assertEquals("total 100006", lines.get(0), "the sum of the sizes listed, in bytes");
         String owner = "\\S+ +\\S+ +";
@@ -78,6 +73,7 @@ class ListingCommandsTest {
 
     @Test
     void findFiltersByNamePathTypeSizeAndDepth() {
+        String archive = sample.get();
         assertEquals(List.of(".", "a", "a/b", "a/b/hello.txt", "a/big.bin", "empty", "odd names", "odd names/ünï",
                 "odd names/ünï/ファイル", "odd names/sp ace & 'q' %#.txt", "top.txt"), out("find", archive));
         assertEquals(List.of("a/b/hello.txt", "odd names/sp ace & 'q' %#.txt", "top.txt"),
@@ -94,6 +90,7 @@ class ListingCommandsTest {
 
     @Test
     void duAddsUpFromTheStatisticsLikeCoreutils() {
+        String archive = sample.get();
         assertEquals(List.of("1\ta/b", "98\ta", "0\tempty", "1\todd names/ünï", "1\todd names", "98\t."), out("du", archive));
         assertEquals(List.of("98\t."), out("du", "-s", archive));
         assertEquals(List.of("100018\t."), out("du", "-sb", archive));
@@ -104,6 +101,7 @@ class ListingCommandsTest {
 
     @Test
     void treeDrawsLikeTheTreeProgram() {
+        String archive = sample.get();
         assertEquals(List.of(".", "├── a", "│   ├── b", "│   │   └── hello.txt", "│   └── big.bin", "├── empty",
                 "├── odd names", "│   ├── ünï", "│   │   └── ファイル", "│   └── sp ace & 'q' %#.txt", "└── top.txt", "",
                 "5 directories, 5 files"), out("tree", archive));
@@ -113,6 +111,7 @@ class ListingCommandsTest {
 
     @Test
     void catWritesTheBytesAndInfoTheTotals() {
+        String archive = sample.get();
         assertEquals("hello\ntop\n", Cli.run("cat", archive, "a/b/hello.txt", "top.txt").out());
         Cli.Run dir = Cli.run("cat", archive, "a");
         assertEquals(1, dir.code());
@@ -127,6 +126,7 @@ class ListingCommandsTest {
 
     @Test
     void helpListsTheExitCodesAndBadArgumentsExitWith2() {
+        String archive = sample.get();
         Cli.Run help = Cli.run("--help");
         assertTrue(help.out().contains("Exit codes:"), help.out());
         assertTrue(help.out().contains("2   bad command-line arguments"), help.out());

@@ -1,11 +1,12 @@
 package org.barecat.cli;
 
+import org.barecat.testing.ClassResource;
 import org.barecat.testing.TreeBuilder;
 import org.jline.reader.Candidate;
 import org.jline.reader.Parser;
 import org.jline.reader.impl.DefaultParser;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
@@ -27,12 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShellCommandTest {
     @TempDir
     static Path tmp;
-    static String archive;
-
-    @BeforeAll
-    static void makeArchive() throws Exception {
-        archive = TestTrees.sampleArchive(tmp).toString();
-    }
+    @RegisterExtension
+    static final ClassResource<String> sample = new ClassResource<>(dir -> TestTrees.sampleArchive(dir).toString());
 
     /** What {@code barecat shell -c LINE ARCHIVE} prints; its exit status is 0 whatever the line did. */
     private static String c(String archive, String line) {
@@ -42,7 +39,7 @@ class ShellCommandTest {
     }
 
     private static String c(String line) {
-        return c(archive, line);
+        return c(sample.get(), line);
     }
 
     private static String barecat(String... args) {
@@ -53,6 +50,7 @@ class ShellCommandTest {
 
     @Test
     void listingCommandsPrintWhatTheCommandsOfTheSameNamePrint() {
+        String archive = sample.get();
         assertEquals(barecat("ls", archive), c("ls"));
         assertEquals("a/\nempty/\nodd names/\ntop.txt\n", c("ls /"));
         assertEquals(barecat("ls", "-l", archive, "a"), c("ls -l a"));
@@ -71,6 +69,7 @@ class ShellCommandTest {
 
     @Test
     void fileCommandsPrintTheOriginalsLines() {
+        String archive = sample.get();
         assertEquals("/\n", c("pwd"));
         assertEquals("top\n", c("cat top.txt"));
         assertEquals("odd\n", c("cat odd names/sp ace & 'q' %#.txt"), "the rest of the line is the path");
@@ -95,6 +94,7 @@ class ShellCommandTest {
 
     @Test
     void shellLinesAreTheOriginals() {
+        String archive = sample.get();
         assertEquals("Unknown command: foo bar\n", c("foo bar"));
         assertEquals("Unknown command: .nope\n", c(".nope"));
         assertEquals("/\n", c(".pwd"));
@@ -116,6 +116,7 @@ class ShellCommandTest {
 
     @Test
     void linesFromStdinRunOneAfterTheOtherWithPromptsAsTheOriginal() {
+        String archive = sample.get();
         Cli.Run r = Cli.runWithInput("cd a\npwd\n\nls\ncd nope\ncd ../odd names\npwd\ncd\nquit\nls\n"
                 .getBytes(StandardCharsets.UTF_8), "shell", archive);
         assertEquals(0, r.code(), r.err());
@@ -128,6 +129,7 @@ class ShellCommandTest {
 
     @Test
     void localCommandsWorkInTheirOwnDirectory() throws Exception {
+        String archive = sample.get();
         Path local = Files.createDirectories(tmp.resolve("loc/sub"));
         Files.writeString(local.resolveSibling("f.txt"), "f");
         Path dir = local.getParent();
@@ -247,6 +249,7 @@ class ShellCommandTest {
 
     @Test
     void completerOffersDirectoriesOrPathsAsTheOriginal() throws Exception {
+        String archive = sample.get();
         TreeBuilder b = TreeBuilder.directory(tmp.resolve("many-src"));
         for (int i = 0; i < 250; i++) {
             b.file("many/f" + i, "");
@@ -272,6 +275,7 @@ class ShellCommandTest {
 
     @Test
     void onATerminalTabCompletesAndCtrlCAndCtrlDWorkAsInTheOriginal() throws Exception {
+        String archive = sample.get();
         Path driver = tmp.resolve("pty_session.py");
         try (var in = ShellCommandTest.class.getResourceAsStream("pty_session.py")) {
             Files.copy(in, driver);

@@ -1,16 +1,14 @@
 package org.barecat.cli;
 
 import org.barecat.core.Archive;
+import org.barecat.testing.ClassResource;
 import org.barecat.testing.TreeBuilder;
 import org.jline.keymap.KeyMap;
 import org.jline.utils.AttributedString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,13 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** browse's and ncdu's views without a terminal: the lines they draw, and where keys take them. */
 class TuiScreensTest {
-    @TempDir
-    static Path tmp;
-    static Archive archive;
-
-    @BeforeAll
-    static void makeArchive() throws IOException {
-        TreeBuilder tree = TreeBuilder.archive(tmp.resolve("t.barecat"))
+    @RegisterExtension
+    static final ClassResource<Archive> archive = new ClassResource<>(dir -> {
+        TreeBuilder tree = TreeBuilder.archive(dir.resolve("t.barecat"))
                 .file("docs/readme.txt", "hello\tworld\nsecond line\n")
                 .file("docs/sub/s.txt", "s\n")
                 .file("data/blob.bin", new byte[5000])
@@ -37,14 +31,8 @@ class TuiScreensTest {
         for (int i = 0; i < 12; i++) {
             tree.file(String.format("many/f%02d", i), "y".repeat(i));
         }
-        tree.build();
-        archive = Archive.open(tmp.resolve("t.barecat"));
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        archive.close();
-    }
+        return Archive.open(tree.build());
+    });
 
     private static List<String> text(List<AttributedString> lines) {
         List<String> out = new ArrayList<>();
@@ -83,7 +71,7 @@ class TuiScreensTest {
 
     @Test
     void ncduDrawsTheOriginalsColumnsLargestFirstWithHeaderAndFooter() throws IOException {
-        NcduScreen ncdu = new NcduScreen(archive, "t.barecat");
+        NcduScreen ncdu = new NcduScreen(archive.get(), "t.barecat");
         List<String> lines = text(ncdu.render(10, 80));
         assertEquals(List.of(
                 "--- t.barecat: / " + "-".repeat(62),
@@ -128,7 +116,7 @@ class TuiScreensTest {
 
     @Test
     void browseDrawsParentListingAndPreviewOverTheStatusLine() throws IOException {
-        BrowseScreen browse = new BrowseScreen(archive);
+        BrowseScreen browse = new BrowseScreen(archive.get());
         List<String> lines = text(browse.render(8, 80));
         assertEquals(List.of(
                 row("", "data/", "big.txt"),
@@ -179,7 +167,7 @@ class TuiScreensTest {
 
     @Test
     void browsePreviewsAnEmptyFileAndAnEmptyDirectoryAsTheOriginal() throws IOException {
-        BrowseScreen browse = new BrowseScreen(archive);
+        BrowseScreen browse = new BrowseScreen(archive.get());
         browse.handle(TuiKey.BOTTOM);
         browse.handle(TuiKey.UP); // empty.txt
         assertEquals(List.of(), browse.preview(10), "an empty file shows nothing, not even [EOF]");
@@ -192,11 +180,11 @@ class TuiScreensTest {
 
     @Test
     void aDirectoryPastTheSortLimitIsReadOnlyAsFarAsShown() throws IOException {
-        DirectoryRows sorted = DirectoryRows.of(archive, "many", DirectoryRows.Order.SIZE);
+        DirectoryRows sorted = DirectoryRows.of(archive.get(), "many", DirectoryRows.Order.SIZE);
         assertTrue(sorted.sorted());
         assertEquals("f11", sorted.get(0).name());
 
-        DirectoryRows rows = DirectoryRows.of(archive, "many", DirectoryRows.Order.SIZE, 5);
+        DirectoryRows rows = DirectoryRows.of(archive.get(), "many", DirectoryRows.Order.SIZE, 5);
         assertFalse(rows.sorted(), "12 entries, as the directory's row counts them, are more than 5");
         assertEquals(12, rows.size(), "the count comes from the index before the rows are read");
         assertEquals("f00", rows.get(0).name(), "in the index's order");

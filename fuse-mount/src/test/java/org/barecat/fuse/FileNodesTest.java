@@ -2,15 +2,12 @@ package org.barecat.fuse;
 
 import org.barecat.core.Archive;
 import org.barecat.core.FileEntry;
+import org.barecat.testing.ClassResource;
 import org.barecat.testing.MountExtension;
 import org.barecat.testing.TreeBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -35,19 +32,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * each open gets a handle.
  */
 class FileNodesTest {
-    @TempDir
-    static Path tmp;
     @RegisterExtension
     final MountExtension mounts = new MountExtension();
-    private static Archive archive;
     private static final int DIRS = 3;
     private static final int PER_DIR = 300;
     private static String expected;
-
-    @BeforeAll
-    static void writeArchive() throws IOException {
+    @RegisterExtension
+    static final ClassResource<Archive> archive = new ClassResource<>(dir -> {
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
-        Path path = tmp.resolve("n.barecat");
+        Path path = dir.resolve("n.barecat");
         StringBuilder lines = new StringBuilder();
         try (TreeBuilder w = TreeBuilder.archive(path)) {
             for (int d = 0; d < DIRS; d++) {
@@ -55,16 +48,10 @@ class FileNodesTest {
             }
         }
         expected = lines.toString();
-        archive = Archive.open(path);
-        assertTrue(archive.hasFileRows());
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        if (archive != null) {
-            archive.close();
-        }
-    }
+        Archive opened = Archive.open(path);
+        assertTrue(opened.hasFileRows());
+        return opened;
+    });
 
     @Test
     void filesShowAndReadThroughTheirRows() throws Exception {
@@ -78,7 +65,7 @@ class FileNodesTest {
 
     @Test
     void filesAndDirectoriesTakeTheUidGidAndUmaskOptions() throws Exception {
-        FuseMount mount = TestMounts.mount(mounts, archive, "uid=1234,gid=5678,umask=0227");
+        FuseMount mount = TestMounts.mount(mounts, archive.get(), "uid=1234,gid=5678,umask=0227");
         Path point = mount.mountPoint();
         for (String path : List.of("d0/f007", "d0")) {
             Path p = point.resolve(path);
@@ -95,7 +82,7 @@ class FileNodesTest {
     void filesShowAndReadAfterTheKernelForgotEveryEntryItHeld() throws Exception {
         Path dropCaches = Path.of("/proc/sys/vm/drop_caches");
         assumeTrue(Files.isWritable(dropCaches), "root, to have the kernel forget its dentries and inodes");
-        FuseMount mount = TestMounts.mount(mounts, archive);
+        FuseMount mount = TestMounts.mount(mounts, archive.get());
         Path point = mount.mountPoint();
         try (FileChannel open = FileChannel.open(point.resolve("d1/f299"))) {
             assertEquals(expected, FindSizes.of(point));
@@ -110,7 +97,7 @@ class FileNodesTest {
     }
 
     private void check(String options) throws Exception {
-        FuseMount mount = TestMounts.mount(mounts, archive, options);
+        FuseMount mount = TestMounts.mount(mounts, archive.get(), options);
         Path point = mount.mountPoint();
         try (FileChannel open = FileChannel.open(point.resolve("d1/f299"))) {
             assertEquals(expected, FindSizes.of(point));
@@ -121,7 +108,7 @@ class FileNodesTest {
             assertEquals(299, open.read(content, 0), "a file open while the kernel forgot its entry");
             assertEquals(-1, open.read(ByteBuffer.allocate(10), 299), "at its end");
 
-            FileEntry row = (FileEntry) archive.lookup("d2/f123").orElseThrow();
+            FileEntry row = (FileEntry) archive.get().lookup("d2/f123").orElseThrow();
             Path file = point.resolve("d2/f123");
             assertEquals(123, Files.readAllBytes(file).length);
             UserDefinedFileAttributeView xattrs = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);

@@ -1,10 +1,10 @@
 package org.barecat.fuse;
 
 import org.barecat.core.Archive;
+import org.barecat.testing.ClassResource;
 import org.barecat.testing.TreeBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -26,27 +26,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class UnmountTest {
     @TempDir
     static Path tmp;
-    private static Archive archive;
-
-    @BeforeAll
-    static void writeArchive() throws IOException {
+    @RegisterExtension
+    static final ClassResource<Archive> archive = new ClassResource<>(dir -> {
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "FUSE");
-        Path path = tmp.resolve("u.barecat");
+        Path path = dir.resolve("u.barecat");
         try (TreeBuilder w = TreeBuilder.archive(path)) {
             w.file("a/hello.txt", "hello\n".getBytes(StandardCharsets.UTF_8));
         }
-        archive = Archive.open(path);
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        if (archive != null) {
-            archive.close();
-        }
-    }
+        return Archive.open(path);
+    });
 
     private static FuseMount mount(Path point) throws IOException {
-        return FuseMount.mount(archive, point, MountOptions.parse(List.of()), new EntryDefaults(0, 0, 0), false);
+        return FuseMount.mount(archive.get(), point, MountOptions.parse(List.of()), new EntryDefaults(0, 0, 0), false);
     }
 
     private static void fusermount(String... args) throws Exception {

@@ -1,4 +1,7 @@
-# Sourced by the bench scripts (from the repository's root).
+# Sourced by the bench scripts before anything else (. "$(dirname "$0")/common.sh"): puts the shell at
+# the repository's root, which repo names, so that paths in the scripts are relative to it.
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$(pwd)
 
 # results_path NAME: where a run's Markdown goes, bench/results/DATE-COMMIT-NAME.md: the commit measured
 # is in the name (with -dirty for uncommitted changes), and a second run on the same day keeps the first
@@ -14,6 +17,29 @@ build_barecat() {
       -not -path '*/target/*' -newer cli/target/barecat.jar -print -quit)" ]; then
     ./mvnw -q -B -DskipTests package
   fi
+}
+
+# install_missing PACKAGE...: those of Debian's PACKAGEs that are not installed yet
+install_missing() {
+  local need=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+}
+
+# use_full_bench FILE...: for a script that measures the data of the full bench: sets work to its work
+# dir (BENCH_DIR, default /var/tmp/barecat-bench-full), exits with one line unless each FILE (below
+# work) is there, then build_barecat
+use_full_bench() {
+  work=${BENCH_DIR:-/var/tmp/barecat-bench-full}
+  local f
+  for f in "$@"; do
+    [ -e "$work/$f" ] || { echo "$0: $work/$f: no bench data; bench/run.sh makes it" >&2; exit 1; }
+  done
+  build_barecat
 }
 
 # prime_mount ARCHIVE MOUNTPOINT: a first mount has the launcher make barecat-mount's class-data

@@ -12,8 +12,7 @@
 set -euo pipefail
 [ $# -ge 4 ] && [ "$3" = "--" ] || { sed -n '2,11s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 archive=$(readlink -f "$1"); out=$(readlink -f "$2"); shift 3
-cd "$(dirname "$0")/.."
-. bench/common.sh
+. "$(dirname "$0")/common.sh"
 build_barecat
 
 version=3.0

@@ -12,20 +12,12 @@
 # env:   BENCH_DIR (the full bench's work dir), BENCH_REMOTE_FILES (default 5000),
 #        BENCH_REMOTE_DELAY_MS (default 20), BENCH_REMOTE_BLOCKS (MiB, default "1 2 4 8")
 set -euo pipefail
-cd "$(dirname "$0")/.."
-repo=$(pwd)
-. bench/common.sh
-work=${BENCH_DIR:-/var/tmp/barecat-bench-full}
+. "$(dirname "$0")/common.sh"
 files=${BENCH_REMOTE_FILES:-5000}
 delay=${BENCH_REMOTE_DELAY_MS:-20}
 blocks=${BENCH_REMOTE_BLOCKS:-1 2 4 8}
-if [ ! -f "$work/images.barecat" ] || [ ! -d "$work/data/images" ]; then
-  echo "bench/remote.sh: $work/images.barecat: no bench data; bench/run.sh makes it" >&2
-  exit 1
-fi
-build_barecat
-dpkg-query -W -f='${Status}' rclone 2>/dev/null | grep -q "install ok installed" \
-  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rclone >/dev/null; }
+use_full_bench images.barecat data/images
+install_missing rclone
 
 rw=$work/remote
 mnt=$rw/mnt

@@ -12,8 +12,7 @@
 #        each round starting with the next; in the cold whole-file and sequential reads, slice by
 #        slice (BENCH_SLICES, default 4, smoke 2: each run cut into that many).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-repo=$(pwd)
+. "$(dirname "$0")/common.sh"
 
 scale=full
 [ "${1:-}" = "--smoke" ] && scale=smoke
@@ -25,19 +24,12 @@ fi
 reps=${BENCH_REPS:-$([ "$scale" = full ] && echo 3 || echo 1)}
 slices=${BENCH_SLICES:-$([ "$scale" = full ] && echo 4 || echo 2)}
 work=${BENCH_DIR:-/var/tmp/barecat-bench-$scale}
-. bench/common.sh
 results_md=${BENCH_RESULTS:-$(results_path $scale)}
 [ "$scale" = smoke ] && results_md=${BENCH_RESULTS:-$work/results.md}
 
 # ---------------------------------------------------------------- dependencies and build
 build_barecat
-need=()
-for p in squashfuse squashfs-tools gnuplot-nox; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+install_missing squashfuse squashfs-tools gnuplot-nox
 tool() { java -Xmx2g -cp "$repo/bench" "$repo/bench/BenchTool.java" "$@"; }
 has_torch=no
 /usr/bin/python3 -c "import torchvision" 2>/dev/null && has_torch=yes
@@ -234,6 +226,7 @@ done
 mkdir -p "$(dirname "$results_md")"
 python3 - "$results" "$results_md" "$scale" "$images" "$classes" "$small" "$big_mb" "$has_torch" "$reps" "$slices" "$(damon_idle_s)" <<'PY'
 import sys, collections, platform, datetime, subprocess
+from bench.report import publish
 path, out, scale, images, classes, small, big_mb, torch, reps, slices, damon = sys.argv[1:]
 rows = collections.OrderedDict()
 for line in open(path):
@@ -275,9 +268,7 @@ for metric, row in rows.items():
                  f"{ratio(row, 'squashfuse')} | {ratio(row, 'barecat')} | {vs_squash(row)} |")
 if torch != "yes":
     lines += ["", "ImageFolder rows skipped: /usr/bin/python3 cannot import torchvision (apt-get install python3-torchvision)."]
-text = "\n".join(lines) + "\n"
-open(out, "w").write(text)
-print(text)
+publish(out, lines)
 PY
 python3 bench/chart.py "$results_md" "${results_md%.md}.svg" >/dev/null  # the same figures as a chart
 echo "written: $results_md and ${results_md%.md}.svg" >&2

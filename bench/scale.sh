@@ -12,15 +12,13 @@
 # env:   BENCH_DIR (work dir, default /var/tmp/barecat-scale), BENCH_REPS (rounds, default 3),
 #        BENCH_RESULTS (output .md path)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-repo=$(pwd)
+. "$(dirname "$0")/common.sh"
 smoke=no
 [ "${1:-}" = "--smoke" ] && smoke=yes
 if [ $smoke = yes ]; then sizes=("1k 10 100 ordered" "10k 100 100 ordered" "10k-shuffled 100 100 shuffled")
   reps=${BENCH_REPS:-1}
 else sizes=("10k 100 100 ordered" "1m 1000 1000 ordered" "1m-shuffled 1000 1000 shuffled"); reps=${BENCH_REPS:-3}; fi
 work=${BENCH_DIR:-/var/tmp/barecat-scale}
-. bench/common.sh
 results_md=${BENCH_RESULTS:-$(results_path scale)}
 [ $smoke = yes ] && results_md=${BENCH_RESULTS:-$work/results.md}
 
@@ -69,6 +67,7 @@ done
 
 /usr/bin/python3 - "$raw" "$results_md" "$reps" <<'EOF'
 import statistics, sys
+from bench.report import every_round, publish
 raw, out, reps = sys.argv[1], sys.argv[2], sys.argv[3]
 rows = {}
 for line in open(raw):
@@ -99,13 +98,8 @@ lines += ["", f"Rows not in path order: {shuffled} holds the paths of {large}, i
           f"| mount time (s) | {med[large]['mount']:.3f} | {med[shuffled]['mount']:.3f} | "
           f"{med[shuffled]['mount'] / med[large]['mount']:.2f} |"]
 lines += ["", "Every round (s; s; MB; MB; MB; entries/s):", ""]
-for n, r in rows.items():
-    lines.append(f"- {n}: mount {', '.join(f'{x:.3f}' for x in r['mount'])}; find {', '.join(f'{x:.3f}' for x in r['find'])};"
-                 f" idle {', '.join(f'{x:.0f}' for x in r['idle'])};"
-                 f" after find {', '.join(f'{x:.0f}' for x in r['after'])}; after lstat {', '.join(f'{x:.0f}' for x in r['lstat'])};"
-                 f" lstat rate {', '.join(f'{x:,.0f}' for x in r['rate'])}")
-text = "\n".join(lines) + "\n"
-open(out, "w").write(text)
-print(text)
+lines += every_round(rows, (("mount", "mount", ".3f"), ("find", "find", ".3f"), ("idle", "idle", ".0f"),
+                            ("after", "after find", ".0f"), ("lstat", "after lstat", ".0f"), ("rate", "lstat rate", ",.0f")))
+publish(out, lines)
 EOF
 echo "written: $results_md" >&2

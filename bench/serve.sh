@@ -10,21 +10,13 @@
 # env:   BENCH_DIR (the full bench's work dir), BENCH_REPS (default 3), BENCH_SECONDS (per run, default 15),
 #        BENCH_CONNECTIONS (default 8), BENCH_RESULTS (output .md path)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-repo=$(pwd)
-. bench/common.sh
-work=${BENCH_DIR:-/var/tmp/barecat-bench-full}
+. "$(dirname "$0")/common.sh"
 reps=${BENCH_REPS:-3}
 seconds=${BENCH_SECONDS:-15}
 connections=${BENCH_CONNECTIONS:-8}
 results_md=${BENCH_RESULTS:-$(results_path serve)}
-if [ ! -f "$work/images.barecat" ] || [ ! -f "$work/big.barecat" ] || [ ! -f "$work/data/big/big.bin" ]; then
-  echo "bench/serve.sh: $work: no bench data; bench/run.sh makes it" >&2
-  exit 1
-fi
-build_barecat
-command -v wrk > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-command -v nginx > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+use_full_bench images.barecat images.list big.barecat data/big/big.bin
+install_missing wrk nginx
 
 sw=$(mktemp -d /tmp/barecat-bench-serve.XXXXXX)
 pids=()

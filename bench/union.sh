@@ -12,14 +12,12 @@
 # env:   BENCH_DIR (work dir, default /var/tmp/barecat-union), BENCH_REPS (rounds, default 3),
 #        BENCH_RESULTS (output .md path)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-repo=$(pwd)
+. "$(dirname "$0")/common.sh"
 smoke=no
 [ "${1:-}" = "--smoke" ] && smoke=yes
 if [ $smoke = yes ]; then counts=(1 3 5); per=10; reps=${BENCH_REPS:-1}
 else counts=(1 10 100); per=100; reps=${BENCH_REPS:-3}; fi
 work=${BENCH_DIR:-/var/tmp/barecat-union}-$per
-. bench/common.sh
 results_md=${BENCH_RESULTS:-$(results_path union)}
 [ $smoke = yes ] && results_md=${BENCH_RESULTS:-$work/results.md}
 writer=test-fixtures/src/main/resources/org/barecat/testing/independent_writer.py
@@ -73,6 +71,7 @@ done
 
 /usr/bin/python3 - "$raw" "$results_md" "$reps" "$per" <<'EOF'
 import statistics, sys
+from bench.report import every_round, publish
 raw, out, reps, per = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 rows = {}
 for line in open(raw):
@@ -92,11 +91,7 @@ for n, r in rows.items():
     m = {k: statistics.median(v) for k, v in r.items() if k != "entries"}
     lines.append(f"| {label} | {r['entries']:,} | {m['mount']:.3f} | {m['idle']:.1f} | {m['find']:.3f} | {m['after']:.1f} | {m['lstat']:.3f} |")
 lines += ["", "Every round (mount s; idle MB; find s; after find MB; lstat s):", ""]
-for n, r in rows.items():
-    lines.append(f"- {n}: mount {', '.join(f'{x:.3f}' for x in r['mount'])}; idle {', '.join(f'{x:.0f}' for x in r['idle'])};"
-                 f" find {', '.join(f'{x:.3f}' for x in r['find'])}; after find {', '.join(f'{x:.0f}' for x in r['after'])};"
-                 f" lstat {', '.join(f'{x:.3f}' for x in r['lstat'])}")
-text = "\n".join(lines) + "\n"
-open(out, "w").write(text)
-print(text)
+lines += every_round(rows, (("mount", "mount", ".3f"), ("idle", "idle", ".0f"), ("find", "find", ".3f"),
+                            ("after", "after find", ".0f"), ("lstat", "lstat", ".3f")))
+publish(out, lines)
 EOF

@@ -26,16 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to the launcher before the mount is ready: {@link LauncherTest#aLauncherInterruptedBeforeTheMountIsReadyLeavesNothingMounted}.)
  */
 class CrashRecoveryTest {
+    /** The archive's one file, data.bin. */
+    private static final byte[] DATA = Trees.randomBytes(new java.util.Random(2), 300_000);
+
     @TempDir
     static Path tmp;
-    static Path source;
     static Path archive;
 
     @BeforeAll
     static void buildArchive() throws IOException {
-        source = TreeBuilder.directory(tmp.resolve("source"))
-                .file("data.bin", Trees.randomBytes(new java.util.Random(2), 300_000))
-                .build();
+        Path source = TreeBuilder.directory(tmp.resolve("source")).file("data.bin", DATA).build();
         archive = Launchers.create(source, tmp.resolve("c.barecat"));
     }
 
@@ -74,8 +74,7 @@ class CrashRecoveryTest {
                 assertEquals("barecat-mount: " + killed.point + ": cleared a dead mount left by a daemon that was"
                         + " killed or crashed (Transport endpoint is not connected)\n", again.started.out());
                 assertEquals("", again.started.stderr(), "nothing else: no stack trace");
-                assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")),
-                        Files.readAllBytes(again.path("data.bin")));
+                assertArrayEquals(DATA, Files.readAllBytes(again.path("data.bin")));
                 assertEquals(1, Files.readAllLines(Path.of("/proc/self/mounts")).stream()
                         .filter(l -> l.contains(" " + killed.point + " ")).count(), "one mount, the new one");
             }
@@ -100,7 +99,7 @@ class CrashRecoveryTest {
                         + " fusermount -u " + live.point + "\n",
                         r.stderr(), options.toString());
             }
-            assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), Files.readAllBytes(live.path("data.bin")));
+            assertArrayEquals(DATA, Files.readAllBytes(live.path("data.bin")));
         }
     }
 
@@ -133,7 +132,7 @@ class CrashRecoveryTest {
                 assertTrue(daemon.isAlive(), "still serving the reader that has the file open after SIG" + signal);
                 reader.getOutputStream().write('\n');
                 reader.getOutputStream().flush();
-                assertArrayEquals(Files.readAllBytes(source.resolve("data.bin")), out.readAllBytes(), "SIG" + signal);
+                assertArrayEquals(DATA, out.readAllBytes(), "SIG" + signal);
                 assertEquals(0, reader.waitFor());
                 daemon.onExit().get(20, TimeUnit.SECONDS);
             } finally {

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -159,38 +161,27 @@ class HostileArchiveTest {
 
     // ---------------------------------------------------------------- refused at mount time
 
-    /** barecat-mount's one line refusing a copy of the pristine archive after {@code sql}. */
-    private static String refusalAfter(String copyName, String sql) throws IOException {
-        Path archive = copy(pristine, copyName);
+    /**
+     * A copy of the pristine archive in DIR/, changed by {@code sql}, is refused by barecat-mount with
+     * one line naming {@code file} (below DIR/) and {@code problem}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            a newer schema version | newer | UPDATE config SET value_int = 1 WHERE key = 'schema_version_major'; \
+                | a.barecat | unsupported Barecat schema version 1.x (this reader knows 0.x)
+            a shard number with no shard file | far | INSERT INTO files (path, shard, offset, size) VALUES ('far', 3, 0, 1); \
+                | a.barecat-shard-00001 | missing shard (the index has files up to shard 3)
+            a shard number beyond 32 bits, not read as shard 0 | wraps \
+                | INSERT INTO files (path, shard, offset, size) VALUES ('w', 4294967296, 0, 5); \
+                | a.barecat-shard-00001 | missing shard (the index has files up to shard 4294967296)
+            duplicate paths | duplicates \
+                | DROP INDEX idx_files_path; INSERT INTO files (path, shard, offset, size) VALUES ('good/a.txt', 0, 0, 13); \
+                | a.barecat | duplicate path 'good/a.txt' (2 rows in table files)
+            """)
+    void isRefusedAtMount(String damage, String dir, String sql, String file, String problem) throws IOException {
+        Path archive = copy(pristine, dir);
         Sql.exec(archive, sql);
-        return Launchers.refusedMount(archive, Files.createTempDirectory(tmp, "mnt-refused-"));
-    }
-
-    @Test
-    void newerSchemaVersionIsRefusedAtMount() throws IOException {
-        assertEquals("barecat-mount: " + tmp.resolve("newer/a.barecat") + ": unsupported Barecat schema version 1.x"
-                + " (this reader knows 0.x)",
-                refusalAfter("newer", "UPDATE config SET value_int = 1 WHERE key = 'schema_version_major';"));
-    }
-
-    @Test
-    void shardNumberWithNoShardFileIsRefusedAtMount() throws IOException {
-        assertEquals("barecat-mount: " + tmp.resolve("far/a.barecat-shard-00001") + ": missing shard (the index has"
-                + " files up to shard 3)",
-                refusalAfter("far", "INSERT INTO files (path, shard, offset, size) VALUES ('far', 3, 0, 1);"));
-    }
-
-    @Test
-    void shardNumberBeyond32BitsIsRefusedAtMountNotReadAsShardZero() throws IOException {
-        assertEquals("barecat-mount: " + tmp.resolve("wraps/a.barecat-shard-00001") + ": missing shard (the index has"
-                + " files up to shard 4294967296)",
-                refusalAfter("wraps", "INSERT INTO files (path, shard, offset, size) VALUES ('w', 4294967296, 0, 5);"));
-    }
-
-    @Test
-    void duplicatePathsAreRefusedAtMount() throws IOException {
-        assertEquals("barecat-mount: " + tmp.resolve("duplicates/a.barecat") + ": duplicate path 'good/a.txt' (2 rows"
-                + " in table files)", refusalAfter("duplicates", "DROP INDEX idx_files_path;"
-                + " INSERT INTO files (path, shard, offset, size) VALUES ('good/a.txt', 0, 0, 13);"));
+        assertEquals("barecat-mount: " + tmp.resolve(dir).resolve(file) + ": " + problem,
+                Launchers.refusedMount(archive, Files.createTempDirectory(tmp, "mnt-refused-")), damage);
     }
 }

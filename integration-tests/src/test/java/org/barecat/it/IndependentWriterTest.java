@@ -28,8 +28,7 @@ class IndependentWriterTest {
 
     @BeforeAll
     static void buildSource() throws IOException {
-        source = Files.createDirectory(tmp.resolve("source"));
-        Trees.buildAwkwardTree(source);
+        source = Trees.buildAwkwardTree(tmp.resolve("source"));
     }
 
     private static Path write(String name, String... options) {

@@ -43,8 +43,7 @@ class MountHelperTest {
     @BeforeAll
     static void installHelper() throws IOException {
         assumeTrue("root".equals(System.getProperty("user.name")), "mount(8) with a helper in /sbin needs root");
-        source = Files.createDirectory(tmp.resolve("source"));
-        Trees.buildAwkwardTree(source);
+        source = Trees.buildAwkwardTree(tmp.resolve("source"));
         archive = Files.createDirectory(tmp.resolve("data sets")).resolve("tree.barecat");
         Launchers.create(source, archive);
         if (Files.exists(HELPER, LinkOption.NOFOLLOW_LINKS)) {

@@ -19,8 +19,7 @@ class MountedTreeTest {
     @ParameterizedTest(name = "shard size limit {0}")
     @ValueSource(strings = {"unlimited", "64K"})
     void mountShowsTheSourceTreeExactly(String shardLimit) throws IOException {
-        Path source = Files.createDirectory(tmp.resolve("source"));
-        Trees.buildAwkwardTree(source);
+        Path source = Trees.buildAwkwardTree(tmp.resolve("source"));
         Path archive = tmp.resolve("tree.barecat");
         if (shardLimit.equals("unlimited")) {
             Launchers.create(source, archive);

@@ -4,12 +4,12 @@ import org.barecat.testing.MountExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,13 +25,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * these machines (Debian makes it 0666), is opened to everyone for the test and restored after.
  */
 class NonRootMountTest {
-    static String user;
+    @RegisterExtension
+    static final OtherUser user = new OtherUser("barecat-nr-", "/bin/sh");
     static Path home;
     static String devFuseMode;
 
     @BeforeAll
-    static void createUser() throws IOException {
-        user = Programs.addUser("barecat-nr-", "/bin/sh");
+    static void openDevFuseAndFillTheUsersHome() throws IOException {
         devFuseMode = Programs.run("stat", "-c", "%a", "/dev/fuse").ok().out().trim();
         Programs.run("chmod", "0666", "/dev/fuse").ok();
         home = Files.createTempDirectory("barecat-nonroot-");
@@ -41,20 +41,16 @@ class NonRootMountTest {
         Files.write(source.resolve("big.bin"), Trees.randomBytes(new java.util.Random(3), 300_000));
         Launchers.create(home.resolve("source"), home.resolve("a.barecat"));
         Files.createDirectory(home.resolve("mnt"));
-        Programs.run("chown", "-R", user + ":" + user, home.toString()).ok();
+        Programs.run("chown", "-R", user.name() + ":" + user.name(), home.toString()).ok();
     }
 
     @AfterAll
-    static void removeUser() throws IOException {
+    static void restoreDevFuseAndRemoveTheHome() throws IOException {
         if (home != null) {
             MountExtension.unmount(home.resolve("mnt"));
         }
         if (devFuseMode != null) {
             Programs.run("chmod", devFuseMode, "/dev/fuse");
-        }
-        if (user != null) {
-            Programs.run("pkill", "-KILL", "-u", user);
-            Programs.run("userdel", user);
         }
         if (home != null) {
             Programs.run("rm", "-rf", home.toString());
@@ -63,8 +59,7 @@ class NonRootMountTest {
 
     /** Runs a command as the other user, with its own environment (no root's HOME or cache). */
     private static Programs.Result asUser(String... command) {
-        List<String> full = new ArrayList<>(List.of("runuser", "-u", user, "--", "env", "HOME=" + home,
-                "XDG_CACHE_HOME=" + home.resolve("cache")));
+        List<String> full = user.runs("env", "HOME=" + home, "XDG_CACHE_HOME=" + home.resolve("cache"));
         full.addAll(List.of(command));
         return Programs.run(home, Map.of(), full);
     }
@@ -83,7 +78,7 @@ class NonRootMountTest {
                     .ok().out().split(" ")[0], asUser("sha256sum", "mnt/dir/big.bin").ok().out().split(" ")[0]);
             String mountLine = Files.readAllLines(Path.of("/proc/self/mounts")).stream()
                     .filter(l -> l.contains(" " + mnt + " ")).findFirst().orElseThrow();
-            assertTrue(mountLine.contains("fuse.barecat") && mountLine.contains("user_id=" + uid()), mountLine);
+            assertTrue(mountLine.contains("fuse.barecat") && mountLine.contains("user_id=" + user.uid()), mountLine);
         } finally {
             assertEquals(0, asUser("fusermount", "-u", mnt.toString()).exit(), "the user unmounts it");
         }
@@ -113,12 +108,8 @@ class NonRootMountTest {
         }
     }
 
-    private static String uid() {
-        return Programs.run("id", "-u", user).ok().out().trim();
-    }
-
     private static boolean daemonAlive() {
-        return Programs.run("pgrep", "-u", user, "-f", "BarecatMount").exit() == 0;
+        return Programs.run("pgrep", "-u", user.name(), "-f", "BarecatMount").exit() == 0;
     }
 
     private static void sleep() {

@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,10 +26,8 @@ class OldKernelProtocolTest {
 
     @BeforeAll
     static void pack() throws IOException {
-        source = Files.createDirectory(tmp.resolve("source"));
-        Trees.buildAwkwardTree(source);
-        archive = tmp.resolve("tree.barecat");
-        Launchers.barecat("create", "-C", source.toString(), archive.toString(), ".").ok();
+        source = Trees.buildAwkwardTree(tmp.resolve("source"));
+        archive = Launchers.create(source, tmp.resolve("tree.barecat"));
         expected = Trees.snapshot(source);
         try (Mount mount = Mount.of(archive)) {
             listedByTodaysProtocol = lsLR(mount.point);

@@ -1,14 +1,13 @@
 package org.barecat.it;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,14 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PermissionsTest {
     @TempDir
     static Path tmp;
-    static String user;
-    static String uid;
+    @RegisterExtension
+    static final OtherUser user = new OtherUser("barecat-it-", "/usr/sbin/nologin");
     static Path archive;
 
     @BeforeAll
-    static void createUserAndArchive() throws IOException {
-        user = Programs.addUser("barecat-it-", "/usr/sbin/nologin");
-        uid = Programs.run("id", "-u", user).ok().out().trim();
+    static void buildArchive() throws IOException {
         Path source = Files.createDirectory(tmp.resolve("source"));
         Files.createDirectories(source.resolve("closed"));
         Files.createDirectories(source.resolve("open"));
@@ -41,23 +38,14 @@ class PermissionsTest {
         Files.writeString(source.resolve("closed/inside.txt"), "behind a closed directory\n");
         Files.writeString(source.resolve("open/file.txt"), "in an open directory\n");
         Programs.sh(source, "chmod 0755 . open; chmod 0700 closed; chmod 0644 public.txt closed/inside.txt open/file.txt;"
-                + " chmod 0600 secret.txt theirs.txt; chown \"$1:$1\" theirs.txt", user).ok();
+                + " chmod 0600 secret.txt theirs.txt; chown \"$1:$1\" theirs.txt", user.name()).ok();
         archive = tmp.resolve("p.barecat");
         Launchers.create(source, archive);
     }
 
-    @AfterAll
-    static void removeUser() {
-        if (user != null) {
-            Programs.run("userdel", user).ok();
-        }
-    }
-
     /** Runs a command as the other user, in the mount. */
     private static Programs.Result asOtherUser(Mount mount, String... command) {
-        List<String> full = new ArrayList<>(List.of("runuser", "-u", user, "--"));
-        full.addAll(List.of(command));
-        return Programs.run(mount.point, Map.of(), full);
+        return Programs.run(mount.point, Map.of(), user.runs(command));
     }
 
     private static void assertDenied(Programs.Result r) {
@@ -80,7 +68,7 @@ class PermissionsTest {
             assertEquals("for everyone\n", asOtherUser(mount, "cat", "public.txt").ok().out());
             assertEquals("for the other user\n", asOtherUser(mount, "cat", "theirs.txt").ok().out());
             assertEquals("in an open directory\n", asOtherUser(mount, "cat", "open/file.txt").ok().out());
-            assertEquals(uid + " 600\n", asOtherUser(mount, "stat", "-c", "%u %a", "theirs.txt").ok().out());
+            assertEquals(user.uid() + " 600\n", asOtherUser(mount, "stat", "-c", "%u %a", "theirs.txt").ok().out());
             assertDenied(asOtherUser(mount, "cat", "secret.txt"));
             assertDenied(asOtherUser(mount, "ls", "closed"));
             assertDenied(asOtherUser(mount, "cat", "closed/inside.txt"));

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 /** Runs real programs and captures what they print. */
 final class Programs {
     private static final long TIMEOUT_SECONDS = 600;
@@ -89,16 +87,5 @@ final class Programs {
         List<String> command = new ArrayList<>(List.of("bash", "-euo", "pipefail", "-c", script, "sh"));
         command.addAll(List.of(args));
         return run(cwd, Map.of(), command);
-    }
-
-    /**
-     * Adds a user named {@code prefix} and this JVM's pid, with a group of its own, no home and
-     * {@code shell}; skips the test unless it runs as root. The test removes the user (userdel).
-     */
-    static String addUser(String prefix, String shell) {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to add a user and switch to it");
-        String user = prefix + ProcessHandle.current().pid();
-        run("useradd", "--no-create-home", "--user-group", "--shell", shell, user).ok();
-        return user;
     }
 }

@@ -36,8 +36,8 @@ class RemoteCommandsTest {
     @BeforeAll
     static void packAndServe() throws Exception {
         tree = RemoteTree.start(shared, "cmd/");
-        source = tree.source;
-        archive = tree.archive;
+        source = tree.source();
+        archive = tree.archive();
     }
 
     @AfterAll

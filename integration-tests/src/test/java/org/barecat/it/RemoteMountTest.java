@@ -41,9 +41,9 @@ class RemoteMountTest {
     @BeforeAll
     static void packAndServe() throws Exception {
         tree = RemoteTree.start(shared, PREFIX);
-        source = tree.source;
-        archive = tree.archive;
-        s3 = tree.s3;
+        source = tree.source();
+        archive = tree.archive();
+        s3 = tree.s3();
         expected = Trees.snapshot(source);
     }
 

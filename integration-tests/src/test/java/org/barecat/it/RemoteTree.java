@@ -17,26 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What the tests of archives on a server read: the awkward tree packed into an archive of many shards,
  * put in a bucket of a real S3 server (S3Proxy in this JVM, authentication on) under a prefix.
  */
-final class RemoteTree implements AutoCloseable {
-    final Path source;
-    final Path archive;
-    final TestS3Server s3;
-    private final String prefix;
-
-    private RemoteTree(Path source, Path archive, TestS3Server s3, String prefix) {
-        this.source = source;
-        this.archive = archive;
-        this.s3 = s3;
-        this.prefix = prefix;
-    }
-
+record RemoteTree(Path source, Path archive, TestS3Server s3, String prefix) implements AutoCloseable {
     /** Builds the tree and the archive under {@code dir}, starts the server and puts the archive in it. */
     static RemoteTree start(Path dir, String prefix) throws Exception {
-        Path source = Files.createDirectory(dir.resolve("source"));
-        Trees.buildAwkwardTree(source);
-        Path archive = dir.resolve("out/tree.barecat");
-        Files.createDirectories(archive.getParent());
-        Launchers.barecat("create", "-s", "64K", "-C", source.toString(), archive.toString(), ".").ok();
+        Path source = Trees.buildAwkwardTree(dir.resolve("source"));
+        Path archive = Launchers.create(source, Files.createDirectory(dir.resolve("out")).resolve("tree.barecat"), "-s", "64K");
         assertTrue(Files.exists(dir.resolve("out/tree.barecat-shard-00004")), "the tree spans many shards");
         TestS3Server s3 = TestS3Server.start(dir.resolve("bucket"));
         s3.putArchive(archive, prefix);

@@ -18,9 +18,10 @@ final class Trees {
 
     /**
      * A tree with nested and empty directories, empty files, awkward names, several modes and
-     * nanosecond mtimes (each entry its own), and one file of a few megabytes.
+     * nanosecond mtimes (each entry its own), and one file of a few megabytes, below {@code root}
+     * (made if need be), which it returns.
      */
-    static void buildAwkwardTree(Path root) throws IOException {
+    static Path buildAwkwardTree(Path root) throws IOException {
         Random random = new Random(42);
         String[] names = {"with space.txt", "quote'single", "dq\"double", "hash#tag", "pct%20sign", "-leading-dash",
                 "日本語のファイル.txt", "Ελληνικά", "кириллица.bin", "emoji🐱.dat", LONG_NAME, "x".repeat(255)};
@@ -61,6 +62,7 @@ final class Trees {
             stamp.run();
             b.dir("").mtimeNs(1_700_000_000_500_000_000L);
         }
+        return root;
     }
 
     static byte[] randomBytes(Random random, int n) {

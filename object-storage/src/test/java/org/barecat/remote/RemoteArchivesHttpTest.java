@@ -44,7 +44,7 @@ class RemoteArchivesHttpTest {
     }
 
     private RemoteOptions options() {
-        return new RemoteOptions(null, null, null, false, false, tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
+        return new RemoteOptions(null, null, null, false, false, tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE, false);
     }
 
     @Test

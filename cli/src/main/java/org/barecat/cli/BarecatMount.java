@@ -74,7 +74,9 @@ public final class BarecatMount implements Callable<Integer> {
             + "with their sizes. For an archive given by URL: endpoint=URL, region=, profile= "
             + "(S3; else as AWS's tools find them), path_style (S3), anonymous (S3: unsigned requests, for a public "
             + "bucket), cache_dir=DIR (default "
-            + "$XDG_CACHE_HOME/barecat), cache_size=SIZE (default 10G)")
+            + "$XDG_CACHE_HOME/barecat), cache_size=SIZE (default 10G), prefetch: fetch each shard whole, in "
+            + "the background, once it is first read (for a node that reads every file, such as a training epoch), "
+            + "while the shards so fetched fit in cache_size")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--log", paramLabel = "FILE",

@@ -26,7 +26,7 @@ final class RemoteArchiveOptions {
             description = "for an ARCHIVE given by URL (s3://BUCKET/KEY, https://HOST/PATH, http://HOST/PATH), as"
                     + " barecat-mount's -o: endpoint=URL, region=, profile= (S3; else as AWS's tools find them),"
                     + " path_style (S3), anonymous (S3: unsigned requests, for a public bucket), cache_dir=DIR (default $XDG_CACHE_HOME/barecat), cache_size=SIZE"
-                    + " (default 10G); comma-separated or repeated")
+                    + " (default 10G), prefetch (fetch each shard whole once it is first read); comma-separated or repeated")
     List<String> given = new ArrayList<>();
 
     private static final String INDEX_TASK = "Fetching the index";
@@ -114,7 +114,7 @@ final class RemoteArchiveOptions {
             String key = eq < 0 ? option : option.substring(0, eq);
             if (!RemoteOptions.KEYS.contains(key)) {
                 throw new BadArgumentException("option '" + option + "': unknown (for an archive given by URL: "
-                        + "endpoint=, region=, profile=, path_style, anonymous, cache_dir=, cache_size=)");
+                        + "endpoint=, region=, profile=, path_style, anonymous, cache_dir=, cache_size=, prefetch)");
             }
             options.put(key, eq < 0 ? null : option.substring(eq + 1));
         }
@@ -144,7 +144,8 @@ final class RemoteArchiveOptions {
         return new RemoteOptions(valued(given, "endpoint", d.endpoint()), valued(given, "region", d.region()),
                 valued(given, "profile", d.profile()), flag(given, "path_style"), anonymous(given),
                 given.containsKey("cache_dir") ? Path.of(valued(given, "cache_dir", null)).toAbsolutePath() : d.cacheDir(),
-                given.containsKey("cache_size") ? size(valued(given, "cache_size", null)) : d.cacheSize());
+                given.containsKey("cache_size") ? size(valued(given, "cache_size", null)) : d.cacheSize(),
+                flag(given, "prefetch"));
     }
 
     private static String valued(Map<String, String> given, String key, String otherwise) {

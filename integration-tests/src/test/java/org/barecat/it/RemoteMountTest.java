@@ -136,6 +136,34 @@ class RemoteMountTest {
     }
 
     @Test
+    void withPrefetchOneReadBringsItsWholeShardSoTheFileReadsWithTheServerStopped() throws Exception {
+        Path cache = tmp.resolve("cache");
+        int shard = Integer.parseInt(Sql.query(archive, "SELECT shard FROM files WHERE path = 'big.bin'").trim());
+        long shardBytes = Files.size(archive.resolveSibling(archive.getFileName() + "-shard-" + String.format("%05d", shard)));
+        try (Mount mount = Mount.of(url(), awsEnv(TestS3Server.SECRET_KEY), "-o", "prefetch,cache_dir=" + cache)) {
+            Programs.run("head", "-c", "1", mount.path("big.bin").toString()).ok();
+            for (int i = 0; i < 600 && cachedBytes(cache) < shardBytes; i++) { // the prefetch runs in the background
+                Thread.sleep(100);
+            }
+            assertEquals(shardBytes, cachedBytes(cache), "the shard read from, whole, and no other");
+            s3.stop();
+            try {
+                assertArrayEquals(Files.readAllBytes(source.resolve("big.bin")), Files.readAllBytes(mount.path("big.bin")));
+            } finally {
+                s3.start();
+            }
+        }
+    }
+
+    /** Bytes of the blocks stored in the cache at {@code cache} (those being written not counted). */
+    private static long cachedBytes(Path cache) throws IOException {
+        try (var files = Files.walk(cache.resolve("blocks"))) {
+            return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().contains(".tmp-"))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    @Test
     void aMissingObjectIsOneLineAndNoMount() throws IOException {
         String line = refused(awsEnv(TestS3Server.SECRET_KEY), "s3://" + TestS3Server.BUCKET + "/nothing.barecat");
         assertEquals("barecat-mount: s3://data/nothing.barecat: no such archive (neither the object nor"

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -22,11 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongToIntFunction;
 import java.util.stream.Stream;
 
@@ -36,39 +40,48 @@ import java.util.stream.Stream;
  * beyond the capacity. A block is written under a temporary name and renamed when complete, so a
  * reader (in this process or another mount sharing the directory) sees all of it or none, and never
  * one from a failed or short response. Concurrent readers of a block that is not there wait for one
- * fetch. Recency survives remounts as the files' modification times.
+ * fetch, then read the block's file. Recency survives remounts as the files' modification times.
  */
 final class BlockCache {
     private static final Logger log = LoggerFactory.getLogger(BlockCache.class);
     /**
      * Bytes per cached file and per ranged GET of a reader, chosen by measurement (bench/remote.sh; the
      * system property is its knob): a larger block makes a shuffled epoch fewer requests, a smaller
-     * one costs a sparse reader fewer bytes, and each request in flight holds its block in the heap.
+     * one costs a sparse reader fewer bytes, and each request in flight holds a buffer of a block.
      */
     static final int BLOCK_SIZE = Integer.getInteger("barecat.block_size", 2 << 20);
     /**
-     * Blocks being fetched at once, readers' and fetches ahead together: each holds its bytes in the
-     * daemon's small heap until stored, whatever the number of threads asking.
+     * Blocks being fetched at once, readers' and fetches ahead together: each holds a buffer of a block
+     * in the daemon's small heap until stored, whatever the number of threads asking.
      */
     private static final int FETCHES = Math.max(4, (32 << 20) / BLOCK_SIZE);
+    /** Blocks a request of a {@link #fill} asks for: fewer, larger requests than a reader's, within a quarter of {@link #FETCHES}. */
+    static final int FILL_RUN = Math.max(1, FETCHES / 4);
+    /** How often a reader fetches a block that is gone again before it could read it (a cache too small for the readers). */
+    private static final int ATTEMPTS = 3;
     /** A block read again after this long has its modification time renewed (recency for the next mount). */
     private static final long TOUCH_MS = 60_000;
     private static final String TEMPORARY = ".tmp-";
+    private static final int WRITE_CHUNK = 64 << 10;
 
-    /** Fetches a whole block: exactly its length, or throws. */
-    @FunctionalInterface
-    interface Fetcher {
-        byte[] fetch() throws IOException;
-    }
-
-    /** Fetches the adjacent blocks {@code first} to {@code first + count - 1} in one request: exactly their bytes, or throws. */
+    /**
+     * Fetches the adjacent blocks {@code first} to {@code first + count - 1} in one request: block
+     * {@code first + i}'s bytes, exactly its length, into {@code into[i]} (of {@link #BLOCK_SIZE} bytes), or throws.
+     */
     @FunctionalInterface
     interface RunFetcher {
-        byte[] fetch(long first, int count) throws IOException;
+        void fetch(long first, int count, byte[][] into) throws IOException;
+    }
+
+    /**
+     * A block's fetch. It completes with null once the block is stored (readers then read its file),
+     * or with the block's bytes when the cache could not store them.
+     */
+    private static class Fetch extends CompletableFuture<byte[]> {
     }
 
     /** A fetch made ahead of the reads: a reader that finds it failed fetches for itself. */
-    private static final class Ahead extends CompletableFuture<byte[]> {
+    private static final class Ahead extends Fetch {
     }
 
     private static final class Stored {
@@ -86,13 +99,22 @@ final class BlockCache {
     /** Blocks on disk this process knows of, least recently used first; guarded by itself. */
     private final LinkedHashMap<Path, Stored> lru = new LinkedHashMap<>(1024, 0.75f, true);
     private long total;
-    private final ConcurrentHashMap<Path, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Path, Fetch> inFlight = new ConcurrentHashMap<>();
     private final AtomicBoolean storeFailureLogged = new AtomicBoolean();
+    /** Permits for the buffers of the fetches under way, {@link #FETCHES} in all. */
     private final Semaphore fetching = new Semaphore(FETCHES);
+    /**
+     * Buffers of a block that no fetch holds. They are reused: a new array per block, held while its
+     * request is in flight, outlives the young generation and fills the daemon's small heap with garbage.
+     */
+    private final ConcurrentLinkedQueue<byte[]> buffers = new ConcurrentLinkedQueue<>();
+    /** Bytes of the capacity not yet claimed by a {@link #fill}. */
+    private final AtomicLong fillBudget;
 
     BlockCache(Path dir, long capacity) throws IOException {
         this.dir = dir;
         this.capacity = capacity;
+        this.fillBudget = new AtomicLong(capacity);
         Files.createDirectories(dir);
         scan();
     }
@@ -125,43 +147,45 @@ final class BlockCache {
 
     /**
      * Copies {@code dst.remaining()} bytes at {@code offset} of block {@code block} of {@code object}
-     * ({@code length} bytes long) into {@code dst}, fetching the block when it is not on disk.
+     * into {@code dst}, fetching the block when it is not on disk.
      *
+     * @param lengths each block's length (the last one of an object is shorter)
      * @throws IOException when the block is not cached and cannot be fetched; {@code dst} is then unchanged
      */
-    void read(String object, long block, int length, int offset, ByteBuffer dst, Fetcher fetcher) throws IOException {
+    void read(String object, long block, int offset, ByteBuffer dst, LongToIntFunction lengths, RunFetcher fetcher)
+            throws IOException {
         Path file = file(object, block);
-        if (readStored(file, length, offset, dst)) {
-            return;
-        }
-        byte[] bytes = null;
-        while (bytes == null) {
-            CompletableFuture<byte[]> mine = new CompletableFuture<>();
-            CompletableFuture<byte[]> running = inFlight.putIfAbsent(file, mine);
-            if (running == null) {
-                fetching.acquireUninterruptibly();
-                try {
-                    bytes = fetcher.fetch();
-                    mine.complete(bytes);
-                    stored(file, bytes, mine);
-                } catch (IOException | RuntimeException | Error e) { // an Error too: those waiting must not wait forever
-                    mine.completeExceptionally(e);
-                    inFlight.remove(file, mine);
-                    throw e;
-                } finally {
-                    fetching.release();
-                }
-            } else {
-                try {
-                    bytes = await(running);
-                } catch (IOException e) {
-                    if (!(running instanceof Ahead)) {
-                        throw e;
-                    } // a fetch ahead failed (and left): this reader fetches the block itself
+        int length = lengths.applyAsInt(block);
+        for (int attempt = 1; ; attempt++) {
+            if (readStored(file, length, offset, dst)) {
+                return;
+            }
+            if (attempt > ATTEMPTS) {
+                throw new IOException(file + ": removed from the cache as soon as stored (cache_size= too small for the readers?)");
+            }
+            Fetch fetch = inFlight.get(file);
+            if (fetch == null) {
+                Fetch mine = new Fetch();
+                fetch = inFlight.putIfAbsent(file, mine);
+                if (fetch == null) {
+                    fetch = mine;
+                    fetchRun(new Run(block, List.of(file), List.of(mine)), lengths, fetcher);
                 }
             }
+            byte[] bytes;
+            try {
+                bytes = await(fetch);
+            } catch (IOException e) {
+                if (!(fetch instanceof Ahead)) {
+                    throw e;
+                }
+                continue; // a fetch ahead failed (and left): this reader fetches the block itself
+            }
+            if (bytes != null) {
+                dst.put(bytes, offset, dst.remaining());
+                return;
+            } // else stored: read from its file
         }
-        dst.put(bytes, offset, dst.remaining());
     }
 
     private Path file(String object, long block) {
@@ -186,10 +210,62 @@ final class BlockCache {
         if (missing >= first + count / 2) {
             return;
         }
+        for (Run run : claim(object, missing, end)) {
+            executor.execute(() -> fetchRun(run, lengths, fetcher));
+        }
+    }
+
+    /**
+     * Fetches every block of {@code object} ({@code blocks} of them, {@code size} bytes) that is neither
+     * stored nor being fetched, in order, {@link #FILL_RUN} blocks a request and {@code streams} requests
+     * at once, on {@code executor}: a prefetch for a reader that will read it all. It claims a share of
+     * the capacity, so that what it fetches is not evicted by what it fetches next; false, and nothing
+     * fetched, when the object does not fit in what is left of it.
+     *
+     * @param lengths each block's length (the last one of an object is shorter)
+     */
+    boolean fill(String object, long size, long blocks, LongToIntFunction lengths, RunFetcher fetcher,
+                 Executor executor, int streams) {
+        if (fillBudget.addAndGet(-size) < 0) {
+            fillBudget.addAndGet(size);
+            return false;
+        }
+        AtomicLong next = new AtomicLong();
+        for (int i = 0; i < streams; i++) {
+            executor.execute(new Runnable() {
+                @Override
+                public void run() {
+                    long first = next.getAndAdd(FILL_RUN);
+                    if (first >= blocks) {
+                        return;
+                    }
+                    for (Run run : claim(object, first, Math.min(blocks, first + FILL_RUN))) {
+                        if (!fetchRun(run, lengths, fetcher)) {
+                            return; // the server is failing: readers fetch what they need, and log it
+                        }
+                    }
+                    try {
+                        executor.execute(this); // one run a task, so the fetches ahead of readers queued meanwhile go first
+                    } catch (RejectedExecutionException closing) {
+                        // the archive is being closed
+                    }
+                }
+            });
+        }
+        return true;
+    }
+
+    /** Adjacent blocks claimed for one request: {@code files} from block {@code first} on. */
+    private record Run(long first, List<Path> files, List<? extends Fetch> fetches) {
+    }
+
+    /** Claims the blocks of {@code object} from {@code first} to {@code end - 1} neither stored nor being fetched, as runs of adjacent ones. */
+    private List<Run> claim(String object, long first, long end) {
+        List<Run> runs = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         List<Ahead> fetches = new ArrayList<>();
-        long runStart = missing;
-        for (long block = missing; block <= end; block++) {
+        long runStart = first;
+        for (long block = first; block <= end; block++) {
             Path file = block < end ? file(object, block) : null;
             Ahead ahead = new Ahead();
             if (file != null && !known(file) && inFlight.putIfAbsent(file, ahead) == null) {
@@ -198,15 +274,13 @@ final class BlockCache {
                 continue;
             }
             if (!files.isEmpty()) {
-                List<Path> runFiles = List.copyOf(files);
-                List<Ahead> runFetches = List.copyOf(fetches);
-                long start = runStart;
-                executor.execute(() -> fetchRun(start, runFiles, runFetches, lengths, fetcher));
+                runs.add(new Run(runStart, List.copyOf(files), List.copyOf(fetches)));
                 files.clear();
                 fetches.clear();
             }
             runStart = block + 1;
         }
+        return runs;
     }
 
     /** Whether {@code file} is stored (as far as this process knows) or being fetched. */
@@ -219,27 +293,33 @@ final class BlockCache {
         }
     }
 
-    private void fetchRun(long first, List<Path> files, List<Ahead> fetches, LongToIntFunction lengths,
-                          RunFetcher fetcher) {
-        int permits = Math.min(files.size(), FETCHES);
-        fetching.acquireUninterruptibly(permits);
+    /**
+     * Fetches a claimed run into buffers, stores its blocks and completes their fetches; false when the
+     * fetch failed, which fails the fetches (readers waiting for one made ahead fetch for themselves).
+     */
+    private boolean fetchRun(Run run, LongToIntFunction lengths, RunFetcher fetcher) {
+        int count = run.files().size();
+        fetching.acquireUninterruptibly(count);
+        byte[][] into = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            byte[] free = buffers.poll();
+            into[i] = free != null ? free : new byte[BLOCK_SIZE];
+        }
         try {
-            byte[] run = fetcher.fetch(first, files.size());
-            int at = 0;
-            for (int i = 0; i < files.size(); i++) {
-                int length = lengths.applyAsInt(first + i);
-                byte[] bytes = Arrays.copyOfRange(run, at, at + length);
-                at += length;
-                fetches.get(i).complete(bytes);
-                stored(files.get(i), bytes, fetches.get(i));
+            fetcher.fetch(run.first(), count, into);
+            for (int i = 0; i < count; i++) {
+                stored(run.files().get(i), into[i], lengths.applyAsInt(run.first() + i), run.fetches().get(i));
             }
-        } catch (IOException | RuntimeException | Error e) { // an Error too: the readers waiting fetch for themselves
-            for (int i = 0; i < files.size(); i++) {
-                fetches.get(i).completeExceptionally(e);
-                inFlight.remove(files.get(i), fetches.get(i));
+            return true;
+        } catch (IOException | RuntimeException | Error e) { // an Error too: those waiting must not wait forever
+            for (int i = 0; i < count; i++) {
+                run.fetches().get(i).completeExceptionally(e);
+                inFlight.remove(run.files().get(i), run.fetches().get(i));
             }
+            return false;
         } finally {
-            fetching.release(permits);
+            buffers.addAll(Arrays.asList(into));
+            fetching.release(count);
         }
     }
 
@@ -307,21 +387,28 @@ final class BlockCache {
         }
     }
 
-    /** Stores a fetched block, then forgets its fetch: meanwhile, readers take the fetch's bytes rather than fetch again. */
-    private void stored(Path file, byte[] bytes, CompletableFuture<byte[]> fetch) {
+    /**
+     * Stores a fetched block, completes its fetch and forgets it: readers waiting then read the file,
+     * or, when the cache could not store it, a copy of the bytes.
+     */
+    private void stored(Path file, byte[] buffer, int length, Fetch fetch) {
         try {
-            store(file, bytes);
+            fetch.complete(store(file, buffer, length) ? null : Arrays.copyOf(buffer, length));
         } finally {
             inFlight.remove(file, fetch);
         }
     }
 
-    /** Writes a fetched block: under a temporary name, then renamed. A failure costs only the caching. */
-    private void store(Path file, byte[] bytes) {
+    /** Writes a fetched block: under a temporary name, then renamed; false when it cannot (which costs only the caching). */
+    private boolean store(Path file, byte[] buffer, int length) {
         Path temporary = file.resolveSibling(file.getFileName() + TEMPORARY + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             Files.createDirectories(file.getParent());
-            Files.write(temporary, bytes);
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+                for (int at = 0; at < length; at += WRITE_CHUNK) { // the JDK copies each write through a direct buffer of its size
+                    out.write(buffer, at, Math.min(WRITE_CHUNK, length - at));
+                }
+            }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             if (storeFailureLogged.compareAndSet(false, true)) {
@@ -332,13 +419,14 @@ final class BlockCache {
             } catch (IOException ignored) {
                 // nothing more to do
             }
-            return;
+            return false;
         }
         synchronized (lru) {
-            Stored old = lru.put(file, new Stored(bytes.length, System.currentTimeMillis()));
-            total += bytes.length - (old == null ? 0 : old.size);
+            Stored old = lru.put(file, new Stored(length, System.currentTimeMillis()));
+            total += length - (old == null ? 0 : old.size);
         }
         evict();
+        return true;
     }
 
     /** Removes the least recently used blocks until the cache fits its capacity. */

@@ -9,24 +9,29 @@ final class Blocks {
     }
 
     /**
-     * Exactly {@code length} bytes from {@code in}, into an array of that size (no copy on the way,
-     * so the memory a fetch holds is its block): fewer or more throw.
+     * Exactly {@code length} bytes from {@code in} (the bytes from {@code start} of {@code url}), filling
+     * the arrays of {@code into} one after the other, each but the last whole: fewer or more throw.
      */
-    static byte[] readExactly(InputStream in, int length, String url, long start) throws IOException {
-        byte[] bytes = new byte[length];
-        int n;
+    static void readExactly(InputStream in, long length, byte[][] into, String url, long start) throws IOException {
+        long read = 0;
         boolean more;
         try {
-            n = in.readNBytes(bytes, 0, length);
+            for (int i = 0; i < into.length && read < length; i++) {
+                int want = (int) Math.min(into[i].length, length - read);
+                int n = in.readNBytes(into[i], 0, want);
+                read += n;
+                if (n < want) {
+                    break;
+                }
+            }
             more = in.read() >= 0;
         } catch (IOException e) {
             throw new IOException(url + ": bytes " + start + " to " + (start + length) + ": the response broke off ("
                     + e.getMessage() + ")", e);
         }
-        if (n != length || more) {
+        if (read != length || more) {
             throw new IOException(url + ": bytes " + start + " to " + (start + length) + ": the server sent "
-                    + (n == length ? "more" : n + " bytes"));
+                    + (read == length ? "more" : read + " bytes"));
         }
-        return bytes;
     }
 }

@@ -66,15 +66,18 @@ final class HttpStore implements ObjectStore {
     }
 
     @Override
-    public byte[] read(String key, ObjectInfo object, long start, int length) throws IOException {
+    public InputStream open(String key, ObjectInfo object, long start, long length) throws IOException {
         HttpRequest.Builder request = get(key, object).header("Range", "bytes=" + start + "-" + (start + length - 1));
         HttpResponse<InputStream> r = send(key, request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = r.body()) {
+        try {
             if (r.statusCode() == 200) {
                 throw new IOException(url(key) + ": the server does not answer range requests (200 instead of 206)");
             }
             check(key, r, 206);
-            return Blocks.readExactly(in, length, url(key), start);
+            return r.body();
+        } catch (IOException | RuntimeException e) {
+            r.body().close();
+            throw e;
         }
     }
 

@@ -2,6 +2,7 @@ package org.barecat.remote;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * The requests an archive on a server needs, by key (a bucket's object key, or a URL's path): one
@@ -19,8 +20,18 @@ interface ObjectStore extends Closeable {
     ObjectInfo head(String key) throws IOException;
 
     /**
-     * Bytes {@code start} to {@code start + length} of the object, exactly, as of version {@code object}:
-     * a short response, or one of another version of the object, throws.
+     * The response to a request of bytes {@code start} to {@code start + length} of the object as of
+     * version {@code object}: a response of another version throws. Its body is for the caller to
+     * check as it reads ({@link Blocks#readExactly}).
      */
-    byte[] read(String key, ObjectInfo object, long start, int length) throws IOException;
+    InputStream open(String key, ObjectInfo object, long start, long length) throws IOException;
+
+    /** Bytes {@code start} to {@code start + length} of the object as of version {@code object}, exactly: {@link #open}, read whole. */
+    default byte[] read(String key, ObjectInfo object, long start, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        try (InputStream in = open(key, object, start, length)) {
+            Blocks.readExactly(in, length, new byte[][] {bytes}, url(key), start);
+        }
+        return bytes;
+    }
 }

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every shard opened from it are closed.
  */
 public final class RemoteArchive implements Closeable {
-    /** Requests made ahead of readers at once, each of up to half of {@link RemoteShard#READ_AHEAD_BLOCKS} blocks. */
-    private static final int AHEAD_THREADS = 2;
+    /** Requests made ahead of readers at once: as many as a prefetch makes, each of a few blocks. */
+    private static final int AHEAD_THREADS = Math.max(2, RemoteShard.FILL_STREAMS);
     /** How long closing waits for fetches ahead under way. */
     private static final int STOP_WAIT_SECONDS = 5;
 
@@ -31,6 +31,8 @@ public final class RemoteArchive implements Closeable {
     private final Path index;
     private final String shardBase;
     private final BlockCache blocks;
+    /** Whether each shard is fetched whole once first read ({@code -o prefetch}). */
+    private final boolean prefetch;
     /** Whether the server is failing reads now: shared by the shards, so an outage is logged once. */
     private final AtomicBoolean failing = new AtomicBoolean();
     /** This object and its open shards: the store is closed when the last of them is. */
@@ -39,13 +41,15 @@ public final class RemoteArchive implements Closeable {
     /** Threads for the fetches made ahead of readers: a few requests in flight, each holding its blocks. */
     private final ThreadPoolExecutor ahead;
 
-    RemoteArchive(String url, ObjectStore store, String indexKey, Path index, String shardBase, BlockCache blocks) {
+    RemoteArchive(String url, ObjectStore store, String indexKey, Path index, String shardBase, BlockCache blocks,
+                  boolean prefetch) {
         this.url = url;
         this.store = store;
         this.indexKey = indexKey;
         this.index = index;
         this.shardBase = shardBase;
         this.blocks = blocks;
+        this.prefetch = prefetch;
         AtomicInteger n = new AtomicInteger();
         this.ahead = new ThreadPoolExecutor(AHEAD_THREADS, AHEAD_THREADS, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "barecat-fetch-ahead-" + n.incrementAndGet());
@@ -83,7 +87,7 @@ public final class RemoteArchive implements Closeable {
         String key = ArchiveFiles.shardName(shardBase, shard);
         ObjectInfo object = store.head(key);
         users.incrementAndGet();
-        return new RemoteShard(store, key, object, blocks, failing, ahead, this::release);
+        return new RemoteShard(store, key, object, blocks, failing, ahead, prefetch, this::release);
     }
 
     private void release() {

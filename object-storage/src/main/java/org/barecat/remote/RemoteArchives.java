@@ -72,7 +72,7 @@ public final class RemoteArchives {
             java.nio.file.Path localIndex = IndexCache.copy(store, indexKey, index, options.cacheDir().resolve("index"),
                     progress);
             BlockCache blocks = new BlockCache(options.cacheDir().resolve("blocks"), options.cacheSize());
-            return new RemoteArchive(url, store, indexKey, localIndex, base, blocks);
+            return new RemoteArchive(url, store, indexKey, localIndex, base, blocks, options.prefetch());
         } catch (IOException | RuntimeException e) {
             closeQuietly(store);
             throw e;

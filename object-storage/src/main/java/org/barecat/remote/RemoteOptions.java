@@ -14,17 +14,19 @@ import java.util.Set;
  * @param anonymous unsigned requests, with no credentials, for a public bucket ({@code -o anonymous})
  * @param cacheDir  where the index and the shards' blocks are cached ({@code -o cache_dir=})
  * @param cacheSize bytes of shard blocks the cache keeps at most ({@code -o cache_size=})
+ * @param prefetch  fetch each shard whole, in the background, once it is first read ({@code -o prefetch}),
+ *                  while the shards so fetched fit in {@code cacheSize}
  */
 public record RemoteOptions(String endpoint, String region, String profile, boolean pathStyle, boolean anonymous,
-                            Path cacheDir, long cacheSize) {
+                            Path cacheDir, long cacheSize, boolean prefetch) {
     /** The {@code -o} keys these options are given by. */
     public static final Set<String> KEYS = Set.of("endpoint", "region", "profile", "path_style", "anonymous", "cache_dir",
-            "cache_size");
+            "cache_size", "prefetch");
     public static final long DEFAULT_CACHE_SIZE = 10L << 30;
 
     /** Everything as AWS's conventions and the defaults say. */
     public static RemoteOptions defaults() {
-        return new RemoteOptions(null, null, null, false, false, defaultCacheDir(), DEFAULT_CACHE_SIZE);
+        return new RemoteOptions(null, null, null, false, false, defaultCacheDir(), DEFAULT_CACHE_SIZE, false);
     }
 
     /** {@code $XDG_CACHE_HOME/barecat}, else {@code ~/.cache/barecat}. */

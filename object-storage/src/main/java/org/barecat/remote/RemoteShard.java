@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
@@ -14,7 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A shard on a server, read in whole blocks through the {@link BlockCache}. Once the blocks lately
  * read include the two before the one read now, the blocks ahead are fetched before they are asked
  * for, several in one request; a random reader seldom looks like that, so it seldom pays for bytes it
- * does not read. A read the server cannot serve fails alone; the first failure after a success is
+ * does not read. With {@code prefetch}, the first read starts fetching the whole shard in the
+ * background ({@link BlockCache#fill}), for a reader that will read all of it, such as a shuffled
+ * training epoch, which gives no sequence to read ahead on. A read the server cannot serve fails alone; the first failure after a success is
  * logged, and so is the server's return.
  */
 final class RemoteShard implements ShardSource {
@@ -23,6 +26,8 @@ final class RemoteShard implements ShardSource {
     static final int READ_AHEAD_BLOCKS = 4;
     /** Blocks lately read, to tell readers going forward (one each, several at once) from random ones. */
     private static final int RECENT = 16;
+    /** Requests of a prefetch in flight at once. */
+    static final int FILL_STREAMS = Integer.getInteger("barecat.fill_streams", 2);
 
     private final ObjectStore store;
     private final String key;
@@ -34,11 +39,13 @@ final class RemoteShard implements ShardSource {
     private final AtomicBoolean failing;
     private final Runnable onClose;
     private final Executor aheadExecutor;
+    /** Whether to fetch the whole shard once it is first read; set false once that has begun. */
+    private final AtomicBoolean prefetch;
     private final long[] recent = new long[RECENT];
     private int recentNext;
 
     RemoteShard(ObjectStore store, String key, ObjectInfo object, BlockCache cache, AtomicBoolean failing,
-                Executor aheadExecutor, Runnable onClose) {
+                Executor aheadExecutor, boolean prefetch, Runnable onClose) {
         this.store = store;
         this.key = key;
         this.object = object;
@@ -48,6 +55,7 @@ final class RemoteShard implements ShardSource {
         this.failing = failing;
         this.onClose = onClose;
         this.aheadExecutor = aheadExecutor;
+        this.prefetch = new AtomicBoolean(prefetch);
         Arrays.fill(recent, -1);
     }
 
@@ -72,13 +80,16 @@ final class RemoteShard implements ShardSource {
         int offset = (int) (position - blockStart);
         int n = Math.min(dst.remaining(), blockLength - offset);
         long blocks = (object.size() + BlockCache.BLOCK_SIZE - 1) / BlockCache.BLOCK_SIZE;
+        if (prefetch.get() && prefetch.compareAndSet(true, false)
+                && !cache.fill(cacheName, object.size(), blocks, this::blockLength, this::fetchRun, aheadExecutor, FILL_STREAMS)) {
+            log.info("{}: not prefetched: it does not fit in what is left of the cache (cache_size=)", name());
+        }
         if (block + 1 < blocks && goingForward(block)) {
             cache.fetchAhead(cacheName, block + 1, (int) Math.min(READ_AHEAD_BLOCKS, blocks - block - 1),
                     this::blockLength, this::fetchRun, aheadExecutor);
         }
         try {
-            cache.read(cacheName, block, blockLength, offset, dst.slice(dst.position(), n),
-                    () -> store.read(key, object, blockStart, blockLength));
+            cache.read(cacheName, block, offset, dst.slice(dst.position(), n), this::blockLength, this::fetchRun);
         } catch (IOException e) {
             if (failing.compareAndSet(false, true)) {
                 log.warn("{}; reads that need the server fail (EIO) until it answers again", e.getMessage());
@@ -92,10 +103,13 @@ final class RemoteShard implements ShardSource {
         return n;
     }
 
-    /** Blocks {@code first} to {@code first + count - 1}, in one request. */
-    private byte[] fetchRun(long first, int count) throws IOException {
+    /** Blocks {@code first} to {@code first + count - 1}, in one request, into {@code into}. */
+    private void fetchRun(long first, int count, byte[][] into) throws IOException {
         long start = first * BlockCache.BLOCK_SIZE;
-        return store.read(key, object, start, (int) (Math.min(object.size(), start + (long) count * BlockCache.BLOCK_SIZE) - start));
+        long length = Math.min(object.size(), start + (long) count * BlockCache.BLOCK_SIZE) - start;
+        try (InputStream in = store.open(key, object, start, length)) {
+            Blocks.readExactly(in, length, into, name(), start);
+        }
     }
 
     private int blockLength(long block) {

@@ -2,7 +2,6 @@ package org.barecat.remote;
 
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -17,11 +16,11 @@ import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -140,10 +139,9 @@ final class S3Store implements ObjectStore {
     }
 
     @Override
-    public byte[] read(String key, ObjectInfo object, long start, int length) throws IOException {
-        try (ResponseInputStream<GetObjectResponse> in = client.getObject(request(key, object)
-                .range("bytes=" + start + "-" + (start + length - 1)).build())) {
-            return Blocks.readExactly(in, length, url(key), start);
+    public InputStream open(String key, ObjectInfo object, long start, long length) throws IOException {
+        try {
+            return client.getObject(request(key, object).range("bytes=" + start + "-" + (start + length - 1)).build());
         } catch (SdkException e) {
             throw describe(url(key), e);
         }

@@ -6,15 +6,20 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The block cache's fetches as its readers see them, with fetchers of the test's making. */
 class BlockCacheTest {
@@ -28,7 +33,7 @@ class BlockCacheTest {
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             Future<?> first = threads.submit(() -> {
-                cache.read("o", 0, 4, 0, ByteBuffer.allocate(4), () -> {
+                cache.read("o", 0, 0, ByteBuffer.allocate(4), b -> 4, (block, count, into) -> {
                     waiting.countDown(); // the second reader now finds this fetch under way, and waits for it
                     try {
                         Thread.sleep(200);
@@ -41,23 +46,80 @@ class BlockCacheTest {
             });
             Future<?> second = threads.submit(() -> {
                 waiting.await(10, TimeUnit.SECONDS);
-                cache.read("o", 0, 4, 0, ByteBuffer.allocate(4), () -> new byte[] {9, 9, 9, 9});
+                cache.read("o", 0, 0, ByteBuffer.allocate(4), b -> 4, (block, count, into) -> Arrays.fill(into[0], 0, 4, (byte) 9));
                 return null;
             });
-            assertEquals(OutOfMemoryError.class,
-                    assertThrows(java.util.concurrent.ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS)).getCause().getClass());
+            Throwable failed = assertThrows(java.util.concurrent.ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS)).getCause();
+            assertEquals(IOException.class, failed.getClass(), "a failed read, not the daemon's death");
+            assertEquals(OutOfMemoryError.class, failed.getCause().getClass());
             try { // the waiter either failed with the first fetch or fetched the block itself: it did not hang
                 second.get(10, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 assertEquals(IOException.class, e.getCause().getClass());
             }
             ByteBuffer again = ByteBuffer.allocate(4);
-            cache.read("o", 0, 4, 0, again, () -> new byte[] {1, 2, 3, 4});
+            cache.read("o", 0, 0, again, b -> 4, (block, count, into) -> System.arraycopy(new byte[] {1, 2, 3, 4}, 0, into[0], 0, 4));
             if (again.array()[0] != 9) {
                 assertArrayEquals(new byte[] {1, 2, 3, 4}, again.array());
             }
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /** Block {@code block}'s bytes in the tests' objects: a pattern no other block has at that place. */
+    private static byte at(long block, int i) {
+        return (byte) (block * 31 + i);
+    }
+
+    /** A fetcher of the tests' objects that counts the blocks it is asked for. */
+    private static BlockCache.RunFetcher counting(AtomicInteger fetched, int blockLength) {
+        return (first, count, into) -> {
+            fetched.addAndGet(count);
+            for (int b = 0; b < count; b++) {
+                for (int i = 0; i < blockLength; i++) {
+                    into[b][i] = at(first + b, i);
+                }
+            }
+        };
+    }
+
+    @Test
+    void aFillFetchesEveryBlockOnceWhileReadersReadTheRightBytesAndASecondFillFetchesNothing() throws Exception {
+        BlockCache cache = new BlockCache(tmp, 1 << 30);
+        int blocks = 3 * BlockCache.FILL_RUN + 2;
+        AtomicInteger fetched = new AtomicInteger();
+        BlockCache.RunFetcher fetcher = counting(fetched, 8);
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try {
+            assertTrue(cache.fill("o", blocks * 8L, blocks, b -> 8, fetcher, executor, 2));
+            for (long block = blocks - 1; block >= 0; block--) { // readers meet the fill from the other end
+                ByteBuffer dst = ByteBuffer.allocate(3);
+                cache.read("o", block, 5, dst, b -> 8, fetcher);
+                assertArrayEquals(new byte[] {at(block, 5), at(block, 6), at(block, 7)}, dst.array());
+            }
+            executor.shutdown();
+            assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
+            assertEquals(blocks, fetched.get(), "each block fetched once, by the fill or a reader");
+            assertEquals(blocks * 8L, cache.size());
+
+            ExecutorService again = Executors.newSingleThreadExecutor();
+            assertTrue(new BlockCache(tmp, 1 << 30).fill("o", blocks * 8L, blocks, b -> 8, fetcher, again, 2));
+            again.shutdown();
+            assertTrue(again.awaitTermination(10, TimeUnit.SECONDS));
+            assertEquals(blocks, fetched.get(), "the blocks an earlier mount stored are not fetched again");
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFillIsRefusedWhenTheObjectDoesNotFitInWhatOtherFillsLeftOfTheCapacity() throws Exception {
+        BlockCache cache = new BlockCache(tmp, 100);
+        AtomicInteger fetched = new AtomicInteger();
+        Executor inline = Runnable::run;
+        assertTrue(cache.fill("a", 64, 8, b -> 8, counting(fetched, 8), inline, 1));
+        assertFalse(cache.fill("b", 64, 8, b -> 8, counting(fetched, 8), inline, 1));
+        assertEquals(8, fetched.get());
     }
 }

@@ -32,7 +32,7 @@ class RemoteArchivesHttpTest {
     Path tmp;
 
     private RemoteOptions options() {
-        return new RemoteOptions(null, null, null, false, false, tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
+        return new RemoteOptions(null, null, null, false, false, tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE, false);
     }
 
     @Test

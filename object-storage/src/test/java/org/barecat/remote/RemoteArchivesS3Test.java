@@ -41,7 +41,7 @@ class RemoteArchivesS3Test {
 
     private RemoteOptions options() {
         return new RemoteOptions(server.get().endpoint(), null, null, false, false, tmp.resolve("cache"),
-                RemoteOptions.DEFAULT_CACHE_SIZE);
+                RemoteOptions.DEFAULT_CACHE_SIZE, false);
     }
 
     /** Several shards, files from empty to a few blocks long (crossing block and shard boundaries). */
@@ -193,7 +193,7 @@ class RemoteArchivesS3Test {
         System.setProperty("aws.sharedCredentialsFile", credentials.toString());
         try {
             RemoteOptions wrong = new RemoteOptions(server.get().endpoint(), null, "wrong", false, false,
-                    tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
+                    tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE, false);
             String url = "s3://" + TestS3Server.BUCKET + "/any.barecat";
             AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> RemoteArchives.open(url, wrong));
             assertTrue(e.getMessage().startsWith(url + ": access denied (403"), e.getMessage());
@@ -208,13 +208,13 @@ class RemoteArchivesS3Test {
         String url = "s3://" + TestS3Server.BUCKET + "/public/data.barecat";
         server.get().putArchive(index, "public/");
         RemoteOptions privately = new RemoteOptions(server.get().endpoint(), null, null, false, true,
-                tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
+                tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE, false);
         AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> RemoteArchives.open(url, privately));
         assertTrue(e.getMessage().startsWith(url + ": access denied (403"), "unsigned: " + e.getMessage());
         try (TestS3Server open = TestS3Server.startPublic(tmp.resolve("public-bucket"))) {
             open.putArchive(index, "public/");
             RemoteOptions anonymous = new RemoteOptions(open.endpoint(), null, null, false, true, tmp.resolve("cache"),
-                    RemoteOptions.DEFAULT_CACHE_SIZE);
+                    RemoteOptions.DEFAULT_CACHE_SIZE, false);
             try (Archive local = Archive.open(index); Archive remote = RemoteArchives.open(url, anonymous)) {
                 assertEquals(60, assertSameFiles(local, remote));
             }
@@ -228,7 +228,7 @@ class RemoteArchivesS3Test {
             port = s.getLocalPort();
         }
         RemoteOptions nowhere = new RemoteOptions("http://127.0.0.1:" + port, null, null, false, false,
-                tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
+                tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE, false);
         String url = "s3://" + TestS3Server.BUCKET + "/any.barecat";
         IOException e = assertThrows(IOException.class, () -> RemoteArchives.open(url, nowhere));
         assertTrue(e.getMessage().startsWith(url + ": cannot connect to http://127.0.0.1:" + port), e.getMessage());

@@ -81,7 +81,7 @@ class ShortResponseTest {
         Path index = writeArchive(www, "data.barecat", 9);
         AtomicBoolean cut = new AtomicBoolean();
         HttpServer server = serve(www, cut);
-        RemoteOptions options = new RemoteOptions(null, null, null, false, false, tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE);
+        RemoteOptions options = new RemoteOptions(null, null, null, false, false, tmp.resolve("cache"), RemoteOptions.DEFAULT_CACHE_SIZE, false);
         try (Archive local = Archive.open(index);
              Archive remote = RemoteArchives.open("http://127.0.0.1:" + server.getAddress().getPort() + "/data.barecat", options)) {
             FileEntry file = (FileEntry) remote.lookup("dir0/file0.bin").orElseThrow();

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Object storage: the images of the full bench (bench/run.sh makes them) served by S3Proxy on
 # loopback, once as one Barecat archive and once as one object per file, read through our mount of
-# s3://bench/images.barecat, through `rclone mount` of the separate objects (Debian's rclone, default
-# VFS settings, as a new user sets it up) and through our mount of the local archive. Each reads the
-# first BENCH_REMOTE_FILES images in path order (the first classes), shuffled, with 1 and 8 readers,
-# page cache dropped: a first epoch on an empty block cache and a second one after it. Then again
-# with BENCH_REMOTE_DELAY_MS added to every request by bench/DelayProxy.java (a real object store's
-# first byte). Last, the first epoch at that delay for each block size in BENCH_REMOTE_BLOCKS.
+# s3://bench/images.barecat (as it is, and with -o prefetch), through `rclone mount` of the separate
+# objects (Debian's rclone, default VFS settings, as a new user sets it up) and through our mount of
+# the local archive. Each reads the first BENCH_REMOTE_FILES images in path order, shuffled, with 1
+# and 8 readers, page cache dropped: a first epoch on an empty block cache and a second one after it.
+# rclone reads only the first BENCH_REMOTE_RCLONE_FILES: it makes a request per file, so its files/s
+# does not depend on how many, and it is slow. Then again with BENCH_REMOTE_DELAY_MS added to every
+# request by bench/DelayProxy.java (a real object store's first byte). Last, the first epoch at that
+# delay for each block size in BENCH_REMOTE_BLOCKS.
 #
-# usage: bench/remote.sh     (after bench/run.sh; minutes: rclone at 20 ms reads some 40 files/s)
-# env:   BENCH_DIR (the full bench's work dir), BENCH_REMOTE_FILES (default 5000),
-#        BENCH_REMOTE_DELAY_MS (default 20), BENCH_REMOTE_BLOCKS (MiB, default "1 2 4 8")
+# usage: bench/remote.sh     (after bench/run.sh; some 20 minutes: rclone at 20 ms reads some 20 files/s)
+# env:   BENCH_DIR (the full bench's work dir), BENCH_REMOTE_FILES (default 20000, all of them),
+#        BENCH_REMOTE_RCLONE_FILES (default 2000), BENCH_REMOTE_DELAY_MS (default 20),
+#        BENCH_REMOTE_BLOCKS (MiB, default "1 2 4 8")
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-files=${BENCH_REMOTE_FILES:-5000}
+files=${BENCH_REMOTE_FILES:-20000}
+rclone_files=${BENCH_REMOTE_RCLONE_FILES:-2000}
 delay=${BENCH_REMOTE_DELAY_MS:-20}
 blocks=${BENCH_REMOTE_BLOCKS:-1 2 4 8}
 use_full_bench images.barecat data/images
@@ -59,17 +63,18 @@ if [ ! -f "$filled" ]; then  # S3Proxy keeps its objects as files with their met
   touch "$filled"
 fi
 (cd "$work/data/images" && find . -type f | sed 's|^\./||' | sort | sed -n "1,${files}p") > "$rw/files.list"
+head -n "$rclone_files" "$rw/files.list" > "$rw/rclone-files.list"
 dport=$(free_port)
 java "$repo/bench/DelayProxy.java" "$dport" "$port" "$delay" > "$rw/proxy.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$dport/" && break; sleep 0.2; done
 
-# mount SYSTEM ENDPOINT CACHE: mounts at $mnt; the daemon's block size from BLOCK_MIB (our mounts)
+# mount SYSTEM ENDPOINT CACHE: mounts at $mnt; the daemon's block size from BLOCK_MIB if set (our mounts)
 mount_system() {
   case $1 in
     rclone) RCLONE_CONFIG_S3_ENDPOINT=$2 rclone mount s3:bench/images "$mnt" --read-only --daemon ;;
-    s3) BARECAT_JAVA_OPTS="-Dbarecat.block_size=$((${BLOCK_MIB:-1} << 20))" \
-          bin/barecat-mount s3://bench/images.barecat "$mnt" -o "endpoint=$2,cache_dir=$3" ;;
+    s3|s3-prefetch) BARECAT_JAVA_OPTS=${BLOCK_MIB:+-Dbarecat.block_size=$((BLOCK_MIB << 20))} \
+          bin/barecat-mount s3://bench/images.barecat "$mnt" -o "endpoint=$2,cache_dir=$3$([ "$1" = s3 ] || echo ,prefetch)" ;;
     local) bin/barecat-mount "$work/images.barecat" "$mnt" ;;
   esac
   for _ in $(seq 100); do [ -e "$mnt/$(head -1 "$rw/files.list")" ] && return; sleep 0.1; done
@@ -83,7 +88,9 @@ run() {
   for e in first second; do
     mount_system "$2" "$3" "$cache"
     drop_caches
-    local r; r=$(tool read "$rw/files.list" "$mnt" "$4" 1/1)
+    local list=$rw/files.list
+    [ "$2" != rclone ] || list=$rw/rclone-files.list
+    local r; r=$(tool read "$list" "$mnt" "$4" 1/1)
     fusermount -u "$mnt" || fusermount -uz "$mnt"
     printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$4" "$e" "$(sed -n 's/.*files_per_s=\([0-9.]*\).*/\1/p' <<< "$r")" | tee -a "$results"
   done
@@ -91,7 +98,7 @@ run() {
 for latency in 0 "$delay"; do
   endpoint=http://127.0.0.1:$([ "$latency" = 0 ] && echo "$port" || echo "$dport")
   for readers in 1 8; do
-    for system in local s3 rclone; do
+    for system in local s3 s3-prefetch rclone; do
       run "${latency}ms" "$system" "$endpoint" "$readers"
     done
   done

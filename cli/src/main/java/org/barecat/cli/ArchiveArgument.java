@@ -1,15 +1,14 @@
 package org.barecat.cli;
 
-import org.barecat.core.Archive;
 import org.barecat.remote.RemoteArchives;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
-/** The ARCHIVE operand that comes first in every command working on one archive (a picocli mixin). */
+/**
+ * The ARCHIVE operand that comes first in every command working on one archive (a picocli mixin);
+ * the commands that only read it take it with {@link ArchiveReadingCommand}.
+ */
 final class ArchiveArgument {
     @Parameters(index = "0", paramLabel = "ARCHIVE",
             description = "the archive, e.g. data.barecat (its shards lie beside it)")
@@ -32,28 +31,5 @@ final class ArchiveArgument {
                     + " (this command needs a local archive)");
         }
         return Path.of(name);
-    }
-
-    /** What a command that reads the archive prints: its exit code. */
-    interface Printing {
-        int print(Archive archive, PrintWriter out) throws IOException;
-    }
-
-    /**
-     * Opens the archive (a local one, or one by URL with {@code remote}'s options) and runs
-     * {@code printing} with buffered stdout, which is flushed at the end, also after a failure (a
-     * failure ends as one line on stderr and exit code 1).
-     */
-    int print(RemoteArchiveOptions remote, Printing printing) {
-        PrintWriter out = Output.stdout();
-        try (Archive archive = remote.open(name)) {
-            return printing.print(archive, out);
-        } catch (IOException e) {
-            return Errors.fail(e);
-        } catch (UncheckedIOException e) {
-            return Errors.fail(e.getCause());
-        } finally {
-            out.flush();
-        }
     }
 }

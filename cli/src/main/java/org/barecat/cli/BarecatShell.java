@@ -345,7 +345,7 @@ final class BarecatShell implements AutoCloseable {
         LsCommand ls = parse(new LsCommand(), "ls", words(arg));
         if (ls != null) {
             ls.paths = ls.paths.isEmpty() ? List.of(operand("")) : ls.paths.stream().map(this::operand).toList();
-            ls.list(archive, out);
+            ls.print(archive, out);
         }
         return true;
     }

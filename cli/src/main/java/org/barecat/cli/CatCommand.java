@@ -6,7 +6,6 @@ import org.barecat.core.DirEntry;
 import org.barecat.core.Entry;
 import org.barecat.core.FileEntry;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -14,18 +13,11 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code barecat cat ARCHIVE PATH...}: file contents to stdout. */
 @Command(name = "cat",
         description = "Write the contents of files in the archive to stdout, one after the other (like cat).")
-final class CatCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
-    @Mixin
-    RemoteArchiveOptions remote = new RemoteArchiveOptions();
-
+final class CatCommand extends ArchiveReadingCommand {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "PATH")
     List<String> paths = new ArrayList<>();
 
@@ -33,7 +25,7 @@ final class CatCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = System.out;
         int code = 0;
-        try (Archive archive = remote.open(archiveArgument.name)) {
+        try (Archive archive = open()) {
             ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
             for (String given : paths) {
                 String p = ArchivePaths.normalize(given);

@@ -2,17 +2,16 @@ package org.barecat.cli;
 
 import org.barecat.tools.write.Defragmenter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 
 /** {@code barecat defrag ARCHIVE}: reclaims the gaps in an archive's shards, in place. */
 @Command(name = "defrag",
@@ -21,10 +20,7 @@ import java.util.concurrent.Callable;
                 + " a file is only written where no file of the index lies, and its row points there once its"
                 + " bytes are on disk. Prints the space freed, or nothing when there was nothing to free."
                 + " Refused while the archive is mounted.")
-final class DefragCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
+final class DefragCommand extends ArchiveWritingCommand {
     @Option(names = "--quick", description = "Move files from the end into the first earlier gap that holds them,"
             + " for at most --max-seconds; faster, may leave gaps.")
     boolean quick;
@@ -41,25 +37,21 @@ final class DefragCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Override
-    public Integer call() {
+    int run(Path archive) throws IOException {
         PrintStream out = System.out;
-        try {
-            Defragmenter.Stats stats = Defragmenter.stats(archiveArgument.path());
-            if (dryRun) {
-                print(stats, out);
-                return 0;
-            }
-            if (stats.physical() <= stats.logical()) {
-                return 0;
-            }
-            try (Defragmenter d = Defragmenter.open(archiveArgument.path())) {
-                long freed = quick ? d.quick(Duration.ofMillis((long) (maxSeconds * 1000))) : d.compact();
-                out.println("Freed " + size(freed));
-            }
+        Defragmenter.Stats stats = Defragmenter.stats(archive);
+        if (dryRun) {
+            print(stats, out);
             return 0;
-        } catch (IOException e) {
-            return Errors.fail(e);
         }
+        if (stats.physical() <= stats.logical()) {
+            return 0;
+        }
+        try (Defragmenter d = Defragmenter.open(archive)) {
+            long freed = quick ? d.quick(Duration.ofMillis((long) (maxSeconds * 1000))) : d.compact();
+            out.println("Freed " + size(freed));
+        }
+        return 0;
     }
 
     private static void print(Defragmenter.Stats s, PrintStream out) {

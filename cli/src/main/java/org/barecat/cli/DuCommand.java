@@ -1,6 +1,5 @@
 package org.barecat.cli;
 
-import org.barecat.core.Archive;
 import org.barecat.core.ArchiveInfo;
 import org.barecat.core.DirEntry;
 import org.barecat.core.DirectoryListing;
@@ -12,11 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** {@code barecat du [-s] [-h] [-d N] ARCHIVE [PATH...]}: like du, from the directory statistics. */
 @Command(name = "du", sortOptions = false,
@@ -27,13 +24,7 @@ import java.util.concurrent.Callable;
                 "",
                 "Sizes come from the index's directory statistics, so -s and -d answer at once on any archive "
                         + "(directories without statistics are added up from their files)."})
-final class DuCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
-    @Mixin
-    RemoteArchiveOptions remote = new RemoteArchiveOptions();
-
+final class DuCommand extends PrintingCommand {
     @Parameters(index = "1..*", paramLabel = "PATH")
     List<String> paths = new ArrayList<>();
 
@@ -58,30 +49,21 @@ final class DuCommand implements Callable<Integer> {
     @Mixin
     LongHelpOption help = new LongHelpOption();
 
-    private PrintWriter out;
-    private Archive archive;
 
     @Override
-    public Integer call() {
-        Integer bad = badOptions();
-        return bad != null ? bad : archiveArgument.print(remote, this::print);
-    }
-
-    /** The exit code of options that cannot be used, after saying why; null when they can. */
     Integer badOptions() {
         return summarize && maxDepth != null && maxDepth != 0
                 ? Errors.fail("du: -s and -d " + maxDepth + " cannot be used together", 2) : null;
     }
 
-    /** Prints the sizes under every PATH in {@code a} (also the shell's {@code du}). */
-    int print(Archive a, PrintWriter printer) throws IOException {
+    /** Prints the sizes under every PATH (also the shell's {@code du}). */
+    @Override
+    int printAll() throws IOException {
         int depthLimit = summarize ? 0 : maxDepth == null ? Integer.MAX_VALUE : maxDepth;
-        archive = a;
-        out = printer;
         int code = 0;
         long grandTotal = 0;
         for (String given : paths.isEmpty() ? List.of(".") : paths) {
-            Optional<Entry> e = ArchivePathArgument.resolve(a, "du", given);
+            Optional<Entry> e = ArchivePathArgument.resolve(archive, "du", given);
             if (e.isEmpty()) {
                 code = 1;
                 continue;

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code barecat extract ARCHIVE [PATHS...] -C DIR}: writes entries to disk, safely. */
 @Command(name = "extract", aliases = "x", sortOptions = false,
@@ -30,13 +29,7 @@ import java.util.concurrent.Callable;
                 "",
                 "A write that DIR's file system refuses (full, over quota) stops the extraction with one line "
                         + "naming the file."})
-final class ExtractCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
-    @Mixin
-    RemoteArchiveOptions remote = new RemoteArchiveOptions();
-
+final class ExtractCommand extends ArchiveReadingCommand {
     @Parameters(index = "1..*", paramLabel = "PATHS", description = "archive paths to extract (default: everything)")
     List<String> paths = new ArrayList<>();
 
@@ -64,7 +57,7 @@ final class ExtractCommand implements Callable<Integer> {
     public Integer call() {
         Extractor.Existing existing = whenExisting == null ? Extractor.Existing.FAIL
                 : whenExisting.overwrite ? Extractor.Existing.OVERWRITE : Extractor.Existing.SKIP;
-        try (Archive archive = remote.open(archiveArgument.name); Progress progress = quiet.progress("Extracting")) {
+        try (Archive archive = open(); Progress progress = quiet.progress("Extracting")) {
             if (paths.isEmpty()) {
                 ArchiveStats stats = archive.stats();
                 progress.total(stats.fileCount(), stats.totalFileBytes());

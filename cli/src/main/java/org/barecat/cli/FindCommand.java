@@ -1,6 +1,5 @@
 package org.barecat.cli;
 
-import org.barecat.core.Archive;
 import org.barecat.core.ArchiveInfo;
 import org.barecat.core.DirEntry;
 import org.barecat.core.DirectoryListing;
@@ -9,15 +8,12 @@ import org.barecat.core.FileEntry;
 import org.barecat.core.Glob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** {@code barecat find ARCHIVE [PATH] [-name ...]}: like find. */
 @Command(name = "find", sortOptions = false,
@@ -28,13 +24,7 @@ import java.util.concurrent.Callable;
                 "",
                 "Paths are printed as stored in the archive, so they can be given back to cat or extract. A "
                         + "directory's -size is the total size of the files in it."})
-final class FindCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
-    @Mixin
-    RemoteArchiveOptions remote = new RemoteArchiveOptions();
-
+final class FindCommand extends PrintingCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "where to start (default: the root)")
     String start = ".";
 
@@ -62,8 +52,6 @@ final class FindCommand implements Callable<Integer> {
     @Option(names = "-print0", description = "end each path with a NUL byte instead of a newline (for xargs -0)")
     boolean print0;
 
-    private PrintWriter out;
-    private Archive archive;
     private Glob nameGlob;
     private Glob pathGlob;
 
@@ -106,24 +94,17 @@ final class FindCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        Integer bad = badOptions();
-        return bad != null ? bad : archiveArgument.print(remote, this::print);
-    }
-
-    /** The exit code of options that cannot be used, after saying why; null when they can. */
     Integer badOptions() {
         return type != null && type != 'f' && type != 'd'
                 ? Errors.fail("find: -type " + type + ": only f and d exist in an archive", 2) : null;
     }
 
-    /** Prints what matches under {@code start} in {@code a} (also the shell's {@code find}). */
-    int print(Archive a, PrintWriter printer) throws IOException {
+    /** Prints what matches under {@code start} (also the shell's {@code find}). */
+    @Override
+    int printAll() throws IOException {
         nameGlob = name == null ? null : Glob.compile(name);
         pathGlob = pathPattern == null ? null : Glob.compileCrossingSlashes(pathPattern);
-        archive = a;
-        out = printer;
-        Optional<Entry> root = ArchivePathArgument.resolve(a, "find", start);
+        Optional<Entry> root = ArchivePathArgument.resolve(archive, "find", start);
         if (root.isEmpty()) {
             return 1;
         }

@@ -3,34 +3,26 @@ package org.barecat.cli;
 import org.barecat.remote.RemoteArchive;
 import org.barecat.tools.convert.IndexExport;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code index-to-csv} and {@code to-ncdu-json}: the index written out for other tools, as the original writes it. */
 final class IndexExportCommands {
     private IndexExportCommands() {
     }
 
-    /** What both commands share: the ARCHIVE operand, and stdout as UTF-8 flushed before any error line. */
-    private abstract static class IndexExportCommand implements Callable<Integer> {
-        @Mixin
-        ArchiveArgument archiveArgument = new ArchiveArgument();
-
-        @Mixin
-        RemoteArchiveOptions remote = new RemoteArchiveOptions();
-
+    /** What both commands share: stdout as UTF-8, flushed before any error line. */
+    private abstract static class IndexExportCommand extends ArchiveReadingCommand {
         abstract void write(Path archive, PrintStream out) throws IOException;
 
         /** Writes the index of the archive (for one given by URL, its copy in the cache) out. */
         @Override
         public Integer call() {
             PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-            try (RemoteArchive remoteArchive = remote.locate(archiveArgument.name)) {
+            try (RemoteArchive remoteArchive = locate()) {
                 write(remoteArchive == null ? archiveArgument.path() : remoteArchive.index(), out);
                 out.flush();
                 return 0;

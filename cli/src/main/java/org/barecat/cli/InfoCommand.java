@@ -3,24 +3,16 @@ package org.barecat.cli;
 import org.barecat.core.ArchiveInfo;
 import org.barecat.core.ArchiveStats;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 /** {@code barecat info ARCHIVE}: counts, sizes, shards, schema. */
 @Command(name = "info",
         description = "Print facts about an archive: its files, counts, sizes, shards and schema version.")
-final class InfoCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
-    @Mixin
-    RemoteArchiveOptions remote = new RemoteArchiveOptions();
-
+final class InfoCommand extends ArchiveReadingCommand {
     @Override
     public Integer call() {
-        return archiveArgument.print(remote, (archive, out) -> {
+        return print((archive, out) -> {
             ArchiveInfo info = ArchiveInfo.of(archive);
             ArchiveStats s = info.stats();
             row(out, "index", archive.name() + (info.legacyIndexName() ? " (legacy name)" : ""));

@@ -17,7 +17,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -27,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** {@code barecat ls [-l] [-R] [--jsonl] ARCHIVE [PATH...]}: as the original's {@code barecat list}. */
 @Command(name = "ls", aliases = {"list", "l", "t"}, sortOptions = false,
@@ -43,13 +41,7 @@ import java.util.concurrent.Callable;
                 "In -l lines, owners and groups are names where the system knows them, a directory's size is"
                         + " the total size of the files below it, and the time is the day and time in the current"
                         + " year, else the day and year."})
-final class LsCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
-    @Mixin
-    RemoteArchiveOptions remote = new RemoteArchiveOptions();
-
+final class LsCommand extends PrintingCommand {
     @Parameters(index = "1..*", paramLabel = "PATH", description = "directories, files or globs in the archive"
             + " (default: the root)")
     List<String> paths = new ArrayList<>();
@@ -69,21 +61,13 @@ final class LsCommand implements Callable<Integer> {
     @Mixin
     LongHelpOption help = new LongHelpOption();
 
-    private PrintWriter out;
-    private Archive archive;
     private final ZonedDateTime now = ZonedDateTime.now();
     /** Owner and group names by number, in one map as the original keeps them (a gid may show a user's name). */
     private final Map<Integer, String> names = new HashMap<>();
 
+    /** Prints the listing of every PATH (also the shell's {@code ls}). */
     @Override
-    public Integer call() {
-        return archiveArgument.print(remote, this::list);
-    }
-
-    /** Prints the listing of every PATH in {@code a} (also the shell's {@code ls}). */
-    int list(Archive a, PrintWriter printer) throws IOException {
-        archive = a;
-        out = printer;
+    int printAll() throws IOException {
         for (String given : paths.isEmpty() ? List.of("") : paths) {
             String path = given.endsWith("/") && !given.endsWith("**/") ? given + "**" : given;
             if (path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0) {

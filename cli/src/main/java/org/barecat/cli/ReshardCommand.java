@@ -2,11 +2,10 @@ package org.barecat.cli;
 
 import org.barecat.tools.write.Resharder;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.util.concurrent.Callable;
+import java.nio.file.Path;
 
 /** {@code barecat reshard -s SIZE ARCHIVE}: the files laid out again in shards of at most SIZE bytes. */
 @Command(name = "reshard",
@@ -16,21 +15,16 @@ import java.util.concurrent.Callable;
                 + " the old ones (so up to the archive's size again is needed on disk), the index points at them"
                 + " in one step, and the next program that changes the archive finishes a reshard that was"
                 + " killed. Prints nothing. Refused while the archive is mounted.")
-final class ReshardCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
+final class ReshardCommand extends ArchiveWritingCommand {
     @Option(names = {"-s", "--shard-size-limit"}, paramLabel = "SIZE", converter = SizeConverter.class,
             required = true, description = "New shard size limit (e.g., 1G, 500M).")
     long limit;
 
     @Override
-    public Integer call() {
-        try (Resharder r = Resharder.open(archiveArgument.path())) {
+    int run(Path archive) throws IOException {
+        try (Resharder r = Resharder.open(archive)) {
             r.reshard(limit);
             return 0;
-        } catch (IOException e) {
-            return Errors.fail(e);
         }
     }
 }

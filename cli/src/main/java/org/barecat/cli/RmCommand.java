@@ -2,13 +2,12 @@ package org.barecat.cli;
 
 import org.barecat.tools.write.ArchiveEditor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code barecat rm ARCHIVE PATH...}: removes files and directories from an archive. */
 @Command(name = "rm",
@@ -17,17 +16,14 @@ import java.util.concurrent.Callable;
                 + " interrupted at any moment, the archive is as it was before or as it is after. Refused while the"
                 + " archive is mounted. A PATH that is not in the archive is reported and the others removed"
                 + " (exit 1).")
-final class RmCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
+final class RmCommand extends ArchiveWritingCommand {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "PATH")
     List<String> paths = new ArrayList<>();
 
     @Override
-    public Integer call() {
+    int run(Path archive) throws IOException {
         int code = 0;
-        try (ArchiveEditor editor = ArchiveEditor.open(archiveArgument.path())) {
+        try (ArchiveEditor editor = ArchiveEditor.open(archive)) {
             for (String p : paths) {
                 try {
                     editor.remove(p);
@@ -37,8 +33,6 @@ final class RmCommand implements Callable<Integer> {
             }
             editor.commit();
             return code;
-        } catch (IOException e) {
-            return Errors.fail(e);
         }
     }
 }

@@ -3,14 +3,12 @@ package org.barecat.cli;
 import org.barecat.core.ArchiveFiles;
 import org.barecat.tools.write.ArchiveWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code barecat shell [-c CMD] [-w] ARCHIVE}: the original's interactive shell. */
 @Command(name = "shell", sortOptions = false,
@@ -22,13 +20,7 @@ import java.util.concurrent.Callable;
                 "On a terminal, lines can be edited and Tab completes commands and archive paths; otherwise lines are"
                         + " read from stdin. rm, mv, put and mput change the archive as barecat rm, mv and add do:"
                         + " each in one transaction, refused while the archive is mounted."})
-final class ShellCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
-    @Mixin
-    RemoteArchiveOptions remote = new RemoteArchiveOptions();
-
+final class ShellCommand extends ArchiveReadingCommand {
     @Option(names = {"-c", "--cmd"}, paramLabel = "CMD", description = "run this one command line and exit (status 0)")
     String command;
 

@@ -1,18 +1,14 @@
 package org.barecat.cli;
 
-import org.barecat.core.Archive;
 import org.barecat.core.DirEntry;
 import org.barecat.core.DirectoryListing;
 import org.barecat.core.Entry;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** {@code barecat tree [-L N] [-d] ARCHIVE [PATH]}: like tree. */
 @Command(name = "tree", sortOptions = false,
@@ -20,13 +16,7 @@ import java.util.concurrent.Callable;
                 "",
                 "PATH defaults to the root, shown as '.'. A count of directories and files comes at the end. "
                         + "Entries stream in index order, directories first (like tree --dirsfirst -U)."})
-final class TreeCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
-    @Mixin
-    RemoteArchiveOptions remote = new RemoteArchiveOptions();
-
+final class TreeCommand extends PrintingCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH")
     String start = ".";
 
@@ -36,27 +26,18 @@ final class TreeCommand implements Callable<Integer> {
     @Option(names = {"-d", "--dirs-only"}, description = "list directories only")
     boolean dirsOnly;
 
-    private PrintWriter out;
-    private Archive archive;
     private long dirs;
     private long files;
 
     @Override
-    public Integer call() {
-        Integer bad = badOptions();
-        return bad != null ? bad : archiveArgument.print(remote, this::print);
-    }
-
-    /** The exit code of options that cannot be used, after saying why; null when they can. */
     Integer badOptions() {
         return level != null && level < 1 ? Errors.fail("tree: Invalid level, must be greater than 0.", 2) : null;
     }
 
-    /** Prints the tree under {@code start} in {@code a} (also the shell's {@code tree}). */
-    int print(Archive a, PrintWriter printer) throws IOException {
-        archive = a;
-        out = printer;
-        Optional<Entry> root = ArchivePathArgument.resolve(a, "tree", start);
+    /** Prints the tree under {@code start} (also the shell's {@code tree}). */
+    @Override
+    int printAll() throws IOException {
+        Optional<Entry> root = ArchivePathArgument.resolve(archive, "tree", start);
         if (root.isEmpty()) {
             return 1;
         }

@@ -2,11 +2,9 @@ package org.barecat.cli;
 
 import org.barecat.core.Archive;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.Callable;
 
 /** {@code browse} and {@code ncdu}: the original's full-screen views of an archive, read-only. */
 final class TuiCommands {
@@ -14,13 +12,7 @@ final class TuiCommands {
     }
 
     /** What both share: ARCHIVE (a path or URL), the need for a terminal, and the view run on it. */
-    private abstract static class TuiCommand implements Callable<Integer> {
-        @Mixin
-        ArchiveArgument archiveArgument = new ArchiveArgument();
-
-        @Mixin
-        RemoteArchiveOptions remote = new RemoteArchiveOptions();
-
+    private abstract static class TuiCommand extends ArchiveReadingCommand {
         abstract String name();
 
         abstract TuiScreen screen(Archive archive) throws IOException;
@@ -30,7 +22,7 @@ final class TuiCommands {
             if (!FullScreen.haveTerminal()) {
                 return Errors.fail(name() + " needs a terminal: stdin and stdout must be one", 1);
             }
-            try (Archive archive = remote.open(archiveArgument.name)) {
+            try (Archive archive = open()) {
                 FullScreen.run(screen(archive));
                 return 0;
             } catch (IOException e) {

@@ -2,11 +2,10 @@ package org.barecat.cli;
 
 import org.barecat.tools.write.IndexUpgrade;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.util.concurrent.Callable;
+import java.nio.file.Path;
 
 /** {@code barecat upgrade ARCHIVE}: an index of the 0.1 or 0.2 layout brought to 0.3. */
 @Command(name = "upgrade",
@@ -14,10 +13,7 @@ import java.util.concurrent.Callable;
                 + " the directory statistics and the triggers, renamed over the old one in one step (killed at any"
                 + " moment, the archive has the old index or the new one). The shards do not change. The old index"
                 + " is kept as INDEX.old unless --no-preserve-backup. Refused while the archive is mounted.")
-final class UpgradeCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
+final class UpgradeCommand extends ArchiveWritingCommand {
     @Option(names = {"-j", "--workers"}, paramLabel = "N", description = "Accepted for the original's scripts"
             + " (it computes checksums of archives older than 0.1 with them, which this barecat does not upgrade).")
     int workers = 8;
@@ -27,12 +23,8 @@ final class UpgradeCommand implements Callable<Integer> {
     boolean preserveBackup;
 
     @Override
-    public Integer call() {
-        try {
-            IndexUpgrade.upgrade(archiveArgument.path(), preserveBackup, System.out::println);
-            return 0;
-        } catch (IOException e) {
-            return Errors.fail(e);
-        }
+    int run(Path archive) throws IOException {
+        IndexUpgrade.upgrade(archive, preserveBackup, System.out::println);
+        return 0;
     }
 }

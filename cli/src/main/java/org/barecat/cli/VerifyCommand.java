@@ -7,9 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 /** {@code barecat verify ARCHIVE}: checksums, shard bounds, index integrity, directory statistics. */
 @Command(name = "verify", sortOptions = false,
@@ -24,13 +21,7 @@ import java.util.concurrent.Callable;
                         + "without counting as a problem: every file still reads right, and the next add cuts them off.",
                 "",
                 "The exit code is 1 when a problem is found."})
-final class VerifyCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
-    @Mixin
-    RemoteArchiveOptions remote = new RemoteArchiveOptions();
-
+final class VerifyCommand extends ArchiveReadingCommand {
     @Option(names = "--quick", description = "skip the checksums (everything else is still checked)")
     boolean quick;
 
@@ -39,52 +30,49 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = Output.stdout();
-        try (Progress progress = quiet.progress("Verifying")) {
-            ProgressListener report = new ProgressListener() {
-                @Override
-                public void total(long files, long bytes) {
-                    progress.total(files, bytes);
-                }
+        return withStdout(out -> {
+            try (Progress progress = quiet.progress("Verifying")) {
+                ProgressListener report = new ProgressListener() {
+                    @Override
+                    public void total(long files, long bytes) {
+                        progress.total(files, bytes);
+                    }
 
-                @Override
-                public void done(String path, long bytes) {
-                    progress.done(path, bytes);
-                }
+                    @Override
+                    public void done(String path, long bytes) {
+                        progress.done(path, bytes);
+                    }
 
-                @Override
-                public void note(String path, String message) {
-                    progress.note(path, message);
-                }
+                    @Override
+                    public void note(String path, String message) {
+                        progress.note(path, message);
+                    }
 
-                @Override
-                public synchronized void problem(String path, String message) {
-                    out.println(path + ": " + message);
+                    @Override
+                    public synchronized void problem(String path, String message) {
+                        out.println(path + ": " + message);
+                    }
+                };
+                ArchiveVerifier.Report r;
+                String shown;
+                try (RemoteArchive remoteArchive = locate()) {
+                    if (remoteArchive == null) {
+                        shown = archiveArgument.path().toString();
+                        r = ArchiveVerifier.verify(archiveArgument.path(), !quick, report);
+                    } else {
+                        shown = remoteArchive.url();
+                        r = ArchiveVerifier.verify(new ArchiveVerifier.Source(remoteArchive.index(),
+                                remoteArchive.url(), remoteArchive::shardName, remoteArchive::openShard), !quick, report);
+                    }
                 }
-            };
-            ArchiveVerifier.Report r;
-            String shown;
-            try (RemoteArchive remoteArchive = remote.locate(archiveArgument.name)) {
-                if (remoteArchive == null) {
-                    shown = archiveArgument.path().toString();
-                    r = ArchiveVerifier.verify(archiveArgument.path(), !quick, report);
-                } else {
-                    shown = remoteArchive.url();
-                    r = ArchiveVerifier.verify(new ArchiveVerifier.Source(remoteArchive.index(), remoteArchive.url(),
-                            remoteArchive::shardName, remoteArchive::openShard), !quick, report);
-                }
+                progress.close();
+                String checked = r.files() + " files" + (quick ? " (checksums not read)"
+                        : ", " + r.bytes() + " bytes checksummed" + (r.unchecked() > 0 ? ", " + r.unchecked()
+                        + " without a checksum" : ""));
+                out.println(r.ok() ? shown + ": OK: " + checked
+                        : shown + ": " + r.problems() + (r.problems() == 1 ? " problem" : " problems") + " found; " + checked);
+                return r.ok() ? 0 : 1;
             }
-            progress.close();
-            String checked = r.files() + " files" + (quick ? " (checksums not read)"
-                    : ", " + r.bytes() + " bytes checksummed" + (r.unchecked() > 0 ? ", " + r.unchecked()
-                    + " without a checksum" : ""));
-            out.println(r.ok() ? shown + ": OK: " + checked
-                    : shown + ": " + r.problems() + (r.problems() == 1 ? " problem" : " problems") + " found; " + checked);
-            out.flush();
-            return r.ok() ? 0 : 1;
-        } catch (IOException e) {
-            out.flush();
-            return Errors.fail(e);
-        }
+        });
     }
 }

@@ -37,7 +37,7 @@ import java.util.zip.CRC32C;
  * {@code recursive_triggers}, as the Python barecat opens every index), else by recomputing them
  * from the files before the commit. Not thread-safe, except {@link #abort()}.
  */
-public final class ArchiveAppender implements ArchiveSink {
+public final class ArchiveAppender extends CommittingSink {
     private static final List<String> STATISTICS_TRIGGERS = List.of("add_file", "del_file", "move_file",
             "resize_file", "add_subdir", "del_subdir", "move_subdir", "resize_dir");
 
@@ -70,8 +70,6 @@ public final class ArchiveAppender implements ArchiveSink {
     private final PreparedStatement updateFile;
     private final PreparedStatement insertDir;
     private final PreparedStatement upsertDir;
-    private boolean finished;
-    private boolean committed;
 
     private ArchiveAppender(ArchiveFiles files, Existing existing, WritableIndex index) throws SQLException, IOException {
         this.files = files;
@@ -265,7 +263,7 @@ public final class ArchiveAppender implements ArchiveSink {
     }
 
     private String checkedFilePath(String path) throws IOException {
-        if (finished) {
+        if (finished()) {
             throw new IOException(files.index() + ": the appender is closed");
         }
         String p = ArchiveWriter.checkedPath(path);
@@ -357,51 +355,36 @@ public final class ArchiveAppender implements ArchiveSink {
         }
     }
 
-    private IOException failure(SQLException e) {
+    @Override
+    IOException failure(SQLException e) {
         return new IOException(files.index() + ": " + e.getMessage(), e);
     }
 
     /** Puts the added directories' metadata back, brings statistics up to date, syncs the shards and commits. */
     @Override
-    public synchronized void close() throws IOException {
-        if (finished) {
-            return;
-        }
-        finished = true;
-        try {
-            if (triggersOn) {
-                try (PreparedStatement s = db.prepareStatement(
-                        "UPDATE dirs SET mode = ?, uid = ?, gid = ?, mtime_ns = ? WHERE path = ?")) {
-                    for (AddedDir d : addedDirs) {
-                        int i = IndexRows.bindAttributes(s, 1, d.attributes());
-                        s.setString(i, d.path());
-                        s.executeUpdate();
-                    }
+    void commit() throws IOException, SQLException {
+        if (triggersOn) {
+            try (PreparedStatement s = db.prepareStatement(
+                    "UPDATE dirs SET mode = ?, uid = ?, gid = ?, mtime_ns = ? WHERE path = ?")) {
+                for (AddedDir d : addedDirs) {
+                    int i = IndexRows.bindAttributes(s, 1, d.attributes());
+                    s.setString(i, d.path());
+                    s.executeUpdate();
                 }
-            } else {
-                DirStatsScan.rebuild(db);
             }
-            shards.ensureShard();
-            shards.finish(true); // the bytes are on disk before the index points at them
-            db.commit();
-            committed = true;
-            index.close();
-        } catch (SQLException e) {
-            abort();
-            throw failure(e);
-        } catch (IOException | RuntimeException e) {
-            abort();
-            throw e;
+        } else {
+            DirStatsScan.rebuild(db);
         }
+        shards.ensureShard();
+        shards.finish(true); // the bytes are on disk before the index points at them
+        db.commit();
+        committed();
+        index.close();
     }
 
-    /** Rolls the index back and cuts the shards back to where they ended. A no-op after a successful close. */
+    /** Rolls the index back and cuts the shards back to where they ended. */
     @Override
-    public synchronized void abort() {
-        if (committed) {
-            return;
-        }
-        finished = true;
+    void rollBack() {
         index.close(); // closing without a commit rolls the transaction back
         shards.rollBack();
     }

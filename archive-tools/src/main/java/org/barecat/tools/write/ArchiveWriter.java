@@ -39,7 +39,7 @@ import java.util.zip.CRC32C;
  * triggers are then switched on so later edits by other programs keep them right.
  * Not thread-safe, except that {@link #abort()} may come from another thread (a signal handler).
  */
-public final class ArchiveWriter implements ArchiveSink {
+public final class ArchiveWriter extends CommittingSink {
     private static final int BATCH = 10_000;
 
     private final ArchiveFiles files;
@@ -49,8 +49,6 @@ public final class ArchiveWriter implements ArchiveSink {
     private final Map<String, DirRow> dirs = new HashMap<>();
     private final ShardOutput shards;
     private int pendingRows;
-    private boolean finished;
-    private boolean committed;
 
     /** Statistics and metadata of one directory, gathered while files are added. */
     private static final class DirRow {
@@ -185,7 +183,7 @@ public final class ArchiveWriter implements ArchiveSink {
     }
 
     private String checkedFilePath(String path) throws IOException {
-        if (finished) {
+        if (finished()) {
             throw new IOException(files.index() + ": the writer is closed");
         }
         String p = checkedPath(path);
@@ -272,44 +270,37 @@ public final class ArchiveWriter implements ArchiveSink {
 
     /** Writes the directory rows, switches triggers on and moves the index into place. */
     @Override
-    public synchronized void close() throws IOException {
-        if (finished) {
-            return;
-        }
-        finished = true;
-        try {
-            shards.ensureShard(); // an empty archive still has shard 0, as the Python implementation makes it
-            shards.close();
-            try (PreparedStatement s = db.prepareStatement("INSERT INTO dirs (path, num_subdirs, num_files,"
-                    + " num_files_tree, size_tree, mode, uid, gid, mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                List<Map.Entry<String, DirRow>> sorted = new ArrayList<>(dirs.entrySet());
-                sorted.sort((x, y) -> IndexRows.compareUtf8(x.getKey(), y.getKey())); // rows in path order
-                for (Map.Entry<String, DirRow> e : sorted) {
-                    DirRow d = e.getValue();
-                    s.setString(1, e.getKey());
-                    s.setLong(2, d.numSubdirs);
-                    s.setLong(3, d.numFiles);
-                    s.setLong(4, d.numFilesTree);
-                    s.setLong(5, d.sizeTree);
-                    IndexRows.bindAttributes(s, 6, d.attributes);
-                    s.addBatch();
-                }
-                s.executeBatch();
+    void commit() throws IOException, SQLException {
+        shards.ensureShard(); // an empty archive still has shard 0, as the Python implementation makes it
+        shards.close();
+        try (PreparedStatement s = db.prepareStatement("INSERT INTO dirs (path, num_subdirs, num_files,"
+                + " num_files_tree, size_tree, mode, uid, gid, mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            List<Map.Entry<String, DirRow>> sorted = new ArrayList<>(dirs.entrySet());
+            sorted.sort((x, y) -> IndexRows.compareUtf8(x.getKey(), y.getKey())); // rows in path order
+            for (Map.Entry<String, DirRow> e : sorted) {
+                DirRow d = e.getValue();
+                s.setString(1, e.getKey());
+                s.setLong(2, d.numSubdirs);
+                s.setLong(3, d.numFiles);
+                s.setLong(4, d.numFilesTree);
+                s.setLong(5, d.sizeTree);
+                IndexRows.bindAttributes(s, 6, d.attributes);
+                s.addBatch();
             }
-            Schema.useTriggers(db, true);
-            db.commit();
-            insertFile.close();
-            db.close();
-            Files.move(temporaryIndex, files.index(), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-            committed = true;
-        } catch (SQLException e) {
-            abort();
-            throw indexFailure("", e);
-        } catch (IOException | RuntimeException e) {
-            abort();
-            throw e;
+            s.executeBatch();
         }
+        Schema.useTriggers(db, true);
+        db.commit();
+        insertFile.close();
+        db.close();
+        Files.move(temporaryIndex, files.index(), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        committed();
+    }
+
+    @Override
+    IOException failure(SQLException e) {
+        return indexFailure("", e);
     }
 
     /** An index that could not be written (a full disk, say), named as the file it is. */
@@ -319,16 +310,9 @@ public final class ArchiveWriter implements ArchiveSink {
         return failure;
     }
 
-    /**
-     * Gives up: removes the temporary index and the shards this writer created. Does nothing once
-     * {@link #close()} has moved the index into place, so a signal handler may call it at any time.
-     */
+    /** Removes the temporary index and the shards this writer created. */
     @Override
-    public synchronized void abort() {
-        if (committed) {
-            return;
-        }
-        finished = true;
+    void rollBack() {
         try {
             if (!db.isClosed()) {
                 db.close();

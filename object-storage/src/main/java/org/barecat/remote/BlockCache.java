@@ -30,6 +30,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongToIntFunction;
 import java.util.stream.Stream;
@@ -211,7 +212,11 @@ final class BlockCache {
             return;
         }
         for (Run run : claim(object, missing, end)) {
-            executor.execute(() -> fetchRun(run, lengths, fetcher));
+            try {
+                executor.execute(() -> fetchRun(run, lengths, fetcher));
+            } catch (RejectedExecutionException closing) { // the archive is being closed
+                abandon(run, closing);
+            }
         }
     }
 
@@ -220,39 +225,85 @@ final class BlockCache {
      * stored nor being fetched, in order, {@link #FILL_RUN} blocks a request and {@code streams} requests
      * at once, on {@code executor}: a prefetch for a reader that will read it all. It claims a share of
      * the capacity, so that what it fetches is not evicted by what it fetches next; false, and nothing
-     * fetched, when the object does not fit in what is left of it.
+     * fetched, when the object does not fit in what is left of it. A request that fails stops the fill:
+     * it gives its share back and runs {@code failed}, so its owner can start it again later.
      *
      * @param lengths each block's length (the last one of an object is shorter)
      */
     boolean fill(String object, long size, long blocks, LongToIntFunction lengths, RunFetcher fetcher,
-                 Executor executor, int streams) {
+                 Executor executor, int streams, Runnable failed) {
         if (fillBudget.addAndGet(-size) < 0) {
             fillBudget.addAndGet(size);
             return false;
         }
-        AtomicLong next = new AtomicLong();
+        Fill fill = new Fill(object, size, blocks, lengths, fetcher, executor, streams, failed);
         for (int i = 0; i < streams; i++) {
-            executor.execute(new Runnable() {
-                @Override
-                public void run() {
-                    long first = next.getAndAdd(FILL_RUN);
-                    if (first >= blocks) {
-                        return;
-                    }
-                    for (Run run : claim(object, first, Math.min(blocks, first + FILL_RUN))) {
-                        if (!fetchRun(run, lengths, fetcher)) {
-                            return; // the server is failing: readers fetch what they need, and log it
-                        }
-                    }
-                    try {
-                        executor.execute(this); // one run a task, so the fetches ahead of readers queued meanwhile go first
-                    } catch (RejectedExecutionException closing) {
-                        // the archive is being closed
-                    }
-                }
-            });
+            fill.submit();
         }
         return true;
+    }
+
+    /** A {@link #fill} under way: tasks that each fetch the next run of blocks, then queue themselves again. */
+    private final class Fill implements Runnable {
+        private final String object;
+        private final long size;
+        private final long blocks;
+        private final LongToIntFunction lengths;
+        private final RunFetcher fetcher;
+        private final Executor executor;
+        private final Runnable onFailure;
+        private final AtomicLong next = new AtomicLong();
+        private final AtomicInteger running;
+        private volatile boolean failed;
+
+        Fill(String object, long size, long blocks, LongToIntFunction lengths, RunFetcher fetcher, Executor executor,
+             int streams, Runnable onFailure) {
+            this.object = object;
+            this.size = size;
+            this.blocks = blocks;
+            this.lengths = lengths;
+            this.fetcher = fetcher;
+            this.executor = executor;
+            this.onFailure = onFailure;
+            this.running = new AtomicInteger(streams);
+        }
+
+        /** One run a task, so that the fetches ahead of readers queued meanwhile go first. */
+        void submit() {
+            try {
+                executor.execute(this);
+            } catch (RejectedExecutionException closing) {
+                stop(); // the archive is being closed
+            }
+        }
+
+        @Override
+        public void run() {
+            long first = next.getAndAdd(FILL_RUN);
+            if (failed || first >= blocks) {
+                stop();
+                return;
+            }
+            for (Run run : claim(object, first, Math.min(blocks, first + FILL_RUN))) {
+                if (failed) {
+                    abandon(run, new IOException(object + ": prefetch stopped"));
+                } else if (!fetchRun(run, lengths, fetcher)) {
+                    failed = true; // the server is failing: readers fetch what they need, and log it
+                }
+            }
+            if (failed) {
+                stop();
+            } else {
+                submit();
+            }
+        }
+
+        private void stop() {
+            if (running.decrementAndGet() == 0 && failed) {
+                fillBudget.addAndGet(size); // what it stored stays, as ordinary cached blocks
+                onFailure.run();
+            }
+        }
     }
 
     /** Adjacent blocks claimed for one request: {@code files} from block {@code first} on. */
@@ -312,14 +363,19 @@ final class BlockCache {
             }
             return true;
         } catch (IOException | RuntimeException | Error e) { // an Error too: those waiting must not wait forever
-            for (int i = 0; i < count; i++) {
-                run.fetches().get(i).completeExceptionally(e);
-                inFlight.remove(run.files().get(i), run.fetches().get(i));
-            }
+            abandon(run, e);
             return false;
         } finally {
             buffers.addAll(Arrays.asList(into));
             fetching.release(count);
+        }
+    }
+
+    /** Fails a claimed run's fetches and forgets them: readers waiting for a fetch ahead then fetch for themselves. */
+    private void abandon(Run run, Throwable why) {
+        for (int i = 0; i < run.files().size(); i++) {
+            run.fetches().get(i).completeExceptionally(why);
+            inFlight.remove(run.files().get(i), run.fetches().get(i));
         }
     }
 

@@ -41,6 +41,8 @@ final class RemoteShard implements ShardSource {
     private final Executor aheadExecutor;
     /** Whether to fetch the whole shard once it is first read; set false once that has begun. */
     private final AtomicBoolean prefetch;
+    /** Set when a prefetch stopped on a failed request: the next request the server answers sets {@link #prefetch} again. */
+    private final AtomicBoolean prefetchFailed = new AtomicBoolean();
     private final long[] recent = new long[RECENT];
     private int recentNext;
 
@@ -81,7 +83,8 @@ final class RemoteShard implements ShardSource {
         int n = Math.min(dst.remaining(), blockLength - offset);
         long blocks = (object.size() + BlockCache.BLOCK_SIZE - 1) / BlockCache.BLOCK_SIZE;
         if (prefetch.get() && prefetch.compareAndSet(true, false)
-                && !cache.fill(cacheName, object.size(), blocks, this::blockLength, this::fetchRun, aheadExecutor, FILL_STREAMS)) {
+                && !cache.fill(cacheName, object.size(), blocks, this::blockLength, this::fetchRun, aheadExecutor, FILL_STREAMS,
+                        () -> prefetchFailed.set(true))) {
             log.info("{}: not prefetched: it does not fit in what is left of the cache (cache_size=)", name());
         }
         if (block + 1 < blocks && goingForward(block)) {
@@ -109,6 +112,9 @@ final class RemoteShard implements ShardSource {
         long length = Math.min(object.size(), start + (long) count * BlockCache.BLOCK_SIZE) - start;
         try (InputStream in = store.open(key, object, start, length)) {
             Blocks.readExactly(in, length, into, name(), start);
+        }
+        if (prefetchFailed.get() && prefetchFailed.compareAndSet(true, false)) {
+            prefetch.set(true); // the server answers again: the next read takes the prefetch up where it stopped
         }
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The block cache's fetches as its readers see them, with fetchers of the test's making. */
@@ -92,7 +94,7 @@ class BlockCacheTest {
         BlockCache.RunFetcher fetcher = counting(fetched, 8);
         ExecutorService executor = Executors.newFixedThreadPool(2);
         try {
-            assertTrue(cache.fill("o", blocks * 8L, blocks, b -> 8, fetcher, executor, 2));
+            assertTrue(cache.fill("o", blocks * 8L, blocks, b -> 8, fetcher, executor, 2, BlockCacheTest::fail));
             for (long block = blocks - 1; block >= 0; block--) { // readers meet the fill from the other end
                 ByteBuffer dst = ByteBuffer.allocate(3);
                 cache.read("o", block, 5, dst, b -> 8, fetcher);
@@ -104,7 +106,7 @@ class BlockCacheTest {
             assertEquals(blocks * 8L, cache.size());
 
             ExecutorService again = Executors.newSingleThreadExecutor();
-            assertTrue(new BlockCache(tmp, 1 << 30).fill("o", blocks * 8L, blocks, b -> 8, fetcher, again, 2));
+            assertTrue(new BlockCache(tmp, 1 << 30).fill("o", blocks * 8L, blocks, b -> 8, fetcher, again, 2, BlockCacheTest::fail));
             again.shutdown();
             assertTrue(again.awaitTermination(10, TimeUnit.SECONDS));
             assertEquals(blocks, fetched.get(), "the blocks an earlier mount stored are not fetched again");
@@ -118,8 +120,42 @@ class BlockCacheTest {
         BlockCache cache = new BlockCache(tmp, 100);
         AtomicInteger fetched = new AtomicInteger();
         Executor inline = Runnable::run;
-        assertTrue(cache.fill("a", 64, 8, b -> 8, counting(fetched, 8), inline, 1));
-        assertFalse(cache.fill("b", 64, 8, b -> 8, counting(fetched, 8), inline, 1));
+        assertTrue(cache.fill("a", 64, 8, b -> 8, counting(fetched, 8), inline, 1, BlockCacheTest::fail));
+        assertFalse(cache.fill("b", 64, 8, b -> 8, counting(fetched, 8), inline, 1, BlockCacheTest::fail));
         assertEquals(8, fetched.get());
+    }
+
+    /** What a fill that must not fail is given to run when it does. */
+    private static void fail() {
+        throw new AssertionError("a fill failed");
+    }
+
+    @Test
+    void aFillStoppedByAFailedRequestLeavesNoBlockClaimedAndGivesBackItsShareOfTheCapacity() throws Exception {
+        BlockCache cache = new BlockCache(tmp, 100);
+        AtomicInteger fetched = new AtomicInteger();
+        BlockCache.RunFetcher fetcher = counting(fetched, 8);
+        cache.read("o", 1, 0, ByteBuffer.allocate(8), b -> 8, fetcher);
+        BlockCache.RunFetcher failingAtZero = (first, count, into) -> {
+            if (first == 0) {
+                throw new IOException("503 Slow Down");
+            }
+            fetcher.fetch(first, count, into);
+        };
+        AtomicInteger failures = new AtomicInteger();
+        // block 1 is stored, so the fill's first blocks are two runs: block 0, whose request fails, then 2 and 3
+        assertTrue(cache.fill("o", 64, 8, b -> 8, failingAtZero, Runnable::run, 1, failures::incrementAndGet));
+        assertEquals(1, failures.get());
+        assertEquals(1, fetched.get(), "nothing fetched after the failed request");
+
+        ByteBuffer dst = ByteBuffer.allocate(8); // a block the fill claimed but did not fetch: this reader fetches it
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> cache.read("o", 3, 0, dst, b -> 8, fetcher),
+                "the read waited for a fetch that was never to be made");
+        assertEquals(at(3, 0), dst.get(0));
+        assertEquals(2, fetched.get());
+
+        assertTrue(cache.fill("o", 64, 8, b -> 8, fetcher, Runnable::run, 1, BlockCacheTest::fail),
+                "the failed fill gave back its share, so the same object (or another) fits again");
+        assertEquals(8, fetched.get(), "the blocks stored before are not fetched again");
     }
 }

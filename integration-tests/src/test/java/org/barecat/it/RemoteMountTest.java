@@ -138,20 +138,42 @@ class RemoteMountTest {
     @Test
     void withPrefetchOneReadBringsItsWholeShardSoTheFileReadsWithTheServerStopped() throws Exception {
         Path cache = tmp.resolve("cache");
-        int shard = Integer.parseInt(Sql.query(archive, "SELECT shard FROM files WHERE path = 'big.bin'").trim());
-        long shardBytes = Files.size(archive.resolveSibling(archive.getFileName() + "-shard-" + String.format("%05d", shard)));
         try (Mount mount = Mount.of(url(), awsEnv(TestS3Server.SECRET_KEY), "-o", "prefetch,cache_dir=" + cache)) {
             Programs.run("head", "-c", "1", mount.path("big.bin").toString()).ok();
-            for (int i = 0; i < 600 && cachedBytes(cache) < shardBytes; i++) { // the prefetch runs in the background
-                Thread.sleep(100);
-            }
-            assertEquals(shardBytes, cachedBytes(cache), "the shard read from, whole, and no other");
+            assertBigBinsShardAloneIsCachedAndReadsWithTheServerStopped(mount, cache);
+        }
+    }
+
+    @Test
+    void aPrefetchStoppedByTheServerStartsAgainOnceTheServerAnswers() throws Exception {
+        Path cache = tmp.resolve("cache-restarted");
+        try (Mount mount = Mount.of(url(), awsEnv(TestS3Server.SECRET_KEY), "-o", "prefetch,cache_dir=" + cache)) {
             s3.stop();
             try {
-                assertArrayEquals(Files.readAllBytes(source.resolve("big.bin")), Files.readAllBytes(mount.path("big.bin")));
+                assertNotEquals(0, Programs.run("head", "-c", "1", mount.path("big.bin").toString()).exit());
+                Thread.sleep(2000); // the prefetch this read started fails too, with its retries
             } finally {
                 s3.start();
             }
+            Programs.run("head", "-c", "1", mount.path("big.bin").toString()).ok(); // the server answers again
+            Programs.run("tail", "-c", "1", mount.path("big.bin").toString()).ok(); // the next read takes the prefetch up
+            assertBigBinsShardAloneIsCachedAndReadsWithTheServerStopped(mount, cache);
+        }
+    }
+
+    /** Waits for big.bin's whole shard, and no other, to be in {@code cache}; then reads big.bin with the server stopped. */
+    private void assertBigBinsShardAloneIsCachedAndReadsWithTheServerStopped(Mount mount, Path cache) throws Exception {
+        int shard = Integer.parseInt(Sql.query(archive, "SELECT shard FROM files WHERE path = 'big.bin'").trim());
+        long shardBytes = Files.size(archive.resolveSibling(archive.getFileName() + "-shard-" + String.format("%05d", shard)));
+        for (int i = 0; i < 600 && cachedBytes(cache) < shardBytes; i++) { // the prefetch runs in the background
+            Thread.sleep(100);
+        }
+        assertEquals(shardBytes, cachedBytes(cache), "the shard read from, whole, and no other");
+        s3.stop();
+        try {
+            assertArrayEquals(Files.readAllBytes(source.resolve("big.bin")), Files.readAllBytes(mount.path("big.bin")));
+        } finally {
+            s3.start();
         }
     }
 

@@ -20,11 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * beside it) is read as it was before the change, not half-changed.
  */
 class InterruptedChangeTest {
-    @TempDir
-    Path tmp;
-
     @Test
-    void aChangeInterruptedMidCommitIsRolledBackBeforeReading() throws Exception {
+    void aChangeInterruptedMidCommitIsRolledBackBeforeReading(@TempDir Path tmp) throws Exception {
         Path index = tmp.resolve("a.barecat");
         try (Connection c = RawIndexes.legacyIndex(index)) {
             c.setAutoCommit(false);

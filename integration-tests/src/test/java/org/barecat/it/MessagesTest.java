@@ -25,21 +25,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the real reason, a non-zero exit, and nothing written. Each case used to say something misleading.
  */
 class MessagesTest {
-    @TempDir
-    static Path tmp;
     static Path source;
     static Path archive;
+    /** Each test's own directory for what it writes, so that what one test leaves no other sees. */
+    @TempDir
+    Path tmp;
 
     @BeforeAll
-    static void buildArchive() throws IOException {
+    static void buildArchive(@TempDir Path dir) throws IOException {
         Random random = new Random(7);
-        try (TreeBuilder tree = TreeBuilder.directory(tmp.resolve("source"))) {
+        try (TreeBuilder tree = TreeBuilder.directory(dir.resolve("source"))) {
             for (int i = 0; i < 40; i++) {
                 tree.file(String.format("d/f%02d", i), Trees.randomBytes(random, 50_000));
             }
         }
-        source = tmp.resolve("source");
-        archive = Launchers.create(source, tmp.resolve("m.barecat"), "-q");
+        source = dir.resolve("source");
+        archive = Launchers.create(source, dir.resolve("m.barecat"), "-q");
     }
 
     private static void assertFails(Programs.Result r, String line) {
@@ -179,13 +180,13 @@ class MessagesTest {
 
     // ------------------------------------------------------------------ full file systems (root only)
 
-    /** A 1 MiB tmpfs mounted for the test and removed after it. */
+    /** A 1 MiB tmpfs mounted at the new directory {@code root} for the test and removed after it. */
     private static final class SmallFileSystem implements AutoCloseable {
         final Path root;
 
-        SmallFileSystem(String name) throws IOException {
+        SmallFileSystem(Path root) throws IOException {
             assumeTrue("root".equals(System.getProperty("user.name")), "needs root to mount a tmpfs");
-            root = Files.createDirectory(tmp.resolve(name));
+            this.root = Files.createDirectory(root);
             Programs.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", root.toString()).ok();
         }
 
@@ -200,7 +201,7 @@ class MessagesTest {
     @Test
     void extractingOntoAFullFileSystemStopsAtTheFirstFileThatDoesNotFit() throws IOException {
         // was: one "No space left on device" line for each file left (9,239 of them)
-        try (SmallFileSystem small = new SmallFileSystem("small-extract")) {
+        try (SmallFileSystem small = new SmallFileSystem(tmp.resolve("small-extract"))) {
             Path out = small.root.resolve("out");
             Programs.Result r = Launchers.barecat("extract", "-q", archive.toString(), "-C", out.toString());
             assertEquals(1, r.exit());
@@ -223,7 +224,7 @@ class MessagesTest {
         // was: convert named the input tar; create and barecat-to-tar convert named no file
         Path tar = tmp.resolve("full.tar");
         Launchers.barecat("convert", "-q", archive.toString(), tar.toString()).ok();
-        try (SmallFileSystem small = new SmallFileSystem("small-write")) {
+        try (SmallFileSystem small = new SmallFileSystem(tmp.resolve("small-write"))) {
             Path created = small.root.resolve("c.barecat");
             assertFails(Launchers.barecat("create", "-q", created.toString(), "-C", source.toString(), "."),
                     "barecat: " + created + "-shard-00000: No space left on device");

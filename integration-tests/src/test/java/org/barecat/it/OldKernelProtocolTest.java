@@ -16,8 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * which has no READDIRPLUS, no large requests and hands out file handles on open.
  */
 class OldKernelProtocolTest {
-    @TempDir
-    static Path tmp;
     static Path source;
     static Path archive;
     static String expected;
@@ -25,7 +23,7 @@ class OldKernelProtocolTest {
     static String listedByTodaysProtocol;
 
     @BeforeAll
-    static void pack() throws IOException {
+    static void pack(@TempDir Path tmp) throws IOException {
         source = Trees.buildAwkwardTree(tmp.resolve("source"));
         archive = Launchers.create(source, tmp.resolve("tree.barecat"));
         expected = Trees.snapshot(source);
@@ -41,10 +39,9 @@ class OldKernelProtocolTest {
     @ParameterizedTest(name = "-o {0}")
     @ValueSource(strings = {"max_protocol=7.19", "max_protocol=7.27", "max_protocol=7.27,readdirplus",
             "max_protocol=7.33", "max_protocol=7.33,readdirplus"})
-    void anOlderProtocolServesTheSameTree(String options) throws IOException {
+    void anOlderProtocolServesTheSameTree(String options, @TempDir Path copy) throws IOException {
         try (Mount mount = Mount.of(archive, "-o", options)) {
             assertEquals(expected, Trees.snapshot(mount.point), "find/stat/sha256sum through the mount");
-            Path copy = tmp.resolve("copy-" + options.replaceAll("[^a-z0-9]", "-"));
             Programs.run("cp", "-r", mount.point + "/.", copy.toString()).ok();
             Programs.run("diff", "-r", source.toString(), copy.toString()).ok();
             assertEquals(listedByTodaysProtocol, lsLR(mount.point), "ls -lR as with the running kernel's protocol");

@@ -29,15 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class VerifyTest {
     private static final int DAMAGED_AT = 2_000_000;
 
-    @TempDir
-    static Path tmp;
     static Path source;
     /** big.bin has one byte flipped in the shard, 2 MB in; everything else is intact. */
     static Path damaged;
     static Path intact;
 
     @BeforeAll
-    static void buildArchives() throws IOException {
+    static void buildArchives(@TempDir Path tmp) throws IOException {
         Random random = new Random(11);
         source = TreeBuilder.directory(tmp.resolve("source"))
                 .file("big.bin", Trees.randomBytes(random, 3 * 1024 * 1024 + 5))
@@ -59,7 +57,7 @@ class VerifyTest {
     }
 
     @Test
-    void readingADamagedFileToItsEndFailsEveryTimeAndIsLoggedOnce() throws IOException {
+    void readingADamagedFileToItsEndFailsEveryTimeAndIsLoggedOnce(@TempDir Path tmp) throws IOException {
         Path log = tmp.resolve("verify.log");
         try (Mount mount = Mount.of(damaged, "-o", "verify", "--log", log.toString())) {
             for (String reader : List.of("cat big.bin", "cat big.bin", "tail -c 100 big.bin", "cp big.bin /dev/null")) {
@@ -84,7 +82,7 @@ class VerifyTest {
     private static final String LOG_LINE = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[ERROR\\] .*big\\.bin.*";
 
     @Test
-    void theDaemonsLogIsRolledOncePastItsSizeLimit() throws IOException {
+    void theDaemonsLogIsRolledOncePastItsSizeLimit(@TempDir Path tmp) throws IOException {
         Path log = tmp.resolve("rolled.log");
         String old = "an old line\n".repeat(1_000_000); // 12 MB: over the 10 MB limit
         Files.writeString(log, old);
@@ -98,7 +96,7 @@ class VerifyTest {
     }
 
     @Test
-    void inTheForegroundTheDaemonLogsToStderr() throws Exception {
+    void inTheForegroundTheDaemonLogsToStderr(@TempDir Path tmp) throws Exception {
         Path mnt = Files.createTempDirectory(tmp, "mnt-fg-");
         Path err = tmp.resolve("foreground.err");
         Process daemon = new ProcessBuilder(Launchers.bin("barecat-mount").toString(), "-f", "-o", "verify",
@@ -120,7 +118,7 @@ class VerifyTest {
     }
 
     @Test
-    void anAdminsLogbackConfigurationReplacesTheLaunchers() throws IOException {
+    void anAdminsLogbackConfigurationReplacesTheLaunchers(@TempDir Path tmp) throws IOException {
         Path theirs = tmp.resolve("admin.log");
         Path config = tmp.resolve("logback-admin.xml");
         Files.writeString(config, """

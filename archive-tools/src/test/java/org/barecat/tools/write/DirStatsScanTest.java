@@ -16,11 +16,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class DirStatsScanTest {
-    @TempDir
-    Path tmp;
-
     @Test
-    void dirStatsScanMatchesTheWritersStatistics() throws Exception {
+    void dirStatsScanMatchesTheWritersStatistics(@TempDir Path tmp) throws Exception {
         Path archive = tmp.resolve("many.barecat");
         try (ArchiveWriter w = ArchiveWriter.create(archive)) {
             for (int i = 0; i < 5000; i++) {

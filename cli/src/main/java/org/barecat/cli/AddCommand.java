@@ -12,9 +12,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code barecat add ARCHIVE PATHS...}: appends to an existing archive, in place. */
 @Command(name = "add", aliases = "a", sortOptions = false,
@@ -30,15 +28,11 @@ import java.util.concurrent.Callable;
                 "",
                 "Names that are not valid text, and files that change while they are read, are handled as by "
                         + "create: reported, one line each, and exit 1."})
-final class AddCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
+final class AddCommand extends PackingCommand {
     @Parameters(index = "1..*", paramLabel = "PATHS", description = "files and directories to add " + SourceOptions.PATHS)
-    List<String> paths = new ArrayList<>();
-
-    @Mixin
-    SourceOptions sources = new SourceOptions();
+    void paths(List<String> paths) {
+        sources.paths = paths;
+    }
 
     @ArgGroup(exclusive = true)
     WhenExisting whenExisting;
@@ -62,16 +56,15 @@ final class AddCommand implements Callable<Integer> {
     @Mixin
     QuietOption quiet = new QuietOption();
 
+    AddCommand() {
+        super("add");
+    }
+
     @Override
-    public Integer call() {
-        Path archive = archiveArgument.path();
-        sources.paths = paths;
-        if (!sources.hasInput()) {
-            return Errors.fail("add: nothing to add (give PATHS or -T FILE)", 2);
-        }
+    int run(Path archive) {
         ArchiveAppender.Existing policy = whenExisting == null ? ArchiveAppender.Existing.FAIL
                 : whenExisting.overwrite ? ArchiveAppender.Existing.OVERWRITE : ArchiveAppender.Existing.SKIP;
-                ArchiveSink sink;
+        ArchiveSink sink;
         try {
             sink = ArchiveAppender.open(archive, policy);
         } catch (NoSuchFileException e) {
@@ -90,6 +83,6 @@ final class AddCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Errors.fail(e);
         }
-        return CreateCommand.pack(sink, archive, sources, quiet, "Adding", policy == ArchiveAppender.Existing.FAIL);
+        return pack(sink, archive, quiet, "Adding", policy == ArchiveAppender.Existing.FAIL);
     }
 }

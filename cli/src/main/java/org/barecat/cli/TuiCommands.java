@@ -2,6 +2,8 @@ package org.barecat.cli;
 
 import org.barecat.core.Archive;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,14 +15,15 @@ final class TuiCommands {
 
     /** What both share: ARCHIVE (a path or URL), the need for a terminal, and the view run on it. */
     private abstract static class TuiCommand extends ArchiveReadingCommand {
-        abstract String name();
+        @Spec
+        CommandSpec spec;
 
         abstract TuiScreen screen(Archive archive) throws IOException;
 
         @Override
         public Integer call() {
             if (!FullScreen.haveTerminal()) {
-                return Errors.fail(name() + " needs a terminal: stdin and stdout must be one", 1);
+                return Errors.fail(spec.name() + " needs a terminal: stdin and stdout must be one", 1);
             }
             try (Archive archive = open()) {
                 FullScreen.run(screen(archive));
@@ -44,11 +47,6 @@ final class TuiCommands {
                             + " terminal."})
     static final class Browse extends TuiCommand {
         @Override
-        String name() {
-            return "browse";
-        }
-
-        @Override
         TuiScreen screen(Archive archive) throws IOException {
             return new BrowseScreen(archive);
         }
@@ -63,11 +61,6 @@ final class TuiCommands {
                             + " g/G top and bottom, PgUp/PgDn by 10, q quits. The mouse selects and scrolls. Needs a"
                             + " terminal."})
     static final class Ncdu extends TuiCommand {
-        @Override
-        String name() {
-            return "ncdu";
-        }
-
         @Override
         TuiScreen screen(Archive archive) throws IOException {
             return new NcduScreen(archive, archiveArgument.name);

@@ -16,18 +16,21 @@ import java.util.List;
 
 /** {@code barecat add ARCHIVE PATHS...}: appends to an existing archive, in place. */
 @Command(name = "add", aliases = "a", sortOptions = false,
-        description = {"Add files and directories to an existing archive (same path rules as create).",
+        description = {"""
+                Add files and directories to an existing archive (same path rules as create).""",
                 "",
-                "New bytes go right after the last file the index has (bytes an add killed part-way left "
-                        + "after it are cut off first); a new shard starts at the archive's size limit. The index is "
-                        + "changed in one transaction, committed at the end: an interrupted add leaves the archive as "
-                        + "it was.",
+                """
+                New bytes go right after the last file the index has (bytes an add killed part-way left after it \
+                are cut off first); a new shard starts at the archive's size limit. The index is changed in one \
+                transaction, committed at the end: an interrupted add leaves the archive as it was.""",
                 "",
-                "A file path already in the archive is an error (and nothing is added) unless --overwrite or "
-                        + "--skip-existing is given. Do not add to an archive that is mounted.",
+                """
+                A file path already in the archive is an error (and nothing is added) unless --overwrite or \
+                --skip-existing is given. Do not add to an archive that is mounted.""",
                 "",
-                "Names that are not valid text, and files that change while they are read, are handled as by "
-                        + "create: reported, one line each, and exit 1."})
+                """
+                Names that are not valid text, and files that change while they are read, are handled as by \
+                create: reported, one line each, and exit 1."""})
 final class AddCommand extends PackingCommand {
     @Parameters(index = "1..*", paramLabel = "PATHS", description = "files and directories to add " + SourceOptions.PATHS)
     void paths(List<String> paths) {

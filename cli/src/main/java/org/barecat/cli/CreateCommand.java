@@ -13,21 +13,26 @@ import java.util.List;
 
 /** {@code barecat create ARCHIVE [PATHS...]}: stores files and directories like {@code tar c} does. */
 @Command(name = "create", aliases = "c", sortOptions = false,
-        description = {"Create a new archive from files and directories (directories recursively).",
+        description = {"""
+                Create a new archive from files and directories (directories recursively).""",
                 "",
-                "Entries are stored under the paths as given, like tar; use -C DIR . to store a directory's "
-                        + "contents.",
+                """
+                Entries are stored under the paths as given, like tar; use -C DIR . to store a directory's \
+                contents.""",
                 "",
-                "Stores each file's and directory's mode, owner, group and nanosecond mtime. Symbolic links, "
-                        + "devices, sockets and pipes are skipped with a warning.",
+                """
+                Stores each file's and directory's mode, owner, group and nanosecond mtime. Symbolic links, \
+                devices, sockets and pipes are skipped with a warning.""",
                 "",
-                "The index is written under a temporary name and moved into place at the end: an interrupted "
-                        + "create leaves no archive behind.",
+                """
+                The index is written under a temporary name and moved into place at the end: an interrupted \
+                create leaves no archive behind.""",
                 "",
-                "Names are stored exactly: a name that is not valid UTF-8 (or valid in the --encoding given) is "
-                        + "an error for that entry. A file that grows or shrinks while it is read is stored as read (up "
-                        + "to its size when first looked at) and reported, as tar does: 'file changed as we read it'. "
-                        + "After such errors the other entries are stored and the exit code is 1."})
+                """
+                Names are stored exactly: a name that is not valid UTF-8 (or valid in the --encoding given) is \
+                an error for that entry. A file that grows or shrinks while it is read is stored as read (up to \
+                its size when first looked at) and reported, as tar does: 'file changed as we read it'. After \
+                such errors the other entries are stored and the exit code is 1."""})
 final class CreateCommand extends PackingCommand {
     @Parameters(index = "1..*", paramLabel = "PATHS", description = "files and directories to store " + SourceOptions.PATHS)
     void paths(List<String> paths) {

@@ -37,14 +37,15 @@ final class TuiCommands {
     }
 
     @Command(name = "browse",
-            description = {"Browse the archive in a ranger-like full-screen view, as the original barecat's: the"
-                    + " parent directory, the current one and a preview of the selected entry (a directory's"
-                    + " entries, or a file's text).",
+            description = {"""
+                    Browse the archive in a ranger-like full-screen view, as the original barecat's: the parent \
+                    directory, the current one and a preview of the selected entry (a directory's entries, or a \
+                    file's text).""",
                     "",
-                    "Keys: j/k or the arrows move, l, Right or Enter enters a directory (on a file: focus on the"
-                            + " preview, which j/k then scroll), h or Left goes back, g/G top and bottom, PgUp/PgDn"
-                            + " by 10, Tab switches the focus, q quits. The mouse selects and scrolls. Needs a"
-                            + " terminal."})
+                    """
+                    Keys: j/k or the arrows move, l, Right or Enter enters a directory (on a file: focus on the \
+                    preview, which j/k then scroll), h or Left goes back, g/G top and bottom, PgUp/PgDn by 10, \
+                    Tab switches the focus, q quits. The mouse selects and scrolls. Needs a terminal."""})
     static final class Browse extends TuiCommand {
         @Override
         TuiScreen screen(Archive archive) throws IOException {
@@ -53,13 +54,14 @@ final class TuiCommands {
     }
 
     @Command(name = "ncdu",
-            description = {"Show where the bytes are, in an ncdu-like full-screen view, as the original barecat's:"
-                    + " each entry's size, file count and share of its directory, largest first (directories"
-                    + " before files). Sizes and counts are the index's directory statistics: nothing is walked.",
+            description = {"""
+                    Show where the bytes are, in an ncdu-like full-screen view, as the original barecat's: each \
+                    entry's size, file count and share of its directory, largest first (directories before \
+                    files). Sizes and counts are the index's directory statistics: nothing is walked.""",
                     "",
-                    "Keys: j/k or the arrows move, l, Right or Enter enters a directory, h or Left goes back,"
-                            + " g/G top and bottom, PgUp/PgDn by 10, q quits. The mouse selects and scrolls. Needs a"
-                            + " terminal."})
+                    """
+                    Keys: j/k or the arrows move, l, Right or Enter enters a directory, h or Left goes back, g/G \
+                    top and bottom, PgUp/PgDn by 10, q quits. The mouse selects and scrolls. Needs a terminal."""})
     static final class Ncdu extends TuiCommand {
         @Override
         TuiScreen screen(Archive archive) throws IOException {

@@ -12,33 +12,30 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code barecat add ARCHIVE PATHS...}: appends to an existing archive, in place. */
 @Command(name = "add", aliases = "a", sortOptions = false,
-        description = {"Add files and directories to an existing archive (same path rules as create).",
+        description = {"""
+                Add files and directories to an existing archive (same path rules as create).""",
                 "",
-                "New bytes go right after the last file the index has (bytes an add killed part-way left "
-                        + "after it are cut off first); a new shard starts at the archive's size limit. The index is "
-                        + "changed in one transaction, committed at the end: an interrupted add leaves the archive as "
-                        + "it was.",
+                """
+                New bytes go right after the last file the index has (bytes an add killed part-way left after it \
+                are cut off first); a new shard starts at the archive's size limit. The index is changed in one \
+                transaction, committed at the end: an interrupted add leaves the archive as it was.""",
                 "",
-                "A file path already in the archive is an error (and nothing is added) unless --overwrite or "
-                        + "--skip-existing is given. Do not add to an archive that is mounted.",
+                """
+                A file path already in the archive is an error (and nothing is added) unless --overwrite or \
+                --skip-existing is given. Do not add to an archive that is mounted.""",
                 "",
-                "Names that are not valid text, and files that change while they are read, are handled as by "
-                        + "create: reported, one line each, and exit 1."})
-final class AddCommand implements Callable<Integer> {
-    @Mixin
-    ArchiveArgument archiveArgument = new ArchiveArgument();
-
+                """
+                Names that are not valid text, and files that change while they are read, are handled as by \
+                create: reported, one line each, and exit 1."""})
+final class AddCommand extends PackingCommand {
     @Parameters(index = "1..*", paramLabel = "PATHS", description = "files and directories to add " + SourceOptions.PATHS)
-    List<String> paths = new ArrayList<>();
-
-    @Mixin
-    SourceOptions sources = new SourceOptions();
+    void paths(List<String> paths) {
+        sources.paths = paths;
+    }
 
     @ArgGroup(exclusive = true)
     WhenExisting whenExisting;
@@ -62,16 +59,15 @@ final class AddCommand implements Callable<Integer> {
     @Mixin
     QuietOption quiet = new QuietOption();
 
+    AddCommand() {
+        super("add");
+    }
+
     @Override
-    public Integer call() {
-        Path archive = archiveArgument.path();
-        sources.paths = paths;
-        if (!sources.hasInput()) {
-            return Errors.fail("add: nothing to add (give PATHS or -T FILE)", 2);
-        }
+    int run(Path archive) {
         ArchiveAppender.Existing policy = whenExisting == null ? ArchiveAppender.Existing.FAIL
                 : whenExisting.overwrite ? ArchiveAppender.Existing.OVERWRITE : ArchiveAppender.Existing.SKIP;
-                ArchiveSink sink;
+        ArchiveSink sink;
         try {
             sink = ArchiveAppender.open(archive, policy);
         } catch (NoSuchFileException e) {
@@ -90,6 +86,6 @@ final class AddCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Errors.fail(e);
         }
-        return CreateCommand.pack(sink, archive, sources, quiet, "Adding", policy == ArchiveAppender.Existing.FAIL);
+        return pack(sink, archive, quiet, "Adding", policy == ArchiveAppender.Existing.FAIL);
     }
 }

@@ -32,11 +32,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @Command(name = "mount", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpAutoWidth = true,
         descriptionHeading = "%n", parameterListHeading = "%n",
-        description = {"Mount a Barecat archive, or several as one tree, read-only (FUSE). ARCHIVE may also be a URL:"
-                        + " s3://BUCKET/KEY, https://HOST/PATH or http://HOST/PATH.",
+        description = {"""
+                Mount a Barecat archive, or several as one tree, read-only (FUSE). ARCHIVE may also be a URL: \
+                s3://BUCKET/KEY, https://HOST/PATH or http://HOST/PATH.""",
                 "",
-                "Without -f, returns once the mount is ready (the daemon keeps running in the background); "
-                        + "unmount with: fusermount -u MOUNTPOINT"},
+                """
+                Without -f, returns once the mount is ready (the daemon keeps running in the background); \
+                unmount with: fusermount -u MOUNTPOINT"""},
         exitCodeListHeading = BarecatCommand.EXIT_CODES,
         exitCodeList = {"0:mounted (or, with -f, unmounted cleanly)",
                 "1:the archive or mountpoint cannot be used, or the mount failed",

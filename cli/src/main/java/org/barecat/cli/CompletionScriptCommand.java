@@ -10,8 +10,9 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat completion-script bash}: where the shell completion script is, as the original prints it. */
 @Command(name = "completion-script",
-        description = "Print the path of the shell completion script, to use as: source $(barecat completion-script"
-                + " bash). zsh reads the same script after: autoload -U +X bashcompinit && bashcompinit.")
+        description = """
+                Print the path of the shell completion script, to use as: source $(barecat completion-script \
+                bash). zsh reads the same script after: autoload -U +X bashcompinit && bashcompinit.""")
 final class CompletionScriptCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SHELL", description = "bash or zsh")
     String shell;

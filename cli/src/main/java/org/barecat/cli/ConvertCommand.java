@@ -27,22 +27,27 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat convert SRC DST}: tar or zip into Barecat, Barecat into tar. */
 @Command(name = "convert", sortOptions = false,
-        description = {"Convert a tar or zip archive into a Barecat archive, or a Barecat archive into a tar.",
+        description = {"""
+                Convert a tar or zip archive into a Barecat archive, or a Barecat archive into a tar.""",
                 "",
-                "Tar input may be .tar, .tar.gz/.tgz, .tar.bz2, .tar.xz or .tar.zst; a tar output is "
-                        + "compressed as DST's name says. SRC '-' reads a tar (compressed or not) from stdin; DST '-' "
-                        + "writes an uncompressed tar to stdout.",
+                """
+                Tar input may be .tar, .tar.gz/.tgz, .tar.bz2, .tar.xz or .tar.zst; a tar output is compressed \
+                as DST's name says. SRC '-' reads a tar (compressed or not) from stdin; DST '-' writes an \
+                uncompressed tar to stdout.""",
                 "",
-                "Names, modes, owners and mtimes are kept; tar input is streamed, so memory does not grow "
-                        + "with its size. Symbolic links, hard links and devices cannot be stored: each is skipped with "
-                        + "a warning, and their number is given at the end (skipped entries leave the exit code 0).",
+                """
+                Names, modes, owners and mtimes are kept; tar input is streamed, so memory does not grow with \
+                its size. Symbolic links, hard links and devices cannot be stored: each is skipped with a \
+                warning, and their number is given at the end (skipped entries leave the exit code 0).""",
                 "",
-                "Output is written under a temporary name and moved into place when complete.",
+                """
+                Output is written under a temporary name and moved into place when complete.""",
                 "",
-                "Names are stored exactly: a name that is not valid UTF-8 (or valid in the --encoding given) is "
-                        + "an error for that entry, and so is a name that becomes the path of an earlier one once its "
-                        + "leading './' or '/' is removed (a name that appears twice is skipped with a warning). After "
-                        + "such errors the other entries are stored and the exit code is 1."})
+                """
+                Names are stored exactly: a name that is not valid UTF-8 (or valid in the --encoding given) is \
+                an error for that entry, and so is a name that becomes the path of an earlier one once its \
+                leading './' or '/' is removed (a name that appears twice is skipped with a warning). After such \
+                errors the other entries are stored and the exit code is 1."""})
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "tar, zip or Barecat archive; '-' for a tar on stdin")
     String source;

@@ -15,11 +15,12 @@ import java.util.TreeMap;
 
 /** {@code barecat defrag ARCHIVE}: reclaims the gaps in an archive's shards, in place. */
 @Command(name = "defrag",
-        description = "Reclaim the space of removed or replaced files: pack the files towards the start of the"
-                + " shards, then cut the shards after their last file. In place and safe to kill at any moment:"
-                + " a file is only written where no file of the index lies, and its row points there once its"
-                + " bytes are on disk. Prints the space freed, or nothing when there was nothing to free."
-                + " Refused while the archive is mounted.")
+        description = """
+                Reclaim the space of removed or replaced files: pack the files towards the start of the shards, \
+                then cut the shards after their last file. In place and safe to kill at any moment: a file is \
+                only written where no file of the index lies, and its row points there once its bytes are on \
+                disk. Prints the space freed, or nothing when there was nothing to free. Refused while the \
+                archive is mounted.""")
 final class DefragCommand extends ArchiveWritingCommand {
     @Option(names = "--quick", description = "Move files from the end into the first earlier gap that holds them,"
             + " for at most --max-seconds; faster, may leave gaps.")

@@ -17,13 +17,16 @@ import java.util.Optional;
 
 /** {@code barecat du [-s] [-h] [-d N] ARCHIVE [PATH...]}: like du, from the directory statistics. */
 @Command(name = "du", sortOptions = false,
-        description = {"Print the size of each directory under PATH, deepest first, as du does.",
+        description = {"""
+                Print the size of each directory under PATH, deepest first, as du does.""",
                 "",
-                "PATH defaults to the root, shown as '.'. A size is the total size of the files below the "
-                        + "directory, in 1024-byte units rounded up (-b: bytes, -h: 1.5K, 23M, ...).",
+                """
+                PATH defaults to the root, shown as '.'. A size is the total size of the files below the \
+                directory, in 1024-byte units rounded up (-b: bytes, -h: 1.5K, 23M, ...).""",
                 "",
-                "Sizes come from the index's directory statistics, so -s and -d answer at once on any archive "
-                        + "(directories without statistics are added up from their files)."})
+                """
+                Sizes come from the index's directory statistics, so -s and -d answer at once on any archive \
+                (directories without statistics are added up from their files)."""})
 final class DuCommand extends PrintingCommand {
     @Parameters(index = "1..*", paramLabel = "PATH")
     List<String> paths = new ArrayList<>();

@@ -17,18 +17,22 @@ import java.util.List;
 
 /** {@code barecat extract ARCHIVE [PATHS...] -C DIR}: writes entries to disk, safely. */
 @Command(name = "extract", aliases = "x", sortOptions = false,
-        description = {"Extract files and directories into DIR, restoring bytes, modes and mtimes.",
+        description = {"""
+                Extract files and directories into DIR, restoring bytes, modes and mtimes.""",
                 "",
-                "Extracts everything, or the PATHS given (directories with their contents). Bytes are checked "
-                        + "against their CRC-32C.",
+                """
+                Extracts everything, or the PATHS given (directories with their contents). Bytes are checked \
+                against their CRC-32C.""",
                 "",
-                "Safe with any archive: an entry with a '..', '.' or empty path component or a leading '/' is "
-                        + "refused; no symbolic link in DIR is ever followed; existing files are not replaced unless "
-                        + "--overwrite is given. A refused entry is reported on stderr, the rest is extracted, and the "
-                        + "exit code is 1.",
+                """
+                Safe with any archive: an entry with a '..', '.' or empty path component or a leading '/' is \
+                refused; no symbolic link in DIR is ever followed; existing files are not replaced unless \
+                --overwrite is given. A refused entry is reported on stderr, the rest is extracted, and the exit \
+                code is 1.""",
                 "",
-                "A write that DIR's file system refuses (full, over quota) stops the extraction with one line "
-                        + "naming the file."})
+                """
+                A write that DIR's file system refuses (full, over quota) stops the extraction with one line \
+                naming the file."""})
 final class ExtractCommand extends ArchiveReadingCommand {
     @Parameters(index = "1..*", paramLabel = "PATHS", description = "archive paths to extract (default: everything)")
     List<String> paths = new ArrayList<>();

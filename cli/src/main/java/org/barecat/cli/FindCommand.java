@@ -17,13 +17,16 @@ import java.util.Optional;
 
 /** {@code barecat find ARCHIVE [PATH] [-name ...]}: like find. */
 @Command(name = "find", sortOptions = false,
-        description = {"Print the path of every entry under PATH that passes the tests given, as find does.",
+        description = {"""
+                Print the path of every entry under PATH that passes the tests given, as find does.""",
                 "",
-                "The walk starts at PATH (default: the root, shown as '.'); the tests are ANDed (find's -o, ! "
-                        + "and parentheses are not supported).",
+                """
+                The walk starts at PATH (default: the root, shown as '.'); the tests are ANDed (find's -o, ! and \
+                parentheses are not supported).""",
                 "",
-                "Paths are printed as stored in the archive, so they can be given back to cat or extract. A "
-                        + "directory's -size is the total size of the files in it."})
+                """
+                Paths are printed as stored in the archive, so they can be given back to cat or extract. A \
+                directory's -size is the total size of the files in it."""})
 final class FindCommand extends PrintingCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "where to start (default: the root)")
     String start = ".";

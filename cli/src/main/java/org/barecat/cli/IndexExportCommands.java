@@ -34,8 +34,9 @@ final class IndexExportCommands {
     }
 
     @Command(name = "index-to-csv",
-            description = "Print every file's row as CSV: path, shard, offset, size and CRC-32C, in path order"
-                    + " (text quoted, lines ending in CRLF, as the original). Only the index is read.")
+            description = """
+                    Print every file's row as CSV: path, shard, offset, size and CRC-32C, in path order (text \
+                    quoted, lines ending in CRLF, as the original). Only the index is read.""")
     static final class Csv extends IndexExportCommand {
         @Override
         void write(Path archive, PrintStream out) throws IOException {
@@ -44,8 +45,9 @@ final class IndexExportCommands {
     }
 
     @Command(name = "to-ncdu-json",
-            description = "Print the tree in ncdu's export format, to browse it with ncdu -f FILE. Only the index"
-                    + " is read.")
+            description = """
+                    Print the tree in ncdu's export format, to browse it with ncdu -f FILE. Only the index is \
+                    read.""")
     static final class Ncdu extends IndexExportCommand {
         @Override
         void write(Path archive, PrintStream out) throws IOException {

@@ -3,8 +3,10 @@ package org.barecat.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -30,8 +32,8 @@ public final class LegacyCommand {
     public static void main(String[] args) {
         System.setProperty("barecat.program", args.length > 0 ? args[0] : "barecat-legacy");
         CommandLine cl = new CommandLine(new LegacyCommand())
-                .addSubcommand("barecat-index-to-csv", new IndexFile("barecat-index-to-csv", "index-to-csv"))
-                .addSubcommand("barecat-to-ncdu-json", new IndexFile("barecat-to-ncdu-json", "to-ncdu-json"));
+                .addSubcommand("barecat-index-to-csv", new IndexFile("index-to-csv"))
+                .addSubcommand("barecat-to-ncdu-json", new IndexFile("to-ncdu-json"));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> Errors.fail(Errors.describe(e), 1));
         System.exit(Errors.execute(cl, withLongOptionsSpelledOut(cl, args)));
     }
@@ -69,26 +71,40 @@ public final class LegacyCommand {
         return out;
     }
 
-    /** Says that {@code name} is deprecated, then runs {@code barecat args...}; {@code quiet}: prints stdout only on failure. */
-    static int run(String name, String instead, boolean quiet, List<String> args) {
-        System.err.println(name + " is deprecated, use '" + instead + "' instead");
-        if (!quiet) {
-            return BarecatCommand.commandLine().execute(args.toArray(String[]::new));
+    /**
+     * One of the original's commands: its {@code @Command} name is the older command's, and {@link #call}
+     * maps its options onto the command of today.
+     */
+    abstract static class Launcher implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        /** Says on stderr that this command is deprecated, naming the command to use {@code instead}. */
+        final void sayDeprecated(String instead) {
+            System.err.println(spec.name() + " is deprecated, use '" + instead + "' instead");
         }
-        PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            code = BarecatCommand.commandLine().execute(args.toArray(String[]::new));
-        } finally {
-            System.setOut(out);
+
+        /** Says that this command is deprecated, then runs {@code barecat args...}; {@code quiet}: prints stdout only on failure. */
+        final int run(String instead, boolean quiet, List<String> args) {
+            sayDeprecated(instead);
+            if (!quiet) {
+                return BarecatCommand.commandLine().execute(args.toArray(String[]::new));
+            }
+            PrintStream out = System.out;
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            int code;
+            try {
+                System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+                code = BarecatCommand.commandLine().execute(args.toArray(String[]::new));
+            } finally {
+                System.setOut(out);
+            }
+            if (code != 0) {
+                out.print(captured.toString(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            return code;
         }
-        if (code != 0) {
-            out.print(captured.toString(StandardCharsets.UTF_8));
-            out.flush();
-        }
-        return code;
     }
 
     /** The arguments of the command of today, built from the original's options. */
@@ -138,7 +154,7 @@ public final class LegacyCommand {
     }
 
     @Command(name = "barecat-create")
-    static final class Create implements Callable<Integer> {
+    static final class Create extends Launcher {
         @Option(names = "--file", required = true) String file;
         @Option(names = "--null") boolean nul;
         @Option(names = "--workers") Integer workers;
@@ -146,13 +162,13 @@ public final class LegacyCommand {
 
         @Override
         public Integer call() {
-            return run("barecat-create", "barecat create -T -", false, new Args("create", "-q", "-T", "-")
+            return run("barecat create -T -", false, new Args("create", "-q", "-T", "-")
                     .when(nul, "-0").option("-j", workers).output(output, true).add(file).list());
         }
     }
 
     @Command(name = "barecat-create-recursive")
-    static final class CreateRecursive implements Callable<Integer> {
+    static final class CreateRecursive extends Launcher {
         @Option(names = "--file", required = true) String file;
         @Option(names = "--workers") Integer workers;
         @Mixin OutputOptions output;
@@ -162,7 +178,7 @@ public final class LegacyCommand {
 
         @Override
         public Integer call() {
-            System.err.println("barecat-create-recursive is deprecated, use 'barecat create -C ROOT ARCHIVE .' instead");
+            sayDeprecated("barecat create -C ROOT ARCHIVE .");
             int code = 0;
             for (int i = 0; i < roots.size() && code == 0; i++) {
                 // each root's contents are stored relative to it: the first creates, the others add
@@ -176,29 +192,29 @@ public final class LegacyCommand {
     }
 
     @Command(name = "barecat-extract")
-    static final class Extract implements Callable<Integer> {
+    static final class Extract extends Launcher {
         @Option(names = "--file", required = true) String file;
         @Option(names = "--target-directory", required = true) String target;
 
         @Override
         public Integer call() {
-            return run("barecat-extract", "barecat extract", false, List.of("extract", "-q", file, "-C", target));
+            return run("barecat extract", false, List.of("extract", "-q", file, "-C", target));
         }
     }
 
     @Command(name = "barecat-extract-single")
-    static final class ExtractSingle implements Callable<Integer> {
+    static final class ExtractSingle extends Launcher {
         @Option(names = "--barecat-file", required = true) String file;
         @Option(names = "--path", required = true) String path;
 
         @Override
         public Integer call() {
-            return run("barecat-extract-single", "barecat cat", false, List.of("cat", file, path));
+            return run("barecat cat", false, List.of("cat", file, path));
         }
     }
 
     @Command(name = "barecat-merge")
-    static final class Merge implements Callable<Integer> {
+    static final class Merge extends Launcher {
         @Parameters(arity = "1..*") List<String> inputs;
         @Option(names = "--output", required = true) String output;
         @Mixin OutputOptions outputOptions;
@@ -210,12 +226,12 @@ public final class LegacyCommand {
             List<String> a = new Args("merge", "-o", output).output(outputOptions, true)
                     .when(!outputOptions.overwrite && Files.exists(Path.of(output)), "-a")
                     .when(ignoreDuplicates, "--ignore-duplicates").add(inputs).list();
-            return run("barecat-merge", "barecat merge", false, a);
+            return run("barecat merge", false, a);
         }
     }
 
     @Command(name = "barecat-merge-symlink")
-    static final class MergeSymlink implements Callable<Integer> {
+    static final class MergeSymlink extends Launcher {
         @Parameters(arity = "1..*") List<String> inputs;
         @Option(names = "--output", required = true) String output;
         @Option(names = "--overwrite") boolean overwrite;
@@ -223,7 +239,7 @@ public final class LegacyCommand {
 
         @Override
         public Integer call() {
-            return run("barecat-merge-symlink", "barecat merge --symlink", false,
+            return run("barecat merge --symlink", false,
                     new Args("merge", "--symlink", "-o", output).when(overwrite, "-f")
                             .when(ignoreDuplicates, "--ignore-duplicates").add(inputs).list());
         }
@@ -236,77 +252,75 @@ public final class LegacyCommand {
     }
 
     @Command(name = "barecat-verify")
-    static final class Verify implements Callable<Integer> {
+    static final class Verify extends Launcher {
         @Mixin QuickCheck check;
 
         @Override
         public Integer call() {
-            return run("barecat-verify", "barecat verify", true,
+            return run("barecat verify", true,
                     new Args("verify", "-q").when(check.quick, "--quick").add(check.file).list());
         }
     }
 
     @Command(name = "barecat-defrag")
-    static final class Defrag implements Callable<Integer> {
+    static final class Defrag extends Launcher {
         @Mixin QuickCheck check;
 
         @Override
         public Integer call() {
-            return run("barecat-defrag", "barecat defrag", true,
+            return run("barecat defrag", true,
                     new Args("defrag").when(check.quick, "--quick", "--max-seconds", "5").add(check.file).list());
         }
     }
 
     /** The index exports, which took the index file itself: {@code index-to-csv} and {@code to-ncdu-json}. */
     @Command
-    static final class IndexFile implements Callable<Integer> {
-        private final String name;
+    static final class IndexFile extends Launcher {
         private final String command;
         @Parameters(index = "0") String file;
 
-        IndexFile(String name, String command) {
-            this.name = name;
+        IndexFile(String command) {
             this.command = command;
         }
 
         @Override
         public Integer call() {
-            return run(name, "barecat " + command, false, List.of(command, file));
+            return run("barecat " + command, false, List.of(command, file));
         }
     }
 
     @Command(name = "archive2barecat")
-    static final class Archive2Barecat implements Callable<Integer> {
+    static final class Archive2Barecat extends Launcher {
         @Parameters(index = "0") String archive;
         @Parameters(index = "1") String barecat;
         @Mixin OutputOptions output;
 
         @Override
         public Integer call() {
-            return run("archive2barecat", "barecat convert", false,
+            return run("barecat convert", false,
                     new Args("convert", "-q").output(output, true).add(archive, barecat).list());
         }
     }
 
     @Command(name = "barecat2archive")
-    static final class Barecat2Archive implements Callable<Integer> {
+    static final class Barecat2Archive extends Launcher {
         @Parameters(index = "0") String barecat;
         @Parameters(index = "1") String archive;
 
         @Override
         public Integer call() {
-            return run("barecat2archive", "barecat convert", false, List.of("convert", "-q", "-f", barecat, archive));
+            return run("barecat convert", false, List.of("convert", "-q", "-f", barecat, archive));
         }
     }
 
     @Command(name = "barecat-upgrade-database")
-    static final class UpgradeDatabase implements Callable<Integer> {
+    static final class UpgradeDatabase extends Launcher {
         @Parameters(index = "0") String path;
         @Option(names = "--workers") Integer workers;
 
         @Override
         public Integer call() {
-            return run("barecat-upgrade-database", "barecat upgrade", false, List.of("upgrade", path));
+            return run("barecat upgrade", false, List.of("upgrade", path));
         }
     }
 }

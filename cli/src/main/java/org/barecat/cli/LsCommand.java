@@ -29,18 +29,21 @@ import java.util.Optional;
 
 /** {@code barecat ls [-l] [-R] [--jsonl] ARCHIVE [PATH...]}: as the original's {@code barecat list}. */
 @Command(name = "ls", aliases = {"list", "l", "t"}, sortOptions = false,
-        description = {"List the archive's entries, as the original barecat does.",
+        description = {"""
+                List the archive's entries, as the original barecat does.""",
                 "",
-                "A directory's entries are printed by name, sorted, directories with a trailing /; -l first"
-                        + " prints the total of their sizes in bytes. A file PATH prints its full path. With -R,"
-                        + " the full path of every file below PATH. A PATH with *, ? or [ is a glob over whole"
-                        + " paths (** for any depth; names starting with a dot are not matched) and prints full"
-                        + " paths, directories first (files first for **); a PATH ending in / means PATH/**."
-                        + " A PATH that is not in the archive prints 'ls: PATH: No such file or directory'.",
+                """
+                A directory's entries are printed by name, sorted, directories with a trailing /; -l first \
+                prints the total of their sizes in bytes. A file PATH prints its full path. With -R, the full \
+                path of every file below PATH. A PATH with *, ? or [ is a glob over whole paths (** for any \
+                depth; names starting with a dot are not matched) and prints full paths, directories first \
+                (files first for **); a PATH ending in / means PATH/**. A PATH that is not in the archive prints \
+                'ls: PATH: No such file or directory'.""",
                 "",
-                "In -l lines, owners and groups are names where the system knows them, a directory's size is"
-                        + " the total size of the files below it, and the time is the day and time in the current"
-                        + " year, else the day and year."})
+                """
+                In -l lines, owners and groups are names where the system knows them, a directory's size is the \
+                total size of the files below it, and the time is the day and time in the current year, else the \
+                day and year."""})
 final class LsCommand extends PrintingCommand {
     @Parameters(index = "1..*", paramLabel = "PATH", description = "directories, files or globs in the archive"
             + " (default: the root)")

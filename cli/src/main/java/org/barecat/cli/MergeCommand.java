@@ -21,11 +21,12 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat merge -o OUT ARCHIVE...}: one archive made of several (Barecat, tar, zip). */
 @Command(name = "merge",
-        description = "Make one archive of several: Barecat archives, and tar (any compression) and zip files named"
-                + " by their extension, in the order given, each under --prefix and --as-subdirs if asked. A path"
-                + " that two inputs have is an error unless --ignore-duplicates keeps the first. A new OUT appears"
-                + " only once complete; with -a the files are appended to OUT in one transaction. With --symlink no"
-                + " bytes are copied: OUT's shards are links to the inputs' shards.")
+        description = """
+                Make one archive of several: Barecat archives, and tar (any compression) and zip files named by \
+                their extension, in the order given, each under --prefix and --as-subdirs if asked. A path that \
+                two inputs have is an error unless --ignore-duplicates keeps the first. A new OUT appears only \
+                once complete; with -a the files are appended to OUT in one transaction. With --symlink no bytes \
+                are copied: OUT's shards are links to the inputs' shards.""")
 final class MergeCommand implements Callable<Integer> {
     @Mixin
     OutputArchiveOptions out = new OutputArchiveOptions();

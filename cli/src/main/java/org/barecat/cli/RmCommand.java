@@ -11,11 +11,12 @@ import java.util.List;
 
 /** {@code barecat rm ARCHIVE PATH...}: removes files and directories from an archive. */
 @Command(name = "rm",
-        description = "Remove files, and directories with everything below them, from the archive, in place."
-                + " Their bytes stay in the shards as gaps until `barecat defrag` reclaims them. In one transaction:"
-                + " interrupted at any moment, the archive is as it was before or as it is after. Refused while the"
-                + " archive is mounted. A PATH that is not in the archive is reported and the others removed"
-                + " (exit 1).")
+        description = """
+                Remove files, and directories with everything below them, from the archive, in place. Their \
+                bytes stay in the shards as gaps until `barecat defrag` reclaims them. In one transaction: \
+                interrupted at any moment, the archive is as it was before or as it is after. Refused while the \
+                archive is mounted. A PATH that is not in the archive is reported and the others removed (exit \
+                1).""")
 final class RmCommand extends ArchiveWritingCommand {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "PATH")
     List<String> paths = new ArrayList<>();

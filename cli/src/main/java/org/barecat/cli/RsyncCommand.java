@@ -28,19 +28,22 @@ import java.util.function.Consumer;
 
 /** {@code barecat rsync SRC... DEST}: directories or archives into an archive, or archives into a directory. */
 @Command(name = "rsync", sortOptions = false,
-        description = {"Sync files between local directories and archives, either way, as the original barecat"
-                + " rsync.",
+        description = {"""
+                Sync files between local directories and archives, either way, as the original barecat rsync.""",
                 "",
-                "ARCHIVE::PATH names PATH inside a Barecat archive (ARCHIVE:: its root); a trailing / sends a "
-                        + "source's contents rather than the source itself; \\:: is a literal ::.",
+                """
+                ARCHIVE::PATH names PATH inside a Barecat archive (ARCHIVE:: its root); a trailing / sends a \
+                source's contents rather than the source itself; \\:: is a literal ::.""",
                 "",
-                "Into an archive (created when missing), from directories or other archives: new and changed "
-                        + "files (size or mtime; -c: CRC-32C between archives) are stored in one transaction "
-                        + "committed at the end, so an interrupted sync leaves the archive as it was; refused while "
-                        + "the archive is mounted. Into a directory: through extract's safe writer (checksums "
-                        + "checked, no symbolic link followed).",
+                """
+                Into an archive (created when missing), from directories or other archives: new and changed \
+                files (size or mtime; -c: CRC-32C between archives) are stored in one transaction committed at \
+                the end, so an interrupted sync leaves the archive as it was; refused while the archive is \
+                mounted. Into a directory: through extract's safe writer (checksums checked, no symbolic link \
+                followed).""",
                 "",
-                "--delete removes the destination's files, below each tree sent, that no source has."})
+                """
+                --delete removes the destination's files, below each tree sent, that no source has."""})
 final class RsyncCommand implements Callable<Integer> {
     @Option(names = {"-n", "--dry-run"}, description = "Show what would be done.")
     boolean dryRun;

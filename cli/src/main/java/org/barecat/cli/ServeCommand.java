@@ -14,12 +14,13 @@ import java.util.concurrent.Callable;
 
 /** {@code barecat serve ARCHIVE...}: the archive's files (or several archives' as one tree) over HTTP, until interrupted. */
 @Command(name = "serve",
-        description = "Serve the archive's files over HTTP, read-only, until interrupted (Ctrl-C): / is a web page"
-                + " that browses the archive (thumbnails, an image viewer, find's globs), /files/PATH gives"
-                + " a file (byte ranges, ETag, Last-Modified), /api/list?path=DIR, /api/entry?path=PATH and"
-                + " /api/find?pattern=GLOB describe the tree as JSON, /api/thumb?path=PATH gives an image's thumbnail."
-                + " For places without FUSE (containers, other operating systems): curl, wget -c,"
-                + " browsers, Python and fsspec's HTTP file system read it.")
+        description = """
+                Serve the archive's files over HTTP, read-only, until interrupted (Ctrl-C): / is a web page that \
+                browses the archive (thumbnails, an image viewer, find's globs), /files/PATH gives a file (byte \
+                ranges, ETag, Last-Modified), /api/list?path=DIR, /api/entry?path=PATH and \
+                /api/find?pattern=GLOB describe the tree as JSON, /api/thumb?path=PATH gives an image's \
+                thumbnail. For places without FUSE (containers, other operating systems): curl, wget -c, \
+                browsers, Python and fsspec's HTTP file system read it.""")
 final class ServeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "ARCHIVE", description = "the archive, e.g. data.barecat (its shards lie"
             + " beside it), or a URL; several are served as one tree, as barecat mount shows them")

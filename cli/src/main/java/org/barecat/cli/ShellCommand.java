@@ -12,14 +12,16 @@ import java.nio.file.Path;
 
 /** {@code barecat shell [-c CMD] [-w] ARCHIVE}: the original's interactive shell. */
 @Command(name = "shell", sortOptions = false,
-        description = {"Explore an archive interactively, as the original barecat's shell does: cd, pwd, ls [-l] [-R],"
-                + " lss, tree, cat, head, stat, find, du, info, sql; lcd, lpwd, lls, get and mget for the local side;"
-                + " with -w also put, mput, rm and mv. 'help' lists them; '.name' is 'name'; '!cmd' runs cmd in a"
-                + " local shell; quit, exit or end of input leaves.",
+        description = {"""
+                Explore an archive interactively, as the original barecat's shell does: cd, pwd, ls [-l] [-R], \
+                lss, tree, cat, head, stat, find, du, info, sql; lcd, lpwd, lls, get and mget for the local \
+                side; with -w also put, mput, rm and mv. 'help' lists them; '.name' is 'name'; '!cmd' runs cmd \
+                in a local shell; quit, exit or end of input leaves.""",
                 "",
-                "On a terminal, lines can be edited and Tab completes commands and archive paths; otherwise lines are"
-                        + " read from stdin. rm, mv, put and mput change the archive as barecat rm, mv and add do:"
-                        + " each in one transaction, refused while the archive is mounted."})
+                """
+                On a terminal, lines can be edited and Tab completes commands and archive paths; otherwise lines \
+                are read from stdin. rm, mv, put and mput change the archive as barecat rm, mv and add do: each \
+                in one transaction, refused while the archive is mounted."""})
 final class ShellCommand extends ArchiveReadingCommand {
     @Option(names = {"-c", "--cmd"}, paramLabel = "CMD", description = "run this one command line and exit (status 0)")
     String command;

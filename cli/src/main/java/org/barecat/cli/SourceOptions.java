@@ -19,7 +19,10 @@ final class SourceOptions {
     static final String PATHS = "(directories with everything below them), under the names given (leading '/' and '../'"
             + " removed; '.' is the archive root: -C DIR . stores DIR's contents)";
 
-    /** The PATHS arguments (declared by each command: a mixin cannot hold positional parameters after index 0). */
+    /**
+     * The PATHS arguments, set by each command's PATHS parameter (a mixin cannot hold positional parameters
+     * after index 0, and each command's help says what it does with them).
+     */
     List<String> paths = new ArrayList<>();
 
     @Option(names = {"-C", "--directory"}, paramLabel = "DIR", description = "resolve PATHS relative to DIR (like tar -C)")

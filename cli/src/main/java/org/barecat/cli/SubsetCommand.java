@@ -10,9 +10,10 @@ import java.util.List;
 
 /** {@code barecat subset ARCHIVE -o OUT --pattern GLOB}: a new archive of some of an archive's files. */
 @Command(name = "subset",
-        description = "Make a new archive of the files of ARCHIVE that --pattern, or the -i and -x rules, take"
-                + " (all of them without either). With a selection, directories are made only where a taken file"
-                + " needs them. OUT appears only once complete.")
+        description = """
+                Make a new archive of the files of ARCHIVE that --pattern, or the -i and -x rules, take (all of \
+                them without either). With a selection, directories are made only where a taken file needs them. \
+                OUT appears only once complete.""")
 final class SubsetCommand extends ArchiveWritingCommand {
     @Mixin
     OutputArchiveOptions out = new OutputArchiveOptions();

@@ -12,10 +12,12 @@ import java.util.Optional;
 
 /** {@code barecat tree [-L N] [-d] ARCHIVE [PATH]}: like tree. */
 @Command(name = "tree", sortOptions = false,
-        description = {"Print the archive's directory tree under PATH, as the tree program does.",
+        description = {"""
+                Print the archive's directory tree under PATH, as the tree program does.""",
                 "",
-                "PATH defaults to the root, shown as '.'. A count of directories and files comes at the end. "
-                        + "Entries stream in index order, directories first (like tree --dirsfirst -U)."})
+                """
+                PATH defaults to the root, shown as '.'. A count of directories and files comes at the end. \
+                Entries stream in index order, directories first (like tree --dirsfirst -U)."""})
 final class TreeCommand extends PrintingCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH")
     String start = ".";

@@ -10,17 +10,21 @@ import picocli.CommandLine.Option;
 
 /** {@code barecat verify ARCHIVE}: checksums, shard bounds, index integrity, directory statistics. */
 @Command(name = "verify", sortOptions = false,
-        description = {"Check an archive's files, shards and index, and report each problem.",
+        description = {"""
+                Check an archive's files, shards and index, and report each problem.""",
                 "",
-                "Checks the CRC-32C of every file (reading the shards front to back), that every file lies "
-                        + "within its shard, SQLite's integrity check, that no path could escape a directory, and every "
-                        + "directory's statistics against its files.",
+                """
+                Checks the CRC-32C of every file (reading the shards front to back), that every file lies within \
+                its shard, SQLite's integrity check, that no path could escape a directory, and every \
+                directory's statistics against its files.""",
                 "",
-                "Each problem is printed on stdout as 'PATH: problem'; a summary line follows. Bytes at a "
-                        + "shard's end that belong to no file (what an add killed part-way leaves) are noted on stderr "
-                        + "without counting as a problem: every file still reads right, and the next add cuts them off.",
+                """
+                Each problem is printed on stdout as 'PATH: problem'; a summary line follows. Bytes at a shard's \
+                end that belong to no file (what an add killed part-way leaves) are noted on stderr without \
+                counting as a problem: every file still reads right, and the next add cuts them off.""",
                 "",
-                "The exit code is 1 when a problem is found."})
+                """
+                The exit code is 1 when a problem is found."""})
 final class VerifyCommand extends ArchiveReadingCommand {
     @Option(names = "--quick", description = "skip the checksums (everything else is still checked)")
     boolean quick;

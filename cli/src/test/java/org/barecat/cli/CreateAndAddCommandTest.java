@@ -111,6 +111,28 @@ class CreateAndAddCommandTest {
     }
 
     @Test
+    void createAndAddRefuseNoPathsAndFewerThanOneWorkerAsBadArgumentsChangingNothing() throws Exception {
+        Path archive = TestTrees.sampleArchive(tmp, "top.txt");
+        Path src = tmp.resolve("src");
+        ArchiveSnapshot before = ArchiveSnapshot.of(archive);
+        Cli.Run noPaths = Cli.run("add", "-q", archive.toString());
+        assertEquals(2, noPaths.code());
+        assertEquals("barecat: add: nothing to add (give PATHS or -T FILE)\n", noPaths.err());
+        Cli.Run noWorkers = Cli.run("add", "-q", "-j", "0", "-C", src.toString(), archive.toString(), ".");
+        assertEquals(2, noWorkers.code());
+        assertEquals("barecat: add: --workers must be at least 1\n", noWorkers.err());
+        before.assertUnchanged();
+
+        Path created = tmp.resolve("new.barecat");
+        assertEquals("barecat: create: nothing to store (give PATHS or -T FILE)\n",
+                Cli.run("create", "-q", created.toString()).err());
+        Cli.Run createNoWorkers = Cli.run("create", "-q", "-j", "0", created.toString(), src.toString());
+        assertEquals(2, createNoWorkers.code());
+        assertEquals("barecat: create: --workers must be at least 1\n", createNoWorkers.err());
+        assertFalse(Files.exists(created));
+    }
+
+    @Test
     void addAppendsAtTheEndOfTheLastShardAndKeepsStatisticsRight() throws Exception {
         Path src = TestTrees.sample(tmp.resolve("src"));
         Path archive = tmp.resolve("s.barecat");

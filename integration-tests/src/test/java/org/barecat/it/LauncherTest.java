@@ -394,7 +394,8 @@ class LauncherTest {
     @Test
     void theFirstMountMakesAClassDataArchiveThatLaterMountsMap() throws Exception {
         Path cache = Files.createTempDirectory(tmp, "cache-");
-        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());
+        String java = System.getProperty("java.home");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", java);
         try (Mount mount = Mount.of(archive, env)) {
             assertEquals("hello, world\n", Files.readString(mount.path("d/e/hello.txt")));
         }
@@ -408,6 +409,12 @@ class LauncherTest {
         List<String> made = listing(dir).stream().filter(n -> n.contains("jsa")).toList();
         assertEquals(1, made.size(), "one archive, no temporary file or lock left: " + made);
         assertTrue(made.get(0).matches("mount-[0-9]+-[0-9]+\\.jsa"), made.get(0));
+        String classes = Programs.run(Path.of(java, "bin", "java").toString(), "-XX:SharedArchiveFile=" + dir.resolve(made.get(0)),
+                "-XX:+PrintSharedArchiveAndExit", "-cp", Launchers.HOME.resolve("cli/target/barecat.jar").toString()).ok().out();
+        for (String c : List.of("org.barecat.fuse.ArchiveFilesystem", "org.barecat.remote.RemoteShard",
+                "software.amazon.awssdk.services.s3.DefaultS3Client", "org.barecat.remote.HttpStore")) {
+            assertTrue(classes.contains(" " + c + " "), "a remote mount's classes are in the archive too: " + c);
+        }
         try (Mount mount = Mount.of(archive, env)) {
             long pid = mount.daemon().orElseThrow().pid();
             assertTrue(Files.readString(Path.of("/proc/" + pid + "/maps")).contains(made.get(0)),

@@ -37,15 +37,19 @@ import java.util.stream.Stream;
  * per jar and JVM with {@code -XX:DumpLoadedClassList}, dumps the classes it loaded into a static
  * archive, and every later mount maps them instead of reading, parsing and verifying them, the
  * largest part of a mount's start. It writes a small archive in a temporary directory, goes through
- * a mount's steps on it without mounting ({@link FuseMount#rehearse}), and logs as a daemon does. Then
- * it opens the archive as a remote one, {@code s3://} and {@code http://}, served on loopback, and reads
- * a file: the object-storage clients are most of the classes a remote mount loads.
+ * a mount's steps on it without mounting ({@link FuseMount#rehearse}), and logs as a daemon does. For
+ * the archive of mounts of remote archives ({@code mount-remote}) it then opens the archive as
+ * {@code s3://} and {@code http://}, served on loopback, and reads a file: the object-storage clients
+ * are most of the classes such a mount loads.
  */
 public final class ClassDataTraining {
     private ClassDataTraining() {
     }
 
-    /** With {@code --check}: only starts, so the launcher sees that the JVM maps the archive it is given. */
+    /**
+     * {@code mount} or {@code mount-remote}: the class-data archive to train for. With {@code --check}:
+     * only starts, so the launcher sees that the JVM maps the archive it is given.
+     */
     public static void main(String[] args) throws IOException {
         if (args.length > 0 && args[0].equals("--check")) {
             return;
@@ -65,7 +69,9 @@ public final class ClassDataTraining {
             try (Archive a = Archive.open(archive)) {
                 FuseMount.rehearse(a);
             }
-            readRemotely(dir);
+            if (args.length > 0 && args[0].equals("mount-remote")) {
+                readRemotely(dir);
+            }
             // a daemon's log: a line on stderr, then the move to its --log file and a line there
             Logger log = LoggerFactory.getLogger(ClassDataTraining.class);
             log.info("class-data training: logging to stderr");

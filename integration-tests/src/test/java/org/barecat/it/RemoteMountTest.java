@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -163,6 +165,28 @@ class RemoteMountTest {
             assertTrue(sameBlock >= 1 << 20, "big.bin starts near the start of a block: " + offset);
             Programs.run("dd", "if=" + big, "bs=1", "skip=" + sameBlock, "count=1", "status=none").ok();
             assertBigBinsShardAloneIsCachedAndReadsWithTheServerStopped(mount, cache);
+        }
+    }
+
+    @Test
+    void aRemoteMountHasAClassDataArchiveOfItsOwnWithTheObjectStorageClients() throws Exception {
+        Path home = Files.createTempDirectory(tmp, "xdg-");
+        Map<String, String> env = new HashMap<>(awsEnv(TestS3Server.SECRET_KEY));
+        env.put("XDG_CACHE_HOME", home.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        try (Mount mount = Mount.of(url(), env, "-o", "cache_dir=" + tmp.resolve("cache"))) {
+            assertArrayEquals(Files.readAllBytes(source.resolve("big.bin")), Files.readAllBytes(mount.path("big.bin")));
+        }
+        Path dir = home.resolve("barecat");
+        String made = ClassDataArchives.await(dir, Set.of());
+        assertTrue(made.matches("mount-remote-[0-9]+-[0-9]+\\.jsa"), made);
+        for (String c : List.of("org.barecat.fuse.ArchiveFilesystem", "org.barecat.remote.RemoteShard",
+                "software.amazon.awssdk.services.s3.DefaultS3Client", "org.barecat.remote.HttpStore")) {
+            assertTrue(ClassDataArchives.holds(dir.resolve(made), c), c);
+        }
+        try (Mount mount = Mount.of(url(), env, "-o", "cache_dir=" + tmp.resolve("cache"))) {
+            assertTrue(ClassDataArchives.mapped(mount.daemon().orElseThrow().pid(), made), "the daemon maps " + made);
+            assertEquals(expected, Trees.snapshot(mount.point));
         }
     }
 

@@ -43,6 +43,8 @@ import java.util.stream.Stream;
  * are most of the classes such a mount loads.
  */
 public final class ClassDataTraining {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
     private ClassDataTraining() {
     }
 
@@ -105,8 +107,6 @@ public final class ClassDataTraining {
             server.stop(0);
         }
     }
-
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     /** Serves the files of {@code dir} by name, HEAD and GET with one range, as S3 and web servers answer them. */
     private static HttpServer serve(Path dir) throws IOException {
